@@ -1,0 +1,25 @@
+// One placement rule (see shared/docs/style.md): unit tests sit beside pure code as
+// src/**/*.test.ts; integration tests against real git and real Prosody live in test/.
+// Both run from the TypeScript sources; @herald/* resolve to each package's src/.
+const common = {
+  testEnvironment: "node",
+  extensionsToTreatAsEsm: [".ts"],
+  moduleNameMapper: {
+    "^@herald/([a-z]+)$": "<rootDir>/packages/$1/src/index.ts",
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+  },
+  transform: { "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "<rootDir>/tsconfig.test.json" }] },
+};
+
+export default {
+  // Integration tests run real git and a real Prosody: generous, but bounded.
+  testTimeout: 60_000,
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/packages/*/src/**/*.test.ts"] },
+    {
+      ...common,
+      displayName: "integration",
+      testMatch: ["<rootDir>/packages/*/test/**/*.test.ts"],
+    },
+  ],
+};

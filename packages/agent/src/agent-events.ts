@@ -1,0 +1,17 @@
+// The agent's typed events: the hook runner, the log, the announcer and the control socket all
+// listen here (names match HERALD_EVENT values where a hook sees them).
+import { EventEmitter } from "node:events";
+import type { ResolvedConflict } from "./git/keep-both.js";
+
+export interface AgentEvents {
+  commit: [{ ref: string; sha: string }];
+  merged: [{ ref: string; sha: string; from: string; heads: string[]; conflicts: ResolvedConflict[] }];
+  conflict: [{ ref: string; sha: string; conflict: ResolvedConflict }];
+  pushed: [{ ref: string; sha: string; remote: string; target: string }];
+  "push-failed": [{ ref: string; sha: string; remote: string; error: string }];
+  fetched: [{ remote: string; reason: string }];
+  head: [{ ref: string; sha: string; origin: "local" | "merge" }];
+}
+
+export type AgentEventName = keyof AgentEvents;
+export class AgentEmitter extends EventEmitter<AgentEvents> {}

@@ -1,0 +1,219 @@
+// The composition root: one agent beside one clone. Builds every part, wires them by name, and
+// states the order they start in (like git-annex's Assistant.hs thread list).
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { AgentEmitter } from "./agent-events.js";
+import { readConfig, type AgentConfig } from "./config.js";
+import { HeraldError } from "./errors.js";
+import { recoverInterruptedAdvance } from "./git/advance-head.js";
+import { GitRepo } from "./git/repo.js";
+import { HookRunner } from "./hook-runner.js";
+import { silentLogger, type Logger } from "./log.js";
+import { CoalescingLoop } from "./nudge.js";
+import { Committer } from "./sync/committer.js";
+import { ConflictStore } from "./sync/conflict-store.js";
+import { Merger } from "./sync/merger.js";
+import { PushRetrier } from "./sync/push-retrier.js";
+import { Pusher } from "./sync/pusher.js";
+import { resolveRemote, type ResolvedRemote } from "./sync/remotes.js";
+import { RefWatcher } from "./watch/ref-watcher.js";
+
+export interface AgentOptions {
+  repoDir: string;
+  log?: Logger;
+  /** Test-only: switch off watching .git/refs/remotes to prove another path stands alone. */
+  watchRemoteRefs?: boolean;
+  now?: () => Date;
+}
+
+export interface RemoteSyncReport { remote: string; fetched: boolean; pushed: boolean; error?: string }
+
+export class Agent {
+  readonly events = new AgentEmitter();
+  readonly heraldDir: string;
+  paused = false;
+  #merger: Merger;
+  #mergeLoop: CoalescingLoop;
+  #pusher: Pusher;
+  #retrier: PushRetrier;
+  #refWatcher: RefWatcher;
+  #committer: Committer | null = null;
+  #hooks: HookRunner | null = null;
+  #blockedTimer: NodeJS.Timeout | null = null;
+  #blockedAttempt = 0;
+  readonly conflicts: ConflictStore;
+
+  private constructor(readonly repo: GitRepo, readonly config: AgentConfig, readonly log: Logger, private readonly opts: AgentOptions) {
+    this.heraldDir = join(repo.gitDir, "herald");
+    const now = opts.now ?? (() => new Date());
+    this.conflicts = new ConflictStore(join(this.heraldDir, "conflicts.json"));
+    if (config.autocommit) this.#committer = new Committer(repo, config.node, log.child("committer"));
+    this.#merger = new Merger({
+      repo, events: this.events, log: log.child("merger"), conflicts: this.conflicts, now,
+      commitLocalChanges: async () => (this.#committer ? this.#committer.commitNow() : false),
+      isPaused: () => this.paused,
+    });
+    this.#mergeLoop = new CoalescingLoop("merger", () => this.#mergePass(), log);
+    this.#retrier = new PushRetrier(join(this.heraldDir, "retry-queue.json"), config.retryIntervalMs,
+      (remotes) => void this.#pusher.nudge(remotes, true), log.child("push-retrier"), () => now().getTime());
+    this.#pusher = new Pusher({
+      repo, node: config.node, events: this.events, log: log.child("pusher"),
+      fetchAndMerge: async (remote, reason) => { await this.fetch(remote, reason); await this.mergeNow(); },
+      onFailure: (remote, error) => this.#retrier.failed(remote, error),
+      onSuccess: (remote) => this.#retrier.succeeded(remote),
+      isPaused: () => this.paused,
+      isAvailable: () => true,
+    });
+    this.#refWatcher = new RefWatcher(repo.gitDir, {
+      onLocal: () => void this.#onLocalRefs(),
+      onRemote: () => this.#mergeLoop.nudge(),
+    }, opts.watchRemoteRefs ?? true);
+    if (config.hook) {
+      const hooks = new HookRunner(config.hook, repo.dir, log.child("hook"));
+      this.#hooks = hooks;
+      this.events.on("commit", (e) => hooks.run({ event: "commit", ...e }));
+      this.events.on("merged", (e) => hooks.run({ event: "merged", ref: e.ref, sha: e.sha }));
+      this.events.on("conflict", (e) => hooks.run({ event: "conflict", ref: e.ref, sha: e.sha }));
+      this.events.on("pushed", (e) => hooks.run({ event: "pushed", ref: e.ref, sha: e.sha, remote: e.remote }));
+      this.events.on("push-failed", (e) => hooks.run({ event: "push-failed", ref: e.ref, sha: e.sha, remote: e.remote }));
+    }
+    this.events.on("head", () => void this.#pusher.nudge());
+  }
+
+  static async start(opts: AgentOptions): Promise<Agent> {
+    const repo = await GitRepo.open(opts.repoDir);
+    const config = await readConfig(repo); // validated before any side effect
+    const log = (opts.log ?? silentLogger).with({ node: config.node });
+    const agent = new Agent(repo, config, log, opts);
+    await agent.#start();
+    return agent;
+  }
+
+  get node(): string { return this.config.node; }
+  get remotes(): ResolvedRemote[] { return [...this.#pusher.remotes.values()]; }
+  get retryQueue() { return this.#retrier.queue; }
+
+  async #start(): Promise<void> {
+    await mkdir(this.heraldDir, { recursive: true });
+    await this.#lock();
+    // 1. Finish or undo what a killed agent left half-done, before anything reads the tree.
+    if ((await recoverInterruptedAdvance(this.repo)) === "recovered") this.log.warn("recovered", { what: "interrupted merge from a previous run" });
+    // 2. Remotes and the persisted retry queue.
+    this.#pusher.setRemotes(await Promise.all(this.config.remotes.map((r) => resolveRemote(r, this.repo.dir))));
+    await this.#retrier.load();
+    // 3. Watchers, before the first pass, so nothing that lands meanwhile is missed.
+    await this.#refWatcher.start();
+    await this.#committer?.start();
+    this.#merger.lastHead = await this.repo.head();
+    this.log.info("started", { node: this.node, repo: this.repo.dir, remotes: this.remotes.map((r) => `${r.name}:${r.kind}`) });
+    // 4. Local work first (SparkleShare lost edits by pulling before committing), then catch up.
+    await this.#committer?.commitNow();
+    this.#mergeLoop.nudge();
+    void this.#pusher.nudge();
+  }
+
+  async #lock(): Promise<void> {
+    const pidFile = join(this.heraldDir, "agent.pid");
+    const old = Number((await readFile(pidFile, "utf8").catch(() => "")).trim());
+    if (old && old !== process.pid && alive(old)) {
+      throw new HeraldError("AGENT_RUNNING", `an agent is already running for ${this.repo.dir} (pid ${old}); stop it with: herald stop`, { pid: old });
+    }
+    await writeFile(pidFile, `${process.pid}\n`);
+  }
+
+  async #onLocalRefs(): Promise<void> {
+    const head = await this.repo.head().catch(() => null);
+    const branch = await this.repo.currentBranch().catch(() => null);
+    if (!head || !branch || head === this.#merger.lastHead) return;
+    this.#merger.lastHead = head;
+    this.log.info("commit", { ref: branch, sha: head });
+    this.events.emit("commit", { ref: branch, sha: head });
+    this.events.emit("head", { ref: branch, sha: head, origin: "local" });
+    this.#mergeLoop.nudge(); // incoming heads that were blocked may merge now
+  }
+
+  async #mergePass(): Promise<void> {
+    const outcome = await this.#merger.pass();
+    if (outcome === "retry") this.#mergeLoop.nudge();
+    if (outcome === "blocked") this.#scheduleBlockedRetry();
+    else if (outcome !== "retry") this.#blockedAttempt = 0;
+  }
+
+  /** Uncommitted edits stand in the way: look again later, backing off (1 s … retry interval). */
+  #scheduleBlockedRetry(): void {
+    if (this.#blockedTimer) return;
+    const wait = Math.min(this.config.retryIntervalMs, 1000 * 2 ** this.#blockedAttempt++);
+    this.#blockedTimer = setTimeout(() => { this.#blockedTimer = null; this.#mergeLoop.nudge(); }, wait);
+  }
+
+  /** Fetch the branch from a remote into refs/remotes/<remote>/<branch> (never forced, no tags). */
+  async fetch(remote: ResolvedRemote, reason: string): Promise<boolean> {
+    const branch = await this.repo.currentBranch();
+    if (!branch) return false;
+    const short = branch.slice("refs/heads/".length);
+    try {
+      await this.repo.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote.name, `${branch}:refs/remotes/${remote.name}/${short}`]);
+      this.events.emit("fetched", { remote: remote.name, reason });
+      return true;
+    } catch (e) {
+      this.log.warn("fetch-failed", { remote: remote.name, reason, error: (e as Error).message });
+      return false;
+    }
+  }
+
+  /** Merge incoming heads now and wait for the pass (used by the sync command and tests). */
+  async mergeNow(): Promise<void> {
+    this.#mergeLoop.nudge();
+    await this.#mergeLoop.idle();
+  }
+
+  /** Fetch from every remote, merge, push to every remote; report per remote. */
+  async sync(): Promise<RemoteSyncReport[]> {
+    const remotes = this.remotes;
+    const fetched = await Promise.all(remotes.map((r) => this.fetch(r, "sync")));
+    await this.mergeNow();
+    await Promise.all(this.#pusher.nudge(remotes.map((r) => r.name), true));
+    return remotes.map((r, i) => {
+      const failure = this.#retrier.queue[r.name];
+      return { remote: r.name, fetched: fetched[i]!, pushed: !failure, ...(failure ? { error: failure.error } : {}) };
+    });
+  }
+
+  pause(): void { this.paused = true; this.log.info("paused"); }
+  resume(): void {
+    this.paused = false;
+    this.log.info("resumed");
+    this.#mergeLoop.nudge();
+    void this.#pusher.nudge();
+  }
+
+  /** Resolves when no merge or push is running or pending. */
+  async idle(): Promise<void> {
+    do {
+      await this.#mergeLoop.idle();
+      await this.#pusher.idle();
+      await this.#hooks?.idle();
+    } while (this.#mergeLoop.busy);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#blockedTimer) clearTimeout(this.#blockedTimer);
+    await this.#refWatcher.stop();
+    await this.#committer?.stop();
+    await this.#mergeLoop.stop();
+    await this.#pusher.idle();
+    await this.#retrier.stop();
+    await this.#hooks?.idle();
+    await rm(join(this.heraldDir, "agent.pid"), { force: true });
+    this.log.info("stopped");
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

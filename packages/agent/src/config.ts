@@ -1,0 +1,121 @@
+// Herald's settings live in git config, per clone, like git-annex's annex.* (shared/docs/interfaces.md).
+// parseConfig is pure and validates everything before the agent does anything; readConfig does the I/O.
+import { isNodeId, isRepoId } from "@herald/protocol";
+import { createHash } from "node:crypto";
+import { hostname } from "node:os";
+import { parseDuration } from "./duration.js";
+import { ConfigError } from "./errors.js";
+import type { GitRepo } from "./git/repo.js";
+
+export interface RemoteConfig {
+  name: string;
+  url: string;
+  /** node id of the clone behind this remote (`remote.<name>.herald-node`) */
+  node?: string;
+  cost?: number;
+  removable?: boolean;
+}
+
+export interface AgentConfig {
+  node: string;
+  repo?: string;
+  jid?: string;
+  passwordFile?: string;
+  service?: string;
+  pubsub?: string;
+  peers: string[];
+  admins: string[];
+  autocommit: boolean;
+  hook?: string;
+  retryIntervalMs: number;
+  allowInsecure: boolean;
+  remotes: RemoteConfig[];
+}
+
+export const DEFAULT_RETRY_INTERVAL_MS = 30 * 60_000;
+
+/** A stable, readable node id: host name plus a short hash of the clone's path. */
+export function defaultNodeId(path: string, host = hostname()): string {
+  const h = createHash("sha256").update(path).digest("hex").slice(0, 6);
+  const name = host.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+|[.]+$/g, "").slice(0, 50) || "node";
+  return `${name}-${h}`;
+}
+
+const BOOL_TRUE = new Set(["true", "yes", "on", "1"]);
+const BOOL_FALSE = new Set(["false", "no", "off", "0", ""]);
+const JID = /^[^@/\s]+@[^@/\s]+$/;
+
+function bool(key: string, v: string | undefined, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  const s = v.toLowerCase();
+  if (BOOL_TRUE.has(s)) return true;
+  if (BOOL_FALSE.has(s)) return false;
+  throw new ConfigError(key, `expected true or false, got ${JSON.stringify(v)}`);
+}
+
+/** `entries` are git config (key, value) pairs; git lowercases section and variable names. */
+export function parseConfig(entries: Array<[string, string]>, clonePath: string): AgentConfig {
+  const one = new Map<string, string>();
+  const many = new Map<string, string[]>();
+  for (const [k, v] of entries) {
+    one.set(k, v);
+    many.set(k, [...(many.get(k) ?? []), v]);
+  }
+  const node = one.get("herald.node") ?? defaultNodeId(clonePath);
+  if (!isNodeId(node)) throw new ConfigError("herald.node", `${JSON.stringify(node)} is not a valid node id (letters, digits, . _ -; at most 64)`);
+  const repo = one.get("herald.repo");
+  if (repo !== undefined && !isRepoId(repo)) throw new ConfigError("herald.repo", `${JSON.stringify(repo)} is not a valid repository id`);
+  const jids = (key: string) => (many.get(key) ?? []).map((j) => {
+    if (!JID.test(j)) throw new ConfigError(key, `${JSON.stringify(j)} is not a bare JID (user@domain)`);
+    return j.toLowerCase();
+  });
+  const jid = one.get("herald.jid");
+  if (jid !== undefined && !JID.test(jid)) throw new ConfigError("herald.jid", `${JSON.stringify(jid)} is not a bare JID (user@domain)`);
+  const service = one.get("herald.service");
+  if (service !== undefined && !/^xmpps?:\/\/[^/\s]+$/.test(service)) throw new ConfigError("herald.service", `expected xmpp://host:port or xmpps://host:port, got ${JSON.stringify(service)}`);
+  const retryText = one.get("herald.retryinterval");
+  const retryIntervalMs = retryText === undefined ? DEFAULT_RETRY_INTERVAL_MS : parseDuration(retryText);
+  if (retryIntervalMs === null) throw new ConfigError("herald.retryInterval", `expected a duration such as 1s, 90s, 30m or 2h, got ${JSON.stringify(retryText)}`);
+
+  const remotes = new Map<string, RemoteConfig>();
+  for (const [k, v] of entries) {
+    const m = /^remote\.(.+)\.(url|herald-node|herald-cost|herald-removable)$/.exec(k);
+    if (!m) continue;
+    const [, name, field] = m as unknown as [string, string, string];
+    const r = remotes.get(name) ?? { name, url: "" };
+    if (field === "url") r.url = v;
+    else if (field === "herald-node") {
+      if (!isNodeId(v)) throw new ConfigError(k, `${JSON.stringify(v)} is not a valid node id`);
+      r.node = v;
+    } else if (field === "herald-cost") {
+      const cost = Number(v);
+      if (!Number.isFinite(cost) || cost < 0 || v.trim() === "") throw new ConfigError(k, `expected a number >= 0, got ${JSON.stringify(v)}`);
+      r.cost = cost;
+    } else r.removable = bool(k, v, false);
+    remotes.set(name, r);
+  }
+  return {
+    node,
+    ...(repo !== undefined ? { repo } : {}),
+    ...(jid !== undefined ? { jid: jid.toLowerCase() } : {}),
+    ...(one.has("herald.passwordfile") ? { passwordFile: one.get("herald.passwordfile")! } : {}),
+    ...(service !== undefined ? { service } : {}),
+    ...(one.has("herald.pubsub") ? { pubsub: one.get("herald.pubsub")! } : {}),
+    peers: jids("herald.peer"),
+    admins: jids("herald.admin"),
+    autocommit: bool("herald.autocommit", one.get("herald.autocommit"), false),
+    ...(one.get("herald.hook") ? { hook: one.get("herald.hook")! } : {}),
+    retryIntervalMs,
+    allowInsecure: bool("herald.allowInsecure", one.get("herald.allowinsecure"), false),
+    remotes: [...remotes.values()].filter((r) => r.url !== "").sort((a, b) => (a.name < b.name ? -1 : 1)),
+  };
+}
+
+export async function readConfig(repo: GitRepo): Promise<AgentConfig> {
+  const out = (await repo.tryRun(["config", "--null", "--get-regexp", "^(herald|remote)\\."])) ?? "";
+  const entries = out.split("\0").filter(Boolean).map((rec): [string, string] => {
+    const nl = rec.indexOf("\n");
+    return nl < 0 ? [rec, "true"] : [rec.slice(0, nl), rec.slice(nl + 1)];
+  });
+  return parseConfig(entries, repo.dir);
+}

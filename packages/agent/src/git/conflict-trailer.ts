@@ -1,0 +1,32 @@
+// Pure: the conflicts a merge resolved are written into its (deterministic) commit message, so every
+// node that later holds the merge, whether it made it or fast-forwarded to it, can list them.
+//
+//   herald-conflict: content f.txt -> f.variant-b19a1e93.txt@<sha>, f.variant-950b81b7.txt@<sha>
+import type { ConflictKind, ResolvedConflict } from "./keep-both.js";
+
+const PREFIX = "herald-conflict: ";
+const KINDS: ReadonlySet<string> = new Set<ConflictKind>(["content", "add/add", "modify/delete", "file/directory", "rename"]);
+
+// Paths are JSON-quoted so spaces, arrows and newlines in names cannot confuse the parser.
+export function conflictTrailer(conflicts: ResolvedConflict[]): string {
+  if (conflicts.length === 0) return "";
+  return "\n" + conflicts.map((c) =>
+    `${PREFIX}${JSON.stringify({ kind: c.kind, path: c.path, variants: c.variants })}\n`).join("");
+}
+
+export function parseConflictTrailer(message: string): ResolvedConflict[] {
+  const out: ResolvedConflict[] = [];
+  for (const line of message.split("\n")) {
+    if (!line.startsWith(PREFIX)) continue;
+    try {
+      const v = JSON.parse(line.slice(PREFIX.length)) as ResolvedConflict;
+      if (typeof v.path === "string" && KINDS.has(v.kind) && Array.isArray(v.variants)
+        && v.variants.every((x) => typeof x?.file === "string" && typeof x?.from === "string")) {
+        out.push({ path: v.path, kind: v.kind, variants: v.variants.map(({ file, from }) => ({ file, from })) });
+      }
+    } catch {
+      // not ours; ignore
+    }
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+import { indexInfo, keepBoth, parseMergeTree } from "./keep-both.js";
+
+const P1 = "1".repeat(40), P2 = "2".repeat(40);
+const base = "df967b96a579e45a18b8251732d16804b2e56a55";
+const ours = "b19a1e93bec1317dc6097229e12afaffbfa74dc2";
+const theirs = "950b81b7eee953d050aa05a641f8e056c85dd1bd";
+const entry = (oid: string, stage: number, path: string) => `100644 ${oid} ${stage}\t${path}`;
+
+// Shaped like real `git merge-tree --write-tree -z` output (git 2.39), with messages after the empty record.
+const out = [
+  "26dd4a5f6b1fc99de265b10f3287bb46a70d9324",
+  entry("f73f3093ff865c514c6c51f867e35f693487d0d3", 3, `d~${P2}`),
+  entry(base, 1, "f.txt"), entry(ours, 2, "f.txt"), entry(theirs, 3, "f.txt"),
+  entry(base, 1, "g"), entry(ours, 2, "g"),
+  entry(base, 1, "r.txt"), entry(base, 3, "r2.txt"), entry(base, 2, "r3.txt"),
+  entry(ours, 2, "same"), entry(ours, 3, "same"),
+  "", "1", "f.txt", "CONFLICT (contents)", "CONFLICT (content): Merge conflict in f.txt", "",
+].join("\0");
+
+describe("parseMergeTree", () => {
+  it("reads the tree and every conflicted stage, stopping at the messages", () => {
+    const r = parseMergeTree(out);
+    expect(r.tree).toBe("26dd4a5f6b1fc99de265b10f3287bb46a70d9324");
+    expect(r.conflicted).toHaveLength(11);
+    expect(r.conflicted[1]).toEqual({ mode: "100644", oid: base, stage: 1, path: "f.txt" });
+  });
+  it("reads a clean merge as no conflicts", () => {
+    expect(parseMergeTree("26dd4a5f6b1fc99de265b10f3287bb46a70d9324\0")).toEqual({ tree: "26dd4a5f6b1fc99de265b10f3287bb46a70d9324", conflicted: [] });
+  });
+});
+
+describe("keepBoth", () => {
+  const { edits, conflicts } = keepBoth(parseMergeTree(out).conflicted, [P1, P2]);
+  const added = new Map(edits.filter((e) => e.op === "add").map((e) => [e.path, e.op === "add" ? e.oid : ""]));
+  const removed = edits.filter((e) => e.op === "remove").map((e) => e.path);
+
+  it("replaces a content conflict by two variant files, one per side", () => {
+    expect(removed).toContain("f.txt");
+    expect(added.has("f.txt")).toBe(false);
+    expect(added.get("f.variant-b19a1e93.txt")).toBe(ours);
+    expect(added.get("f.variant-950b81b7.txt")).toBe(theirs);
+    expect(conflicts.find((c) => c.path === "f.txt")).toEqual({
+      path: "f.txt", kind: "content",
+      variants: [{ file: "f.variant-b19a1e93.txt", from: P1 }, { file: "f.variant-950b81b7.txt", from: P2 }],
+    });
+  });
+  it("keeps the modified side of a modify/delete at its path", () => {
+    expect(added.get("g")).toBe(ours);
+    expect(conflicts.find((c) => c.path === "g")?.kind).toBe("modify/delete");
+  });
+  it("keeps both targets of a rename/rename and drops the source", () => {
+    expect(removed).toContain("r.txt");
+    expect(added.has("r.txt")).toBe(false);
+    expect(added.get("r2.txt")).toBe(base);
+    expect(added.get("r3.txt")).toBe(base);
+  });
+  it("renames a file moved out of a directory's way to a variant name", () => {
+    expect(removed).toContain(`d~${P2}`);
+    expect(added.get("d.variant-f73f3093")).toBe("f73f3093ff865c514c6c51f867e35f693487d0d3");
+    expect(conflicts.find((c) => c.path === "d")).toEqual({ path: "d", kind: "file/directory", variants: [{ file: "d.variant-f73f3093", from: P2 }] });
+  });
+  it("treats identical sides as no conflict", () => {
+    expect(added.get("same")).toBe(ours);
+    expect(conflicts.find((c) => c.path === "same")).toBeUndefined();
+  });
+  it("is the same whichever node computes it", () => {
+    expect(keepBoth(parseMergeTree(out).conflicted, [P1, P2])).toEqual({ edits, conflicts });
+  });
+  it("writes NUL-terminated index-info records", () => {
+    expect(indexInfo([{ op: "remove", path: "a b" }, { op: "add", path: "c", mode: "100644", oid: ours }]))
+      .toBe(`0 ${"0".repeat(40)}\ta b\x00100644 ${ours}\tc\x00`);
+  });
+});

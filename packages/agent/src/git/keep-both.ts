@@ -1,0 +1,91 @@
+// Pure: turn the conflicts `git merge-tree --write-tree -z` reports into index edits that keep
+// both versions as files and never leave a conflict marker in the tree.
+//
+// merge-tree's tree holds a marker-laden blob for content conflicts; every conflicted path is
+// listed with its stages (1 base, 2 first parent, 3 second parent; git-merge-tree(1) "Conflicted
+// file info"). We replace each such path by clean blobs only.
+import { variantFileName } from "./variant-file-name.js";
+
+export interface StageEntry { mode: string; oid: string; stage: 1 | 2 | 3; path: string }
+export interface MergeTreeResult { tree: string; conflicted: StageEntry[] }
+
+/** `tree\0(mode oid stage\tpath\0)*\0messages…` (git-merge-tree(1), OUTPUT with -z). */
+export function parseMergeTree(out: string): MergeTreeResult {
+  const parts = out.split("\0");
+  const tree = parts[0]?.trim() ?? "";
+  const conflicted: StageEntry[] = [];
+  for (const p of parts.slice(1)) {
+    const m = /^(\d{6}) ([0-9a-f]{40,64}) ([123])\t(.+)$/s.exec(p);
+    if (!m) break; // the empty separator before the informational messages
+    conflicted.push({ mode: m[1]!, oid: m[2]!, stage: Number(m[3]) as 1 | 2 | 3, path: m[4]! });
+  }
+  return { tree, conflicted };
+}
+
+export type IndexEdit = { op: "remove"; path: string } | { op: "add"; path: string; mode: string; oid: string };
+
+export type ConflictKind = "content" | "add/add" | "modify/delete" | "file/directory" | "rename";
+
+export interface ResolvedConflict {
+  path: string;
+  kind: ConflictKind;
+  /** Files now in the tree that hold a version of `path`, each with the parent it came from. */
+  variants: Array<{ file: string; from: string }>;
+}
+
+/**
+ * `parents` are the two commits as given to merge-tree (stage 2 = parents[0], stage 3 = parents[1]).
+ * merge-tree moves a file out of a directory's way to `path~<label>`; the labels are those commits.
+ */
+export function keepBoth(conflicted: StageEntry[], parents: [string, string]): { edits: IndexEdit[]; conflicts: ResolvedConflict[] } {
+  const byPath = new Map<string, Map<number, StageEntry>>();
+  for (const e of conflicted) {
+    const stages = byPath.get(e.path) ?? new Map<number, StageEntry>();
+    stages.set(e.stage, e);
+    byPath.set(e.path, stages);
+  }
+  const edits: IndexEdit[] = [];
+  const conflicts: ResolvedConflict[] = [];
+  const from = (stage: number) => parents[stage === 2 ? 0 : 1];
+  for (const [path, stages] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const ours = stages.get(2), theirs = stages.get(3);
+    if (ours && theirs) {
+      edits.push({ op: "remove", path });
+      if (ours.oid === theirs.oid && ours.mode === theirs.mode) {
+        edits.push({ op: "add", path, mode: ours.mode, oid: ours.oid });
+        continue;
+      }
+      const variants = [ours, theirs].map((s) => ({ file: variantFileName(path, s.oid), from: from(s.stage), s }));
+      for (const v of variants) edits.push({ op: "add", path: v.file, mode: v.s.mode, oid: v.s.oid });
+      conflicts.push({ path, kind: stages.has(1) ? "content" : "add/add", variants: variants.map(({ file, from }) => ({ file, from })) });
+      continue;
+    }
+    const only = ours ?? theirs;
+    if (!only) {
+      // Only a base version: the path was renamed away on both sides (rename/rename source).
+      edits.push({ op: "remove", path });
+      continue;
+    }
+    const moved = parents.map((p) => `~${p}`).find((suffix) => path.endsWith(suffix));
+    if (moved) {
+      // File/directory: the file was moved aside to `path~<commit>`; give it a variant name instead.
+      const original = path.slice(0, -moved.length);
+      const file = variantFileName(original, only.oid);
+      edits.push({ op: "remove", path }, { op: "add", path: file, mode: only.mode, oid: only.oid });
+      conflicts.push({ path: original, kind: "file/directory", variants: [{ file, from: from(only.stage) }] });
+    } else {
+      // Modified on one side and deleted on the other, or one side of a rename/rename: the version
+      // that exists stays where it is (merge-tree already left it in the tree; nothing is lost).
+      edits.push({ op: "remove", path }, { op: "add", path, mode: only.mode, oid: only.oid });
+      conflicts.push({ path, kind: stages.has(1) ? "modify/delete" : "rename", variants: [{ file: path, from: from(only.stage) }] });
+    }
+  }
+  return { edits, conflicts };
+}
+
+/** Records for `git update-index -z --index-info` (mode 0 removes a path; NUL-terminated, so any path is safe). */
+export function indexInfo(edits: IndexEdit[]): string {
+  return edits.map((e) => e.op === "remove"
+    ? `0 ${"0".repeat(40)}\t${e.path}\0`
+    : `${e.mode} ${e.oid}\t${e.path}\0`).join("");
+}

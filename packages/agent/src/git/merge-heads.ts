@@ -1,0 +1,67 @@
+// Merge heads into one commit using objects only: `git merge-tree --write-tree` (git >= 2.38), a
+// private index for the keep-both edits, and `git commit-tree`. The work tree, the real index and
+// HEAD are not touched, so an agent killed here leaves nothing half-done but loose objects.
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { keepBoth, parseMergeTree, type ResolvedConflict } from "./keep-both.js";
+import { canonicalParents, mergeCommitSpec } from "./merge-commit.js";
+import { conflictTrailer } from "./conflict-trailer.js";
+import { assertSha, type GitRepo } from "./repo.js";
+
+export interface MergeResult { commit: string; conflicts: ResolvedConflict[] }
+
+/** Folds the heads in canonical order: the result depends on the set of heads, not on who merges. */
+export async function mergeHeads(repo: GitRepo, heads: string[]): Promise<MergeResult> {
+  heads.forEach(assertSha);
+  const info = await committerTimes(repo, heads);
+  const sorted = canonicalParents(info);
+  let acc = sorted[0]!;
+  const conflicts: ResolvedConflict[] = [];
+  for (const next of sorted.slice(1)) {
+    const r = await mergeTwo(repo, acc, next);
+    conflicts.push(...r.conflicts);
+    acc = { sha: r.commit, committerTime: Math.max(acc.committerTime, next.committerTime) };
+  }
+  return { commit: acc.sha, conflicts };
+}
+
+async function committerTimes(repo: GitRepo, shas: string[]): Promise<Array<{ sha: string; committerTime: number }>> {
+  const out = await repo.run(["show", "-s", "--format=%H %ct", ...shas, "--"]);
+  return out.trim().split("\n").map((l) => {
+    const [sha, t] = l.split(" ");
+    return { sha: assertSha(sha!), committerTime: Number(t) };
+  });
+}
+
+async function mergeTwo(repo: GitRepo, a: { sha: string; committerTime: number }, b: { sha: string; committerTime: number }): Promise<MergeResult> {
+  const spec = mergeCommitSpec(a, b);
+  const [p1, p2] = spec.parents as [string, string];
+  // Exit status 1 means "conflicts"; simple-git only throws when git also wrote to stderr.
+  const out = await repo.run(["merge-tree", "--write-tree", "-z", "--no-messages", p1, p2]);
+  const { tree, conflicted } = parseMergeTree(out);
+  let finalTree = assertSha(tree);
+  let conflicts: ResolvedConflict[] = [];
+  if (conflicted.length > 0) {
+    const resolved = keepBoth(conflicted, [p1, p2]);
+    conflicts = resolved.conflicts;
+    finalTree = await applyEdits(repo, tree, resolved.edits);
+  }
+  const message = spec.message + conflictTrailer(conflicts);
+  const commit = (await repo.run(["commit-tree", finalTree, "-p", p1, "-p", p2, "-m", message], spec.env)).trim();
+  return { commit: assertSha(commit), conflicts };
+}
+
+async function applyEdits(repo: GitRepo, tree: string, edits: ReturnType<typeof keepBoth>["edits"]): Promise<string> {
+  const index = join(repo.gitDir, "herald", `merge-index-${process.pid}`);
+  const env = { GIT_INDEX_FILE: index };
+  try {
+    await repo.run(["read-tree", tree], env);
+    const removals = edits.filter((e) => e.op === "remove").map((e) => e.path);
+    if (removals.length) await repo.run(["update-index", "--force-remove", "--", ...removals], env);
+    const adds = edits.flatMap((e) => (e.op === "add" ? ["--cacheinfo", `${e.mode},${e.oid},${e.path}`] : []));
+    if (adds.length) await repo.run(["update-index", "--add", ...adds], env);
+    return assertSha((await repo.run(["write-tree"], env)).trim());
+  } finally {
+    await rm(index, { force: true });
+  }
+}

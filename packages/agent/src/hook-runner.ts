@@ -1,0 +1,45 @@
+// herald.hook: a user's program run after each event, without a shell, with HERALD_* in its
+// environment. It runs beside syncing, never in its way: a failing or hanging hook is logged
+// (and killed after the timeout), and hooks run one at a time in event order.
+import { spawn } from "node:child_process";
+import type { Logger } from "./log.js";
+
+export interface HookEvent { event: string; ref?: string; sha?: string; remote?: string }
+
+export class HookRunner {
+  #chain: Promise<void> = Promise.resolve();
+  constructor(private readonly program: string, private readonly repoDir: string, private readonly log: Logger, private readonly timeoutMs = 10_000) {}
+
+  run(e: HookEvent): void {
+    this.#chain = this.#chain.then(() => this.#spawn(e));
+  }
+
+  idle(): Promise<void> { return this.#chain; }
+
+  #spawn(e: HookEvent): Promise<void> {
+    return new Promise((resolve) => {
+      const env = { ...process.env, HERALD_EVENT: e.event, HERALD_REF: e.ref ?? "", HERALD_SHA: e.sha ?? "", HERALD_REMOTE: e.remote ?? "", HERALD_REPO: this.repoDir };
+      let child;
+      try {
+        child = spawn(this.program, [], { cwd: this.repoDir, env, stdio: "ignore", shell: false });
+      } catch (err) {
+        this.log.warn("hook-failed", { hook: this.program, event: e.event, error: (err as Error).message });
+        return resolve();
+      }
+      const timer = setTimeout(() => {
+        this.log.warn("hook-timeout", { hook: this.program, event: e.event, timeoutMs: this.timeoutMs });
+        child.kill("SIGKILL");
+      }, this.timeoutMs);
+      child.once("error", (err) => {
+        clearTimeout(timer);
+        this.log.warn("hook-failed", { hook: this.program, event: e.event, error: err.message });
+        resolve();
+      });
+      child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        if (code !== 0) this.log.warn("hook-failed", { hook: this.program, event: e.event, exit: code, signal });
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,13 @@
+// @herald/agent: keeps a git clone in sync with its peers. Re-exports only.
+export { Agent, type AgentOptions, type RemoteSyncReport } from "./agent.js";
+export { AgentEmitter, type AgentEvents, type AgentEventName } from "./agent-events.js";
+export { defaultNodeId, parseConfig, readConfig, type AgentConfig, type RemoteConfig } from "./config.js";
+export { parseDuration, formatDuration } from "./duration.js";
+export { ConfigError, GitCommandError, HeraldError, PushRejectedError, XmppStanzaError } from "./errors.js";
+export { GitRepo } from "./git/repo.js";
+export { variantFileName, isVariantFileName, variantOriginal } from "./git/variant-file-name.js";
+export type { ResolvedConflict, ConflictKind } from "./git/keep-both.js";
+export { ConflictStore, type ConflictRecord } from "./sync/conflict-store.js";
+export { createLogger, formatHuman, silentLogger, type Logger, type LogRecord, type Level } from "./log.js";
+export { Session, type SessionOptions } from "./xmpp/session.js";
+export { PubsubNode, eventItems, ANNOUNCE_NODE_CONFIG, type PubsubItem } from "./xmpp/pubsub-node.js";

@@ -1,0 +1,51 @@
+// A one-slot coalescing loop (git-annex's MSampleVar, Syncthing's 1-buffered pullScheduled):
+// nudges that arrive while a pass runs collapse into one more pass, never into a replay of each.
+// A pass that throws is logged with the loop's name and does not kill the loop.
+import type { Logger } from "./log.js";
+
+export class CoalescingLoop {
+  #running: Promise<void> | null = null;
+  #again = false;
+  #stopped = false;
+  #waiters: Array<() => void> = [];
+
+  constructor(readonly name: string, private readonly pass: () => Promise<void>, private readonly log: Logger) {}
+
+  nudge(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#loop();
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      do {
+        this.#again = false;
+        try {
+          await this.pass();
+        } catch (e) {
+          this.log.error("loop-crashed", { loop: this.name, error: (e as Error).message });
+        }
+      } while (this.#again && !this.#stopped);
+    } finally {
+      this.#running = null;
+      for (const w of this.#waiters.splice(0)) w();
+    }
+  }
+
+  get busy(): boolean { return this.#running !== null; }
+
+  /** Resolves when no pass is running or pending. */
+  idle(): Promise<void> {
+    if (!this.#running) return Promise.resolve();
+    return new Promise((r) => this.#waiters.push(r));
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.idle();
+  }
+}

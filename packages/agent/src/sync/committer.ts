@@ -1,0 +1,81 @@
+// Committer (herald.autocommit): watches the work tree, waits for a burst of edits to settle, then
+// commits everything git would add (`git add -A` honours .gitignore) with a message that lists
+// what was added, changed, removed and moved.
+import { watch, type FSWatcher } from "chokidar";
+import { sep } from "node:path";
+import type { GitRepo } from "../git/repo.js";
+import type { Logger } from "../log.js";
+
+/** Pure: the commit message for `git diff --cached --name-status -M -z` output. */
+export function autocommitMessage(nameStatusZ: string, node: string): string {
+  const f = nameStatusZ.split("\0").filter((x) => x !== "");
+  const lines: string[] = [];
+  const verb: Record<string, string> = { A: "added", M: "changed", D: "removed", T: "changed", R: "moved", C: "copied" };
+  for (let i = 0; i < f.length; ) {
+    const status = f[i++]!;
+    const kind = status[0]!;
+    if (kind === "R" || kind === "C") {
+      lines.push(`${verb[kind]} ${f[i]} -> ${f[i + 1]}`);
+      i += 2;
+    } else {
+      lines.push(`${verb[kind] ?? "changed"} ${f[i]}`);
+      i += 1;
+    }
+  }
+  const subject = lines.length === 1 ? lines[0]! : `${lines.length} files`;
+  return `herald: autocommit on ${node}: ${subject}\n\n${lines.join("\n")}\n`;
+}
+
+export class Committer {
+  #watcher: FSWatcher | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #firstChange = 0;
+  #busy: Promise<boolean> = Promise.resolve(false);
+
+  constructor(private readonly repo: GitRepo, private readonly node: string, private readonly log: Logger, private readonly quietMs = 200, private readonly maxWaitMs = 2000) {}
+
+  async start(): Promise<void> {
+    const gitDirPrefix = this.repo.gitDir + sep;
+    const w = watch(this.repo.dir, {
+      ignoreInitial: true, atomic: false,
+      ignored: (p: string) => p === this.repo.gitDir || p.startsWith(gitDirPrefix) || p.split(sep).includes(".git"),
+    });
+    w.on("all", () => this.#changed());
+    w.on("error", () => undefined);
+    await new Promise<void>((r) => w.once("ready", () => r()));
+    this.#watcher = w;
+  }
+
+  /** Debounce: commit once the tree has been quiet for quietMs, or maxWaitMs after the first edit. */
+  #changed(): void {
+    const now = Date.now();
+    if (!this.#timer) this.#firstChange = now;
+    else clearTimeout(this.#timer);
+    const wait = Math.min(this.quietMs, Math.max(0, this.#firstChange + this.maxWaitMs - now));
+    this.#timer = setTimeout(() => { this.#timer = null; void this.commitNow(); }, wait);
+  }
+
+  /** Commits pending edits; resolves true if a commit was made. Serialized. */
+  commitNow(): Promise<boolean> {
+    this.#busy = this.#busy.then(() => this.#commit(), () => this.#commit());
+    return this.#busy;
+  }
+
+  async #commit(): Promise<boolean> {
+    const { repo } = this;
+    if (!(await repo.currentBranch())) return false;
+    await repo.run(["add", "-A"]);
+    const staged = await repo.run(["diff", "--cached", "--name-status", "-M", "-z"]);
+    if (!staged) return false;
+    const ident = (await repo.config("user.email")) ? [] : ["-c", "user.name=Herald", "-c", `user.email=herald@${this.node}`];
+    await repo.run([...ident, "commit", "-q", "--no-verify", "-m", autocommitMessage(staged, this.node)]);
+    this.log.info("autocommitted", { files: staged.split("\0").filter(Boolean).length });
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#watcher?.close();
+    await this.#busy.catch(() => false);
+  }
+}

@@ -1,0 +1,41 @@
+// Conflicts that merges resolved by keeping both versions, recorded in .git/herald/conflicts.json
+// for `herald conflicts`. Records are read from the merge commits' trailers, so a node lists the
+// conflicts of merges it fast-forwarded to as well as the ones it made.
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { ResolvedConflict } from "../git/keep-both.js";
+
+export interface ConflictRecord extends ResolvedConflict {
+  merge: string;
+  time: string;
+  resolved?: { time: string; keep: string };
+}
+
+export class ConflictStore {
+  constructor(readonly file: string) {}
+
+  async list(): Promise<ConflictRecord[]> {
+    const text = await readFile(this.file, "utf8").catch(() => "[]");
+    try {
+      const v = JSON.parse(text) as unknown;
+      return Array.isArray(v) ? (v as ConflictRecord[]) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async add(merge: string, conflicts: ResolvedConflict[], now: Date): Promise<ConflictRecord[]> {
+    const all = await this.list();
+    const known = new Set(all.map((c) => `${c.merge}\0${c.path}`));
+    const fresh = conflicts.filter((c) => !known.has(`${merge}\0${c.path}`)).map((c) => ({ ...c, merge, time: now.toISOString() }));
+    if (fresh.length) await this.save([...all, ...fresh]);
+    return fresh;
+  }
+
+  async save(records: ConflictRecord[]): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(records, null, 1));
+    await rename(tmp, this.file);
+  }
+}

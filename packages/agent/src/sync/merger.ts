@@ -1,0 +1,89 @@
+// Merger: brings what peers pushed in (or fetches brought) into the checked-out branch, then lets
+// the pusher pass it on (relaying A–B–C). Runs as a coalescing loop: a burst of incoming refs
+// becomes one merge of every new head at once.
+import type { AgentEmitter } from "../agent-events.js";
+import { advanceHead } from "../git/advance-head.js";
+import { parseConflictTrailer } from "../git/conflict-trailer.js";
+import type { ResolvedConflict } from "../git/keep-both.js";
+import { mergeHeads } from "../git/merge-heads.js";
+import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
+import type { Logger } from "../log.js";
+import type { ConflictStore } from "./conflict-store.js";
+
+export interface MergerDeps {
+  repo: GitRepo;
+  events: AgentEmitter;
+  log: Logger;
+  conflicts: ConflictStore;
+  now: () => Date;
+  /** Commit local edits first (autocommit on); false when autocommit is off. */
+  commitLocalChanges: () => Promise<boolean>;
+  isPaused: () => boolean;
+}
+
+export type MergeOutcome = "up-to-date" | "advanced" | "retry" | "blocked" | "paused" | "no-branch";
+
+/** Pure: the incoming tips for `branch` among remote-tracking refs (`refs/remotes/<x>/<branch>`). */
+export function incomingTips(refs: Map<string, string>, branch: string): string[] {
+  const short = branch.replace(/^refs\/heads\//, "");
+  const tips = new Set<string>();
+  for (const [name, sha] of refs) {
+    const rest = name.slice("refs/remotes/".length);
+    const slash = rest.indexOf("/");
+    if (slash > 0 && rest.slice(slash + 1) === short) tips.add(sha);
+  }
+  return [...tips].sort();
+}
+
+export class Merger {
+  /** HEAD as last seen or set by this agent; a different HEAD on the next look is a local commit. */
+  lastHead: string | null = null;
+
+  constructor(private readonly d: MergerDeps) {}
+
+  async pass(): Promise<MergeOutcome> {
+    const { repo, log } = this.d;
+    if (this.d.isPaused()) return "paused";
+    const branch = await repo.currentBranch();
+    const head = await repo.head();
+    if (!branch || !head) return "no-branch";
+    const tips = incomingTips(await repo.refs("refs/remotes/"), branch).filter((t) => t !== head);
+    if (tips.length === 0) return "up-to-date";
+    const heads = await repo.independent([head, ...tips]);
+    if (heads.length === 1 && heads[0] === head) return "up-to-date";
+    const t0 = performance.now();
+    const merged = heads.length === 1 ? { commit: heads[0]!, conflicts: [] as ResolvedConflict[] } : await mergeHeads(repo, heads);
+    // Claim the new HEAD before moving it, so the ref watcher does not take our own update for a
+    // local commit; give it back if the move does not happen.
+    this.lastHead = merged.commit;
+    let outcome = await advanceHead(repo, branch, head, merged.commit).catch((e) => { this.lastHead = head; throw e; });
+    if (outcome !== "advanced") this.lastHead = head;
+    if (outcome === "blocked-by-local-changes" && (await this.d.commitLocalChanges())) return "retry";
+    if (outcome === "head-moved") return "retry";
+    if (outcome === "blocked-by-local-changes") {
+      log.warn("merge-blocked", { reason: "uncommitted changes in files the merge would touch; will try again", sha: merged.commit });
+      return "blocked";
+    }
+    const conflicts = await this.#recordConflicts(head, merged.commit);
+    const ms = Math.round(performance.now() - t0);
+    log.info("merged", { ref: branch, sha: merged.commit, from: head, heads: heads.length, fastForward: heads.length === 1, conflicts: conflicts.length, ms });
+    this.d.events.emit("merged", { ref: branch, sha: merged.commit, from: head, heads, conflicts });
+    for (const c of conflicts) this.d.events.emit("conflict", { ref: branch, sha: merged.commit, conflict: c });
+    this.d.events.emit("head", { ref: branch, sha: merged.commit, origin: "merge" });
+    outcome = "advanced";
+    return outcome;
+  }
+
+  /** Conflicts resolved by Herald merges between `from` and `to`, whoever made them. */
+  async #recordConflicts(from: string, to: string): Promise<ResolvedConflict[]> {
+    const out = await this.d.repo.run(["log", "--merges", `--author=${HERALD_IDENTITY.email}`, "--format=%H%x00%B%x00", `${from}..${to}`, "--"]);
+    const parts = out.split("\0");
+    const fresh: ResolvedConflict[] = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      const sha = parts[i]!.trim();
+      const found = parseConflictTrailer(parts[i + 1]!);
+      if (found.length) fresh.push(...(await this.d.conflicts.add(sha, found, this.d.now())));
+    }
+    return fresh;
+  }
+}

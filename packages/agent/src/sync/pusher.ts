@@ -1,0 +1,136 @@
+// Pusher: sends the checked-out branch to every remote in parallel, one push in flight per remote,
+// later nudges coalesced into one more push. Never --force. A push rejected because a shared bare
+// remote moved is answered the way git-annex's pushToRemotes does: fetch, merge, push again.
+// Other failures go to the retry queue after a short p-retry backoff.
+import pRetry from "p-retry";
+import type { AgentEmitter } from "../agent-events.js";
+import { GitCommandError, PushRejectedError } from "../errors.js";
+import type { GitRepo } from "../git/repo.js";
+import type { Logger } from "../log.js";
+import { pushTarget, resolveRemote, type ResolvedRemote } from "./remotes.js";
+
+export interface PusherDeps {
+  repo: GitRepo;
+  node: string;
+  events: AgentEmitter;
+  log: Logger;
+  /** fetch the remote, merge what it has; resolves when the merge pass is done */
+  fetchAndMerge: (remote: ResolvedRemote, reason: string) => Promise<void>;
+  onFailure: (remote: string, error: string) => void;
+  onSuccess: (remote: string) => void;
+  isPaused: () => boolean;
+  /** whether a remote may be tried now (a removable drive that is absent may not) */
+  isAvailable: (remote: ResolvedRemote) => boolean;
+}
+
+const REJECTED = /\[rejected\]|non-fast-forward|fetch first|failed to update ref|cannot lock ref/;
+
+export class Pusher {
+  readonly remotes = new Map<string, ResolvedRemote>();
+  #inFlight = new Map<string, Promise<void>>();
+  #again = new Set<string>();
+  /** last sha each remote is known to have from us */
+  #pushed = new Map<string, string>();
+
+  constructor(private readonly d: PusherDeps) {}
+
+  setRemotes(remotes: ResolvedRemote[]): void {
+    this.remotes.clear();
+    for (const r of remotes) this.remotes.set(r.name, r);
+  }
+
+  /** Push to these remotes (all by default), cheapest-first order is the caller's choice. */
+  nudge(names: string[] = [...this.remotes.keys()], force = false): Promise<void>[] {
+    return names.map((name) => {
+      if (force) this.#pushed.delete(name);
+      const running = this.#inFlight.get(name);
+      if (running) {
+        this.#again.add(name);
+        return running;
+      }
+      const p = this.#loop(name).finally(() => this.#inFlight.delete(name));
+      this.#inFlight.set(name, p);
+      return p;
+    });
+  }
+
+  async idle(): Promise<void> {
+    while (this.#inFlight.size) await Promise.all([...this.#inFlight.values()]);
+  }
+
+  async #loop(name: string): Promise<void> {
+    do {
+      this.#again.delete(name);
+      try {
+        await this.#pushOne(name);
+      } catch (e) {
+        this.d.log.error("loop-crashed", { loop: "pusher", remote: name, error: (e as Error).message });
+      }
+    } while (this.#again.has(name));
+  }
+
+  async #pushOne(name: string): Promise<void> {
+    const { repo, log } = this.d;
+    let remote = this.remotes.get(name);
+    if (!remote || this.d.isPaused() || !this.d.isAvailable(remote)) return;
+    const branch = await repo.currentBranch();
+    const head = await repo.head();
+    if (!branch || !head) return;
+    if (this.#pushed.get(name) === head) return;
+    log.debug("push-start", { remote: name, sha: head, kind: remote.kind });
+    if (remote.kind === "unknown") {
+      remote = await resolveRemote(remote, repo.dir);
+      this.remotes.set(name, remote);
+    }
+    if (remote.kind === "peer" && remote.node && (await this.#peerHas(remote.node, branch, head))) {
+      this.#pushed.set(name, head);
+      return;
+    }
+    for (let round = 0; round < 3; round++) {
+      const sha = (await repo.head())!;
+      const kind = remote.kind === "unknown" ? "bare" : remote.kind;
+      const target = pushTarget(kind, this.d.node, branch);
+      const t0 = performance.now();
+      try {
+        if (remote.kind === "unknown") throw new GitCommandError(["push", name], null, `remote ${name} is not reachable (${remote.url})`);
+        await pRetry(() => this.#push(name, sha, target), {
+          retries: 2, minTimeout: 100, factor: 3,
+          shouldRetry: ({ error }) => !(error instanceof PushRejectedError),
+        });
+        this.#pushed.set(name, sha);
+        this.d.onSuccess(name);
+        log.info("pushed", { remote: name, ref: branch, sha, target, ms: Math.round(performance.now() - t0) });
+        this.d.events.emit("pushed", { ref: branch, sha, remote: name, target });
+        return;
+      } catch (e) {
+        if (e instanceof PushRejectedError && kind === "bare") {
+          log.info("push-rejected", { remote: name, ref: branch, reason: e.reason, action: "fetch, merge, push again" });
+          await this.d.fetchAndMerge(remote, "non-fast-forward");
+          continue;
+        }
+        const error = (e as Error).message;
+        log.warn("push-failed", { remote: name, ref: branch, sha, error });
+        this.d.onFailure(name, error);
+        this.d.events.emit("push-failed", { ref: branch, sha, remote: name, error });
+        return;
+      }
+    }
+  }
+
+  async #push(remote: string, sha: string, target: string): Promise<void> {
+    try {
+      await this.d.repo.run(["push", "--porcelain", "--quiet", remote, `${sha}:${target}`]);
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (REJECTED.test(msg)) throw new PushRejectedError(remote, target, /fetch first|non-fast-forward/.test(msg) ? "non-fast-forward" : "rejected");
+      throw e;
+    }
+  }
+
+  /** What the peer last pushed to us already contains `head`: it has it, no push needed. */
+  async #peerHas(peerNode: string, branch: string, head: string): Promise<boolean> {
+    const short = branch.replace(/^refs\/heads\//, "");
+    const theirs = (await this.d.repo.refs(`refs/remotes/${peerNode}/${short}`)).get(`refs/remotes/${peerNode}/${short}`);
+    return theirs !== undefined && (theirs === head || (await this.d.repo.isAncestor(head, theirs)));
+  }
+}

@@ -1,0 +1,49 @@
+// What each configured remote is: a peer clone with its branch checked out (push into
+// refs/remotes/<this node>/<branch> there, never into its checked-out branch) or a bare repository
+// (a server, a USB drive: push the branch itself). Only configured remotes are ever contacted.
+import { defaultNodeId, type RemoteConfig } from "../config.js";
+import { simpleGit } from "simple-git";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { isNodeId } from "@herald/protocol";
+
+export interface ResolvedRemote extends RemoteConfig {
+  kind: "peer" | "bare" | "unknown";
+  /** Local filesystem path, when the remote is one. */
+  path?: string;
+}
+
+/** Pure: the ref to write on the remote. */
+export function pushTarget(kind: "peer" | "bare", thisNode: string, branch: string): string {
+  const short = branch.replace(/^refs\/heads\//, "");
+  return kind === "peer" ? `refs/remotes/${thisNode}/${short}` : `refs/heads/${short}`;
+}
+
+/** Pure: a local path for file:// URLs and plain paths; null for network URLs. */
+export function localPath(url: string): string | null {
+  if (url.startsWith("file://")) return fileURLToPath(url);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return null;
+  if (/^[^/]+:/.test(url) && !url.startsWith("./") && !url.startsWith("../")) return null; // scp-style host:path
+  return url;
+}
+
+/** Settles the kind of a remote; an absent local path stays "unknown" and is asked again later. */
+export async function resolveRemote(r: RemoteConfig, cwd: string): Promise<ResolvedRemote> {
+  const raw = localPath(r.url);
+  if (raw === null) return { ...r, kind: r.node ? "peer" : "bare" };
+  const path = raw.startsWith("/") ? raw : `${cwd}/${raw}`;
+  if (!existsSync(path)) return { ...r, path, kind: r.node ? "peer" : "unknown" };
+  try {
+    const g = simpleGit({ baseDir: path });
+    const bare = (await g.raw(["rev-parse", "--is-bare-repository"])).trim() === "true";
+    let node = r.node;
+    if (!bare && !node) {
+      const top = (await g.raw(["rev-parse", "--show-toplevel"])).trim();
+      const configured = (await g.raw(["config", "--get", "herald.node"]).catch(() => "")).trim();
+      node = isNodeId(configured) ? configured : defaultNodeId(top);
+    }
+    return { ...r, path, kind: bare ? "bare" : "peer", ...(node ? { node } : {}) };
+  } catch {
+    return { ...r, path, kind: "unknown" };
+  }
+}

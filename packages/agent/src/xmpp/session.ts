@@ -1,0 +1,139 @@
+// One XMPP login for the agent: @xmpp/client set up with the fixes this project relies on
+// (xmpp-test-server.md §5): PLAIN where safe, TCP_NODELAY, presence after every (re)connect,
+// reconnect with capped exponential backoff, TLS required off loopback, no password in logs.
+import { client, xml, type Client } from "@xmpp/client";
+import debug from "@xmpp/debug";
+import type { Element } from "@xmpp/xml";
+import { EventEmitter } from "node:events";
+import { HeraldError } from "../errors.js";
+import type { Logger } from "../log.js";
+import { iqRequest } from "./iq-request.js";
+import { chooseMechanism, isLoopbackService, reconnectDelay } from "./transport-policy.js";
+
+export interface SessionOptions {
+  jid: string;
+  password: string;
+  /** e.g. xmpp://host:5222; default xmpp://<domain>:5222 */
+  service?: string;
+  resource?: string;
+  /** Allow a plaintext login to a non-loopback server (off unless the user says so). */
+  allowInsecure?: boolean;
+  /** @xmpp/debug stanza log, with SASL payloads masked */
+  debugStanzas?: boolean;
+}
+
+export interface Presence { show?: "away" | "dnd" | "xa" | "chat"; status?: string }
+
+export interface SessionEvents {
+  online: [jid: string];
+  offline: [];
+  stanza: [el: Element];
+}
+
+export class Session extends EventEmitter<SessionEvents> {
+  readonly client: Client;
+  readonly bareJid: string;
+  readonly domain: string;
+  #online = false;
+  #attempt = 0;
+  #presence: Presence = {};
+  #stopped = false;
+
+  constructor(readonly options: SessionOptions, private readonly log: Logger) {
+    super();
+    const [local, domain] = splitJid(options.jid);
+    this.domain = domain;
+    this.bareJid = `${local}@${domain}`;
+    const service = options.service ?? `xmpp://${domain}:5222`;
+    const loopback = isLoopbackService(service);
+    const c = client({
+      service,
+      domain,
+      resource: options.resource ?? "herald",
+      credentials: async (authenticate, mechanisms, _fast, entity) => {
+        const secure = entity.isSecure();
+        // Refuse before any credential leaves this process (Herald standard: TLS off loopback).
+        if (!secure && !loopback && !options.allowInsecure) {
+          throw new HeraldError("TLS_REQUIRED", `${service} offered no TLS; refusing to log in over plaintext (set herald.allowInsecure only if you must)`);
+        }
+        const mechanism = chooseMechanism(mechanisms, secure, loopback);
+        if (!mechanism) throw new HeraldError("NO_SASL_MECHANISM", `no usable SASL mechanism among ${mechanisms.join(", ")}`);
+        await authenticate({ username: local, password: options.password }, mechanism, xml("user-agent", { id: "herald" }));
+      },
+    });
+    this.client = c;
+    if (options.debugStanzas) debug(c, true);
+    c.on("error", (e: Error) => {
+      const code = (e as HeraldError).code;
+      this.log.warn("xmpp", { error: e.message, ...(code ? { code } : {}) });
+      if (code === "TLS_REQUIRED" || code === "NO_SASL_MECHANISM") void this.stop();
+    });
+    // Nagle's algorithm adds ~40 ms stalls per stanza on loopback (quirk 10).
+    c.on("connect", () => (c.socket as { setNoDelay?(b: boolean): void } | null)?.setNoDelay?.(true));
+    c.on("online", (address: { toString(): string }) => {
+      this.#online = true;
+      this.#attempt = 0;
+      c.reconnect.delay = reconnectDelay(0);
+      // Bare-JID pubsub events reach only available resources (quirk 8): presence first.
+      void c.send(this.#presenceStanza()).catch(() => undefined);
+      this.emit("online", address.toString());
+    });
+    c.on("offline", () => this.#markOffline());
+    c.on("disconnect", () => this.#markOffline());
+    c.reconnect.on("reconnecting", () => {
+      this.#attempt += 1;
+      c.reconnect.delay = reconnectDelay(this.#attempt);
+    });
+    c.reconnect.delay = reconnectDelay(0);
+    c.on("stanza", (el: Element) => this.emit("stanza", el));
+  }
+
+  get online(): boolean { return this.#online; }
+
+  /** Resolves once logged in. If the server is unreachable it rejects, and keeps trying in the background. */
+  async start(): Promise<void> {
+    await this.client.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.client.reconnect.stop();
+    if (this.#online) await this.client.send(xml("presence", { type: "unavailable" })).catch(() => undefined);
+    await this.client.stop().catch(() => undefined);
+    this.#markOffline();
+  }
+
+  request(iq: Element, timeoutMs?: number): Promise<Element> {
+    return iqRequest(this.client, iq, timeoutMs);
+  }
+
+  send(el: Element): Promise<void> {
+    return this.client.send(el);
+  }
+
+  /** Presence with a status text (paused, syncing, conflicts); re-sent after every reconnect. */
+  async setPresence(p: Presence): Promise<void> {
+    this.#presence = p;
+    if (this.#online) await this.client.send(this.#presenceStanza()).catch(() => undefined);
+  }
+
+  #presenceStanza(): Element {
+    const children = [];
+    if (this.#presence.show) children.push(xml("show", {}, this.#presence.show));
+    if (this.#presence.status) children.push(xml("status", {}, this.#presence.status));
+    return xml("presence", {}, ...children);
+  }
+
+  #markOffline(): void {
+    if (!this.#online) return;
+    this.#online = false;
+    this.emit("offline");
+  }
+}
+
+export function splitJid(jid: string): [local: string, domain: string] {
+  const m = /^([^@/\s]+)@([^@/\s]+)(?:\/.*)?$/.exec(jid);
+  if (!m) throw new HeraldError("BAD_JID", `not a JID of the form user@domain: ${JSON.stringify(jid)}`);
+  return [m[1]!, m[2]!];
+}

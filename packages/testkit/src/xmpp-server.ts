@@ -1,0 +1,153 @@
+// A real, throwaway Prosody for integration tests, the demo and the benchmarks.
+// Loopback only, a free port, its own temp dir; kept as a child of this process so that stopping it
+// never leaves a zombie for PID 1 to reap (xmpp-test-server.md §3).
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { freePort, portOpen } from "./ports.js";
+import { prosodyConfig } from "./prosody-config.js";
+
+const execFileP = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Account { username: string; password: string; jid: string }
+
+export interface XmppServer {
+  kind: "prosody";
+  dir: string;
+  port: number;
+  /** e.g. `xmpp://127.0.0.1:40123` */
+  service: string;
+  domain: string;
+  /** the pubsub service JID, e.g. `pubsub.localhost` */
+  pubsub: string;
+  accounts: Account[];
+  /** PEM file of the self-signed certificate when `tls` (trust it with NODE_EXTRA_CA_CERTS). */
+  caFile?: string;
+  register(username: string, password?: string): Promise<Account>;
+  /** Stops the server process and keeps its port and data (fault injection). */
+  halt(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  resume(): Promise<void>;
+  restart(): Promise<void>;
+  /** Stops it and removes its directory. */
+  stop(): Promise<void>;
+}
+
+export interface StartXmppServerOptions {
+  /** A count (accounts `agent1`…`agentN`) or a list of user names. Passwords are `<name>-pw`. */
+  accounts?: number | string[];
+  domain?: string;
+  /** STARTTLS required, with a fresh self-signed certificate for the domain. */
+  tls?: boolean;
+  startTimeoutMs?: number;
+}
+
+export async function prosodyInstalled(): Promise<boolean> {
+  return execFileP("prosodyctl", ["about"]).then(() => true, () => false);
+}
+
+export async function startXmppServer(opts: StartXmppServerOptions = {}): Promise<XmppServer> {
+  const domain = opts.domain ?? "localhost";
+  const names = typeof opts.accounts === "number"
+    ? Array.from({ length: opts.accounts }, (_, i) => `agent${i + 1}`)
+    : (opts.accounts ?? ["agent1", "agent2"]);
+  const tls = opts.tls ?? false;
+  const dir = await mkdtemp(join(tmpdir(), "herald-prosody-"));
+  await mkdir(join(dir, "data"), { recursive: true });
+  await mkdir(join(dir, "certs"), { recursive: true });
+  const cfg = join(dir, "prosody.cfg.lua");
+  const caFile = tls ? join(dir, "certs", `${domain}.crt`) : undefined;
+  if (tls) await makeCertificate(dir, domain);
+
+  let child: ChildProcess | undefined;
+  let port = 0;
+  const timeout = opts.startTimeoutMs ?? 15_000;
+  const runAsRoot = process.getuid?.() === 0;
+  const pubsubAdmins = names.map((n) => `${n}@${domain}`);
+
+  const launch = async (): Promise<"ready" | "busy"> => {
+    await writeFile(cfg, prosodyConfig({ dir, port, domain, pubsubAdmins, tls, runAsRoot }));
+    const logFile = join(dir, "prosody.log");
+    await rm(logFile, { force: true });
+    await rm(join(dir, "prosody.pid"), { force: true });
+    // /usr/bin/prosody is a Lua script: the child's pid is the server itself.
+    const c = spawn("prosody", ["--config", cfg, "-F"], { stdio: "ignore" });
+    let exited = false;
+    c.once("exit", () => { exited = true; });
+    c.once("error", () => { exited = true; });
+    const deadline = Date.now() + timeout;
+    // Ready = c2s bound on our port and mod_posix wrote our pid. A failed bind is only logged (the
+    // server keeps running) and a refusal to run as root hangs it, so the log is the truth.
+    while (!exited && Date.now() < deadline) {
+      const log = await readFile(logFile, "utf8").catch(() => "");
+      if (/Failed to open server port/.test(log)) { await kill(c); return "busy"; }
+      if (/Shutting down|Refusing to run as root/.test(log)) break;
+      const pid = (await readFile(join(dir, "prosody.pid"), "utf8").catch(() => "")).trim();
+      if (log.includes(`Activated service 'c2s' on [127.0.0.1]:${port}`) && pid === String(c.pid) && (await portOpen(port))) {
+        child = c;
+        return "ready";
+      }
+      await sleep(10);
+    }
+    await kill(c);
+    const log = await readFile(logFile, "utf8").catch(() => "(no log)");
+    throw new Error(`prosody did not start on port ${port} (dir ${dir}):\n${log}`);
+  };
+
+  try {
+    for (let attempt = 0; ; attempt++) {
+      port = await freePort();
+      if ((await launch()) === "ready") break;
+      if (attempt === 4) throw new Error("prosody: no free port after 5 attempts");
+    }
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+
+  const register = async (username: string, password = `${username}-pw`): Promise<Account> => {
+    await execFileP("prosodyctl", ["--config", cfg, "register", username, domain, password]);
+    return { username, password, jid: `${username}@${domain}` };
+  };
+  const accounts = await Promise.all(names.map((n) => register(n)));
+
+  const halt = async () => {
+    if (child) await kill(child);
+    child = undefined;
+  };
+  const resume = async () => {
+    if (child) return;
+    if ((await launch()) !== "ready") throw new Error(`prosody: port ${port} was taken while halted`);
+  };
+  return {
+    kind: "prosody", dir, port, domain, accounts, caFile,
+    service: `xmpp://127.0.0.1:${port}`,
+    pubsub: `pubsub.${domain}`,
+    register, halt, resume,
+    restart: async () => { await halt(); await resume(); },
+    stop: async () => { await halt(); await rm(dir, { recursive: true, force: true }); },
+  };
+}
+
+/** SIGTERM, then SIGKILL after 5 s; resolves when the process has exited. */
+async function kill(c: ChildProcess): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return;
+  const exited = new Promise((r) => c.once("exit", r));
+  c.kill("SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise((r) => { timer = setTimeout(r, 5_000); });
+  if ((await Promise.race([exited.then(() => "exited"), late])) !== "exited") c.kill("SIGKILL");
+  clearTimeout(timer);
+  await exited;
+}
+
+async function makeCertificate(dir: string, domain: string): Promise<void> {
+  await execFileP("openssl", [
+    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${domain}`,
+    "-addext", `subjectAltName=DNS:${domain},DNS:pubsub.${domain},IP:127.0.0.1`,
+    "-keyout", join(dir, "certs", `${domain}.key`), "-out", join(dir, "certs", `${domain}.crt`),
+  ]);
+}

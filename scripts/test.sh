@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test. The last line is "N passed, N failed".
+#   ./scripts/test.sh                 # everything
+#   ./scripts/test.sh --selectProjects unit      # any jest arguments pass through
+set -euo pipefail
+source "$(dirname "$0")/lib/setup.sh"
+# sendxmpp and go-sendxmpp: third-party clients the chat tests drive as a person would.
+setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp
+npx --no-install tsc -p tsconfig.test.json >&2
+exec node scripts/run-jest.mjs "$@"

@@ -1,4 +1,4 @@
-import { indexInfo, keepBoth, parseMergeTree } from "./keep-both.js";
+import { foldIntoVariants, indexInfo, keepBoth, parseMergeTree } from "./keep-both.js";
 
 const P1 = "1".repeat(40), P2 = "2".repeat(40);
 const base = "df967b96a579e45a18b8251732d16804b2e56a55";
@@ -69,5 +69,27 @@ describe("keepBoth", () => {
   it("writes NUL-terminated index-info records", () => {
     expect(indexInfo([{ op: "remove", path: "a b" }, { op: "add", path: "c", mode: "100644", oid: ours }]))
       .toBe(`0 ${"0".repeat(40)}\ta b\x00100644 ${ours}\tc\x00`);
+  });
+});
+
+describe("foldIntoVariants", () => {
+  const v1 = "f.variant-11111111.txt", v2 = "f.variant-22222222.txt";
+  const merged = [
+    { mode: "100644", oid: "3".repeat(40), path: "f.txt" },
+    { mode: "100644", oid: "1".repeat(40), path: v1 },
+    { mode: "100644", oid: "2".repeat(40), path: v2 },
+  ];
+  it("turns a late third version into one more variant", () => {
+    const settled = new Set([v1, v2]);
+    const unsettled = new Set(["f.txt"]);
+    const r = foldIntoVariants(merged, settled, unsettled, [P1, P2]);
+    expect(r.edits).toEqual([{ op: "remove", path: "f.txt" }, { op: "add", path: "f.variant-33333333.txt", mode: "100644", oid: "3".repeat(40) }]);
+    expect(r.conflicts[0]?.variants).toEqual([{ file: "f.variant-33333333.txt", from: P2 }]);
+    // The same whichever side is which.
+    expect(foldIntoVariants(merged, unsettled, settled, [P1, P2]).edits).toEqual(r.edits);
+  });
+  it("leaves a path alone when both sides or neither side settled it", () => {
+    expect(foldIntoVariants(merged, new Set(["f.txt", v1]), new Set(["f.txt", v2]), [P1, P2]).edits).toEqual([]);
+    expect(foldIntoVariants(merged, new Set([v1]), new Set([v2]), [P1, P2]).edits).toEqual([]);
   });
 });

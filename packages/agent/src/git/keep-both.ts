@@ -4,7 +4,7 @@
 // merge-tree's tree holds a marker-laden blob for content conflicts; every conflicted path is
 // listed with its stages (1 base, 2 first parent, 3 second parent; git-merge-tree(1) "Conflicted
 // file info"). We replace each such path by clean blobs only.
-import { variantFileName } from "./variant-file-name.js";
+import { isVariantFileName, variantFileName, variantOriginal } from "./variant-file-name.js";
 
 export interface StageEntry { mode: string; oid: string; stage: 1 | 2 | 3; path: string }
 export interface MergeTreeResult { tree: string; conflicted: StageEntry[] }
@@ -88,4 +88,31 @@ export function indexInfo(edits: IndexEdit[]): string {
   return edits.map((e) => e.op === "remove"
     ? `0 ${"0".repeat(40)}\t${e.path}\0`
     : `${e.mode} ${e.oid}\t${e.path}\0`).join("");
+}
+
+export interface TreeEntry { mode: string; oid: string; path: string }
+
+/**
+ * A path kept as variants on one side and still present on the other (a third node's version
+ * arriving after the first two were settled) becomes one more variant, so the merged tree never
+ * shows a plain `name.txt` beside `name.variant-*.txt` files of an unsettled conflict.
+ * `merged` is the merge result; `a` and `b` are each parent's set of paths.
+ */
+export function foldIntoVariants(merged: TreeEntry[], a: ReadonlySet<string>, b: ReadonlySet<string>, parents: [string, string]): { edits: IndexEdit[]; conflicts: ResolvedConflict[] } {
+  const paths = new Map(merged.map((e) => [e.path, e]));
+  const hasVariants = (side: ReadonlySet<string>, p: string) => [...side].some((f) => f !== p && variantOriginal(f) === p);
+  const edits: IndexEdit[] = [];
+  const conflicts: ResolvedConflict[] = [];
+  const originals = new Set(merged.map((e) => e.path).filter(isVariantFileName).map(variantOriginal));
+  for (const p of [...originals].sort()) {
+    const entry = paths.get(p);
+    if (!entry) continue;
+    const settledOnA = !a.has(p) && hasVariants(a, p);
+    const settledOnB = !b.has(p) && hasVariants(b, p);
+    if (settledOnA === settledOnB) continue; // both or neither settled it: nothing to fold
+    const file = variantFileName(p, entry.oid);
+    edits.push({ op: "remove", path: p }, { op: "add", path: file, mode: entry.mode, oid: entry.oid });
+    conflicts.push({ path: p, kind: "content", variants: [{ file, from: settledOnA ? parents[1] : parents[0] }] });
+  }
+  return { edits, conflicts };
 }

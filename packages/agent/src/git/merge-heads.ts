@@ -3,7 +3,8 @@
 // HEAD are not touched, so an agent killed here leaves nothing half-done but loose objects.
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { keepBoth, parseMergeTree, type ResolvedConflict } from "./keep-both.js";
+import { foldIntoVariants, keepBoth, parseMergeTree, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
+import { isVariantFileName } from "./variant-file-name.js";
 import { canonicalParents, mergeCommitSpec } from "./merge-commit.js";
 import { conflictTrailer } from "./conflict-trailer.js";
 import { assertSha, type GitRepo } from "./repo.js";
@@ -46,6 +47,15 @@ async function mergeTwo(repo: GitRepo, a: { sha: string; committerTime: number }
     conflicts = resolved.conflicts;
     finalTree = await applyEdits(repo, tree, resolved.edits);
   }
+  const entries = await lsTree(repo, finalTree);
+  if (entries.some((e) => isVariantFileName(e.path))) {
+    const [a, b] = await Promise.all([p1, p2].map(async (p) => new Set((await lsTree(repo, p)).map((e) => e.path))));
+    const folded = foldIntoVariants(entries, a!, b!, [p1, p2]);
+    if (folded.edits.length) {
+      finalTree = await applyEdits(repo, finalTree, folded.edits);
+      conflicts = [...conflicts, ...folded.conflicts];
+    }
+  }
   const message = spec.message + conflictTrailer(conflicts);
   const commit = (await repo.run(["commit-tree", finalTree, "-p", p1, "-p", p2, "-m", message], spec.env)).trim();
   return { commit: assertSha(commit), conflicts };
@@ -64,4 +74,13 @@ async function applyEdits(repo: GitRepo, tree: string, edits: ReturnType<typeof 
   } finally {
     await rm(index, { force: true });
   }
+}
+
+async function lsTree(repo: GitRepo, treeish: string): Promise<TreeEntry[]> {
+  const out = await repo.run(["ls-tree", "-r", "-z", "--full-tree", treeish]);
+  return out.split("\0").filter(Boolean).map((rec) => {
+    const tab = rec.indexOf("\t");
+    const [mode, , oid] = rec.slice(0, tab).split(" ");
+    return { mode: mode!, oid: oid!, path: rec.slice(tab + 1) };
+  });
 }

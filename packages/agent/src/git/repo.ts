@@ -19,8 +19,11 @@ export class GitRepo {
    * same chain unsettled; `env()` also mutates an instance. Construction is cheap.
    */
   #git(env?: Record<string, string>): SimpleGit {
-    const g = simpleGit({ baseDir: this.dir, trimmed: false });
-    return env ? g.env({ ...process.env, ...env } as Record<string, string>) : g;
+    if (!env) return simpleGit({ baseDir: this.dir, trimmed: false });
+    // simple-git refuses GIT_* keys given through env() unless they are allowed by name; these
+    // are ours (identity, dates, a private index), plus the ambient environment git would see.
+    const full = { ...process.env, ...env } as Record<string, string>;
+    return simpleGit({ baseDir: this.dir, trimmed: false, allowEnvironment: Object.keys(full) }).env(full);
   }
 
   static async open(dir: string): Promise<GitRepo> {

@@ -18,6 +18,9 @@ import { Pusher } from "./sync/pusher.js";
 import { resolveRemote, type ResolvedRemote } from "./sync/remotes.js";
 import { RefWatcher } from "./watch/ref-watcher.js";
 
+const SETTLE_QUIET_MS = 15;
+const SETTLE_MAX_MS = 150;
+
 export interface AgentOptions {
   repoDir: string;
   log?: Logger;
@@ -41,6 +44,8 @@ export class Agent {
   #hooks: HookRunner | null = null;
   #blockedTimer: NodeJS.Timeout | null = null;
   #blockedAttempt = 0;
+  #settleTimer: NodeJS.Timeout | null = null;
+  #settleStart = 0;
   readonly conflicts: ConflictStore;
 
   private constructor(readonly repo: GitRepo, readonly config: AgentConfig, readonly log: Logger, private readonly opts: AgentOptions) {
@@ -66,7 +71,7 @@ export class Agent {
     });
     this.#refWatcher = new RefWatcher(repo.gitDir, {
       onLocal: () => void this.#onLocalRefs(),
-      onRemote: () => this.#mergeLoop.nudge(),
+      onRemote: () => this.#settleThenMerge(),
     }, opts.watchRemoteRefs ?? true);
     if (config.hook) {
       const hooks = new HookRunner(config.hook, repo.dir, log.child("hook"));
@@ -124,12 +129,26 @@ export class Agent {
   async #onLocalRefs(): Promise<void> {
     const head = await this.repo.head().catch(() => null);
     const branch = await this.repo.currentBranch().catch(() => null);
-    if (!head || !branch || head === this.#merger.lastHead) return;
+    const moving = this.#merger.advancing;
+    if (!head || !branch || head === this.#merger.lastHead || (moving && (head === moving.from || head === moving.to))) return;
     this.#merger.lastHead = head;
     this.log.info("commit", { ref: branch, sha: head });
     this.events.emit("commit", { ref: branch, sha: head });
     this.events.emit("head", { ref: branch, sha: head, origin: "local" });
     this.#mergeLoop.nudge(); // incoming heads that were blocked may merge now
+  }
+
+  /**
+   * Incoming refs arrive in bursts (every peer relays a merge at once). Merging each one as it
+   * lands makes every node build a different intermediate merge and the mesh churns; waiting for
+   * a short quiet spell lets one merge take in the whole burst (Syncthing batches the same way).
+   */
+  #settleThenMerge(): void {
+    const now = Date.now();
+    if (this.#settleTimer) clearTimeout(this.#settleTimer);
+    else this.#settleStart = now;
+    const wait = Math.max(0, Math.min(SETTLE_QUIET_MS, this.#settleStart + SETTLE_MAX_MS - now));
+    this.#settleTimer = setTimeout(() => { this.#settleTimer = null; this.#mergeLoop.nudge(); }, wait);
   }
 
   async #mergePass(): Promise<void> {
@@ -198,6 +217,7 @@ export class Agent {
 
   async stop(): Promise<void> {
     if (this.#blockedTimer) clearTimeout(this.#blockedTimer);
+    if (this.#settleTimer) clearTimeout(this.#settleTimer);
     await this.#refWatcher.stop();
     await this.#committer?.stop();
     await this.#mergeLoop.stop();

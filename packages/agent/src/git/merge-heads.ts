@@ -3,7 +3,8 @@
 // HEAD are not touched, so an agent killed here leaves nothing half-done but loose objects.
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { foldIntoVariants, keepBoth, parseMergeTree, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
+import { GitCommandError } from "../errors.js";
+import { foldIntoVariants, indexInfo, keepBoth, parseMergeTree, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
 import { isVariantFileName } from "./variant-file-name.js";
 import { canonicalParents, mergeCommitSpec } from "./merge-commit.js";
 import { conflictTrailer } from "./conflict-trailer.js";
@@ -37,9 +38,10 @@ async function committerTimes(repo: GitRepo, shas: string[]): Promise<Array<{ sh
 async function mergeTwo(repo: GitRepo, a: { sha: string; committerTime: number }, b: { sha: string; committerTime: number }): Promise<MergeResult> {
   const spec = mergeCommitSpec(a, b);
   const [p1, p2] = spec.parents as [string, string];
-  // Exit status 1 means "conflicts"; simple-git only throws when git also wrote to stderr.
-  const out = await repo.run(["merge-tree", "--write-tree", "-z", "--no-messages", p1, p2]);
-  const { tree, conflicted } = parseMergeTree(out);
+  // Exit status 1 means "conflicts" (the tree is still written); anything else is a failure.
+  const r = await repo.exec(["merge-tree", "--write-tree", "-z", "--no-messages", p1, p2]);
+  if (r.code !== 0 && r.code !== 1) throw new GitCommandError(["merge-tree", p1, p2], r.code, r.stderr);
+  const { tree, conflicted } = parseMergeTree(r.stdout);
   let finalTree = assertSha(tree);
   let conflicts: ResolvedConflict[] = [];
   if (conflicted.length > 0) {
@@ -66,10 +68,7 @@ async function applyEdits(repo: GitRepo, tree: string, edits: ReturnType<typeof 
   const env = { GIT_INDEX_FILE: index };
   try {
     await repo.run(["read-tree", tree], env);
-    const removals = edits.filter((e) => e.op === "remove").map((e) => e.path);
-    if (removals.length) await repo.run(["update-index", "--force-remove", "--", ...removals], env);
-    const adds = edits.flatMap((e) => (e.op === "add" ? ["--cacheinfo", `${e.mode},${e.oid},${e.path}`] : []));
-    if (adds.length) await repo.run(["update-index", "--add", ...adds], env);
+    await repo.run(["update-index", "-z", "--index-info"], env, indexInfo(edits));
     return assertSha((await repo.run(["write-tree"], env)).trim());
   } finally {
     await rm(index, { force: true });

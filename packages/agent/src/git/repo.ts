@@ -1,8 +1,9 @@
-// The only module that runs git. Built on simple-git, which also refuses --upload-pack and
-// friends unless explicitly allowed. Every ref and sha that reaches argv is validated here
-// first, and no call passes --force or a `+` refspec (Herald never rewrites anyone's history).
+// The only module that runs git (through run-git.ts; simple-git only discovers the repository).
+// Every ref and sha that reaches argv is validated here first, and no call passes --force or a
+// `+` refspec: Herald never rewrites anyone's history.
 import { isBranchRef, isSha } from "@herald/protocol";
-import { simpleGit, type SimpleGit } from "simple-git";
+import { simpleGit } from "simple-git";
+import { runGit, type GitResult } from "./run-git.js";
 import { GitCommandError, HeraldError } from "../errors.js";
 
 const FORBIDDEN = /^(--force|-f|--force-with-lease.*|--mirror|--delete|-d|--prune)$/;
@@ -13,19 +14,6 @@ export const HERALD_IDENTITY = { name: "Herald", email: "herald@localhost" };
 export class GitRepo {
   constructor(readonly dir: string, readonly gitDir: string) {}
 
-  /**
-   * A fresh simple-git instance per command: one instance runs its tasks as a chain, and a failed
-   * task (an expected non-zero exit, e.g. `merge-base --is-ancestor`) leaves later tasks of the
-   * same chain unsettled; `env()` also mutates an instance. Construction is cheap.
-   */
-  #git(env?: Record<string, string>): SimpleGit {
-    if (!env) return simpleGit({ baseDir: this.dir, trimmed: false });
-    // simple-git refuses GIT_* keys given through env() unless they are allowed by name; these
-    // are ours (identity, dates, a private index), plus the ambient environment git would see.
-    const full = { ...process.env, ...env } as Record<string, string>;
-    return simpleGit({ baseDir: this.dir, trimmed: false, allowEnvironment: Object.keys(full) }).env(full);
-  }
-
   static async open(dir: string): Promise<GitRepo> {
     const g = simpleGit({ baseDir: dir });
     let top: string, gitDir: string;
@@ -35,19 +23,23 @@ export class GitRepo {
     } catch {
       throw new HeraldError("NOT_A_REPO", `${dir} is not a git working tree`);
     }
+    if (!top || !gitDir) throw new HeraldError("NOT_A_REPO", `${dir} is not a git working tree`);
     return new GitRepo(top, gitDir);
   }
 
-  /** Runs git; throws GitCommandError on failure. `env` is added to the process environment. */
-  async run(args: string[], env?: Record<string, string>): Promise<string> {
+  /** Runs git; throws GitCommandError on a non-zero exit. `env` is added to the environment. */
+  async run(args: string[], env?: Record<string, string>, input?: string): Promise<string> {
+    const r = await this.exec(args, env, input);
+    if (r.code !== 0) throw new GitCommandError(args, r.code, r.stderr || r.stdout);
+    return r.stdout;
+  }
+
+  /** Runs git and returns the exit code too (for commands whose status is the answer). */
+  async exec(args: string[], env?: Record<string, string>, input?: string): Promise<GitResult> {
     for (const a of args) {
       if (FORBIDDEN.test(a) || /^\+/.test(a)) throw new HeraldError("FORBIDDEN_GIT_ARG", `refusing to run git with ${a}`);
     }
-    try {
-      return await this.#git(env).raw(args);
-    } catch (e) {
-      throw new GitCommandError(args, null, (e as Error).message);
-    }
+    return runGit(this.dir, args, { ...(env ? { env } : {}), ...(input !== undefined ? { input } : {}) });
   }
 
   async tryRun(args: string[]): Promise<string | null> {
@@ -59,9 +51,7 @@ export class GitRepo {
   }
 
   async head(): Promise<string | null> {
-    // Not -q: simple-git reports a failure only when git writes to stderr, so every check here
-    // is read from output, never from an exit status alone.
-    const out = await this.tryRun(["rev-parse", "--verify", "HEAD^{commit}"]);
+    const out = await this.tryRun(["rev-parse", "--verify", "-q", "HEAD^{commit}"]);
     return out ? assertSha(out.trim()) : null;
   }
 
@@ -85,8 +75,7 @@ export class GitRepo {
 
   async isAncestor(a: string, b: string): Promise<boolean> {
     assertSha(a); assertSha(b);
-    if (a === b) return true;
-    return (await this.tryRun(["merge-base", a, b]))?.trim() === a;
+    return (await this.exec(["merge-base", "--is-ancestor", a, b])).code === 0;
   }
 
   async hasCommit(sha: string): Promise<boolean> {

@@ -38,6 +38,8 @@ export function incomingTips(refs: Map<string, string>, branch: string): string[
 export class Merger {
   /** HEAD as last seen or set by this agent; a different HEAD on the next look is a local commit. */
   lastHead: string | null = null;
+  /** The move in progress: ref events seen meanwhile are ours, not a local commit. */
+  advancing: { from: string; to: string } | null = null;
 
   constructor(private readonly d: MergerDeps) {}
 
@@ -53,17 +55,16 @@ export class Merger {
     if (heads.length === 1 && heads[0] === head) return "up-to-date";
     const t0 = performance.now();
     const merged = heads.length === 1 ? { commit: heads[0]!, conflicts: [] as ResolvedConflict[] } : await mergeHeads(repo, heads);
-    // Claim the new HEAD before moving it, so the ref watcher does not take our own update for a
-    // local commit; give it back if the move does not happen.
-    this.lastHead = merged.commit;
-    let outcome = await advanceHead(repo, branch, head, merged.commit).catch((e) => { this.lastHead = head; throw e; });
-    if (outcome !== "advanced") this.lastHead = head;
+    // While HEAD moves, the ref watcher must not take our own update for a local commit.
+    this.advancing = { from: head, to: merged.commit };
+    let outcome = await advanceHead(repo, branch, head, merged.commit).finally(() => { this.advancing = null; });
     if (outcome === "blocked-by-local-changes" && (await this.d.commitLocalChanges())) return "retry";
     if (outcome === "head-moved") return "retry";
     if (outcome === "blocked-by-local-changes") {
       log.warn("merge-blocked", { reason: "uncommitted changes in files the merge would touch; will try again", sha: merged.commit });
       return "blocked";
     }
+    this.lastHead = merged.commit;
     const conflicts = await this.#recordConflicts(head, merged.commit);
     const ms = Math.round(performance.now() - t0);
     log.info("merged", { ref: branch, sha: merged.commit, from: head, heads: heads.length, fastForward: heads.length === 1, conflicts: conflicts.length, ms });

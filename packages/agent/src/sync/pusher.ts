@@ -23,7 +23,7 @@ export interface PusherDeps {
   isAvailable: (remote: ResolvedRemote) => boolean;
 }
 
-const REJECTED = /\[rejected\]|non-fast-forward|fetch first|failed to update ref|cannot lock ref/;
+const REJECTED = /\[rejected\]|Updates were rejected|non-fast-forward|fetch first|failed to update ref|cannot lock ref/;
 
 export class Pusher {
   readonly remotes = new Map<string, ResolvedRemote>();

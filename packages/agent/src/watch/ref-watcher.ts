@@ -1,9 +1,16 @@
-// Event-driven ref watching (inotify through chokidar; no polling): the repo's own refs tell us
+// Event-driven ref watching (inotify through fs.watch; no polling): the repo's own refs tell us
 // about new local commits, `.git/refs/remotes/` about what peers push in or fetches bring
 // (git-annex's Merger watches .git/refs the same way). packed-refs can change either.
-import { watch, type FSWatcher } from "chokidar";
-import { mkdir } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+//
+// Not chokidar here: it throttles "change" to one event per path per 50 ms, and a ref moved twice
+// in that window (a merge, then the user's commit) lost the second move. Not fs.watch's
+// `recursive` either: on Linux (Node 20) it follows files by inode and goes deaf once git renames
+// `<ref>.lock` over the ref. So: one plain directory watch per ref directory, new subdirectories
+// (refs/remotes/<node>/) added as they appear. Every event is only a nudge; handlers read the
+// refs themselves, so coalescing is safe.
+import { watch, type FSWatcher } from "node:fs";
+import { mkdir, readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
 
 export interface RefWatcherHandlers {
   onLocal(): void;
@@ -11,33 +18,50 @@ export interface RefWatcherHandlers {
 }
 
 export class RefWatcher {
-  #watcher: FSWatcher | null = null;
+  #watchers = new Map<string, FSWatcher>();
   constructor(private readonly gitDir: string, private readonly handlers: RefWatcherHandlers, private readonly watchRemotes = true) {}
 
   async start(): Promise<void> {
-    await mkdir(join(this.gitDir, "refs", "remotes"), { recursive: true });
-    const paths = [join(this.gitDir, "HEAD"), join(this.gitDir, "packed-refs"), join(this.gitDir, "refs", "heads")];
-    if (this.watchRemotes) paths.push(join(this.gitDir, "refs", "remotes"));
-    // atomic:false: chokidar would otherwise hold back unlink events for 100 ms; git replaces a
-    // ref by renaming `<ref>.lock` over it, and we want that moment, not 100 ms later.
-    const w = watch(paths, { ignoreInitial: true, atomic: false, persistent: true });
-    w.on("all", (_event, path) => this.#classify(path));
-    w.on("error", () => undefined);
-    await new Promise<void>((resolve) => w.once("ready", () => resolve()));
-    this.#watcher = w;
+    const heads = join(this.gitDir, "refs", "heads");
+    const remotes = join(this.gitDir, "refs", "remotes");
+    await mkdir(heads, { recursive: true });
+    await mkdir(remotes, { recursive: true });
+    // HEAD and packed-refs live directly in the git dir; git replaces them by renaming a .lock.
+    this.#add(this.gitDir, (name) => {
+      if (name === "HEAD") this.handlers.onLocal();
+      else if (name === "packed-refs") {
+        this.handlers.onLocal();
+        if (this.watchRemotes) this.handlers.onRemote();
+      }
+    });
+    await this.#tree(heads, () => this.handlers.onLocal());
+    if (this.watchRemotes) await this.#tree(remotes, () => this.handlers.onRemote());
   }
 
-  #classify(path: string): void {
-    const rel = relative(this.gitDir, path).split(sep).join("/");
-    if (rel === "packed-refs") {
-      this.handlers.onLocal();
-      if (this.watchRemotes) this.handlers.onRemote();
-    } else if (rel.startsWith("refs/remotes/")) this.handlers.onRemote();
-    else this.handlers.onLocal();
+  #add(dir: string, on: (name: string) => void): void {
+    if (this.#watchers.has(dir)) return;
+    try {
+      const w = watch(dir, { persistent: true }, (_event, name) => on(String(name ?? "")));
+      w.on("error", () => { w.close(); this.#watchers.delete(dir); });
+      this.#watchers.set(dir, w);
+    } catch {
+      // the directory vanished (a pruned ref dir): nothing to watch
+    }
+  }
+
+  /** Watch `dir` and every directory below it, now and as they appear. */
+  async #tree(dir: string, nudge: () => void): Promise<void> {
+    if (this.#watchers.has(dir) || !(await stat(dir).then((s) => s.isDirectory(), () => false))) return;
+    this.#add(dir, (name) => {
+      nudge();
+      if (name && !name.endsWith(".lock")) void this.#tree(join(dir, name), nudge).catch(() => undefined);
+    });
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) if (e.isDirectory()) await this.#tree(join(dir, e.name), nudge);
   }
 
   async stop(): Promise<void> {
-    await this.#watcher?.close();
-    this.#watcher = null;
+    for (const w of this.#watchers.values()) w.close();
+    this.#watchers.clear();
   }
 }

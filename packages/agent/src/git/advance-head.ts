@@ -5,7 +5,7 @@
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { GitCommandError, HeraldError } from "../errors.js";
-import { assertSha, type GitRepo } from "./repo.js";
+import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
 
 interface Journal { from: string; to: string; branch: string; pid: number }
 
@@ -22,15 +22,32 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
     // Compare-and-swap on HEAD: a commit the user made meanwhile is never dropped (git refuses
     // the non-fast-forward and we start over from the new HEAD).
     if ((await repo.head()) !== from) return "head-moved";
-    await repo.run(["merge", "--ff-only", "--no-edit", "-q", to]);
+    if (await repo.isAncestor(from, to)) {
+      await repo.run(["merge", "--ff-only", "--no-edit", "-q", to]);
+      return "advanced";
+    }
+    // Not a fast-forward: only Herald's own merges may be left behind (their parents are all in
+    // `to`); a user commit never is. `reset --keep` moves the branch and updates only the files
+    // that differ, and aborts rather than touch a file with uncommitted changes (git-reset(1)).
+    if (!(await onlyHeraldMergesBetween(repo, to, from))) return "head-moved";
+    await repo.run(["reset", "--keep", "-q", to]);
     return "advanced";
   } catch (e) {
-    if (e instanceof GitCommandError && /would be overwritten|untracked working tree files/.test(e.message)) return "blocked-by-local-changes";
+    if (e instanceof GitCommandError && /would be overwritten|untracked working tree files|not uptodate|Entry '.*' not uptodate/.test(e.message)) return "blocked-by-local-changes";
     if (e instanceof GitCommandError && /Not possible to fast-forward/.test(e.message)) return "head-moved";
     throw e;
   } finally {
     await rm(path, { force: true });
   }
+}
+
+/** True when every commit reachable from `from` but not from `to` is a Herald merge. */
+async function onlyHeraldMergesBetween(repo: GitRepo, to: string, from: string): Promise<boolean> {
+  const out = await repo.run(["log", "--format=%ae %P", `${to}..${from}`, "--"]);
+  return out.trim().split("\n").filter(Boolean).every((l) => {
+    const [email, ...parents] = l.split(" ");
+    return email === HERALD_IDENTITY.email && parents.length >= 2;
+  });
 }
 
 /**

@@ -8,9 +8,34 @@ import { foldIntoVariants, indexInfo, keepBoth, parseMergeTree, type ResolvedCon
 import { isVariantFileName } from "./variant-file-name.js";
 import { canonicalParents, mergeCommitSpec } from "./merge-commit.js";
 import { conflictTrailer } from "./conflict-trailer.js";
-import { assertSha, type GitRepo } from "./repo.js";
+import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
 
 export interface MergeResult { commit: string; conflicts: ResolvedConflict[] }
+
+/**
+ * The heads that carry user work: Herald's own merges among `heads` are replaced by their parents
+ * (repeatedly), keeping only independent commits. Two nodes that know the same user commits get
+ * the same frontier, whatever intermediate merges each of them made on the way, so folding the
+ * frontier gives every node the same commit and a mesh settles in one round instead of churning.
+ */
+export async function userFrontier(repo: GitRepo, heads: string[]): Promise<string[]> {
+  let set = [...heads];
+  for (let depth = 0; depth < 256; depth++) {
+    const out = await repo.run(["show", "-s", "--format=%H %ae %P", ...set, "--"]);
+    const next = new Set<string>();
+    let expanded = false;
+    for (const line of out.trim().split("\n")) {
+      const [sha, email, ...parents] = line.split(" ");
+      if (email === HERALD_IDENTITY.email && parents.length >= 2) {
+        parents.forEach((p) => next.add(assertSha(p)));
+        expanded = true;
+      } else next.add(assertSha(sha!));
+    }
+    if (!expanded) return set.sort();
+    set = await repo.independent([...next]);
+  }
+  return set.sort();
+}
 
 /** Folds the heads in canonical order: the result depends on the set of heads, not on who merges. */
 export async function mergeHeads(repo: GitRepo, heads: string[]): Promise<MergeResult> {

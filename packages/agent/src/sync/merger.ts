@@ -5,7 +5,7 @@ import type { AgentEmitter } from "../agent-events.js";
 import { advanceHead } from "../git/advance-head.js";
 import { parseConflictTrailer } from "../git/conflict-trailer.js";
 import type { ResolvedConflict } from "../git/keep-both.js";
-import { mergeHeads } from "../git/merge-heads.js";
+import { mergeHeads, userFrontier } from "../git/merge-heads.js";
 import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import type { ConflictStore } from "./conflict-store.js";
@@ -54,7 +54,9 @@ export class Merger {
     const heads = await repo.independent([head, ...tips]);
     if (heads.length === 1 && heads[0] === head) return "up-to-date";
     const t0 = performance.now();
-    const merged = heads.length === 1 ? { commit: heads[0]!, conflicts: [] as ResolvedConflict[] } : await mergeHeads(repo, heads);
+    const frontier = heads.length === 1 ? heads : await userFrontier(repo, heads);
+    const merged = frontier.length === 1 ? { commit: frontier[0]!, conflicts: [] as ResolvedConflict[] } : await mergeHeads(repo, frontier);
+    if (merged.commit === head) return "up-to-date";
     // While HEAD moves, the ref watcher must not take our own update for a local commit.
     this.advancing = { from: head, to: merged.commit };
     let outcome = await advanceHead(repo, branch, head, merged.commit).finally(() => { this.advancing = null; });
@@ -67,7 +69,7 @@ export class Merger {
     this.lastHead = merged.commit;
     const conflicts = await this.#recordConflicts(head, merged.commit);
     const ms = Math.round(performance.now() - t0);
-    log.info("merged", { ref: branch, sha: merged.commit, from: head, heads: heads.length, fastForward: heads.length === 1, conflicts: conflicts.length, ms });
+    log.info("merged", { ref: branch, sha: merged.commit, from: head, heads: heads.length, fastForward: heads.length === 1 && frontier.length === 1, conflicts: conflicts.length, ms });
     this.d.events.emit("merged", { ref: branch, sha: merged.commit, from: head, heads, conflicts });
     for (const c of conflicts) this.d.events.emit("conflict", { ref: branch, sha: merged.commit, conflict: c });
     this.d.events.emit("head", { ref: branch, sha: merged.commit, origin: "merge" });

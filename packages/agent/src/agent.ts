@@ -17,6 +17,9 @@ import { PushRetrier } from "./sync/push-retrier.js";
 import { Pusher } from "./sync/pusher.js";
 import { resolveRemote, type ResolvedRemote } from "./sync/remotes.js";
 import { RefWatcher } from "./watch/ref-watcher.js";
+import { presenceText, statusText, type AgentStatus } from "./status.js";
+import { resolveXmppSettings } from "./xmpp/xmpp-settings.js";
+import { Signaling } from "./xmpp/signaling.js";
 
 const SETTLE_QUIET_MS = 15;
 const SETTLE_MAX_MS = 150;
@@ -27,6 +30,8 @@ export interface AgentOptions {
   /** Test-only: switch off watching .git/refs/remotes to prove another path stands alone. */
   watchRemoteRefs?: boolean;
   now?: () => Date;
+  /** Where HERALD_PASSWORD and HERALD_DEBUG_XMPP are read from (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface RemoteSyncReport { remote: string; fetched: boolean; pushed: boolean; error?: string }
@@ -47,6 +52,7 @@ export class Agent {
   #settleTimer: NodeJS.Timeout | null = null;
   #settleStart = 0;
   readonly conflicts: ConflictStore;
+  #signaling: Signaling | null = null;
 
   private constructor(readonly repo: GitRepo, readonly config: AgentConfig, readonly log: Logger, private readonly opts: AgentOptions) {
     this.heraldDir = join(repo.gitDir, "herald");
@@ -82,7 +88,12 @@ export class Agent {
       this.events.on("pushed", (e) => hooks.run({ event: "pushed", ref: e.ref, sha: e.sha, remote: e.remote }));
       this.events.on("push-failed", (e) => hooks.run({ event: "push-failed", ref: e.ref, sha: e.sha, remote: e.remote }));
     }
-    this.events.on("head", () => void this.#pusher.nudge());
+    this.events.on("head", () => {
+      // Announce once the pushes for this head have been tried (peers may fetch from a bare
+      // remote we just pushed to); a burst of heads coalesces into one announcement.
+      void Promise.all(this.#pusher.nudge()).then(() => this.#signaling?.announce());
+    });
+    this.events.on("conflict", () => void this.#updatePresence());
   }
 
   static async start(opts: AgentOptions): Promise<Agent> {
@@ -90,7 +101,33 @@ export class Agent {
     const config = await readConfig(repo); // validated before any side effect
     const log = (opts.log ?? silentLogger).with({ node: config.node });
     const agent = new Agent(repo, config, log, opts);
+    const xmpp = config.jid ? await resolveXmppSettings(repo, config, opts.env ?? process.env) : null; // validated before side effects
     await agent.#start();
+    if (xmpp) {
+      agent.#signaling = new Signaling({
+        ...xmpp, node: config.node, peers: config.peers, admins: config.admins, log,
+        head: async () => {
+          const [branch, sha] = await Promise.all([repo.currentBranch(), repo.head()]);
+          return branch && sha ? { branch, sha } : null;
+        },
+        hasCommit: (sha) => repo.hasCommit(sha),
+        remotes: () => agent.remotes,
+        fetch: (remote, reason) => agent.fetch(remote, reason),
+        merge: () => agent.mergeNow(),
+        chat: {
+          status: async () => statusText(await agent.status(), Date.now()),
+          sync: async () => {
+            const report = await agent.sync();
+            return report.length === 0 ? "sync done: no remotes configured"
+              : `sync done:\n${report.map((r) => `  ${r.remote}: ${r.pushed ? "up to date" : `push failed (${r.error ?? "unknown"}), will retry`}${r.fetched ? "" : ", fetch failed"}`).join("\n")}`;
+          },
+          pause: async () => { agent.pause(); return "paused: no merges or pushes until resume"; },
+          resume: async () => { agent.resume(); return "resumed"; },
+        },
+      });
+      agent.#signaling.session.on("online", () => void agent.#updatePresence());
+      agent.#signaling.start();
+    }
     return agent;
   }
 
@@ -198,12 +235,32 @@ export class Agent {
     });
   }
 
-  pause(): void { this.paused = true; this.log.info("paused"); }
+  pause(): void { this.paused = true; this.log.info("paused"); void this.#updatePresence(); }
   resume(): void {
     this.paused = false;
     this.log.info("resumed");
+    void this.#updatePresence();
     this.#mergeLoop.nudge();
     void this.#pusher.nudge();
+  }
+
+  async status(): Promise<AgentStatus> {
+    const [branch, head, conflicts] = await Promise.all([this.repo.currentBranch(), this.repo.head(), this.conflicts.list()]);
+    return {
+      node: this.node, repo: this.repo.dir, branch, head, paused: this.paused,
+      remotes: this.remotes.map((r) => ({ name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}) })),
+      retries: this.#retrier.queue,
+      conflicts: conflicts.filter((c) => !c.resolved).length,
+      xmpp: this.#signaling ? { ...this.#signaling.stats } : null,
+    };
+  }
+
+  get signaling(): Signaling | null { return this.#signaling; }
+
+  async #updatePresence(): Promise<void> {
+    if (!this.#signaling?.session.online) return;
+    const s = await this.status();
+    await this.#signaling.session.setPresence({ status: presenceText(s, this.#mergeLoop.busy), ...(s.paused ? { show: "away" as const } : {}) });
   }
 
   /** Resolves when no merge or push is running or pending. */
@@ -216,6 +273,7 @@ export class Agent {
   }
 
   async stop(): Promise<void> {
+    await this.#signaling?.stop();
     if (this.#blockedTimer) clearTimeout(this.#blockedTimer);
     if (this.#settleTimer) clearTimeout(this.#settleTimer);
     await this.#refWatcher.stop();

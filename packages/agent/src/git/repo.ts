@@ -15,9 +15,9 @@ export class GitRepo {
   constructor(readonly dir: string, readonly gitDir: string) {}
 
   static async open(dir: string): Promise<GitRepo> {
-    const g = simpleGit({ baseDir: dir });
     let top: string, gitDir: string;
     try {
+      const g = simpleGit({ baseDir: dir }); // throws for a directory that does not exist
       top = (await g.raw(["rev-parse", "--show-toplevel"])).trim();
       gitDir = (await g.raw(["rev-parse", "--absolute-git-dir"])).trim();
     } catch {

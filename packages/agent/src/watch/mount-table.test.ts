@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { diffMounts, isRemovablePath, mountFor, parseMountInfo, unescapeMountField, type MountEntry } from "./mount-table.js";
 
 // Copied from /proc/self/mountinfo on the development machine (Debian 12 container, kernel 6.18).
@@ -56,6 +57,14 @@ describe("parseMountInfo", () => {
     ["too few fields before the separator", "27 1 254:0 / - ext4 /dev/vda rw"],
     ["not mountinfo (an /etc/mtab line)", "/dev/vda / ext4 rw,relatime 0 0"],
   ])("skips %s", (_name, text) => expect(parseMountInfo(text)).toEqual([]));
+
+  // The one read of a real file here: whatever machine runs the tests, every line must parse.
+  (existsSync("/proc/self/mountinfo") ? it : it.skip)("reads every line of this process's /proc/self/mountinfo", () => {
+    const text = readFileSync("/proc/self/mountinfo", "utf8");
+    const table = parseMountInfo(text);
+    expect(table).toHaveLength(text.split("\n").filter((l) => l.trim() !== "").length);
+    expect(mountFor("/", table)?.mountPoint).toBe("/");
+  });
 
   it("keeps the good lines around a bad one", () => {
     const text = "22 27 0:21 / /proc rw - proc proc rw\ngarbage\n23 27 0:22 / /sys rw - sysfs sysfs rw";

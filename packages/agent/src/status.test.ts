@@ -1,0 +1,26 @@
+import { presenceText, statusText, type AgentStatus } from "./status.js";
+
+const base: AgentStatus = {
+  node: "laptop", repo: "/r", branch: "refs/heads/main", head: "0123456789abcdef0123456789abcdef01234567", paused: false,
+  remotes: [], retries: {}, conflicts: 0, xmpp: null,
+};
+
+describe("statusText", () => {
+  it("says branch, head, xmpp, retries and conflicts", () => {
+    const s = statusText({ ...base, paused: true, conflicts: 2, retries: { usb: { firstFailure: 0, lastFailure: 0, attempts: 1, nextAt: 61_000, error: "gone" } },
+      xmpp: { online: true, announced: 1, heard: 2, dropped: {}, lastIn: null, lastOut: null, peersSeen: ["desktop"] } }, 1_000);
+    expect(s).toBe("laptop: main at 0123456789, PAUSED\nxmpp: online; peers seen: desktop\npending retries: usb (next in 60 s)\nconflicts: 2 (see herald conflicts)");
+  });
+  it("says when XMPP is off", () => {
+    expect(statusText(base, 0)).toContain("xmpp: off (git-only)");
+  });
+});
+
+describe("presenceText", () => {
+  it("puts paused first, then syncing, then conflicts", () => {
+    expect(presenceText({ ...base, paused: true, conflicts: 3 }, true)).toBe("paused");
+    expect(presenceText({ ...base, conflicts: 3 }, true)).toBe("syncing");
+    expect(presenceText({ ...base, conflicts: 1 }, false)).toBe("1 conflict to settle");
+    expect(presenceText(base, false)).toBe("in sync at 0123456");
+  });
+});

@@ -1,0 +1,37 @@
+// The agent's state for people: `herald status`, the chat `status` reply and the presence text.
+import type { RetryQueue } from "./sync/retry-queue.js";
+import type { SignalingStats } from "./xmpp/signaling.js";
+
+export interface AgentStatus {
+  node: string;
+  repo: string;
+  branch: string | null;
+  head: string | null;
+  paused: boolean;
+  remotes: Array<{ name: string; kind: string; node?: string }>;
+  retries: RetryQueue;
+  conflicts: number;
+  xmpp: SignalingStats | null;
+}
+
+/** Pure: a short human answer (the chat `status` reply). */
+export function statusText(s: AgentStatus, now: number): string {
+  const lines = [
+    `${s.node}: ${s.branch?.replace(/^refs\/heads\//, "") ?? "(no branch)"} at ${s.head?.slice(0, 10) ?? "(no commits)"}${s.paused ? ", PAUSED" : ""}`,
+    s.xmpp ? `xmpp: ${s.xmpp.online ? "online" : "offline"}; peers seen: ${s.xmpp.peersSeen.join(", ") || "none yet"}` : "xmpp: off (git-only)",
+  ];
+  const retries = Object.entries(s.retries);
+  lines.push(retries.length
+    ? `pending retries: ${retries.map(([r, e]) => `${r} (next in ${Math.max(0, Math.round((e.nextAt - now) / 1000))} s)`).join(", ")}`
+    : "pending retries: none");
+  lines.push(`conflicts: ${s.conflicts}${s.conflicts ? " (see herald conflicts)" : ""}`);
+  return lines.join("\n");
+}
+
+/** Pure: the presence status text (XMPP <status/>). */
+export function presenceText(s: Pick<AgentStatus, "paused" | "conflicts" | "head">, syncing: boolean): string {
+  if (s.paused) return "paused";
+  if (syncing) return "syncing";
+  if (s.conflicts) return `${s.conflicts} conflict${s.conflicts === 1 ? "" : "s"} to settle`;
+  return `in sync at ${s.head?.slice(0, 7) ?? "(empty)"}`;
+}

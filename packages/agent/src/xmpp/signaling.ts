@@ -1,0 +1,179 @@
+// Out-of-band signaling (the dvcs-autosync approach): one pubsub node per repository; each
+// agent announces its new HEAD there, and peers that hear of a commit they lack fetch it from the
+// remote that maps to the announcing node, merge, and pass it on. Announcements are hints: git
+// data moves over git, and ref watching plus the retry queue keep syncing while XMPP is away.
+import { announcementToElement, pubsubNodeName, type CommitAnnouncement } from "@herald/protocol";
+import type { Element } from "@xmpp/xml";
+import type { Logger } from "../log.js";
+import { CoalescingLoop } from "../nudge.js";
+import type { ResolvedRemote } from "../sync/remotes.js";
+import { bareJid, judgeItem, type Verdict } from "./announcement-filter.js";
+import { ChatCommands, type ChatHandlers } from "./chat-commands.js";
+import { eventItems, PubsubNode, type PubsubItem } from "./pubsub-node.js";
+import { Session, type SessionOptions } from "./session.js";
+
+export interface SignalingDeps {
+  session: SessionOptions;
+  pubsub: string;
+  repoId: string;
+  node: string;
+  peers: string[];
+  admins: string[];
+  log: Logger;
+  head: () => Promise<{ branch: string; sha: string } | null>;
+  hasCommit: (sha: string) => Promise<boolean>;
+  remotes: () => ResolvedRemote[];
+  fetch: (remote: ResolvedRemote, reason: string) => Promise<boolean>;
+  merge: () => Promise<void>;
+  chat: ChatHandlers;
+  now?: () => number;
+}
+
+export interface SignalingStats {
+  online: boolean;
+  announced: number;
+  heard: number;
+  dropped: Record<string, number>;
+  lastOut: { sha: string; at: string } | null;
+  lastIn: { node: string; sha: string; at: string } | null;
+  peersSeen: string[];
+}
+
+export class Signaling {
+  readonly session: Session;
+  readonly pubsubNode: PubsubNode;
+  #announcer: CoalescingLoop;
+  #lastAnnounced: string | null = null;
+  #lastSeq = new Map<string, number>();
+  #seq = 0;
+  #fetching = new Map<string, { run: Promise<void>; again: CommitAnnouncement | null }>();
+  #chat: ChatCommands;
+  readonly stats: SignalingStats = { online: false, announced: 0, heard: 0, dropped: {}, lastOut: null, lastIn: null, peersSeen: [] };
+  #peersSeen = new Set<string>();
+  #now: () => number;
+
+  constructor(private readonly d: SignalingDeps) {
+    this.#now = d.now ?? Date.now;
+    this.session = new Session(d.session, d.log.child("xmpp"));
+    this.pubsubNode = new PubsubNode(this.session, d.pubsub, pubsubNodeName(d.repoId));
+    this.#announcer = new CoalescingLoop("announcer", () => this.#announce(), d.log);
+    this.#chat = new ChatCommands(this.session, new Set(d.admins.map((a) => a.toLowerCase())), d.chat, d.log.child("chat"));
+    this.session.on("online", () => void this.#onOnline());
+    this.session.on("offline", () => { this.stats.online = false; d.log.warn("xmpp-offline", { note: "ref watching and retries keep syncing" }); });
+    this.session.on("stanza", (st) => this.#onStanza(st));
+  }
+
+  /** Logs in in the background: an unreachable server never blocks git-side syncing. */
+  start(): void {
+    this.session.start().catch((e: Error) => this.d.log.warn("xmpp-login-failed", { error: e.message, retrying: true }));
+  }
+
+  async stop(): Promise<void> {
+    await this.#announcer.stop();
+    await Promise.all([...this.#fetching.values()].map((f) => f.run));
+    await this.session.stop();
+  }
+
+  /** Announce HEAD once it has been pushed (coalesced: a burst announces only the newest). */
+  announce(): void {
+    this.#announcer.nudge();
+  }
+
+  async #onOnline(): Promise<void> {
+    const { log } = this.d;
+    try {
+      const created = await this.pubsubNode.ensure().catch((e: Error) => {
+        log.debug("pubsub-create-refused", { error: e.message }); // ordinary users may not create nodes
+        return "exists" as const;
+      });
+      await this.pubsubNode.subscribe();
+      this.stats.online = true;
+      log.info("xmpp-online", { jid: this.session.bareJid, node: this.pubsubNode.node, created: created === "created" });
+      // Catch-up: act on anything announced while we were away (XEP-0060 §6.5).
+      for (const item of await this.pubsubNode.items()) this.#consider(item, true);
+      this.#lastAnnounced = null; // re-announce our head: peers may have missed it too
+      this.#announcer.nudge();
+    } catch (e) {
+      log.warn("xmpp-setup-failed", { error: (e as Error).message });
+    }
+  }
+
+  #onStanza(st: Element): void {
+    for (const item of eventItems(st, this.d.pubsub)) {
+      if (item.node === this.pubsubNode.node) this.#consider(item, false);
+    }
+    this.#chat.handle(st);
+  }
+
+  async #announce(): Promise<void> {
+    const h = await this.d.head();
+    if (!h || h.sha === this.#lastAnnounced || !this.session.online) return;
+    const seq = (this.#seq = Math.max(this.#seq + 1, this.#now()));
+    const a: CommitAnnouncement = { repo: this.d.repoId, ref: h.branch, sha: h.sha, prev: this.#lastAnnounced, node: this.d.node, seq, time: this.#now() };
+    await this.pubsubNode.publish(`${this.d.node}:${h.branch}`, announcementToElement(a));
+    this.#lastAnnounced = h.sha;
+    this.stats.announced++;
+    this.stats.lastOut = { sha: h.sha, at: new Date(a.time).toISOString() };
+    this.d.log.info("announced", { sha: h.sha, seq });
+  }
+
+  #consider(item: PubsubItem, catchUp: boolean): void {
+    void (async () => {
+      const h = await this.d.head();
+      if (!h) return;
+      const v: Verdict = judgeItem(item, { repo: this.d.repoId, self: this.d.node, peers: new Set(this.d.peers), branch: h.branch, lastSeq: this.#lastSeq }, catchUp);
+      if (v.action === "drop") {
+        this.stats.dropped[v.reason] = (this.stats.dropped[v.reason] ?? 0) + 1;
+        this.d.log.warn("announcement-dropped", { reason: v.reason, ...(v.detail ? { detail: v.detail.slice(0, 200) } : {}), publisher: item.publisher ? bareJid(item.publisher) : null });
+        return;
+      }
+      if (v.action === "ignore") return;
+      const a = v.announcement;
+      this.#lastSeq.set(a.node, a.seq);
+      this.#peersSeen.add(a.node);
+      this.stats.peersSeen = [...this.#peersSeen].sort();
+      this.stats.heard++;
+      this.stats.lastIn = { node: a.node, sha: a.sha, at: new Date(this.#now()).toISOString() };
+      if (await this.d.hasCommit(a.sha)) {
+        await this.d.merge(); // we have it (a push beat the announcement); make sure it is merged
+        return;
+      }
+      this.#fetchFor(a);
+    })().catch((e: Error) => this.d.log.error("announcement-failed", { error: e.message }));
+  }
+
+  /** One fetch per announcing node at a time; announcements meanwhile collapse into one more. */
+  #fetchFor(a: CommitAnnouncement): void {
+    const running = this.#fetching.get(a.node);
+    if (running) {
+      running.again = a;
+      return;
+    }
+    const entry = { run: Promise.resolve(), again: null as CommitAnnouncement | null };
+    entry.run = (async () => {
+      let next: CommitAnnouncement | null = a;
+      while (next) {
+        entry.again = null;
+        await this.#fetchAndMerge(next);
+        next = entry.again;
+      }
+    })().finally(() => this.#fetching.delete(a.node));
+    this.#fetching.set(a.node, entry);
+  }
+
+  async #fetchAndMerge(a: CommitAnnouncement): Promise<void> {
+    if (await this.d.hasCommit(a.sha)) return this.d.merge();
+    // Only configured remotes: the remote that maps to the node first, then any other.
+    const remotes = this.d.remotes();
+    const ordered = [...remotes.filter((r) => r.node === a.node), ...remotes.filter((r) => r.node !== a.node)];
+    const t0 = performance.now();
+    for (const r of ordered) {
+      await this.d.fetch(r, `announcement from ${a.node}`);
+      if (await this.d.hasCommit(a.sha)) {
+        this.d.log.info("fetched-announced", { node: a.node, sha: a.sha, remote: r.name, ms: Math.round(performance.now() - t0) });
+        return this.d.merge();
+      }
+    }
+    this.d.log.warn("announced-commit-not-found", { node: a.node, sha: a.sha, tried: ordered.map((r) => r.name) });
+  }
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// The `herald` command: yargs parses, one command module per file does the work, and this file
+// is the one place where errors become a message and an exit code (see cli-error.ts).
+import { readFileSync } from "node:fs";
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { CliError, errorDetails, errorLine, exitCodeFor, usageMessage } from "./cli-error.js";
+import { colorEnabled, palette } from "./color.js";
+import { agentCommand } from "./commands/agent.js";
+import { mergeDriverCommand } from "./commands/merge-driver.js";
+import { planCommand } from "./commands/plan.js";
+
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+
+async function main(args: string[]): Promise<number> {
+  // Fit a terminal (up to 100 columns); into a pipe or file, don't wrap: a wrapped example
+  // could no longer be copied as one command.
+  const width = process.stdout.isTTY ? yargs().terminalWidth() : 0;
+  const columns = width > 0 ? Math.min(100, width) : null;
+  const cli = yargs(args)
+    .scriptName("herald")
+    .usage("$0 <command> [options]\n\nKeeps git clones in sync: commits are pushed to peers as they are made.")
+    .option("verbose", { type: "boolean", global: true, describe: "more detail (debug log, stack traces)" })
+    .command(agentCommand)
+    .command(planCommand)
+    .command(mergeDriverCommand)
+    .demandCommand(1, "no command given")
+    .strict()
+    .version(version)
+    .help()
+    .wrap(columns)
+    // Exit codes are decided below, not by yargs (it would exit 1 on usage errors, and early).
+    .exitProcess(false)
+    // Usage errors arrive as a message; handler failures as the error itself. Both go to the catch.
+    .fail((msg, err) => {
+      if (err && err.name !== "YError") throw err;
+      throw new CliError(`${usageMessage(msg ?? err?.message ?? "bad usage")} (see herald --help)`);
+    });
+  await cli.parseAsync();
+  return 0;
+}
+
+function report(err: unknown, verbose: boolean): number {
+  const { red } = palette(colorEnabled(process.stderr));
+  process.stderr.write(`${red(errorLine(err))}\n`);
+  if (verbose) process.stderr.write(`${errorDetails(err)}\n`);
+  return exitCodeFor(err);
+}
+
+// `herald plan ... | head` closes our stdout early; that is the reader's choice, not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+const args = hideBin(process.argv);
+// Read from the raw arguments: the failure may be that they did not parse.
+const end = args.indexOf("--");
+const verbose = (end === -1 ? args : args.slice(0, end)).includes("--verbose");
+process.exitCode = await main(args).catch((err: unknown) => report(err, verbose));

@@ -1,0 +1,4 @@
+// Options every command accepts (declared once in bin.ts with `global: true`).
+export interface GlobalArgs {
+  verbose?: boolean;
+}

@@ -1,0 +1,62 @@
+// Usage as a user meets it: help with examples, and one-line errors with exit code 2.
+import { readFileSync } from "node:fs";
+import { herald, lines } from "./run-herald.js";
+
+describe("herald usage", () => {
+  it("lists every command in --help and exits 0", async () => {
+    const r = await herald(["--help"]);
+    expect(r.code).toBe(0);
+    for (const c of ["agent", "plan", "merge-driver"]) expect(r.stdout).toContain(`herald ${c}`);
+  });
+
+  it.each([
+    ["agent", "herald agent --repo"],
+    ["plan", "herald plan --input"],
+    ["merge-driver", 'git config merge.herald.driver "herald merge-driver %O %A %B %P"'],
+  ])("shows an example in `herald %s --help`", async (command, example) => {
+    const r = await herald([command, "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Examples:$/m);
+    expect(r.stdout).toContain(example);
+  });
+
+  it("prints the package version", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    const r = await herald(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
+  });
+
+  it.each([
+    [["frobnicate"], /^herald: Unknown argument: frobnicate/],
+    [["plan", "--input", "-", "--bogus"], /^herald: Unknown argument: bogus/],
+    [["plan", "--input", "-", "--format", "xml"], /^herald: Invalid values: .*format/],
+    [[], /^herald: no command given/],
+    [["merge-driver", "a", "b"], /^herald: Not enough non-option arguments/],
+    [["agent", "--repo", ".", "--repo-dir", "x"], /^herald: Unknown argument: repo-dir/],
+    [["agent", "--repo"], /^herald: Not enough arguments following: repo/],
+    [["agent", "--repo", ""], /^herald: --repo needs a directory/],
+  ])("rejects %j with exit 2 and one line", async (args, message) => {
+    const r = await herald(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it("rejects --verbose with --quiet (exit 2)", async () => {
+    const r = await herald(["agent", "--verbose", "--quiet"]);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)[0]).toMatch(/^herald: Arguments verbose and quiet are mutually exclusive/);
+  });
+
+  it("shows a stack trace only with --verbose", async () => {
+    const quiet = await herald(["plan", "--input", "/nonexistent/graph.json"]);
+    expect(quiet.code).toBe(2);
+    expect(lines(quiet.stderr)).toEqual(["herald: cannot read /nonexistent/graph.json: no such file"]);
+    const verbose = await herald(["plan", "--input", "/nonexistent/graph.json", "--verbose"]);
+    expect(verbose.code).toBe(2);
+    expect(lines(verbose.stderr)[0]).toBe("herald: cannot read /nonexistent/graph.json: no such file");
+    expect(verbose.stderr).toMatch(/^\s+at /m);
+  });
+});

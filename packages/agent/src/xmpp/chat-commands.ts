@@ -37,7 +37,9 @@ export class ChatCommands {
     }
     const action = chatAction(body);
     this.log.info("chat-command", { from: bareJid(from), command: action });
-    void this.#reply(from, action).catch((e: Error) => this.log.error("chat-failed", { error: e.message }));
+    // Reply to the bare JID: every client the person has open sees it (and a one-shot sender
+    // such as sendxmpp, gone a moment later, does not swallow the answer).
+    void this.#reply(bareJid(from), action).catch((e: Error) => this.log.error("chat-failed", { error: e.message }));
   }
 
   async #reply(to: string, action: ChatCommand | "unknown"): Promise<void> {

@@ -20,6 +20,10 @@ import { RefWatcher } from "./watch/ref-watcher.js";
 import { presenceText, statusText, type AgentStatus } from "./status.js";
 import { resolveXmppSettings } from "./xmpp/xmpp-settings.js";
 import { Signaling } from "./xmpp/signaling.js";
+import { ControlServer } from "./control/socket-server.js";
+import { LogRing } from "./log-ring.js";
+import { chmod } from "node:fs/promises";
+import { createLogger, type Level } from "./log.js";
 
 const SETTLE_QUIET_MS = 15;
 const SETTLE_MAX_MS = 150;
@@ -53,8 +57,11 @@ export class Agent {
   #settleStart = 0;
   readonly conflicts: ConflictStore;
   #signaling: Signaling | null = null;
+  #control: ControlServer | null = null;
+  readonly logRing: LogRing;
 
-  private constructor(readonly repo: GitRepo, readonly config: AgentConfig, readonly log: Logger, private readonly opts: AgentOptions) {
+  private constructor(readonly repo: GitRepo, readonly config: AgentConfig, readonly log: Logger, private readonly opts: AgentOptions, ring: LogRing) {
+    this.logRing = ring;
     this.heraldDir = join(repo.gitDir, "herald");
     const now = opts.now ?? (() => new Date());
     this.conflicts = new ConflictStore(join(this.heraldDir, "conflicts.json"));
@@ -99,8 +106,15 @@ export class Agent {
   static async start(opts: AgentOptions): Promise<Agent> {
     const repo = await GitRepo.open(opts.repoDir);
     const config = await readConfig(repo); // validated before any side effect
-    const log = (opts.log ?? silentLogger).with({ node: config.node });
-    const agent = new Agent(repo, config, log, opts);
+    // Every record goes to the caller's logger and to a ring that `herald log` reads.
+    const base = opts.log ?? silentLogger;
+    const ring = new LogRing();
+    const forward = (r: import("./log.js").LogRecord) => {
+      const { t: _t, level, event, ...rest } = r;
+      base[level as Level](event, rest);
+    };
+    const log = createLogger([(r) => { if (r.level !== "debug") ring.sink(r); }, forward], "debug", opts.now).with({ node: config.node });
+    const agent = new Agent(repo, config, log, opts, ring);
     const xmpp = config.jid ? await resolveXmppSettings(repo, config, opts.env ?? process.env) : null; // validated before side effects
     await agent.#start();
     if (xmpp) {
@@ -128,6 +142,7 @@ export class Agent {
       agent.#signaling.session.on("online", () => void agent.#updatePresence());
       agent.#signaling.start();
     }
+    await agent.#startControl();
     return agent;
   }
 
@@ -152,6 +167,19 @@ export class Agent {
     await this.#committer?.commitNow();
     this.#mergeLoop.nudge();
     void this.#pusher.nudge();
+  }
+
+  async #startControl(): Promise<void> {
+    await chmod(this.heraldDir, 0o700); // the socket's directory: only this user may even look
+    this.#control = new ControlServer(join(this.heraldDir, "control.sock"), {
+      status: () => this.status(),
+      sync: () => this.sync(),
+      pause: async () => { this.pause(); return { paused: true }; },
+      resume: async () => { this.resume(); return { paused: false }; },
+      recentLog: (n) => this.logRing.recent(n),
+      onLog: (fn) => this.logRing.listen(fn),
+    }, this.log.child("control"));
+    await this.#control.start();
   }
 
   async #lock(): Promise<void> {
@@ -248,7 +276,7 @@ export class Agent {
     const [branch, head, conflicts] = await Promise.all([this.repo.currentBranch(), this.repo.head(), this.conflicts.list()]);
     return {
       node: this.node, repo: this.repo.dir, branch, head, paused: this.paused,
-      remotes: this.remotes.map((r) => ({ name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}) })),
+      remotes: await Promise.all(this.remotes.map(async (r) => ({ name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}), ...(await this.#aheadBehind(r, branch)) }))),
       retries: this.#retrier.queue,
       conflicts: conflicts.filter((c) => !c.resolved).length,
       xmpp: this.#signaling ? { ...this.#signaling.stats } : null,
@@ -256,6 +284,18 @@ export class Agent {
   }
 
   get signaling(): Signaling | null { return this.#signaling; }
+
+  /** Commits HEAD has that the remote's last known state lacks, and the other way round. */
+  async #aheadBehind(r: ResolvedRemote, branch: string | null): Promise<{ ahead?: number; behind?: number }> {
+    if (!branch) return {};
+    const short = branch.slice("refs/heads/".length);
+    const known = await this.repo.refs("refs/remotes/");
+    const ref = [r.node && `refs/remotes/${r.node}/${short}`, `refs/remotes/${r.name}/${short}`].find((x) => x && known.has(x));
+    if (!ref) return {};
+    const out = await this.repo.tryRun(["rev-list", "--left-right", "--count", `HEAD...${known.get(ref)}`]);
+    const [ahead, behind] = (out ?? "").trim().split(/\s+/).map(Number);
+    return Number.isFinite(ahead) && Number.isFinite(behind) ? { ahead: ahead!, behind: behind! } : {};
+  }
 
   async #updatePresence(): Promise<void> {
     if (!this.#signaling?.session.online) return;
@@ -273,6 +313,7 @@ export class Agent {
   }
 
   async stop(): Promise<void> {
+    await this.#control?.stop();
     await this.#signaling?.stop();
     if (this.#blockedTimer) clearTimeout(this.#blockedTimer);
     if (this.#settleTimer) clearTimeout(this.#settleTimer);

@@ -11,3 +11,6 @@ export { ConflictStore, type ConflictRecord } from "./sync/conflict-store.js";
 export { createLogger, formatHuman, silentLogger, type Logger, type LogRecord, type Level } from "./log.js";
 export { Session, type SessionOptions } from "./xmpp/session.js";
 export { PubsubNode, eventItems, ANNOUNCE_NODE_CONFIG, type PubsubItem } from "./xmpp/pubsub-node.js";
+export { CONTROL_COMMANDS, type ControlCommand, type ControlReply, type ControlRequest } from "./control/protocol.js";
+export { presenceText, statusText, type AgentStatus } from "./status.js";
+export { Signaling, type SignalingStats } from "./xmpp/signaling.js";

@@ -8,7 +8,7 @@ export interface AgentStatus {
   branch: string | null;
   head: string | null;
   paused: boolean;
-  remotes: Array<{ name: string; kind: string; node?: string }>;
+  remotes: Array<{ name: string; kind: string; node?: string; ahead?: number; behind?: number }>;
   retries: RetryQueue;
   conflicts: number;
   xmpp: SignalingStats | null;

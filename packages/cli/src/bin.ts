@@ -9,6 +9,9 @@ import { colorEnabled, palette } from "./color.js";
 import { agentCommand } from "./commands/agent.js";
 import { mergeDriverCommand } from "./commands/merge-driver.js";
 import { planCommand } from "./commands/plan.js";
+import { pauseCommand, resumeCommand, statusCommand, syncCommand } from "./commands/control-commands.js";
+import { logCommand } from "./commands/log.js";
+import { stopCommand } from "./commands/stop.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -24,6 +27,12 @@ async function main(args: string[]): Promise<number> {
     .command(agentCommand)
     .command(planCommand)
     .command(mergeDriverCommand)
+    .command(statusCommand)
+    .command(syncCommand)
+    .command(pauseCommand)
+    .command(resumeCommand)
+    .command(logCommand)
+    .command(stopCommand)
     .demandCommand(1, "no command given")
     .strict()
     .version(version)

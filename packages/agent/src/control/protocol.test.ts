@@ -1,0 +1,17 @@
+import { parseRequest } from "./protocol.js";
+
+describe("parseRequest", () => {
+  it("reads a command with its arguments", () => {
+    expect(parseRequest('{"id":3,"cmd":"log","args":{"lines":20,"follow":true}}')).toEqual({ id: 3, cmd: "log", args: { lines: 20, follow: true } });
+    expect(parseRequest('{"id":1,"cmd":"status"}')).toEqual({ id: 1, cmd: "status", args: { follow: false } });
+  });
+  it("names what is wrong with a bad request", () => {
+    expect(parseRequest("nope")).toEqual({ error: "not JSON", id: 0 });
+    expect(parseRequest('{"id":2,"cmd":"rm -rf"}')).toEqual({ error: 'unknown command "rm -rf"', id: 2 });
+    expect(parseRequest('{"cmd":"__proto__"}')).toEqual({ error: 'unknown command "__proto__"', id: 0 });
+  });
+  it("bounds the number of log lines", () => {
+    expect(parseRequest('{"id":1,"cmd":"log","args":{"lines":1e9}}')).toMatchObject({ args: { lines: 10_000 } });
+    expect(parseRequest('{"id":1,"cmd":"log","args":{"lines":-5}}')).toEqual({ id: 1, cmd: "log", args: { follow: false } });
+  });
+});

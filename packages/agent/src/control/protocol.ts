@@ -1,0 +1,29 @@
+// The control socket's wire format: one JSON object per line each way (like a tiny JSON-RPC).
+// Requests: {"id":1,"cmd":"status"}; replies: {"id":1,"ok":true,"result":...} or
+// {"id":1,"ok":false,"error":{"code":"...","message":"..."}}; `log` with follow streams
+// {"id":1,"event":{...}} lines until the client closes the connection.
+
+export const CONTROL_COMMANDS = ["status", "sync", "pause", "resume", "log"] as const;
+export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
+
+export interface ControlRequest { id: number; cmd: ControlCommand; args?: { lines?: number; follow?: boolean } }
+export type ControlReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { code: string; message: string } }
+  | { id: number; event: unknown };
+
+/** Pure: parse one request line; anything else is an error reply naming what is wrong. */
+export function parseRequest(line: string): ControlRequest | { error: string; id: number } {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return { error: "not JSON", id: 0 };
+  }
+  const o = v as Partial<ControlRequest>;
+  const id = typeof o?.id === "number" && Number.isSafeInteger(o.id) ? o.id : 0;
+  if (!o || typeof o !== "object" || !CONTROL_COMMANDS.includes(o.cmd as ControlCommand)) return { error: `unknown command ${JSON.stringify(o?.cmd)}`, id };
+  const args = o.args && typeof o.args === "object" ? o.args : {};
+  const lines = typeof args.lines === "number" && args.lines > 0 ? Math.min(Math.floor(args.lines), 10_000) : undefined;
+  return { id, cmd: o.cmd as ControlCommand, args: { ...(lines ? { lines } : {}), follow: args.follow === true } };
+}

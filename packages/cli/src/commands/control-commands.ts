@@ -1,0 +1,52 @@
+// The commands that talk to a running agent over its control socket: status, sync, pause, resume.
+import type { AgentStatus, RemoteSyncReport } from "@herald/agent";
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { ask } from "../control-client.js";
+import type { GlobalArgs } from "../global-args.js";
+import { renderStatus } from "../render/status.js";
+
+export interface RepoArgs extends GlobalArgs { repo?: string; json?: boolean }
+
+export const withRepo = <T>(y: Argv<T>) =>
+  y.option("repo", { type: "string", requiresArg: true, describe: "the clone", defaultDescription: "current directory" });
+
+export const statusCommand: CommandModule<GlobalArgs, RepoArgs> = {
+  command: "status",
+  describe: "what the agent is doing: head, peers, ahead/behind, retries, conflicts",
+  builder: (y) => withRepo(y)
+    .option("json", { type: "boolean", describe: "machine-readable output" })
+    .example("$0 status", "a readable summary for the clone in the current directory")
+    .example("$0 status --json --repo ~/notes", "the same as JSON, for scripts"),
+  handler: async (args: ArgumentsCamelCase<RepoArgs>) => {
+    const s = (await ask(args.repo, "status")) as AgentStatus;
+    process.stdout.write(`${args.json ? JSON.stringify(s, null, 2) : renderStatus(s, Date.now())}\n`);
+  },
+};
+
+export const syncCommand: CommandModule<GlobalArgs, RepoArgs> = {
+  command: "sync",
+  describe: "fetch from and push to every remote now, and report per remote",
+  builder: (y) => withRepo(y).example("$0 sync", "sync now instead of waiting for the next change"),
+  handler: async (args: ArgumentsCamelCase<RepoArgs>) => {
+    if (process.stderr.isTTY) process.stderr.write("syncing with every remote…\n");
+    const report = (await ask(args.repo, "sync")) as RemoteSyncReport[];
+    for (const r of report) {
+      process.stdout.write(`${r.remote}: ${r.pushed ? "up to date" : `push failed: ${(r.error ?? "").split("\n")[0]} (queued for retry)`}${r.fetched ? "" : "; fetch failed"}\n`);
+    }
+    if (report.length === 0) process.stdout.write("no remotes configured\n");
+    if (report.some((r) => !r.pushed)) process.exitCode = 1;
+  },
+};
+
+const toggle = (cmd: "pause" | "resume", describe: string, done: string): CommandModule<GlobalArgs, RepoArgs> => ({
+  command: cmd,
+  describe,
+  builder: (y) => withRepo(y).example(`$0 ${cmd}`, describe),
+  handler: async (args: ArgumentsCamelCase<RepoArgs>) => {
+    await ask(args.repo, cmd);
+    process.stdout.write(`${done}\n`);
+  },
+});
+
+export const pauseCommand = toggle("pause", "stop merging and pushing until resume", "paused (herald resume to continue)");
+export const resumeCommand = toggle("resume", "start syncing again after pause", "resumed");

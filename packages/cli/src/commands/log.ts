@@ -1,0 +1,28 @@
+// `herald log [--follow] [-n N]`: the agent's recent events, as readable lines.
+import { formatHuman, type LogRecord } from "@herald/agent";
+import type { ArgumentsCamelCase, CommandModule } from "yargs";
+import { connectAgent } from "../control-client.js";
+import type { GlobalArgs } from "../global-args.js";
+import { withRepo, type RepoArgs } from "./control-commands.js";
+
+interface LogArgs extends RepoArgs { follow?: boolean; lines?: number }
+
+export const logCommand: CommandModule<GlobalArgs, LogArgs> = {
+  command: "log",
+  describe: "the agent's recent events",
+  builder: (y) => withRepo(y)
+    .option("follow", { alias: "f", type: "boolean", describe: "keep printing new events until Ctrl-C" })
+    .option("lines", { alias: "n", type: "number", default: 50, describe: "how many recent events" })
+    .example("$0 log -n 20", "the last 20 events")
+    .example("$0 log --follow", "watch events as they happen"),
+  handler: async (args: ArgumentsCamelCase<LogArgs>) => {
+    const c = await connectAgent(args.repo);
+    const print = (r: unknown) => process.stdout.write(`${args.json ? JSON.stringify(r) : formatHuman(r as LogRecord)}\n`);
+    const recent = (await c.request("log", { lines: args.lines, follow: !!args.follow }, print)) as LogRecord[];
+    recent.forEach(print);
+    if (!args.follow) return c.close();
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", () => { c.close(); resolve(); });
+    });
+  },
+};

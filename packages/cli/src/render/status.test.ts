@@ -1,0 +1,32 @@
+import type { AgentStatus } from "@herald/agent";
+import { renderStatus } from "./status.js";
+
+const base: AgentStatus = {
+  node: "laptop", repo: "/r", branch: "refs/heads/main", head: "0123456789abcdef0123456789abcdef01234567", paused: false,
+  remotes: [{ name: "desktop", kind: "peer", node: "desktop", ahead: 0, behind: 0 }], retries: {}, conflicts: 0, xmpp: null,
+};
+
+describe("renderStatus", () => {
+  it("is short when all is well", () => {
+    expect(renderStatus(base, 0)).toBe([
+      "node laptop: main at 0123456789",
+      "xmpp: off (git only: set herald.jid to announce commits)",
+      "remote desktop (peer desktop): in sync",
+      "conflicts: none",
+    ].join("\n"));
+  });
+  it("says exactly what is wrong", () => {
+    const out = renderStatus({
+      ...base, paused: true, conflicts: 1,
+      remotes: [{ name: "usb", kind: "bare", ahead: 2, behind: 0 }],
+      retries: { usb: { firstFailure: 0, lastFailure: 0, attempts: 3, nextAt: Date.UTC(2026, 0, 1), error: "no such file\nmore" } },
+      xmpp: { online: false, announced: 0, heard: 0, dropped: { stranger: 2 }, lastIn: null, lastOut: { sha: "a".repeat(40), at: new Date(10_000).toISOString() }, peersSeen: [] },
+    }, 70_000);
+    expect(out).toContain("[PAUSED: herald resume]");
+    expect(out).toContain("xmpp: not connected; peers seen: none yet");
+    expect(out).toContain("last announced: aaaaaaaaaa 60 s ago");
+    expect(out).toContain("dropped: 2 stranger");
+    expect(out).toContain("remote usb (bare): ahead 2, behind 0; push failing, next try 2026-01-01T00:00:00.000Z (no such file)");
+    expect(out).toContain("conflicts: 1 (herald conflicts)");
+  });
+});

@@ -1,0 +1,27 @@
+// Pure: `herald status` as text, from the agent's status JSON. Quiet when all is well, exact when not.
+import type { AgentStatus } from "@herald/agent";
+
+const ago = (iso: string, now: number) => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
+
+export function renderStatus(s: AgentStatus, now: number): string {
+  const lines: string[] = [];
+  const branch = s.branch?.replace(/^refs\/heads\//, "") ?? "(detached)";
+  lines.push(`node ${s.node}: ${branch} at ${s.head?.slice(0, 10) ?? "(no commits)"}${s.paused ? "  [PAUSED: herald resume]" : ""}`);
+  if (s.xmpp) {
+    lines.push(`xmpp: ${s.xmpp.online ? "connected" : "not connected"}; peers seen: ${s.xmpp.peersSeen.join(", ") || "none yet"}`);
+    if (s.xmpp.lastOut) lines.push(`  last announced: ${s.xmpp.lastOut.sha.slice(0, 10)} ${ago(s.xmpp.lastOut.at, now)}`);
+    if (s.xmpp.lastIn) lines.push(`  last heard: ${s.xmpp.lastIn.node} ${s.xmpp.lastIn.sha.slice(0, 10)} ${ago(s.xmpp.lastIn.at, now)}`);
+    const dropped = Object.entries(s.xmpp.dropped);
+    if (dropped.length) lines.push(`  dropped: ${dropped.map(([k, v]) => `${v} ${k}`).join(", ")}`);
+  } else {
+    lines.push("xmpp: off (git only: set herald.jid to announce commits)");
+  }
+  for (const r of s.remotes) {
+    const sync = r.ahead === undefined ? "not seen yet" : r.ahead === 0 && r.behind === 0 ? "in sync" : `ahead ${r.ahead}, behind ${r.behind}`;
+    const retry = s.retries[r.name];
+    lines.push(`remote ${r.name} (${r.kind}${r.node ? ` ${r.node}` : ""}): ${sync}${retry ? `; push failing, next try ${new Date(retry.nextAt).toISOString()} (${retry.error.split("\n")[0]})` : ""}`);
+  }
+  if (s.remotes.length === 0) lines.push("no remotes: add one with git remote add");
+  lines.push(s.conflicts ? `conflicts: ${s.conflicts} (herald conflicts)` : "conflicts: none");
+  return lines.join("\n");
+}

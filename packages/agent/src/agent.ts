@@ -17,6 +17,9 @@ import { PushRetrier } from "./sync/push-retrier.js";
 import { Pusher } from "./sync/pusher.js";
 import { resolveRemote, type ResolvedRemote } from "./sync/remotes.js";
 import { RefWatcher } from "./watch/ref-watcher.js";
+import { MountWatcher } from "./watch/mount-watcher.js";
+import { isRemovablePath } from "./watch/mount-table.js";
+import { existsSync } from "node:fs";
 import { presenceText, statusText, type AgentStatus } from "./status.js";
 import { resolveXmppSettings } from "./xmpp/xmpp-settings.js";
 import { Signaling } from "./xmpp/signaling.js";
@@ -33,6 +36,8 @@ export interface AgentOptions {
   log?: Logger;
   /** Test-only: switch off watching .git/refs/remotes to prove another path stands alone. */
   watchRemoteRefs?: boolean;
+  /** How long herald.hook may run before it is killed (default 10 s; tests shorten it). */
+  hookTimeoutMs?: number;
   now?: () => Date;
   /** Where HERALD_PASSWORD and HERALD_DEBUG_XMPP are read from (default process.env). */
   env?: Record<string, string | undefined>;
@@ -58,6 +63,7 @@ export class Agent {
   readonly conflicts: ConflictStore;
   #signaling: Signaling | null = null;
   #control: ControlServer | null = null;
+  #mounts: MountWatcher | null = null;
   readonly logRing: LogRing;
 
   private constructor(readonly repo: GitRepo, readonly config: AgentConfig, readonly log: Logger, private readonly opts: AgentOptions, ring: LogRing) {
@@ -80,14 +86,15 @@ export class Agent {
       onFailure: (remote, error) => this.#retrier.failed(remote, error),
       onSuccess: (remote) => this.#retrier.succeeded(remote),
       isPaused: () => this.paused,
-      isAvailable: () => true,
+      // A drive that is not plugged in is not tried (and not queued again) until it appears.
+      isAvailable: (r) => !this.#isRemovable(r) || (r.path !== undefined && existsSync(r.path)),
     });
     this.#refWatcher = new RefWatcher(repo.gitDir, {
       onLocal: () => void this.#onLocalRefs(),
       onRemote: () => this.#settleThenMerge(),
     }, opts.watchRemoteRefs ?? true);
     if (config.hook) {
-      const hooks = new HookRunner(config.hook, repo.dir, log.child("hook"));
+      const hooks = new HookRunner(config.hook, repo.dir, log.child("hook"), opts.hookTimeoutMs);
       this.#hooks = hooks;
       this.events.on("commit", (e) => hooks.run({ event: "commit", ...e }));
       this.events.on("merged", (e) => hooks.run({ event: "merged", ref: e.ref, sha: e.sha }));
@@ -161,6 +168,10 @@ export class Agent {
     // 3. Watchers, before the first pass, so nothing that lands meanwhile is missed.
     await this.#refWatcher.start();
     await this.#committer?.start();
+    if (this.remotes.some((r) => this.#isRemovable(r))) {
+      this.#mounts = new MountWatcher(() => this.remotes.filter((r) => this.#isRemovable(r)).map((r) => r.path!), (p) => void this.#onDriveAppeared(p), this.log.child("mount-watcher"));
+      await this.#mounts.start();
+    }
     this.#merger.lastHead = await this.repo.head();
     this.log.info("started", { node: this.node, repo: this.repo.dir, remotes: this.remotes.map((r) => `${r.name}:${r.kind}`) });
     // 4. Local work first (SparkleShare lost edits by pulling before committing), then catch up.
@@ -180,6 +191,25 @@ export class Agent {
       onLog: (fn) => this.logRing.listen(fn),
     }, this.log.child("control"));
     await this.#control.start();
+  }
+
+  #isRemovable(r: ResolvedRemote): boolean {
+    return r.path !== undefined && (r.removable ?? isRemovablePath(r.path));
+  }
+
+  /** A removable remote came back: sync with it both ways now, then announce. */
+  async #onDriveAppeared(path: string): Promise<void> {
+    const r = this.remotes.find((x) => x.path === path);
+    if (!r) return;
+    const t0 = performance.now();
+    this.log.info("drive-appeared", { remote: r.name, path });
+    const fresh = await resolveRemote(r, this.repo.dir);
+    this.#pusher.setRemotes(this.remotes.map((x) => (x.name === r.name ? fresh : x)));
+    await this.fetch(fresh, "drive appeared");
+    await this.mergeNow();
+    await Promise.all(this.#pusher.nudge([r.name], true));
+    this.#signaling?.announce();
+    this.log.info("drive-synced", { remote: r.name, ms: Math.round(performance.now() - t0) });
   }
 
   async #lock(): Promise<void> {
@@ -313,6 +343,7 @@ export class Agent {
   }
 
   async stop(): Promise<void> {
+    this.#mounts?.stop();
     await this.#control?.stop();
     await this.#signaling?.stop();
     if (this.#blockedTimer) clearTimeout(this.#blockedTimer);

@@ -20,6 +20,9 @@ import { RefWatcher } from "./watch/ref-watcher.js";
 import { MountWatcher } from "./watch/mount-watcher.js";
 import { isRemovablePath } from "./watch/mount-table.js";
 import { existsSync } from "node:fs";
+import type { NetworkMapAdvert } from "@herald/protocol";
+import { ownAdverts, pushTargets, remoteNode } from "./sync/plan-targets.js";
+import { graphFromAdverts, minCostArborescence } from "@herald/planner";
 import { presenceText, statusText, type AgentStatus } from "./status.js";
 import { resolveXmppSettings } from "./xmpp/xmpp-settings.js";
 import { Signaling } from "./xmpp/signaling.js";
@@ -64,6 +67,11 @@ export class Agent {
   #signaling: Signaling | null = null;
   #control: ControlServer | null = null;
   #mounts: MountWatcher | null = null;
+  /** Map adverts heard from peers, newest per (node, advertiser). */
+  readonly peerAdverts = new Map<string, NetworkMapAdvert>();
+  #origin: string;
+  #mapSeq = 0;
+  #repoId = "local";
   readonly logRing: LogRing;
 
   private constructor(readonly repo: GitRepo, readonly config: AgentConfig, readonly log: Logger, private readonly opts: AgentOptions, ring: LogRing) {
@@ -102,11 +110,14 @@ export class Agent {
       this.events.on("pushed", (e) => hooks.run({ event: "pushed", ref: e.ref, sha: e.sha, remote: e.remote }));
       this.events.on("push-failed", (e) => hooks.run({ event: "push-failed", ref: e.ref, sha: e.sha, remote: e.remote }));
     }
-    this.events.on("head", () => {
-      // Announce once the pushes for this head have been tried (peers may fetch from a bare
-      // remote we just pushed to); a burst of heads coalesces into one announcement.
-      void Promise.all(this.#pusher.nudge()).then(() => this.#signaling?.announce());
+    this.#origin = config.node;
+    this.events.on("head", (e) => void this.#onHead(e.sha, e.origin));
+    // A push that failed takes its link out of the map: plan again, so the change goes round it.
+    this.events.on("push-failed", () => {
+      void this.#signaling?.publishMap();
+      void this.#pusher.nudge(this.planTargets(this.#origin));
     });
+    this.events.on("pushed", () => void this.#signaling?.publishMap());
     this.events.on("conflict", () => void this.#updatePresence());
   }
 
@@ -125,6 +136,7 @@ export class Agent {
     const xmpp = config.jid ? await resolveXmppSettings(repo, config, opts.env ?? process.env) : null; // validated before side effects
     await agent.#start();
     if (xmpp) {
+      agent.#repoId = xmpp.repoId;
       agent.#signaling = new Signaling({
         ...xmpp, node: config.node, peers: config.peers, admins: config.admins, log,
         head: async () => {
@@ -135,6 +147,12 @@ export class Agent {
         remotes: () => agent.remotes,
         fetch: (remote, reason) => agent.fetch(remote, reason),
         merge: () => agent.mergeNow(),
+        onMap: (m) => {
+          agent.peerAdverts.set(`${m.node} ${m.by ?? m.node}`, m);
+          agent.log.debug("map-advert", { node: m.node, by: m.by ?? m.node, edges: m.edges.length });
+        },
+        ownAdverts: () => agent.ownAdverts(),
+        planParent: (origin) => agent.planParent(origin),
         chat: {
           status: async () => statusText(await agent.status(), Date.now()),
           sync: async () => {
@@ -191,6 +209,47 @@ export class Agent {
       onLog: (fn) => this.logRing.listen(fn),
     }, this.log.child("control"));
     await this.#control.start();
+  }
+
+  /** Push the new head to this node's children in the plan rooted at the change's origin;
+   * announce once those pushes were tried (peers may fetch from a bare remote we just fed). */
+  async #onHead(sha: string, kind: "local" | "merge"): Promise<void> {
+    this.#origin = kind === "local" ? this.node : await this.#originOf(sha);
+    await Promise.all(this.#pusher.nudge(this.planTargets(this.#origin)));
+    this.#signaling?.announce();
+  }
+
+  /** The node whose push or fetch brought `sha` (a fast-forward), else this node (a new merge). */
+  async #originOf(sha: string): Promise<string> {
+    for (const [ref, value] of await this.repo.refs("refs/remotes/")) {
+      if (value !== sha) continue;
+      const ns = ref.split("/")[2]!;
+      const remote = this.remotes.find((r) => r.name === ns);
+      return remote ? remoteNode(remote) : ns;
+    }
+    return this.node;
+  }
+
+  /** This agent's own map adverts: its remotes as edges, offline while pushes to them fail. */
+  ownAdverts(): NetworkMapAdvert[] {
+    const time = Date.now();
+    this.#mapSeq = Math.max(this.#mapSeq + 1, time);
+    return ownAdverts(this.node, this.#repoId, this.remotes, new Set(Object.keys(this.#retrier.queue)), this.#mapSeq, time);
+  }
+
+  /** Our parent in the plan rooted at `origin`, when the map knows both. */
+  planParent(origin: string): { node: string; passive: boolean } | null {
+    const adverts = [...this.peerAdverts.values(), ...this.ownAdverts()];
+    const graph = graphFromAdverts(adverts);
+    if (!graph.nodes.includes(origin) || !graph.nodes.includes(this.node)) return null;
+    const parent = minCostArborescence({ nodes: graph.nodes, edges: graph.edges, root: origin }).parent[this.node];
+    return parent === undefined ? null : { node: parent, passive: adverts.some((a) => a.node === parent && a.passive === true) };
+  }
+
+  /** Remote names to push to for a change that came from `origin`, cheapest first. */
+  planTargets(origin: string): string[] {
+    const adverts = [...this.peerAdverts.values(), ...this.ownAdverts()];
+    return pushTargets(adverts, this.node, origin, this.remotes);
   }
 
   #isRemovable(r: ResolvedRemote): boolean {

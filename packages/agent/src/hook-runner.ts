@@ -1,6 +1,6 @@
 // herald.hook: a user's program run after each event, without a shell, with HERALD_* in its
 // environment. It runs beside syncing, never in its way: a failing or hanging hook is logged
-// (and killed after the timeout), and hooks run one at a time in event order.
+// (and killed, with what it started, after the timeout), and hooks run one at a time in event order.
 import { spawn } from "node:child_process";
 import type { Logger } from "./log.js";
 
@@ -21,23 +21,29 @@ export class HookRunner {
       const env = { ...process.env, HERALD_EVENT: e.event, HERALD_REF: e.ref ?? "", HERALD_SHA: e.sha ?? "", HERALD_REMOTE: e.remote ?? "", HERALD_REPO: this.repoDir };
       let child;
       try {
-        child = spawn(this.program, [], { cwd: this.repoDir, env, stdio: "ignore", shell: false });
+        // Its own process group, so that a timeout kills what the hook started too (a shell
+        // script's `sleep`), not only the hook's own process.
+        child = spawn(this.program, [], { cwd: this.repoDir, env, stdio: "ignore", shell: false, detached: true });
       } catch (err) {
-        this.log.warn("hook-failed", { hook: this.program, event: e.event, error: (err as Error).message });
+        this.log.warn("hook-failed", { hook: this.program, hookEvent: e.event, error: (err as Error).message });
         return resolve();
       }
       const timer = setTimeout(() => {
-        this.log.warn("hook-timeout", { hook: this.program, event: e.event, timeoutMs: this.timeoutMs });
-        child.kill("SIGKILL");
+        this.log.warn("hook-timeout", { hook: this.program, hookEvent: e.event, timeoutMs: this.timeoutMs });
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {
+          child.kill("SIGKILL");
+        }
       }, this.timeoutMs);
       child.once("error", (err) => {
         clearTimeout(timer);
-        this.log.warn("hook-failed", { hook: this.program, event: e.event, error: err.message });
+        this.log.warn("hook-failed", { hook: this.program, hookEvent: e.event, error: err.message });
         resolve();
       });
       child.once("exit", (code, signal) => {
         clearTimeout(timer);
-        if (code !== 0) this.log.warn("hook-failed", { hook: this.program, event: e.event, exit: code, signal });
+        if (code !== 0) this.log.warn("hook-failed", { hook: this.program, hookEvent: e.event, exit: code, signal });
         resolve();
       });
     });

@@ -1,5 +1,7 @@
 export { startXmppServer, prosodyInstalled } from "./xmpp-server.js";
 export type { Account, XmppServer, StartXmppServerOptions } from "./xmpp-server.js";
+export { startEjabberdServer, ejabberdInstalled, ejabberdConfig } from "./ejabberd-server.js";
+export type { StartEjabberdServerOptions, EjabberdConfigOptions } from "./ejabberd-server.js";
 export { prosodyConfig } from "./prosody-config.js";
 export type { ProsodyConfigOptions } from "./prosody-config.js";
 export { freePort, portOpen } from "./ports.js";

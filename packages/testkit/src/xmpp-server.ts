@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export interface Account { username: string; password: string; jid: string }
 
 export interface XmppServer {
-  kind: "prosody";
+  kind: "prosody" | "ejabberd";
   dir: string;
   port: number;
   /** e.g. `xmpp://127.0.0.1:40123` */

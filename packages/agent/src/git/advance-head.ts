@@ -2,7 +2,7 @@
 // `git merge --ff-only` does: it refuses, rather than overwrite, any uncommitted change in a file
 // it would touch, and it never leaves MERGE_HEAD behind. A journal written first lets the next
 // start finish the move if the agent is killed half-way through the checkout.
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { GitCommandError, HeraldError } from "../errors.js";
 import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
@@ -11,7 +11,7 @@ interface Journal { from: string; to: string; branch: string; pid: number }
 
 const journalPath = (repo: GitRepo) => join(repo.gitDir, "herald", "advance.json");
 
-export type AdvanceOutcome = "advanced" | "head-moved" | "blocked-by-local-changes";
+export type AdvanceOutcome = "advanced" | "head-moved" | "blocked-by-local-changes" | "busy";
 
 export async function advanceHead(repo: GitRepo, branch: string, from: string, to: string): Promise<AdvanceOutcome> {
   assertSha(from); assertSha(to);
@@ -33,8 +33,12 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
     await repo.run(["reset", "--keep", "-q", to]);
     return "advanced";
   } catch (e) {
-    if (e instanceof GitCommandError && /would be overwritten|untracked working tree files|not uptodate|Entry '.*' not uptodate/.test(e.message)) return "blocked-by-local-changes";
-    if (e instanceof GitCommandError && /Not possible to fast-forward/.test(e.message)) return "head-moved";
+    if (!(e instanceof GitCommandError)) throw e;
+    // The whole stderr: the error's message keeps only the last lines, and git states the reason
+    // first (then the list of files, then "Aborting").
+    if (/would be overwritten|untracked working tree files|not uptodate/.test(e.stderr)) return "blocked-by-local-changes";
+    if (/Not possible to fast-forward|but expected/.test(e.stderr)) return "head-moved";
+    if (/\.lock': File exists/.test(e.stderr)) return "busy"; // the user's own git holds index.lock
     throw e;
   } finally {
     await rm(path, { force: true });
@@ -80,25 +84,45 @@ export async function recoverInterruptedAdvance(repo: GitRepo): Promise<"none" |
 async function revertPartialCheckout(repo: GitRepo, from: string, to: string): Promise<void> {
   // The index may be stale too: refresh it before asking git what differs.
   await repo.tryRun(["update-index", "-q", "--refresh"]);
-  const changed = (await repo.run(["diff", "--name-only", "-z", from, to, "--"])).split("\0").filter(Boolean);
-  const dirty = new Set((await repo.run(["status", "--porcelain", "-z", "--untracked-files=all"])).split("\0").filter(Boolean).map((l) => l.slice(3)));
-  const reverted: string[] = [];
-  for (const p of changed.filter((f) => dirty.has(f))) {
-    const inTarget = await blobAt(repo, to, p);
-    const onDisk = await repo.tryRun(["hash-object", "--", p]);
-    const written = inTarget === null ? onDisk === null : onDisk?.trim() === inTarget;
-    if (!written) continue; // a user's own edit: leave it alone
-    if ((await blobAt(repo, from, p)) === null) await rm(join(repo.dir, p), { force: true });
-    else await repo.run(["checkout", from, "--", p]);
-    reverted.push(p);
+  // Batched (one git call per step, not three per file): a 3000-file checkout took 27 s to undo.
+  // `:oldmode newmode oldoid newoid status\0path\0`; a zero oid means "absent on that side".
+  const raw = (await repo.run(["diff", "--raw", "-z", "--no-renames", "--no-abbrev", from, to, "--"])).split("\0");
+  const blobs = new Map<string, { from: string | null; to: string | null }>();
+  const some = (oid: string | undefined) => (oid && /[^0]/.test(oid) ? oid : null);
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const [, , oldOid, newOid] = raw[i]!.split(" ");
+    blobs.set(raw[i + 1]!, { from: some(oldOid), to: some(newOid) });
   }
+  const status = await repo.run(["status", "--porcelain", "-z", "--untracked-files=all", "--no-renames"]);
+  const dirty = status.split("\0").filter(Boolean).map((l) => l.slice(3)).filter((p) => blobs.has(p));
+  const onDisk = new Map<string, string | null>();
+  for (const p of dirty) onDisk.set(p, await lstat(join(repo.dir, p)).then(() => "", () => null));
+  const present = dirty.filter((p) => onDisk.get(p) === "" && !p.includes("\n"));
+  const hashes = present.length ? (await repo.run(["hash-object", "--stdin-paths"], undefined, present.map((p) => `${p}\n`).join(""))).split("\n") : [];
+  present.forEach((p, i) => onDisk.set(p, hashes[i]?.trim() || null));
+  // Only files the checkout wrote go back: the target's content, or the start of it (the write the
+  // kill cut short, maybe empty). Anything else is a user's own edit and stays as it is.
+  const reverted: string[] = [];
+  for (const p of dirty) {
+    const target = blobs.get(p)!.to, disk = onDisk.get(p);
+    if (disk === target || (disk && target && (await cutShort(repo, p, target)))) reverted.push(p);
+  }
+  if (!reverted.length) return;
+  const paths = (list: string[]) => list.map((p) => `${p}\0`).join("");
+  const literal = { GIT_LITERAL_PATHSPECS: "1" };
+  const restore = reverted.filter((p) => blobs.get(p)!.from !== null);
+  for (const p of reverted.filter((p) => blobs.get(p)!.from === null)) await rm(join(repo.dir, p), { force: true });
+  if (restore.length) await repo.run(["checkout", from, "--pathspec-from-file=-", "--pathspec-file-nul"], literal, paths(restore));
   // Index entries of those paths only (a checkout killed after writing the index): back to HEAD's.
-  if (reverted.length) await repo.run(["reset", "-q", from, "--", ...reverted]);
+  await repo.run(["reset", "-q", from, "--pathspec-from-file=-", "--pathspec-file-nul"], literal, paths(reverted));
 }
 
-async function blobAt(repo: GitRepo, commit: string, path: string): Promise<string | null> {
-  const out = await repo.tryRun(["rev-parse", "--verify", "-q", `${commit}:${path}`]);
-  return out?.trim() || null;
+/** The file holds a proper prefix of the blob. Compared as text: a cut can only end it early. */
+async function cutShort(repo: GitRepo, path: string, blob: string): Promise<boolean> {
+  const disk = (await readFile(join(repo.dir, path), "utf8").catch(() => null))?.replace(/\uFFFD+$/, "");
+  if (disk === undefined) return false;
+  const full = await repo.run(["cat-file", "blob", blob]);
+  return disk.length < full.length && full.startsWith(disk);
 }
 
 function pidAlive(pid: number): boolean {

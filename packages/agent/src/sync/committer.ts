@@ -31,6 +31,7 @@ export class Committer {
   #timer: NodeJS.Timeout | null = null;
   #firstChange = 0;
   #busy: Promise<boolean> = Promise.resolve(false);
+  #stopped = false;
 
   constructor(private readonly repo: GitRepo, private readonly node: string, private readonly log: Logger, private readonly quietMs = 200, private readonly maxWaitMs = 2000) {}
 
@@ -52,7 +53,17 @@ export class Committer {
     if (!this.#timer) this.#firstChange = now;
     else clearTimeout(this.#timer);
     const wait = Math.min(this.quietMs, Math.max(0, this.#firstChange + this.maxWaitMs - now));
-    this.#timer = setTimeout(() => { this.#timer = null; void this.commitNow(); }, wait);
+    this.#timer = setTimeout(() => this.#due(), wait);
+  }
+
+  #due(): void {
+    this.#timer = null;
+    // A failure (the user's own git holding index.lock, say) must not go unhandled, which would end
+    // the process; the edits are still there, so try again a little later.
+    this.commitNow().catch((e: unknown) => {
+      this.log.warn("autocommit-failed", { error: (e as Error).message, retryInMs: this.maxWaitMs });
+      if (!this.#stopped && !this.#timer) this.#timer = setTimeout(() => this.#due(), this.maxWaitMs);
+    });
   }
 
   /** Commits pending edits; resolves true if a commit was made. Serialized. */
@@ -74,6 +85,7 @@ export class Committer {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     await this.#watcher?.close();
     await this.#busy.catch(() => false);

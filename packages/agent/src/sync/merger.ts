@@ -62,6 +62,10 @@ export class Merger {
     let outcome = await advanceHead(repo, branch, head, merged.commit).finally(() => { this.advancing = null; });
     if (outcome === "blocked-by-local-changes" && (await this.d.commitLocalChanges())) return "retry";
     if (outcome === "head-moved") return "retry";
+    if (outcome === "busy") {
+      log.info("merge-deferred", { reason: "another git process holds index.lock; will try again", sha: merged.commit });
+      return "blocked";
+    }
     if (outcome === "blocked-by-local-changes") {
       log.warn("merge-blocked", { reason: "uncommitted changes in files the merge would touch; will try again", sha: merged.commit });
       return "blocked";

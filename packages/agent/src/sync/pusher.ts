@@ -118,13 +118,14 @@ export class Pusher {
   }
 
   async #push(remote: string, sha: string, target: string): Promise<void> {
-    try {
-      await this.d.repo.run(["push", "--porcelain", "--quiet", remote, `${sha}:${target}`]);
-    } catch (e) {
-      const msg = (e as Error).message;
-      if (REJECTED.test(msg)) throw new PushRejectedError(remote, target, /fetch first|non-fast-forward/.test(msg) ? "non-fast-forward" : "rejected");
-      throw e;
-    }
+    const args = ["push", "--porcelain", "--quiet", remote, `${sha}:${target}`];
+    const r = await this.d.repo.exec(args);
+    if (r.code === 0) return;
+    // All of it: --porcelain puts "[rejected] (fetch first)" on stdout, and an error's message
+    // keeps only the last lines of stderr (hints), not the "Updates were rejected" line.
+    const all = `${r.stdout}\n${r.stderr}`;
+    if (REJECTED.test(all)) throw new PushRejectedError(remote, target, /fetch first|non-fast-forward/.test(all) ? "non-fast-forward" : "rejected");
+    throw new GitCommandError(args, r.code, r.stderr || r.stdout);
   }
 
   /** What the peer last pushed to us already contains `head`: it has it, no push needed. */

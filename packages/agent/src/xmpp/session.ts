@@ -70,14 +70,19 @@ export class Session extends EventEmitter<SessionEvents> {
     });
     // Nagle's algorithm adds ~40 ms stalls per stanza on loopback (quirk 10).
     c.on("connect", () => (c.socket as { setNoDelay?(b: boolean): void } | null)?.setNoDelay?.(true));
-    c.on("online", (address: { toString(): string }) => {
+    const online = (address: string) => {
       this.#online = true;
       this.#attempt = 0;
       c.reconnect.delay = reconnectDelay(0);
       // Bare-JID pubsub events reach only available resources (quirk 8): presence first.
       void c.send(this.#presenceStanza()).catch(() => undefined);
-      this.emit("online", address.toString());
-    });
+      this.emit("online", address);
+    };
+    c.on("online", (address: { toString(): string }) => online(address.toString()));
+    // A stream resumed after a dropped connection (XEP-0198, e.g. ejabberd's mod_stream_mgmt)
+    // emits no "online" in @xmpp/client 0.14, only streamManagement "resumed": without this the
+    // session would stay offline for good and never announce again.
+    (c.streamManagement as unknown as Partial<EventEmitter>).on?.("resumed", () => online(String(c.jid ?? this.bareJid)));
     c.on("offline", () => this.#markOffline());
     c.on("disconnect", () => this.#markOffline());
     c.reconnect.on("reconnecting", () => {

@@ -2,11 +2,14 @@
 // agent announces its new HEAD there, and peers that hear of a commit they lack fetch it from the
 // remote that maps to the announcing node, merge, and pass it on. Announcements are hints: git
 // data moves over git, and ref watching plus the retry queue keep syncing while XMPP is away.
-import { announcementToElement, pubsubNodeName, type CommitAnnouncement } from "@herald/protocol";
+import { announcementToElement, decodePayload, networkMapToElement, pubsubNodeName, type CommitAnnouncement, type NetworkMapAdvert } from "@herald/protocol";
 import type { Element } from "@xmpp/xml";
 import type { Logger } from "../log.js";
 import { CoalescingLoop } from "../nudge.js";
 import type { ResolvedRemote } from "../sync/remotes.js";
+import { remoteNode } from "../sync/plan-targets.js";
+
+const PLAN_GRACE_MS = 2000;
 import { bareJid, judgeItem, type Verdict } from "./announcement-filter.js";
 import { ChatCommands, type ChatHandlers } from "./chat-commands.js";
 import { eventItems, PubsubNode, type PubsubItem } from "./pubsub-node.js";
@@ -26,6 +29,12 @@ export interface SignalingDeps {
   fetch: (remote: ResolvedRemote, reason: string) => Promise<boolean>;
   merge: () => Promise<void>;
   chat: ChatHandlers;
+  /** A map advert from an allow-listed peer for this repo (planner gossip). */
+  onMap?: (advert: NetworkMapAdvert) => void;
+  /** This node's parent in the plan rooted at `origin`, if the map has one. */
+  planParent?: (origin: string) => { node: string; passive: boolean } | null;
+  /** This agent's current adverts, published on every (re)connect and when they change. */
+  ownAdverts?: () => NetworkMapAdvert[];
   now?: () => number;
 }
 
@@ -93,6 +102,8 @@ export class Signaling {
       for (const item of await this.pubsubNode.items()) this.#consider(item, true);
       this.#lastAnnounced = null; // re-announce our head: peers may have missed it too
       this.#announcer.nudge();
+      this.#lastMap = "";
+      await this.publishMap();
     } catch (e) {
       log.warn("xmpp-setup-failed", { error: (e as Error).message });
     }
@@ -117,7 +128,35 @@ export class Signaling {
     this.d.log.info("announced", { sha: h.sha, seq });
   }
 
+  #lastMap = "";
+  #mapSeq = new Map<string, number>();
+
+  /** Publish this agent's map adverts if they changed (item id per advertised node). */
+  async publishMap(): Promise<void> {
+    if (!this.d.ownAdverts || !this.session.online) return;
+    const adverts = this.d.ownAdverts();
+    const key = JSON.stringify(adverts.map((a) => [a.node, a.edges]));
+    if (key === this.#lastMap) return;
+    this.#lastMap = key;
+    for (const a of adverts) await this.pubsubNode.publish(`map ${a.node} ${a.by ?? a.node}`, networkMapToElement(a));
+  }
+
+  /** Map adverts: same trust rule as announcements (allow-listed, server-stamped publisher). */
+  #considerMap(item: PubsubItem): boolean {
+    const decoded = decodePayload(item.payload);
+    if (!decoded.ok || decoded.value.kind !== "map") return false;
+    const m = decoded.value.advert;
+    const publisher = item.publisher ? bareJid(item.publisher) : null;
+    if (!publisher || !this.d.peers.map((p) => p.toLowerCase()).includes(publisher) || m.repo !== this.d.repoId || (m.by ?? m.node) === this.d.node) return true;
+    const key = `${m.node} ${m.by ?? m.node}`;
+    if ((this.#mapSeq.get(key) ?? -1) >= m.seq) return true;
+    this.#mapSeq.set(key, m.seq);
+    this.d.onMap?.(m);
+    return true;
+  }
+
   #consider(item: PubsubItem, catchUp: boolean): void {
+    if (this.#considerMap(item)) return;
     void (async () => {
       const h = await this.d.head();
       if (!h) return;
@@ -163,9 +202,19 @@ export class Signaling {
 
   async #fetchAndMerge(a: CommitAnnouncement): Promise<void> {
     if (await this.d.hasCommit(a.sha)) return this.d.merge();
-    // Only configured remotes: the remote that maps to the node first, then any other.
+    // Follow the plan: when our parent in the tree rooted at the origin is an agent, it will push
+    // to us; give it a moment (one timer, not a poll) before fetching around it. When the parent
+    // is passive (a cloud repository), fetch from it: that is the route the plan chose.
+    const parent = this.d.planParent?.(a.node) ?? null;
+    if (parent && !parent.passive && parent.node !== a.node) {
+      await new Promise((r) => setTimeout(r, PLAN_GRACE_MS));
+      if (await this.d.hasCommit(a.sha)) return this.d.merge();
+      this.d.log.info("plan-parent-late", { parent: parent.node, sha: a.sha, action: `fetching from ${a.node}` });
+    }
+    // Only configured remotes: the planned parent or the announcing node first, then any other.
     const remotes = this.d.remotes();
-    const ordered = [...remotes.filter((r) => r.node === a.node), ...remotes.filter((r) => r.node !== a.node)];
+    const first = parent?.passive ? parent.node : a.node;
+    const ordered = [...remotes.filter((r) => remoteNode(r) === first), ...remotes.filter((r) => remoteNode(r) !== first)];
     const t0 = performance.now();
     for (const r of ordered) {
       await this.d.fetch(r, `announcement from ${a.node}`);

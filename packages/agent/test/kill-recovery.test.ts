@@ -1,0 +1,127 @@
+// An agent killed with SIGKILL while moving HEAD (journal .git/herald/advance.json left behind,
+// maybe a half-written work tree and a stale index.lock) recovers on restart: the clone ends at
+// the incoming commit, clean, with no lock, no MERGE_HEAD and no file lost.
+import { git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
+import { spawn, spawnSync } from "node:child_process";
+import { watch } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startOne, stopAll, type Running } from "./helpers.js";
+import { bigCommit, exists, recordsOf } from "./fixtures.js";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const DIST = join(ROOT, "packages", "agent", "dist", "index.js");
+// The child runs the built agent (a child process, so that it can be SIGKILLed) and logs JSON lines.
+const RUNNER = `import { pathToFileURL } from "node:url";
+const [dist, repoDir] = process.argv.slice(2);
+const { Agent, createLogger } = await import(pathToFileURL(dist).href);
+await Agent.start({ repoDir, log: createLogger([(r) => process.stdout.write(JSON.stringify(r) + "\\n")], "debug") });
+`;
+const N = 3000;
+
+describe("recovery of an agent killed in the middle of a merge", () => {
+  let sb: Sandbox;
+  const running: Running[] = [];
+  beforeAll(() => {
+    // Build first, so the child runs the code under test and not a stale dist/.
+    const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "packages/agent"], { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`tsc -b packages/agent failed:\n${r.stdout}${r.stderr}`);
+  }, 120_000);
+  afterEach(async () => {
+    await stopAll(running.splice(0));
+    await sb?.cleanup();
+  });
+
+  /** b at `from`; a's big commit `to` not yet sent to b. */
+  async function setup() {
+    sb = await makeSandbox(["a", "b"], "line");
+    const b = sb.clones.b!;
+    return { b, from: await head(b), to: await bigCommit(sb.clones.a!, N) };
+  }
+  const send = (to: string) => git(sb.clones.a!, "push", "-q", "b", `${to}:refs/remotes/a/main`); // what a's agent pushes
+  const journal = (b: string) => join(b, ".git", "herald", "advance.json");
+
+  /** Restart in-process and check the clone ends exactly at `to`, clean. */
+  async function restartAndCheck(b: string, to: string, ownFiles: string[] = []) {
+    const r = await startOne(b);
+    running.push(r);
+    expect(recordsOf(r, "recovered")).toHaveLength(1);
+    await waitFor(async () => (await head(b)) === to, 30_000, "b to redo the merge");
+    await r.agent.idle();
+    expect(recordsOf(r, "merged").map((m) => m.sha)).toContain(to);
+    for (const f of ["index.lock", "MERGE_HEAD", join("herald", "advance.json")]) expect(await exists(join(b, ".git", f))).toBe(false);
+    expect(await git(b, "status", "--porcelain")).toBe(ownFiles.map((f) => `?? ${f}\n`).join(""));
+    expect((await readdir(join(b, "big"))).length).toBe(N);
+    expect(await readFile(join(b, "big", "f1234.txt"), "utf8")).toBe(await git(b, "show", `${to}:big/f1234.txt`));
+    expect(await readFile(join(b, "README.md"), "utf8")).toBe("shared\nbig\n");
+  }
+
+  /** Start the agent on b as a child, send the big commit, SIGKILL the whole process group when `trigger` fires. */
+  async function killDuringMerge(b: string, to: string, dir: string, trigger: string) {
+    await writeFile(join(sb.root, "runner.mjs"), RUNNER);
+    const child = spawn(process.execPath, [join(sb.root, "runner.mjs"), DIST, b], { detached: true, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise((r) => child.once("exit", r));
+    try {
+      await waitFor(async () => out.includes('"event":"started"'), 20_000, "the child agent to start");
+      const killed = new Promise<void>((resolve) => {
+        const w = watch(dir, (_e, name) => {
+          if (String(name) !== trigger) return;
+          process.kill(-child.pid!, "SIGKILL"); // the agent and the git it is running
+          w.close();
+          resolve();
+        });
+      });
+      await send(to);
+      await killed;
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, "SIGKILL");
+      await exited;
+    }
+  }
+
+  it("recovers when killed as the journal appears", async () => {
+    const { b, from, to } = await setup();
+    await killDuringMerge(b, to, join(b, ".git", "herald"), "advance.json");
+    expect(await exists(journal(b))).toBe(true);
+    expect(await head(b)).toBe(from);
+    await restartAndCheck(b, to);
+  }, 60_000);
+
+  it("recovers when killed half-way through the checkout", async () => {
+    const { b, from, to } = await setup();
+    await killDuringMerge(b, to, b, "big"); // git has begun writing the target's files
+    expect(await exists(journal(b))).toBe(true);
+    expect(await exists(join(b, ".git", "index.lock"))).toBe(true);
+    expect(await head(b)).toBe(from);
+    expect((await readdir(join(b, "big"))).length).toBeLessThan(N);
+    await restartAndCheck(b, to);
+  }, 60_000);
+
+  // The same states, made deterministically: what a kill at each point of `git merge --ff-only` leaves.
+  it.each([
+    ["a few of the target's files written, one cut short, index.lock held", async (b: string, to: string) => {
+      await mkdir(join(b, "big"));
+      for (const f of ["big/f0000.txt", "big/f0001.txt", "big/f0002.txt", "README.md"]) await writeFile(join(b, f), await git(b, "show", `${to}:${f}`));
+      const cut = await git(b, "show", `${to}:big/f0003.txt`); // the file being written at the kill
+      await writeFile(join(b, "big", "f0003.txt"), cut.slice(0, cut.length >> 1));
+    }],
+    ["index and work tree written, HEAD not yet moved", async (b: string, to: string, from: string) => {
+      await git(b, "read-tree", "-m", "-u", from, to);
+    }],
+  ])("recovers a clone left with %s", async (_what, leave) => {
+    const { b, from, to } = await setup();
+    await send(to);
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    await mkdir(join(b, ".git", "herald"), { recursive: true });
+    await writeFile(journal(b), JSON.stringify({ from, to, branch: "refs/heads/main", pid: dead }));
+    await leave(b, to, from);
+    await writeFile(join(b, ".git", "index.lock"), "");
+    await writeFile(join(b, "notes.txt"), "the user's own file\n");
+    expect(await git(b, "status", "--porcelain", "--untracked-files=no").catch(() => "locked")).not.toBe("");
+    await restartAndCheck(b, to, ["notes.txt"]);
+    expect(await readFile(join(b, "notes.txt"), "utf8")).toBe("the user's own file\n");
+  }, 60_000);
+});

@@ -1,0 +1,112 @@
+// Section 2: what an idle agent costs. The agent runs as the real command, a child process
+// (`node packages/cli/dist/bin.js agent --repo DIR`), logged in to XMPP; /proc/<pid>/stat
+// (utime+stime) and /proc/<pid>/status (VmRSS) are read once it is online and settled, and again
+// at the end of the window.
+import { execFile, spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { killChild, now, round, sleep } from "./lib.mjs";
+import { buildTopology, configureXmpp, names } from "./topology.mjs";
+
+const execFileP = promisify(execFile);
+const BIN = fileURLToPath(new URL("../../packages/cli/dist/bin.js", import.meta.url));
+
+let clkTck = null;
+async function ticksPerSecond() {
+  if (clkTck === null) clkTck = Number((await execFileP("getconf", ["CLK_TCK"]).catch(() => ({ stdout: "100" }))).stdout.trim()) || 100;
+  return clkTck;
+}
+
+/** { cpuMs, rssKb } of a live process. */
+export async function sample(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from 3 (state) on
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime (14), stime (15)
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return { cpuMs: (ticks * 1000) / (await ticksPerSecond()), rssKb, t: now() };
+}
+
+/** Start `herald agent` on a clone; resolves once its log says it is online on XMPP. */
+async function startChild(cleanup, dir, name) {
+  const child = spawn(process.execPath, [BIN, "agent", "--repo", dir], {
+    env: { ...process.env, HERALD_PASSWORD: `${name}-pw`, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const remove = cleanup.add(`agent child ${child.pid}`, () => killChild(child));
+  const lines = [];
+  const onData = (buf) => { for (const l of String(buf).split("\n")) if (l.trim()) lines.push({ t: now(), l }); };
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
+  const deadline = Date.now() + 20_000;
+  while (!lines.some((x) => / xmpp-online /.test(x.l))) {
+    if (child.exitCode !== null) throw new Error(`herald agent exited (${child.exitCode}): ${lines.map((x) => x.l).join("\n")}`);
+    if (Date.now() > deadline) throw new Error(`herald agent on ${dir} did not come online in 20 s`);
+    await sleep(25);
+  }
+  return { child, lines, stop: remove };
+}
+
+export async function footprint(ctx, { idleMs = 60_000, many = 10 } = {}) {
+  const { cleanup, server } = ctx;
+  const out = {};
+
+  // One idle agent (its one peer has no agent: nothing will happen unless the agent makes it happen).
+  {
+    const topo = await buildTopology(cleanup, "star", 2);
+    try {
+      await configureXmpp(topo, server, `bench-idle-${process.pid}-${Date.now()}`);
+      const a = await startChild(cleanup, topo.origin, "c1");
+      try {
+        await sleep(3000); // start-up work (first pushes, catch-up) is not idleness
+        const linesBefore = a.lines.length;
+        const s0 = await sample(a.child.pid);
+        await sleep(idleMs);
+        const s1 = await sample(a.child.pid);
+        const seconds = (s1.t - s0.t) / 1000;
+        out.idle = {
+          seconds: round(seconds),
+          cpuMs: round(s1.cpuMs - s0.cpuMs),
+          cpuPercent: round(((s1.cpuMs - s0.cpuMs) / (seconds * 1000)) * 100, 3),
+          rssStartMB: round(s0.rssKb / 1024, 1),
+          rssEndMB: round(s1.rssKb / 1024, 1),
+          logLinesWhileIdle: a.lines.length - linesBefore,
+          tickMs: round(1000 / (await ticksPerSecond()), 1),
+        };
+      } finally {
+        await a.stop();
+      }
+    } finally {
+      await topo.dispose();
+    }
+  }
+
+  // Ten agents on one machine (a 10-clone star, all on XMPP).
+  {
+    const topo = await buildTopology(cleanup, "star", many);
+    try {
+      await configureXmpp(topo, server, `bench-many-${process.pid}-${Date.now()}`);
+      const children = [];
+      try {
+        for (const name of names(many)) children.push(await startChild(cleanup, topo.clones[name], name));
+        await sleep(3000);
+        const s0 = await Promise.all(children.map((c) => sample(c.child.pid)));
+        await sleep(10_000);
+        const s1 = await Promise.all(children.map((c) => sample(c.child.pid)));
+        const rss = s1.map((s) => s.rssKb / 1024);
+        out.many = {
+          agents: many,
+          totalRssMB: round(rss.reduce((a, b) => a + b, 0), 1),
+          perAgentMB: `${round(Math.min(...rss), 1)}–${round(Math.max(...rss), 1)}`,
+          cpuMsAllIn10s: round(s1.reduce((s, x, i) => s + x.cpuMs - s0[i].cpuMs, 0)),
+        };
+      } finally {
+        await Promise.all(children.map((c) => c.stop()));
+      }
+    } finally {
+      await topo.dispose();
+    }
+  }
+  return out;
+}

@@ -1,0 +1,184 @@
+// Section 1: propagation latency. A new file is committed on c1; the clock starts when `git commit`
+// returns and stops, per peer, when the file is in that peer's work tree (seen by the detector
+// worker). Reported per commit: "all" = the last peer to get it, "each" = every peer's own wait.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { startAnnex } from "./annex.mjs";
+import { recordsOf, settle, startHerald } from "./herald.mjs";
+import { commitNewFile, git, now, percentile, round, sleep, summary } from "./lib.mjs";
+import { buildTopology, configureXmpp, edges, label, names } from "./topology.mjs";
+
+const execFileP = promisify(execFile);
+
+/**
+ * Commits one at a time on the origin; the next one only after the last has reached every peer
+ * and a short pause. `afterCommit(t0, i)` runs right after `git commit` returns (the floor script).
+ */
+async function sequentialCommits(detector, topo, { commits, pauseMs, timeoutMs, tag, afterCommit, between }) {
+  const rows = [];
+  let byPoll = 0;
+  let byOther = 0;
+  for (let i = -1; i < commits; i++) { // i = -1: warm-up, not counted
+    const file = `${tag}-${i < 0 ? "warmup" : i}.txt`;
+    const paths = topo.peers.map((p) => join(p, file));
+    const c = await commitNewFile(topo.origin, file, `${tag} ${i}\n`);
+    const arrival = detector.arrival(paths, timeoutMs);
+    const sha = (await git(topo.origin, "rev-parse", "HEAD")).trim();
+    if (afterCommit) await afterCommit(file);
+    const { times, byPoll: polled } = await arrival;
+    if (i >= 0) {
+      byPoll += polled;
+      byOther += c.byOther ? 1 : 0;
+      const each = paths.map((p) => (times[p] === null ? null : times[p] - c.t));
+      rows.push({ i, sha, t0: c.t, each, all: each.includes(null) ? null : Math.max(...each) });
+    }
+    if (between) await between();
+    await sleep(pauseMs + Math.random() * pauseMs);
+  }
+  return { rows, byPoll, byOther };
+}
+
+function summarize(system, topo, run, extra = {}) {
+  const all = run.rows.map((r) => r.all).filter((x) => x !== null);
+  const each = run.rows.flatMap((r) => r.each).filter((x) => x !== null);
+  const lost = run.rows.filter((r) => r.all === null).length;
+  return {
+    system, topology: label(topo.shape, topo.n), clones: topo.n, commits: run.rows.length,
+    p50: round(percentile(all, 50)), p95: round(percentile(all, 95)), max: round(all.length ? Math.max(...all) : null),
+    eachP50: round(percentile(each, 50)),
+    timeouts: lost, ...extra,
+    ...(run.byPoll ? { detectedByPoll: run.byPoll } : {}),
+  };
+}
+
+/** Where the time goes in Herald, per commit and peer (median over commits; ms from commit). */
+function heraldBreakdown(agents, run, topo) {
+  const steps = { notice: [], pushed: [], announced: [], fetchedAnnounced: [], peerMerged: [], inTree: [] };
+  const last = topo.n === 2 ? ["c2"] : [names(topo.n).at(-1)];
+  for (const r of run.rows) {
+    const at = (event, node) => recordsOf(agents, event, r.sha).find((x) => (node ? x.node === node : true) && x.t >= r.t0 - 50);
+    const add = (k, rec) => { if (rec) steps[k].push(rec.t - r.t0); };
+    add("notice", at("commit", "c1"));
+    // c1's push on the way to the peer timed last: straight to it in a star, to c2 in a line
+    const firstHop = topo.shape === "star" ? last[0] : "c2";
+    add("pushed", recordsOf(agents, "pushed", r.sha).find((x) => x.node === "c1" && x.remote === firstHop && x.t >= r.t0 - 50));
+    add("announced", at("announced", "c1"));
+    for (const n of last) {
+      add("fetchedAnnounced", at("fetched-announced", n));
+      add("peerMerged", at("merged", n));
+    }
+    if (r.each.at(-1) !== null) steps.inTree.push(r.each.at(-1));
+  }
+  return Object.fromEntries(Object.entries(steps).filter(([, v]) => v.length).map(([k, v]) => [k, { p50: round(percentile(v, 50), 1), n: v.length }]));
+}
+
+/** Event counts over all peers during the measured commits (which path did the work). */
+function heraldCounts(agents) {
+  const count = (ev) => Object.values(agents).filter((a) => a.name !== "c1").reduce((s, a) => s + a.records.filter((r) => r.event === ev).length, 0);
+  return { merged: count("merged"), fetchedAnnounced: count("fetched-announced"), notFound: count("announced-commit-not-found"), warnings: Object.values(agents).reduce((s, a) => s + a.records.filter((r) => r.level === "warn" || r.level === "error").length, 0) };
+}
+
+export async function propagationHerald(ctx, shape, n, variant) {
+  const { cleanup, detector, server, opts } = ctx;
+  const xmpp = variant !== "herald-noxmpp";
+  const directed = variant === "herald-xmpp-only";
+  const topo = await buildTopology(cleanup, shape, n, { directed });
+  try {
+    if (xmpp) await configureXmpp(topo, server, `bench-${variant}-${shape}${n}-${process.pid}-${Date.now()}`);
+    const h = await startHerald(cleanup, topo, { xmpp, watchRemoteRefs: !directed });
+    try {
+      for (const a of Object.values(h.agents)) a.records.length = 0;
+      const run = await sequentialCommits(detector, topo, {
+        commits: opts.commits(shape, n), pauseMs: 100, timeoutMs: 20_000, tag: variant,
+        between: () => settle(h.agents, 50),
+      });
+      const breakdown = heraldBreakdown(h.agents, run, topo);
+      return { ...summarize(variant, topo, run), counts: heraldCounts(h.agents), breakdown };
+    } finally {
+      await h.stop();
+    }
+  } finally {
+    await topo.dispose();
+  }
+}
+
+/** The floor: push into the peer's refs/remotes, `merge --ff-only` there; a line is a chain of those. */
+export async function propagationFloor(ctx, shape, n) {
+  const { cleanup, detector, opts } = ctx;
+  const topo = await buildTopology(cleanup, shape, n);
+  try {
+    const hop = async (up, down) => {
+      await git(topo.clones[up], "push", "-q", down, `HEAD:refs/remotes/${up}/main`);
+      await git(topo.clones[down], "merge", "--ff-only", "-q", `refs/remotes/${up}/main`);
+    };
+    const afterCommit = shape === "star"
+      ? () => Promise.all(edges(shape, n).map(([up, down]) => hop(up, down)))
+      : async () => { for (const [up, down] of edges(shape, n)) await hop(up, down); };
+    const run = await sequentialCommits(detector, topo, { commits: opts.commits(shape, n), pauseMs: 50, timeoutMs: 20_000, tag: "floor", afterCommit });
+    return summarize("floor", topo, run);
+  } finally {
+    await topo.dispose();
+  }
+}
+
+export async function propagationAnnex(ctx, shape, n) {
+  const { cleanup, detector, opts } = ctx;
+  const topo = await buildTopology(cleanup, shape, n);
+  try {
+    const annex = await startAnnex(cleanup, topo);
+    try {
+      const run = await sequentialCommits(detector, topo, { commits: opts.annexCommits(shape, n), pauseMs: 250, timeoutMs: 60_000, tag: "annex" });
+      return summarize("git-annex assistant", topo, run, run.byOther ? { committedByAssistant: run.byOther } : {});
+    } finally {
+      await annex.stop();
+    }
+  } finally {
+    await topo.dispose();
+  }
+}
+
+/**
+ * Polling: every non-origin clone pulls from its upstream neighbour every `intervalMs` (random
+ * phase per clone, as unsynchronised machines would be). A poll does not react to commits, so the
+ * commits need not wait for each other: they are made ~1 s apart and each is timed on its own.
+ */
+export async function propagationPolling(ctx, shape, n, intervalMs = 5000) {
+  const { cleanup, detector, opts } = ctx;
+  const topo = await buildTopology(cleanup, shape, n);
+  let running = true;
+  const loops = [];
+  const stopLoops = cleanup.add("polling loops", async () => { running = false; await Promise.all(loops); });
+  try {
+    for (const [down, up] of Object.entries(topo.upstream)) {
+      loops.push((async () => {
+        await sleep(Math.random() * intervalMs);
+        while (running) {
+          const t = now();
+          await execFileP("git", ["pull", "-q", "--ff-only", "--no-rebase", up, "main"], { cwd: topo.clones[down] }).catch(() => undefined);
+          const wait = intervalMs - (now() - t);
+          for (let end = now() + wait; running && now() < end;) await sleep(Math.min(100, end - now()));
+        }
+      })());
+    }
+    const commits = opts.pollCommits;
+    const arrivals = [];
+    for (let i = 0; i < commits; i++) {
+      const file = `poll-${i}.txt`;
+      const paths = topo.peers.map((p) => join(p, file));
+      const c = await commitNewFile(topo.origin, file, `poll ${i}\n`);
+      arrivals.push(detector.arrival(paths, intervalMs * (n + 2)).then(({ times, byPoll }) => ({ c, paths, times, byPoll })));
+      await sleep(500 + Math.random() * 1000);
+    }
+    const rows = (await Promise.all(arrivals)).map(({ c, paths, times }, i) => {
+      const each = paths.map((p) => (times[p] === null ? null : times[p] - c.t));
+      return { i, each, all: each.includes(null) ? null : Math.max(...each) };
+    });
+    return summarize(`polling (git pull every ${intervalMs / 1000} s)`, topo, { rows, byPoll: 0 });
+  } finally {
+    await stopLoops();
+    await topo.dispose();
+  }
+}
+
+export { summary };

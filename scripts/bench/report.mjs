@@ -1,0 +1,84 @@
+// Section 5: the numbers side by side, and the targets, each marked met or missed (by how much).
+import { round } from "./lib.mjs";
+
+const TARGETS = {
+  pairVsFloor: 2, // 2 clones over XMPP: p50 within 2× the floor
+  tenReachAllMs: 400, // 10 clones: p50 to reach all under 400 ms
+  idleCpuPercent: 0.1, // "no measurable CPU": under 0.1 % of one CPU over the window
+  idleRssMB: 80,
+  burstWorkShare: 0.1, // far fewer fetches than commits: at most 10 % (20 of 200)
+};
+
+const find = (rows, system, topology) => rows.find((r) => r.system.startsWith(system) && r.topology === topology);
+
+export function ratios(propagation) {
+  const topologies = [...new Set(propagation.map((r) => r.topology))];
+  return topologies.map((topology) => {
+    const h = find(propagation, "herald-xmpp", topology);
+    const floor = find(propagation, "floor", topology);
+    const annex = find(propagation, "git-annex", topology);
+    const poll = find(propagation, "polling", topology);
+    const x = (a, b) => (a?.p50 && b?.p50 ? `${round(a.p50 / b.p50, 1)}×` : null);
+    return {
+      topology,
+      "herald-xmpp p50": h?.p50 ?? null,
+      "floor p50": floor?.p50 ?? null,
+      "herald/floor": x(h, floor),
+      "assistant p50": annex?.p50 ?? null,
+      "assistant/herald": x(annex, h),
+      "polling p50": poll?.p50 ?? null,
+      "polling/herald": x(poll, h),
+    };
+  });
+}
+
+export function targets({ propagation = [], footprint, throughput = [] }) {
+  const out = [];
+  const pair = find(propagation, "herald-xmpp", "pair");
+  const floor = find(propagation, "floor", "pair");
+  if (pair?.p50 && floor?.p50) {
+    const limit = TARGETS.pairVsFloor * floor.p50;
+    out.push({
+      target: `2 clones over XMPP: p50 within ${TARGETS.pairVsFloor}× the floor`,
+      measured: `${pair.p50} ms vs floor ${floor.p50} ms (${round(pair.p50 / floor.p50, 1)}×, limit ${round(limit)} ms)`,
+      met: pair.p50 <= limit,
+      miss: pair.p50 <= limit ? null : `${round(pair.p50 - limit)} ms over (${round(pair.p50 / limit, 1)}× the limit)`,
+    });
+  }
+  for (const topology of ["star 10", "line 10"]) {
+    const r = find(propagation, "herald-xmpp", topology);
+    if (!r?.p50) continue;
+    out.push({
+      target: `10 clones (${topology.split(" ")[0]}) over XMPP: p50 to reach all < ${TARGETS.tenReachAllMs} ms`,
+      measured: `${r.p50} ms (p95 ${r.p95} ms)`,
+      met: r.p50 < TARGETS.tenReachAllMs,
+      miss: r.p50 < TARGETS.tenReachAllMs ? null : `${round(r.p50 - TARGETS.tenReachAllMs)} ms over`,
+    });
+  }
+  if (footprint?.idle) {
+    const i = footprint.idle;
+    out.push({
+      target: `idle agent: no measurable CPU (< ${TARGETS.idleCpuPercent} % of one CPU)`,
+      measured: `${i.cpuMs} ms CPU in ${i.seconds} s (${i.cpuPercent} %; clock tick ${i.tickMs} ms)`,
+      met: i.cpuPercent < TARGETS.idleCpuPercent,
+      miss: i.cpuPercent < TARGETS.idleCpuPercent ? null : `${round(i.cpuPercent / TARGETS.idleCpuPercent, 1)}× the allowance`,
+    });
+    const rss = Math.max(i.rssStartMB, i.rssEndMB);
+    out.push({
+      target: `idle agent: RSS < ${TARGETS.idleRssMB} MB`,
+      measured: `${i.rssStartMB} → ${i.rssEndMB} MB`,
+      met: rss < TARGETS.idleRssMB,
+      miss: rss < TARGETS.idleRssMB ? null : `${round(rss - TARGETS.idleRssMB, 1)} MB over`,
+    });
+  }
+  for (const b of throughput) {
+    const limit = Math.floor(b.commits * TARGETS.burstWorkShare);
+    out.push({
+      target: `${b.commits}-commit burst, ${b.system}, ${b.topology}: merges and fetches per peer ≤ ${limit}`,
+      measured: `merges ${b.mergesPerPeer}, fetches ${b.fetchesPerPeer} per peer; last commit everywhere ${b.lastToAllMs} ms after it was made`,
+      met: b.maxPeerWork <= limit,
+      miss: b.maxPeerWork <= limit ? null : `${b.maxPeerWork} (${round(b.maxPeerWork / limit, 1)}× the limit)`,
+    });
+  }
+  return out;
+}

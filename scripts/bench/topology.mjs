@@ -1,0 +1,47 @@
+// Throwaway clones wired as a star (c1 in the middle) or a line (c1–c2–…), commits always made on
+// c1 (the origin). "Upstream" is the neighbour one hop closer to c1: what a polling clone pulls
+// from, and the only remote a clone keeps in the fetch-only (XMPP-path) variant.
+import { git, makeSandbox } from "@herald/testkit";
+
+export const names = (n) => Array.from({ length: n }, (_, i) => `c${i + 1}`);
+
+/** [upstream, downstream] pairs. */
+export function edges(shape, n) {
+  const ns = names(n);
+  return shape === "star" ? ns.slice(1).map((c) => ["c1", c]) : ns.slice(1).map((c, i) => [ns[i], c]);
+}
+
+export function upstreamOf(shape, n) {
+  return Object.fromEntries(edges(shape, n).map(([up, down]) => [down, up]));
+}
+
+/**
+ * A sandbox of `n` clones (remotes named after the neighbour, herald.node = name), registered for
+ * cleanup. `directed`: downstream remotes removed, so c1 has none and data only moves by fetching.
+ */
+export async function buildTopology(cleanup, shape, n, { directed = false } = {}) {
+  const sb = await makeSandbox(names(n), edges(shape, n));
+  const remove = cleanup.add(`sandbox ${sb.root}`, () => sb.cleanup());
+  if (directed) for (const [up, down] of edges(shape, n)) await git(sb.clones[up], "remote", "remove", down);
+  return {
+    shape, n, sb, clones: sb.clones, origin: sb.clones.c1,
+    peers: names(n).slice(1).map((c) => sb.clones[c]),
+    upstream: upstreamOf(shape, n),
+    dispose: remove,
+  };
+}
+
+/** XMPP settings per clone, as in packages/agent/test/xmpp-sync.test.ts; a fresh pubsub node per case. */
+export async function configureXmpp(topo, server, repoId) {
+  const ns = names(topo.n);
+  for (const c of ns) {
+    const dir = topo.clones[c];
+    await git(dir, "config", "herald.jid", `${c}@${server.domain}`);
+    await git(dir, "config", "herald.service", server.service);
+    await git(dir, "config", "herald.pubsub", server.pubsub);
+    await git(dir, "config", "herald.repo", repoId);
+    for (const p of ns.filter((m) => m !== c)) await git(dir, "config", "--add", "herald.peer", `${p}@${server.domain}`);
+  }
+}
+
+export const label = (shape, n) => (n === 2 ? "pair" : `${shape} ${n}`);

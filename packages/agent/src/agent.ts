@@ -205,6 +205,7 @@ export class Agent {
       sync: () => this.sync(),
       pause: async () => { this.pause(); return { paused: true }; },
       resume: async () => { this.resume(); return { paused: false }; },
+      map: async () => ({ node: this.node, adverts: [...this.peerAdverts.values(), ...this.ownAdverts()] }),
       recentLog: (n) => this.logRing.recent(n),
       onLog: (fn) => this.logRing.listen(fn),
     }, this.log.child("control"));

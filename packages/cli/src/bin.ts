@@ -12,6 +12,7 @@ import { planCommand } from "./commands/plan.js";
 import { pauseCommand, resumeCommand, statusCommand, syncCommand } from "./commands/control-commands.js";
 import { logCommand } from "./commands/log.js";
 import { stopCommand } from "./commands/stop.js";
+import { mapCommand } from "./commands/map.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -33,6 +34,7 @@ async function main(args: string[]): Promise<number> {
     .command(resumeCommand)
     .command(logCommand)
     .command(stopCommand)
+    .command(mapCommand)
     .demandCommand(1, "no command given")
     .strict()
     .version(version)

@@ -46,6 +46,13 @@ describe("a background agent and the commands that talk to it", () => {
     expect(sync.code).toBe(0);
     expect(sync.stdout).toBe("b: up to date\n");
 
+    // The live map (git-only here: this clone's own edges) and the plan over it.
+    const map = await herald(["map", "--format", "dot", "--repo", a]);
+    expect(map.code).toBe(0);
+    expect(map.stdout).toMatch(/^digraph/);
+    expect(map.stdout).toContain('"a" -> "b"');
+    expect(JSON.parse((await herald(["plan", "--repo", a])).stdout)).toEqual({ parent: { b: "a" }, cost: 100, unreachable: [] });
+
     const log = await herald(["log", "-n", "200", "--repo", a]);
     expect(log.stdout).toMatch(/ paused/);
     expect(log.stdout).toMatch(/pusher pushed node=a remote=b/);

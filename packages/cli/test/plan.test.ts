@@ -59,11 +59,10 @@ describe("herald plan", () => {
     expect(lines(r.stderr)).toEqual(['herald: stdin: root: unknown node "z" (not in nodes)']);
   });
 
-  it("says live-map planning needs a running agent when --input is missing (exit 2)", async () => {
-    const r = await herald(["plan"]);
+  it("without --input plans over a clone's live map, and says so when there is no clone (exit 2)", async () => {
+    const r = await herald(["plan", "--repo", dir]);
     expect(r.code).toBe(2);
-    expect(lines(r.stderr)).toHaveLength(1);
-    expect(r.stderr).toMatch(/^herald: .*needs a running agent.*--input FILE/);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^herald: .* is not a git clone/)]);
   });
 
   it("reports a missing input file (exit 2)", async () => {

@@ -3,7 +3,7 @@
 // {"id":1,"ok":false,"error":{"code":"...","message":"..."}}; `log` with follow streams
 // {"id":1,"event":{...}} lines until the client closes the connection.
 
-export const CONTROL_COMMANDS = ["status", "sync", "pause", "resume", "log"] as const;
+export const CONTROL_COMMANDS = ["status", "sync", "pause", "resume", "log", "map"] as const;
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
 
 export interface ControlRequest { id: number; cmd: ControlCommand; args?: { lines?: number; follow?: boolean } }

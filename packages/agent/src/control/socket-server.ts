@@ -10,6 +10,7 @@ export interface ControlHandlers {
   sync(): Promise<unknown>;
   pause(): Promise<unknown>;
   resume(): Promise<unknown>;
+  map(): Promise<unknown>;
   recentLog(lines: number): LogRecord[];
   onLog(fn: (r: LogRecord) => void): () => void;
 }

@@ -5,11 +5,13 @@ import { formatPlanText, minCostArborescence, parsePlanInput, PlanInputError, ty
 import { CliError } from "../cli-error.js";
 import type { GlobalArgs } from "../global-args.js";
 import { parseJson, readInput } from "../read-input.js";
+import { liveMap } from "../live-map.js";
 
 const FORMATS = ["json", "text"] as const;
 
 interface PlanArgs extends GlobalArgs {
   input?: string;
+  repo?: string;
   format: (typeof FORMATS)[number];
 }
 
@@ -17,6 +19,8 @@ function builder(y: Argv<GlobalArgs>): Argv<PlanArgs> {
   return y
     .option("input", { type: "string", requiresArg: true, describe: 'plan input JSON file, or "-" for stdin' })
     .option("format", { choices: FORMATS, default: "json" as const, describe: "output format" })
+    .option("repo", { type: "string", requiresArg: true, describe: "without --input: plan over this clone's live map" })
+    .example("$0 plan --format text", "the plan over the live map of the clone here (needs a running agent)")
     .example("$0 plan --input - < graph.json", "plan a graph read from stdin; prints JSON")
     .example("$0 plan --input graph.json --format text", "print the tree as indented text")
     .epilog('Input: {"nodes": [ids], "edges": [[from, to, cost], ...], "root": id}\n' +
@@ -35,7 +39,11 @@ function toGraph(json: unknown, source: string): PlanGraph {
 
 async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void> {
   if (args.input === undefined) {
-    throw new CliError("planning from the live network map needs a running agent, which is not supported yet; give a graph with --input FILE (or --input - for stdin)");
+    // The live map of the clone we are in, rooted here (a running agent is needed).
+    const { self, graph: live } = await liveMap(args.repo);
+    const result = minCostArborescence({ ...live, root: self });
+    process.stdout.write(args.format === "text" ? formatPlanText(result, { ...live, root: self }) : `${JSON.stringify(result)}\n`);
+    return;
   }
   const source = args.input === "-" ? "stdin" : args.input;
   const graph = toGraph(parseJson(await readInput(args.input), source), source);

@@ -8,7 +8,8 @@ import { join } from "node:path";
 
 const dir = mkdtempSync(join(tmpdir(), "herald-jest-"));
 const out = join(dir, "results.json");
-const args = ["node_modules/jest/bin/jest.js", "--json", `--outputFile=${out}`, ...process.argv.slice(2)];
+// --forceExit: a leaked handle (a child process a failed test did not stop) must not hang CI.
+const args = ["node_modules/jest/bin/jest.js", "--json", `--outputFile=${out}`, "--forceExit", ...process.argv.slice(2)];
 const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() };
 const res = spawnSync(process.execPath, args, { stdio: "inherit", env });
 let passed = 0, failed = 0, skipped = 0, suitesFailed = 0;

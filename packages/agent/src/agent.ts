@@ -22,6 +22,7 @@ import { isRemovablePath } from "./watch/mount-table.js";
 import { existsSync } from "node:fs";
 import type { NetworkMapAdvert } from "@herald/protocol";
 import { ownAdverts, pushTargets, remoteNode } from "./sync/plan-targets.js";
+import { TransferGate } from "./sync/transfer-gate.js";
 import { graphFromAdverts, minCostArborescence } from "@herald/planner";
 import { presenceText, statusText, type AgentStatus } from "./status.js";
 import { resolveXmppSettings } from "./xmpp/xmpp-settings.js";
@@ -95,6 +96,7 @@ export class Agent {
       onSuccess: (remote) => this.#retrier.succeeded(remote),
       isPaused: () => this.paused,
       // A drive that is not plugged in is not tried (and not queued again) until it appears.
+      gate: new TransferGate(config.limits),
       isAvailable: (r) => !this.#isRemovable(r) || (r.path !== undefined && existsSync(r.path)),
     });
     this.#refWatcher = new RefWatcher(repo.gitDir, {

@@ -30,6 +30,8 @@ export interface AgentConfig {
   retryIntervalMs: number;
   allowInsecure: boolean;
   remotes: RemoteConfig[];
+  /** transfer limits every push obeys (herald.maxConcurrentTransfers, …PerMinute, maxBytesPerSecond) */
+  limits: { concurrent: number; transfersPerMinute?: number; bytesPerSecond?: number };
 }
 
 export const DEFAULT_RETRY_INTERVAL_MS = 30 * 60_000;
@@ -39,6 +41,21 @@ export function defaultNodeId(path: string, host = hostname()): string {
   const h = createHash("sha256").update(path).digest("hex").slice(0, 6);
   const name = host.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+|[.]+$/g, "").slice(0, 50) || "node";
   return `${name}-${h}`;
+}
+
+/** Pure: `500`, `64k`, `10M`, `1G` (binary multiples) as a positive number; null if not one. */
+export function parseSize(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$/i.exec(text);
+  if (!m) return null;
+  const n = Number(m[1]) * 1024 ** ["", "k", "m", "g"].indexOf(m[2]!.toLowerCase());
+  return Number.isFinite(n) && n > 0 ? n : null;
+}
+
+function positive(key: string, v: string | undefined, parse: (s: string) => number | null, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = parse(v);
+  if (n === null) throw new ConfigError(key, `expected ${what}, got ${JSON.stringify(v)}`);
+  return n;
 }
 
 const BOOL_TRUE = new Set(["true", "yes", "on", "1"]);
@@ -108,7 +125,16 @@ export function parseConfig(entries: Array<[string, string]>, clonePath: string)
     retryIntervalMs,
     allowInsecure: bool("herald.allowInsecure", one.get("herald.allowinsecure"), false),
     remotes: [...remotes.values()].filter((r) => r.url !== "").sort((a, b) => (a.name < b.name ? -1 : 1)),
+    limits: {
+      concurrent: positive("herald.maxConcurrentTransfers", one.get("herald.maxconcurrenttransfers"), (x) => (/^\s*[1-9]\d*\s*$/.test(x) ? Number(x) : null), "a whole number >= 1") ?? 4,
+      ...optional("transfersPerMinute", positive("herald.maxTransfersPerMinute", one.get("herald.maxtransfersperminute"), (x) => { const n = Number(x); return x.trim() !== "" && Number.isFinite(n) && n > 0 ? n : null; }, "a number > 0")),
+      ...optional("bytesPerSecond", positive("herald.maxBytesPerSecond", one.get("herald.maxbytespersecond"), parseSize, "a size such as 500k or 10M")),
+    },
   };
+}
+
+function optional<K extends string>(key: K, v: number | undefined): { [P in K]?: number } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: number };
 }
 
 export async function readConfig(repo: GitRepo): Promise<AgentConfig> {

@@ -8,6 +8,7 @@ import { GitCommandError, PushRejectedError } from "../errors.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import { pushTarget, resolveRemote, type ResolvedRemote } from "./remotes.js";
+import type { TransferGate } from "./transfer-gate.js";
 
 export interface PusherDeps {
   repo: GitRepo;
@@ -21,6 +22,8 @@ export interface PusherDeps {
   isPaused: () => boolean;
   /** whether a remote may be tried now (a removable drive that is absent may not) */
   isAvailable: (remote: ResolvedRemote) => boolean;
+  /** Limits every push obeys (concurrency, transfers per minute, bytes per second). */
+  gate?: TransferGate;
 }
 
 const REJECTED = /\[rejected\]|Updates were rejected|non-fast-forward|fetch first|failed to update ref|cannot lock ref/;
@@ -119,13 +122,23 @@ export class Pusher {
 
   async #push(remote: string, sha: string, target: string): Promise<void> {
     const args = ["push", "--porcelain", "--quiet", remote, `${sha}:${target}`];
-    const r = await this.d.repo.exec(args);
+    const bytes = this.d.gate?.measuresBytes ? await this.#bytesToSend(remote, sha) : 0;
+    const release = this.d.gate ? await this.d.gate.acquire(bytes, (ms, why) => this.d.log.info("transfer-waiting", { remote, ms, limit: why })) : () => undefined;
+    const r = await this.d.repo.exec(args).finally(release);
     if (r.code === 0) return;
     // All of it: --porcelain puts "[rejected] (fetch first)" on stdout, and an error's message
     // keeps only the last lines of stderr (hints), not the "Updates were rejected" line.
     const all = `${r.stdout}\n${r.stderr}`;
     if (REJECTED.test(all)) throw new PushRejectedError(remote, target, /fetch first|non-fast-forward/.test(all) ? "non-fast-forward" : "rejected");
     throw new GitCommandError(args, r.code, r.stderr || r.stdout);
+  }
+
+  /** Roughly how much a push will send: the objects the remote's known refs do not have. */
+  async #bytesToSend(remote: string, sha: string): Promise<number> {
+    const r = this.remotes.get(remote);
+    const globs = [`--glob=refs/remotes/${remote}/*`, ...(r?.node ? [`--glob=refs/remotes/${r.node}/*`] : [])];
+    const out = await this.d.repo.tryRun(["rev-list", "--objects", "--disk-usage", sha, "--not", ...globs]);
+    return Number(out?.trim()) || 0;
   }
 
   /** What the peer last pushed to us already contains `head`: it has it, no push needed. */

@@ -26,6 +26,9 @@ describe("judgeItem", () => {
     expect(judgeItem(hostile, ctx)).toMatchObject({ action: "drop", reason: "malformed" });
     expect(judgeItem({ node: "n", id: "x", publisher: "laptop@example.org" }, ctx)).toMatchObject({ action: "drop", reason: "malformed" });
   });
+  it("ignores items its own account published, without counting them as a stranger's", () => {
+    expect(judgeItem(item({}, "desktop@example.org/herald"), { ...ctx, selfJid: "desktop@example.org" })).toEqual({ action: "ignore", reason: "own" });
+  });
   it("ignores its own announcements and other branches", () => {
     expect(judgeItem(item({ node: "desktop" }), ctx)).toEqual({ action: "ignore", reason: "own" });
     expect(judgeItem(item({ ref: "refs/heads/dev" }), ctx)).toEqual({ action: "ignore", reason: "other-branch" });

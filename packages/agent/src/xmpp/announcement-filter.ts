@@ -8,6 +8,8 @@ import type { PubsubItem } from "./pubsub-node.js";
 export interface FilterContext {
   repo: string;
   self: string;
+  /** this agent's own bare JID: its own items come back to it and are not a stranger's */
+  selfJid?: string;
   /** bare JIDs allowed to announce (herald.peer), lower case */
   peers: ReadonlySet<string>;
   branch: string;
@@ -27,6 +29,7 @@ export function bareJid(jid: string): string {
 export function judgeItem(item: PubsubItem, ctx: FilterContext, catchUp = false): Verdict {
   if (!item.publisher) return { action: "drop", reason: "no-publisher" };
   const publisher = bareJid(item.publisher);
+  if (ctx.selfJid !== undefined && publisher === ctx.selfJid) return { action: "ignore", reason: "own" };
   if (!ctx.peers.has(publisher)) return { action: "drop", reason: "stranger", detail: publisher };
   const decoded = decodePayload(item.payload);
   if (!decoded.ok) return { action: "drop", reason: "malformed", detail: decoded.error.message };

@@ -160,7 +160,7 @@ export class Signaling {
     void (async () => {
       const h = await this.d.head();
       if (!h) return;
-      const v: Verdict = judgeItem(item, { repo: this.d.repoId, self: this.d.node, peers: new Set(this.d.peers), branch: h.branch, lastSeq: this.#lastSeq }, catchUp);
+      const v: Verdict = judgeItem(item, { repo: this.d.repoId, self: this.d.node, selfJid: this.session.bareJid.toLowerCase(), peers: new Set(this.d.peers), branch: h.branch, lastSeq: this.#lastSeq }, catchUp);
       if (v.action === "drop") {
         this.stats.dropped[v.reason] = (this.stats.dropped[v.reason] ?? 0) + 1;
         this.d.log.warn("announcement-dropped", { reason: v.reason, ...(v.detail ? { detail: v.detail.slice(0, 200) } : {}), publisher: item.publisher ? bareJid(item.publisher) : null });

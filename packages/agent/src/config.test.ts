@@ -1,0 +1,58 @@
+import { ConfigError } from "./errors.js";
+import { defaultNodeId, parseConfig, parseSize } from "./config.js";
+
+const parse = (entries: Array<[string, string]>) => parseConfig(entries, "/home/me/notes");
+
+describe("parseConfig", () => {
+  it("has sensible defaults", () => {
+    const c = parse([]);
+    expect(c.node).toBe(defaultNodeId("/home/me/notes"));
+    expect(c).toMatchObject({ peers: [], admins: [], autocommit: false, retryIntervalMs: 30 * 60_000, allowInsecure: false, remotes: [], limits: { concurrent: 4 } });
+  });
+  it("reads every setting, multi-valued ones included", () => {
+    const c = parse([
+      ["herald.node", "laptop"], ["herald.jid", "Me@Example.org"], ["herald.peer", "a@example.org"], ["herald.peer", "b@example.org"],
+      ["herald.admin", "me@example.org"], ["herald.autocommit", "yes"], ["herald.retryinterval", "90s"], ["herald.hook", "/bin/notify"],
+      ["herald.maxtransfersperminute", "30"], ["herald.maxbytespersecond", "512k"], ["herald.maxconcurrenttransfers", "2"],
+      ["remote.usb.url", "/media/me/usb/notes.git"], ["remote.usb.herald-cost", "2.5"], ["remote.usb.herald-removable", "true"],
+      ["remote.desk.url", "ssh://desk/notes"], ["remote.desk.herald-node", "desk"],
+    ]);
+    expect(c).toMatchObject({
+      node: "laptop", jid: "me@example.org", peers: ["a@example.org", "b@example.org"], admins: ["me@example.org"],
+      autocommit: true, retryIntervalMs: 90_000, hook: "/bin/notify", limits: { concurrent: 2, transfersPerMinute: 30, bytesPerSecond: 512 * 1024 },
+    });
+    expect(c.remotes).toEqual([
+      { name: "desk", url: "ssh://desk/notes", node: "desk" },
+      { name: "usb", url: "/media/me/usb/notes.git", cost: 2.5, removable: true },
+    ]);
+  });
+  it.each([
+    [[["herald.node", "../etc"]], "herald.node"],
+    [[["herald.jid", "not a jid"]], "herald.jid"],
+    [[["herald.peer", "x"]], "herald.peer"],
+    [[["herald.retryinterval", "soon"]], "herald.retryInterval"],
+    [[["herald.autocommit", "maybe"]], "herald.autocommit"],
+    [[["herald.service", "http://x"]], "herald.service"],
+    [[["remote.a.url", "/x"], ["remote.a.herald-cost", "-1"]], "remote.a.herald-cost"],
+    [[["remote.a.url", "/x"], ["remote.a.herald-node", "a/b"]], "remote.a.herald-node"],
+    [[["herald.maxconcurrenttransfers", "0"]], "herald.maxConcurrentTransfers"],
+    [[["herald.maxbytespersecond", "fast"]], "herald.maxBytesPerSecond"],
+  ] as Array<[Array<[string, string]>, string]>)("rejects %j naming %s", (entries, key) => {
+    expect(() => parse(entries)).toThrow(ConfigError);
+    expect(() => parse(entries)).toThrow(new RegExp(`^${key.replace(/\./g, "\\.")}:`));
+  });
+});
+
+describe("defaultNodeId", () => {
+  it("is readable, stable, and a valid node id for odd host names", () => {
+    expect(defaultNodeId("/a", "My Laptop.local")).toMatch(/^my-laptop\.local-[0-9a-f]{6}$/);
+    expect(defaultNodeId("/a", "h")).toBe(defaultNodeId("/a", "h"));
+    expect(defaultNodeId("/a", "h")).not.toBe(defaultNodeId("/b", "h"));
+    expect(defaultNodeId("/a", "...")).toMatch(/^node-[0-9a-f]{6}$/);
+  });
+});
+
+describe("parseSize", () => {
+  it.each([["500", 500], ["64k", 65_536], ["10M", 10_485_760], ["1GiB", 1_073_741_824], ["1.5k", 1536]])("%s → %d", (t, n) => expect(parseSize(t)).toBe(n));
+  it.each(["", "0", "-1k", "10T", "k"])("rejects %j", (t) => expect(parseSize(t)).toBeNull());
+});

@@ -10,6 +10,8 @@ import type { Logger } from "../log.js";
 import { iqRequest } from "./iq-request.js";
 import { chooseMechanism, isLoopbackService, reconnectDelay } from "./transport-policy.js";
 
+const NS_STREAMS = "http://etherx.jabber.org/streams";
+
 export interface SessionOptions {
   jid: string;
   password: string;
@@ -68,21 +70,24 @@ export class Session extends EventEmitter<SessionEvents> {
       this.log.warn("xmpp", { error: e.message, ...(code ? { code } : {}) });
       if (code === "TLS_REQUIRED" || code === "NO_SASL_MECHANISM") void this.stop();
     });
+    // No XEP-0198 stream management, even where the server offers it (ejabberd does by default):
+    // catch-up reads the node's items after every login instead. @xmpp/client 0.14 gets it wrong:
+    // it counts stanzas that arrive in the same read as <enabled/>, so ejabberd closes the stream
+    // ("Client acknowledged more stanzas than sent by server") right after most logins, and a
+    // resumed stream emits no "online". Hide <sm/> from the features before the client sees them.
+    c.prependListener("element", (el: Element) => {
+      if (el.is("features", NS_STREAMS)) el.children = el.children.filter((ch) => typeof ch === "string" || !ch.is("sm"));
+    });
     // Nagle's algorithm adds ~40 ms stalls per stanza on loopback (quirk 10).
     c.on("connect", () => (c.socket as { setNoDelay?(b: boolean): void } | null)?.setNoDelay?.(true));
-    const online = (address: string) => {
+    c.on("online", (address: { toString(): string }) => {
       this.#online = true;
       this.#attempt = 0;
       c.reconnect.delay = reconnectDelay(0);
       // Bare-JID pubsub events reach only available resources (quirk 8): presence first.
       void c.send(this.#presenceStanza()).catch(() => undefined);
-      this.emit("online", address);
-    };
-    c.on("online", (address: { toString(): string }) => online(address.toString()));
-    // A stream resumed after a dropped connection (XEP-0198, e.g. ejabberd's mod_stream_mgmt)
-    // emits no "online" in @xmpp/client 0.14, only streamManagement "resumed": without this the
-    // session would stay offline for good and never announce again.
-    (c.streamManagement as unknown as Partial<EventEmitter>).on?.("resumed", () => online(String(c.jid ?? this.bareJid)));
+      this.emit("online", address.toString());
+    });
     c.on("offline", () => this.#markOffline());
     c.on("disconnect", () => this.#markOffline());
     c.reconnect.on("reconnecting", () => {

@@ -5,6 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 # sendxmpp and go-sendxmpp: third-party clients the chat tests drive as a person would.
-setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp
+# ejabberd: the signaling flows run against it too (they skip, saying why, where it is absent).
+setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp ejabberdctl:ejabberd
 npx --no-install tsc -p tsconfig.test.json >&2
 exec node scripts/run-jest.mjs "$@"

@@ -22,6 +22,12 @@ export function remoteCost(r: PlannedRemote): number {
 }
 
 /**
+ * Fetching from a passive repository needs an announcement round trip first, so on equal cost
+ * a direct push from an agent is the better route: fetch edges cost this much more.
+ */
+export const FETCH_PENALTY = 1;
+
+/**
  * This agent's adverts: its own push edges, and for each passive remote (no agent) an advert on
  * its behalf saying that commits flow from it to us (we fetch from it when told).
  */
@@ -31,7 +37,7 @@ export function ownAdverts(self: string, repo: string, remotes: PlannedRemote[],
   const own: NetworkMapAdvert = { repo, node: self, seq, time, edges: unique };
   const passive = remotes.filter((r) => !r.node).map((r): NetworkMapAdvert => ({
     repo, node: remoteNode(r), seq, time, passive: true, by: self,
-    edges: [{ to: self, cost: remoteCost(r), online: !failing.has(r.name) }],
+    edges: [{ to: self, cost: remoteCost(r) + FETCH_PENALTY, online: !failing.has(r.name) }],
   }));
   return [own, ...passive];
 }

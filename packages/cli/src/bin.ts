@@ -13,6 +13,8 @@ import { pauseCommand, resumeCommand, statusCommand, syncCommand } from "./comma
 import { logCommand } from "./commands/log.js";
 import { stopCommand } from "./commands/stop.js";
 import { mapCommand } from "./commands/map.js";
+import { conflictsCommand } from "./commands/conflicts.js";
+import { initCommand } from "./commands/init.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -35,6 +37,8 @@ async function main(args: string[]): Promise<number> {
     .command(logCommand)
     .command(stopCommand)
     .command(mapCommand)
+    .command(initCommand)
+    .command(conflictsCommand)
     .demandCommand(1, "no command given")
     .strict()
     .version(version)

@@ -32,6 +32,22 @@ export class ConflictStore {
     return fresh;
   }
 
+  /**
+   * Marks every unresolved record of `path` resolved (for `herald conflicts resolve`); returns how
+   * many changed. Re-reads the file first so records the agent added meanwhile are kept.
+   */
+  async markResolved(path: string, keep: string, now: Date): Promise<number> {
+    const all = await this.list();
+    let changed = 0;
+    const next = all.map((c) => {
+      if (c.path !== path || c.resolved) return c;
+      changed++;
+      return { ...c, resolved: { time: now.toISOString(), keep } };
+    });
+    if (changed) await this.save(next);
+    return changed;
+  }
+
   async save(records: ConflictRecord[]): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;

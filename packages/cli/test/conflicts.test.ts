@@ -1,0 +1,119 @@
+// `herald conflicts` on a real conflict: two clones with agents running edit one file at once,
+// the agents' merge keeps both versions; then list, show and resolve it from the command line, and
+// watch the agents carry the resolution to the other clone.
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Agent } from "@herald/agent";
+import { commitFile, git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
+import { commitAsUser, startAgents, stopAgents } from "./in-process-agents.js";
+import { herald, lines } from "./run-herald.js";
+
+const variantsOf = async (dir: string) => (await git(dir, "ls-files")).split("\n").filter((f) => f.startsWith("same.variant-"));
+
+describe("herald conflicts", () => {
+  let sb: Sandbox;
+  let agents: Agent[] = [];
+  let n1: string, n2: string;
+  beforeAll(async () => {
+    sb = await makeSandbox(["n1", "n2"], "line");
+    [n1, n2] = [sb.clones.n1!, sb.clones.n2!];
+    // A common base, so the two edits make a content conflict (not add/add).
+    await commitFile(n1, "same.txt", "base\n");
+    await git(n2, "pull", "-q", "--ff-only", n1, "main");
+    agents = await startAgents([n1, n2]);
+    // Paused, neither agent can pass its commit on before the other clone has made its own.
+    agents.forEach((a) => a.pause());
+    await commitAsUser(n1, "same.txt", "written on n1\n");
+    await commitAsUser(n2, "same.txt", "written on n2\n");
+    agents.forEach((a) => a.resume());
+    await waitFor(async () => {
+      const [h1, h2] = [await head(n1), await head(n2)];
+      return h1 === h2 && (await variantsOf(n1)).length === 2 && (await variantsOf(n2)).length === 2;
+    }, 30_000, "both clones at the merge that keeps both versions");
+  });
+  afterAll(async () => {
+    await stopAgents(agents);
+    await sb?.cleanup();
+  });
+
+  it("lists the conflict on both clones, with each side's author; ours is this clone's", async () => {
+    for (const [dir, me, other] of [[n1, "n1", "n2"], [n2, "n2", "n1"]] as const) {
+      await waitFor(() => herald(["conflicts", "--repo", dir]).then((r) => r.stdout.includes("same.txt")), 10_000, "the conflict record");
+      const r = await herald(["conflicts", "--repo", dir]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^same\.txt: content conflict, merged \d{4}-\d\d-\d\d \d\d:\d\d UTC in [0-9a-f]{12}$/m);
+      expect(r.stdout).toMatch(new RegExp(`same\\.variant-[0-9a-f]{8}\\.txt +from [0-9a-f]{12} by ${me}@example\\.org \\(ours, committed here\\)`));
+      expect(r.stdout).toMatch(new RegExp(`same\\.variant-[0-9a-f]{8}\\.txt +from [0-9a-f]{12} by ${other}@example\\.org$`, "m"));
+      const [c] = JSON.parse((await herald(["conflicts", "--json"], { cwd: dir })).stdout) as Array<{ variants: Array<{ file: string; ours: boolean }> }>;
+      const ours = c!.variants.find((v) => v.ours)!;
+      expect(await readFile(join(dir, ours.file), "utf8")).toBe(`written on ${me}\n`);
+    }
+  });
+
+  it("shows both versions as a diff", async () => {
+    const r = await herald(["conflicts", "show", "same.txt"], { cwd: n1 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^diff --git a\/same\.variant-/m);
+    expect(r.stdout).toContain("-written on n");
+    expect(r.stdout).toContain("+written on n");
+  });
+
+  it("rejects an unknown path and a bad --keep (exit 2, one line), changing nothing", async () => {
+    const before = await head(n1);
+    const unknown = await herald(["conflicts", "resolve", "nope.txt", "--keep", "theirs", "--repo", n1]);
+    expect(unknown.code).toBe(2);
+    expect(lines(unknown.stderr)).toEqual(["herald: no conflict recorded for nope.txt (see herald conflicts)"]);
+    const bad = await herald(["conflicts", "resolve", "same.txt", "--keep", "mine", "--repo", n1]);
+    expect(bad.code).toBe(2);
+    expect(lines(bad.stderr)).toEqual([expect.stringMatching(/^herald: --keep mine: expected ours, theirs, both or one of the variant files: same\.variant-/)]);
+    expect((await herald(["conflicts", "show", "nope.txt", "--repo", n1])).code).toBe(2);
+    expect(await head(n1)).toBe(before);
+  });
+
+  it("refuses to resolve over uncommitted changes to a variant (exit 1)", async () => {
+    const [v] = await variantsOf(n2);
+    await writeFile(join(n2, v!), "my unsaved edit\n");
+    try {
+      const r = await herald(["conflicts", "resolve", "same.txt", "--keep", "ours", "--repo", n2]);
+      expect(r.code).toBe(1);
+      expect(lines(r.stderr)).toEqual([`herald: uncommitted changes in ${v}; commit or stash them first (nothing was changed)`]);
+      expect(await readFile(join(n2, v!), "utf8")).toBe("my unsaved edit\n");
+    } finally {
+      await git(n2, "checkout", "--", v!);
+    }
+  });
+
+  it("resolve --keep theirs takes the other side, commits as the user, and both clones converge", async () => {
+    const r = await herald(["conflicts", "resolve", "same.txt", "--keep", "theirs", "--repo", n1]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^settled same\.txt: kept theirs \(same\.variant-[0-9a-f]{8}\.txt\); committed [0-9a-f]{12}$/m);
+    expect(await readFile(join(n1, "same.txt"), "utf8")).toBe("written on n2\n");
+    expect(await variantsOf(n1)).toEqual([]);
+    expect((await git(n1, "status", "--porcelain")).trim()).toBe("");
+    const [subject, author] = (await git(n1, "log", "-1", "--format=%s%n%ae")).trim().split("\n");
+    expect(subject).toMatch(/^herald: settle conflict in same\.txt, kept theirs/);
+    expect(author).toBe("n1@example.org");
+
+    // The running agents carry it over: one HEAD, the same content, no variants on either clone.
+    await waitFor(async () => (await head(n2)) === (await head(n1)) && existsSync(join(n2, "same.txt")), 20_000, "n2 at n1's resolution");
+    expect(await readFile(join(n2, "same.txt"), "utf8")).toBe("written on n2\n");
+    expect(await variantsOf(n2)).toEqual([]);
+    expect(existsSync(join(n2, (await variantsOf(n1))[0] ?? "same.variant-00000000.txt"))).toBe(false);
+    for (const dir of [n1, n2]) expect((await herald(["conflicts", "--repo", dir])).stdout).toBe("no conflicts\n");
+  });
+
+  it("says so when resolving one already resolved (exit 0), here and on the other clone", async () => {
+    const before = await head(n1);
+    const again = await herald(["conflicts", "resolve", "same.txt", "--keep", "ours", "--repo", n1]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^same\.txt: already resolved \(kept theirs/);
+    const there = await herald(["conflicts", "resolve", "same.txt", "--keep", "ours", "--repo", n2]);
+    expect(there.code).toBe(0);
+    expect(there.stdout).toBe("same.txt: already resolved elsewhere (no variant file left in HEAD); nothing to do\n");
+    expect(await head(n1)).toBe(before);
+    const all = JSON.parse((await herald(["conflicts", "--all", "--json", "--repo", n1])).stdout) as Array<{ state: string; resolved?: { keep: string } }>;
+    expect(all).toEqual([expect.objectContaining({ state: "resolved", resolved: expect.objectContaining({ keep: expect.stringMatching(/^theirs/) }) })]);
+  });
+});

@@ -1,0 +1,26 @@
+// Agents in the test process (a minimal copy of packages/agent/test/helpers.ts, which tests of
+// another package may not import): they make the real conflicts the CLI is then run against.
+import { execFile } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { Agent, silentLogger } from "@herald/agent";
+
+const execFileP = promisify(execFile);
+
+export function startAgents(dirs: string[]): Promise<Agent[]> {
+  return Promise.all(dirs.map((repoDir) => Agent.start({ repoDir, log: silentLogger })));
+}
+
+export async function stopAgents(agents: Agent[]): Promise<void> {
+  await Promise.all(agents.map((a) => a.stop()));
+}
+
+/** Commits as the clone's own user (testkit's commitFile commits as one fixed test identity). */
+export async function commitAsUser(dir: string, path: string, content: string): Promise<string> {
+  await mkdir(dirname(join(dir, path)), { recursive: true });
+  await writeFile(join(dir, path), content);
+  await execFileP("git", ["add", "--", path], { cwd: dir });
+  await execFileP("git", ["commit", "-q", "-m", `edit ${path}`], { cwd: dir });
+  return (await execFileP("git", ["rev-parse", "HEAD"], { cwd: dir })).stdout.trim();
+}

@@ -105,7 +105,13 @@ export class Signaling {
       this.#lastMap = "";
       await this.publishMap();
     } catch (e) {
-      log.warn("xmpp-setup-failed", { error: (e as Error).message });
+      const condition = (e as { condition?: string }).condition;
+      log.warn("xmpp-setup-failed", {
+        error: (e as Error).message,
+        ...(condition === "item-not-found" || condition === "forbidden"
+          ? { hint: `${this.pubsubNode.node} does not exist on ${this.d.pubsub} and ${this.session.bareJid} may not create it: list the agents' accounts as admins of the pubsub component (docker/README.md), or start an agent that is one first` }
+          : {}),
+      });
     }
   }
 

@@ -12,7 +12,7 @@ export const withRepo = <T>(y: Argv<T>) =>
 
 export const statusCommand: CommandModule<GlobalArgs, RepoArgs> = {
   command: "status",
-  describe: "what the agent is doing: head, peers, ahead/behind, retries, conflicts",
+  describe: "What the agent is doing: head, peers, ahead/behind, retries, conflicts",
   builder: (y) => withRepo(y)
     .option("json", { type: "boolean", describe: "machine-readable output" })
     .example("$0 status", "a readable summary for the clone in the current directory")
@@ -25,7 +25,7 @@ export const statusCommand: CommandModule<GlobalArgs, RepoArgs> = {
 
 export const syncCommand: CommandModule<GlobalArgs, RepoArgs> = {
   command: "sync",
-  describe: "fetch from and push to every remote now, and report per remote",
+  describe: "Fetch from and push to every remote now, and report per remote",
   builder: (y) => withRepo(y).example("$0 sync", "sync now instead of waiting for the next change"),
   handler: async (args: ArgumentsCamelCase<RepoArgs>) => {
     if (process.stderr.isTTY) process.stderr.write("syncing with every remote…\n");
@@ -48,5 +48,5 @@ const toggle = (cmd: "pause" | "resume", describe: string, done: string): Comman
   },
 });
 
-export const pauseCommand = toggle("pause", "stop merging and pushing until resume", "paused (herald resume to continue)");
-export const resumeCommand = toggle("resume", "start syncing again after pause", "resumed");
+export const pauseCommand = toggle("pause", "Stop merging and pushing until resume", "paused (herald resume to continue)");
+export const resumeCommand = toggle("resume", "Start syncing again after pause", "resumed");

@@ -9,7 +9,7 @@ interface LogArgs extends RepoArgs { follow?: boolean; lines?: number }
 
 export const logCommand: CommandModule<GlobalArgs, LogArgs> = {
   command: "log",
-  describe: "the agent's recent events",
+  describe: "The agent's recent events",
   builder: (y) => withRepo(y)
     .option("follow", { alias: "f", type: "boolean", describe: "keep printing new events until Ctrl-C" })
     .option("lines", { alias: "n", type: "number", default: 50, describe: "how many recent events" })

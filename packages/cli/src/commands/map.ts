@@ -12,7 +12,7 @@ interface MapArgs extends RepoArgs { format: MapFormat; root?: string }
 
 export const mapCommand: CommandModule<GlobalArgs, MapArgs> = {
   command: "map",
-  describe: "the network of clones as the agent knows it, with the planned tree highlighted",
+  describe: "The network of clones as the agent knows it, with the planned tree highlighted",
   builder: (y) => withRepo(y)
     .option("format", { choices: FORMATS, default: "text" as const, describe: "output format" })
     .option("root", { type: "string", requiresArg: true, describe: "plan from this node", defaultDescription: "this clone's node" })

@@ -12,7 +12,7 @@ const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catc
 
 export const stopCommand: CommandModule<GlobalArgs, RepoArgs> = {
   command: "stop",
-  describe: "stop the agent running for this clone",
+  describe: "Stop the agent running for this clone",
   builder: (y) => withRepo(y).example("$0 stop --repo ~/notes", "stop the agent syncing ~/notes"),
   handler: async (args: ArgumentsCamelCase<RepoArgs>) => {
     const { dir, gitDir } = await gitDirOf(args.repo);

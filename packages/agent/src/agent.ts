@@ -29,6 +29,7 @@ import { resolveXmppSettings } from "./xmpp/xmpp-settings.js";
 import { Signaling } from "./xmpp/signaling.js";
 import { ControlServer } from "./control/socket-server.js";
 import { LogRing } from "./log-ring.js";
+import { pidAlive } from "./pid-alive.js";
 import { chmod } from "node:fs/promises";
 import { createLogger, type Level } from "./log.js";
 
@@ -277,7 +278,7 @@ export class Agent {
   async #lock(): Promise<void> {
     const pidFile = join(this.heraldDir, "agent.pid");
     const old = Number((await readFile(pidFile, "utf8").catch(() => "")).trim());
-    if (old && old !== process.pid && alive(old)) {
+    if (old && old !== process.pid && pidAlive(old)) {
       throw new HeraldError("AGENT_RUNNING", `an agent is already running for ${this.repo.dir} (pid ${old}); stop it with: herald stop`, { pid: old });
     }
     await writeFile(pidFile, `${process.pid}\n`);
@@ -418,14 +419,5 @@ export class Agent {
     await this.#hooks?.idle();
     await rm(join(this.heraldDir, "agent.pid"), { force: true });
     this.log.info("stopped");
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -8,7 +8,7 @@ import { announcementToElement, pubsubNodeName } from "@herald/protocol";
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
 import { PubsubNode, Session, silentLogger } from "@herald/agent";
-import { startOne, stopAll, type Running } from "./helpers.js";
+import { configureXmpp, startOne, stopAll, type Running } from "./helpers.js";
 
 const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
 const NS_PUBSUB_EVENT = `${NS_PUBSUB}#event`;
@@ -17,15 +17,6 @@ const installed = await ejabberdInstalled();
 if (!installed) console.log("ejabberd not installed: skipping ejabberd flows (apt-get install ejabberd)");
 const describeIfEjabberd = installed ? describe : describe.skip;
 
-async function configure(sb: Sandbox, server: XmppServer, nodes: string[]) {
-  for (const n of nodes) {
-    const dir = sb.clones[n]!;
-    await git(dir, "config", "herald.jid", `${n}@${server.domain}`);
-    await git(dir, "config", "herald.service", server.service);
-    await git(dir, "config", "herald.pubsub", server.pubsub);
-    for (const p of nodes.filter((m) => m !== n)) await git(dir, "config", "--add", "herald.peer", `${p}@${server.domain}`);
-  }
-}
 
 const start = (sb: Sandbox, n: string) => startOne(sb.clones[n]!, { watchRemoteRefs: false, env: { HERALD_PASSWORD: `${n}-pw` } });
 const online = (r: Running) => waitFor(async () => r.agent.signaling?.stats.online, 10_000, "xmpp online");
@@ -35,7 +26,7 @@ const signaling = (r: Running) => r.agent.signaling!;
 async function pair(server: XmppServer): Promise<Sandbox> {
   const sb = await makeSandbox(["n1", "n2"], "line");
   await git(sb.clones.n1!, "remote", "remove", "n2");
-  await configure(sb, server, ["n1", "n2"]);
+  await configureXmpp(sb, server, ["n1", "n2"]);
   return sb;
 }
 
@@ -114,7 +105,7 @@ describeIfEjabberd("signaling over XMPP alone, on ejabberd", () => {
 
   it("ignores strangers, hostile payloads and retract events, and keeps running", async () => {
     sb = await makeSandbox(["n1", "n2"], "line");
-    await configure(sb, server, ["n1", "n2"]);
+    await configureXmpp(sb, server, ["n1", "n2"]);
     agents.n2 = await start(sb, "n2");
     await online(agents.n2);
     const before = await head(sb.clones.n2!);

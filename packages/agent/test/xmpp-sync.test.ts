@@ -5,19 +5,10 @@ import { commitFile, git, head, makeSandbox, startXmppServer, waitFor, type Sand
 import { announcementToElement, pubsubNodeName } from "@herald/protocol";
 import { xml } from "@xmpp/client";
 import { PubsubNode, Session, silentLogger } from "@herald/agent";
-import { startOne, stopAll, type Running } from "./helpers.js";
+import { configureXmpp, startOne, stopAll, type Running } from "./helpers.js";
 
 const names = ["n1", "n2", "n3", "n4", "n5"];
 
-async function configure(sb: Sandbox, server: XmppServer, nodes: string[]) {
-  for (const n of nodes) {
-    const dir = sb.clones[n]!;
-    await git(dir, "config", "herald.jid", `${n}@${server.domain}`);
-    await git(dir, "config", "herald.service", server.service);
-    await git(dir, "config", "herald.pubsub", server.pubsub);
-    for (const p of nodes.filter((m) => m !== n)) await git(dir, "config", "--add", "herald.peer", `${p}@${server.domain}`);
-  }
-}
 
 const start = (sb: Sandbox, n: string) => startOne(sb.clones[n]!, { watchRemoteRefs: false, env: { HERALD_PASSWORD: `${n}-pw` } });
 const online = (r: Running) => waitFor(async () => r.agent.signaling?.stats.online, 10_000, "xmpp online");
@@ -40,7 +31,7 @@ describe("signaling over XMPP alone", () => {
     // n1 has no remotes at all: the others learn of its commit only from the announcement and fetch.
     sb = await makeSandbox(names, names.slice(1).map((n): [string, string] => ["n1", n]));
     for (const n of names.slice(1)) await git(sb.clones.n1!, "remote", "remove", n);
-    await configure(sb, server, names);
+    await configureXmpp(sb, server, names);
     for (const n of names) agents[n] = await start(sb, n);
     await Promise.all(Object.values(agents).map(online));
     const sha = await commitFile(sb.clones.n1!, "from-n1.txt", "hello\n");
@@ -51,7 +42,7 @@ describe("signaling over XMPP alone", () => {
   it("catches up after being offline, and across a server restart", async () => {
     sb = await makeSandbox(["n1", "n2"], "line");
     await git(sb.clones.n1!, "remote", "remove", "n2");
-    await configure(sb, server, ["n1", "n2"]);
+    await configureXmpp(sb, server, ["n1", "n2"]);
     agents.n1 = await start(sb, "n1");
     await online(agents.n1);
     // n2 is offline while n1 commits and announces.
@@ -71,7 +62,7 @@ describe("signaling over XMPP alone", () => {
 
   it("ignores strangers and hostile payloads, and keeps running", async () => {
     sb = await makeSandbox(["n1", "n2"], "line");
-    await configure(sb, server, ["n1", "n2"]);
+    await configureXmpp(sb, server, ["n1", "n2"]);
     agents.n2 = await start(sb, "n2");
     await online(agents.n2);
     const before = await head(sb.clones.n2!);

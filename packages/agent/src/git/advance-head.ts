@@ -6,6 +6,7 @@ import { lstat, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { GitCommandError, HeraldError } from "../errors.js";
 import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
+import { pidAlive } from "../pid-alive.js";
 
 interface Journal { from: string; to: string; branch: string; pid: number }
 
@@ -125,11 +126,3 @@ async function cutShort(repo: GitRepo, path: string, blob: string): Promise<bool
   return disk.length < full.length && full.startsWith(disk);
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -371,7 +371,9 @@ export class Agent {
       node: this.node, repo: this.repo.dir, branch, head, paused: this.paused,
       remotes: await Promise.all(this.remotes.map(async (r) => ({ name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}), ...(await this.#aheadBehind(r, branch)) }))),
       retries: this.#retrier.queue,
-      conflicts: conflicts.filter((c) => !c.resolved).length,
+      // Open = not marked resolved and some variant file is still in the tree (another clone may
+      // have settled it; its commit removed the variants here too).
+      conflicts: conflicts.filter((c) => !c.resolved && c.variants.some((v) => v.file !== c.path && existsSync(join(this.repo.dir, v.file)))).length,
       xmpp: this.#signaling ? { ...this.#signaling.stats } : null,
     };
   }

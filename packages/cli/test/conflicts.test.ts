@@ -1,11 +1,12 @@
-// `herald conflicts` on a real conflict: two clones with agents running edit one file at once,
+// `herald conflicts` on a real conflict: two clones with agents running (announcing over a real
+// Prosody as well as pushing) edit one file at once,
 // the agents' merge keeps both versions; then list, show and resolve it from the command line, and
 // watch the agents carry the resolution to the other clone.
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Agent } from "@herald/agent";
-import { commitFile, git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
+import { commitFile, git, head, makeSandbox, startXmppServer, waitFor, type Sandbox, type XmppServer } from "@herald/testkit";
 import { commitAsUser, startAgents, stopAgents } from "./in-process-agents.js";
 import { herald, lines } from "./run-herald.js";
 
@@ -13,6 +14,7 @@ const variantsOf = async (dir: string) => (await git(dir, "ls-files")).split("\n
 
 describe("herald conflicts", () => {
   let sb: Sandbox;
+  let server: XmppServer;
   let agents: Agent[] = [];
   let n1: string, n2: string;
   beforeAll(async () => {
@@ -21,7 +23,14 @@ describe("herald conflicts", () => {
     // A common base, so the two edits make a content conflict (not add/add).
     await commitFile(n1, "same.txt", "base\n");
     await git(n2, "pull", "-q", "--ff-only", n1, "main");
-    agents = await startAgents([n1, n2]);
+    server = await startXmppServer({ accounts: ["n1", "n2"] });
+    for (const [dir, me, peer] of [[n1, "n1", "n2"], [n2, "n2", "n1"]] as const) {
+      for (const [k, v] of [["herald.jid", `${me}@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.peer", `${peer}@${server.domain}`]] as const) {
+        await git(dir, "config", k, v);
+      }
+    }
+    agents = await startAgents([n1, n2], (dir) => ({ HERALD_PASSWORD: dir === n1 ? "n1-pw" : "n2-pw" }));
+    await waitFor(async () => agents.every((a) => a.signaling?.stats.online), 10_000, "both agents on XMPP");
     // Paused, neither agent can pass its commit on before the other clone has made its own.
     agents.forEach((a) => a.pause());
     await commitAsUser(n1, "same.txt", "written on n1\n");
@@ -34,6 +43,7 @@ describe("herald conflicts", () => {
   });
   afterAll(async () => {
     await stopAgents(agents);
+    await server?.stop();
     await sb?.cleanup();
   });
 

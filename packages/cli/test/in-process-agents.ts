@@ -8,8 +8,8 @@ import { Agent, silentLogger } from "@herald/agent";
 
 const execFileP = promisify(execFile);
 
-export function startAgents(dirs: string[]): Promise<Agent[]> {
-  return Promise.all(dirs.map((repoDir) => Agent.start({ repoDir, log: silentLogger })));
+export function startAgents(dirs: string[], env: (dir: string) => Record<string, string> = () => ({})): Promise<Agent[]> {
+  return Promise.all(dirs.map((repoDir) => Agent.start({ repoDir, log: silentLogger, env: env(repoDir) })));
 }
 
 export async function stopAgents(agents: Agent[]): Promise<void> {

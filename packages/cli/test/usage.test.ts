@@ -6,13 +6,22 @@ describe("herald usage", () => {
   it("lists every command in --help and exits 0", async () => {
     const r = await herald(["--help"]);
     expect(r.code).toBe(0);
-    for (const c of ["agent", "plan", "merge-driver"]) expect(r.stdout).toContain(`herald ${c}`);
+    for (const c of ["agent", "plan", "merge-driver", "status", "sync", "pause", "resume", "log", "stop", "map", "init", "conflicts"]) expect(r.stdout).toContain(`herald ${c}`);
   });
 
   it.each([
     ["agent", "herald agent --repo"],
     ["plan", "herald plan --input"],
     ["merge-driver", 'git config merge.herald.driver "herald merge-driver %O %A %B %P"'],
+    ["status", "herald status --json"],
+    ["sync", "herald sync"],
+    ["pause", "herald pause"],
+    ["resume", "herald resume"],
+    ["log", "herald log --follow"],
+    ["stop", "herald stop --repo"],
+    ["map", "herald map --format dot"],
+    ["init", "herald init --jid"],
+    ["conflicts", "herald conflicts --all --json"],
   ])("shows an example in `herald %s --help`", async (command, example) => {
     const r = await herald([command, "--help"]);
     expect(r.code).toBe(0);

@@ -19,8 +19,10 @@ const withRepo = <T>(y: Argv<T>) =>
   y.option("repo", { type: "string", requiresArg: true, describe: "the clone", defaultDescription: "current directory" });
 
 // type "string": yargs would otherwise turn a path such as "007" into the number 7.
+// The list's --all and --json reach subcommands too (yargs passes a parent's options down); they
+// mean nothing there, so keep them out of their help.
 const withPath = <T>(y: Argv<T>) =>
-  withRepo(y).positional("path", { type: "string", demandOption: true, describe: "the conflicted path, as `herald conflicts` lists it" });
+  withRepo(y).hide("all").hide("json").positional("path", { type: "string", demandOption: true, describe: "the conflicted path, as `herald conflicts` lists it" });
 
 /** The records of the path the user named; an unknown path is bad input (exit 2). */
 async function locate(args: PathArgs): Promise<{ clone: Clone; path: string; views: ConflictView[] }> {

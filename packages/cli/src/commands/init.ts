@@ -88,7 +88,7 @@ async function handler(args: ArgumentsCamelCase<InitArgs>): Promise<void> {
   const commands = configCommands(values);
   if (args.dryRun) {
     const lines = commands.map((c) => `  git ${c.map(shellQuote).join(" ")}`);
-    process.stdout.write(lines.length ? `would run in ${repo.dir}:\n${lines.join("\n")}\n` : "nothing to write: every setting given is already there\n");
+    process.stdout.write(lines.length ? `would run in ${repo.dir}:\n${lines.join("\n")}\n` : "nothing to write: no settings given\n");
     return;
   }
   const jid = config.jid!, domain = jid.split("@")[1]!;

@@ -2,7 +2,7 @@
 // validated exactly as the agent will read them (parseConfig over the would-be config), and the
 // `git config` commands that write them.
 import { access, constants, stat } from "node:fs/promises";
-import { isAbsolute, resolve } from "node:path";
+import { resolve } from "node:path";
 import { ConfigError, parseConfig, type AgentConfig, type GitRepo } from "@herald/agent";
 
 export interface InitValues {
@@ -91,5 +91,3 @@ export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A readable, absolute form of a path the user typed (for messages). */
-export const absolute = (p: string) => (isAbsolute(p) ? p : resolve(p));

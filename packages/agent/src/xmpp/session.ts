@@ -109,8 +109,17 @@ export class Session extends EventEmitter<SessionEvents> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.client.reconnect.stop();
-    if (this.#online) await this.client.send(xml("presence", { type: "unavailable" })).catch(() => undefined);
-    await this.client.stop().catch(() => undefined);
+    const socket = this.client.socket as { destroy?(): void } | null;
+    const polite = (async () => {
+      if (this.#online) await this.client.send(xml("presence", { type: "unavailable" })).catch(() => undefined);
+      await this.client.stop().catch(() => undefined);
+    })();
+    // A server that accepts but never answers would hold the stream close forever: give the
+    // polite goodbye two seconds, then drop the socket.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([polite, new Promise<void>((r) => { timer = setTimeout(r, 2000); })]);
+    clearTimeout(timer);
+    socket?.destroy?.();
     this.#markOffline();
   }
 

@@ -33,7 +33,7 @@ import { pidAlive } from "./pid-alive.js";
 import { chmod } from "node:fs/promises";
 import { createLogger, type Level } from "./log.js";
 
-const SETTLE_QUIET_MS = 15;
+const SETTLE_QUIET_MS = 5;
 const SETTLE_MAX_MS = 150;
 
 export interface AgentOptions {
@@ -114,11 +114,15 @@ export class Agent {
       this.events.on("push-failed", (e) => hooks.run({ event: "push-failed", ref: e.ref, sha: e.sha, remote: e.remote }));
     }
     this.#origin = config.node;
-    this.events.on("head", (e) => void this.#onHead(e.sha, e.origin));
+    // Caught: a git call failing here (the clone moved away, say) must not end the process.
+    this.events.on("head", (e) => void this.#onHead(e.sha, e.origin).catch((err: unknown) => this.log.warn("head-push-failed", { sha: e.sha, error: (err as Error).message })));
     // A push that failed takes its link out of the map: plan again, so the change goes round it.
     this.events.on("push-failed", () => {
       void this.#signaling?.publishMap();
-      void this.#pusher.nudge(this.planTargets(this.#origin));
+      // Not to remotes that are failing (the retrier has them): off the plan, the targets are
+      // every remote, and the push that just failed would be tried again at once, forever.
+      const failing = this.#retrier.queue;
+      void this.#pusher.nudge(this.planTargets(this.#origin).filter((r) => !(r in failing)));
     });
     this.events.on("pushed", () => void this.#signaling?.publishMap());
     this.events.on("conflict", () => void this.#updatePresence());
@@ -285,8 +289,7 @@ export class Agent {
   }
 
   async #onLocalRefs(): Promise<void> {
-    const head = await this.repo.head().catch(() => null);
-    const branch = await this.repo.currentBranch().catch(() => null);
+    const [head, branch] = await Promise.all([this.repo.head().catch(() => null), this.repo.currentBranch().catch(() => null)]);
     const moving = this.#merger.advancing;
     if (!head || !branch || head === this.#merger.lastHead || (moving && (head === moving.from || head === moving.to))) return;
     this.#merger.lastHead = head;

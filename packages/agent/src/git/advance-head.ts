@@ -14,7 +14,8 @@ const journalPath = (repo: GitRepo) => join(repo.gitDir, "herald", "advance.json
 
 export type AdvanceOutcome = "advanced" | "head-moved" | "blocked-by-local-changes" | "busy";
 
-export async function advanceHead(repo: GitRepo, branch: string, from: string, to: string): Promise<AdvanceOutcome> {
+/** `fastForward`: the caller already knows `to` descends from `from` (saves a git call). */
+export async function advanceHead(repo: GitRepo, branch: string, from: string, to: string, fastForward = false): Promise<AdvanceOutcome> {
   assertSha(from); assertSha(to);
   const path = journalPath(repo);
   await mkdir(dirname(path), { recursive: true });
@@ -23,7 +24,7 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
     // Compare-and-swap on HEAD: a commit the user made meanwhile is never dropped (git refuses
     // the non-fast-forward and we start over from the new HEAD).
     if ((await repo.head()) !== from) return "head-moved";
-    if (await repo.isAncestor(from, to)) {
+    if (fastForward || (await repo.isAncestor(from, to))) {
       await repo.run(["merge", "--ff-only", "--no-edit", "-q", to]);
       return "advanced";
     }

@@ -46,8 +46,7 @@ export class Merger {
   async pass(): Promise<MergeOutcome> {
     const { repo, log } = this.d;
     if (this.d.isPaused()) return "paused";
-    const branch = await repo.currentBranch();
-    const head = await repo.head();
+    const [branch, head] = await Promise.all([repo.currentBranch(), repo.head()]);
     if (!branch || !head) return "no-branch";
     const tips = incomingTips(await repo.refs("refs/remotes/"), branch).filter((t) => t !== head);
     if (tips.length === 0) return "up-to-date";
@@ -59,7 +58,9 @@ export class Merger {
     if (merged.commit === head) return "up-to-date";
     // While HEAD moves, the ref watcher must not take our own update for a local commit.
     this.advancing = { from: head, to: merged.commit };
-    let outcome = await advanceHead(repo, branch, head, merged.commit).finally(() => { this.advancing = null; });
+    // One independent head that is not ours is a descendant of HEAD: a fast-forward, known already.
+    const fastForward = heads.length === 1 || frontier.includes(head);
+    let outcome = await advanceHead(repo, branch, head, merged.commit, fastForward).finally(() => { this.advancing = null; });
     if (outcome === "blocked-by-local-changes" && (await this.d.commitLocalChanges())) return "retry";
     if (outcome === "head-moved") return "retry";
     if (outcome === "busy") {
@@ -71,12 +72,13 @@ export class Merger {
       return "blocked";
     }
     this.lastHead = merged.commit;
-    const conflicts = await this.#recordConflicts(head, merged.commit);
     const ms = Math.round(performance.now() - t0);
+    // HEAD first (the pusher starts at once), then the conflict records, which only people read.
+    this.d.events.emit("head", { ref: branch, sha: merged.commit, origin: "merge" });
+    const conflicts = await this.#recordConflicts(head, merged.commit);
     log.info("merged", { ref: branch, sha: merged.commit, from: head, heads: heads.length, fastForward: heads.length === 1 && frontier.length === 1, conflicts: conflicts.length, ms });
     this.d.events.emit("merged", { ref: branch, sha: merged.commit, from: head, heads, conflicts });
     for (const c of conflicts) this.d.events.emit("conflict", { ref: branch, sha: merged.commit, conflict: c });
-    this.d.events.emit("head", { ref: branch, sha: merged.commit, origin: "merge" });
     outcome = "advanced";
     return outcome;
   }

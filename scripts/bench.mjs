@@ -5,13 +5,17 @@
 //
 //   npm run bench                      everything (about 10 minutes)
 //   npm run bench -- --quick           a smoke run: few commits, no git-annex, no footprint
+//   npm run bench -- --in-process      Herald agents in the bench's process (lighter, see herald.mjs)
 //   npm run bench -- --only=propagation,throughput   (planner, propagation, throughput, footprint)
+//   npm run bench -- --only=propagation --cases="line 5;floor, pair"   propagation cases whose name has one of these
+//   npm run bench -- --commits=10      commits per propagation case (default 30; 5 with --quick)
 //
 // Sections: planner; propagation latency (Herald with and without XMPP, the floor of one push
 // plus one fast-forward, a 5 s polling loop, git-annex's assistant); footprint of idle agents;
 // a 200-commit burst; ratios and targets. The section code is in scripts/bench/.
 import { execFile } from "node:child_process";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { promisify } from "node:util";
 
@@ -44,11 +48,14 @@ function parseArgs(argv) {
   for (const a of argv) {
     if (a === "--quick") args.quick = true;
     else if (a === "--no-annex") args.annex = false;
+    else if (a === "--in-process") args.inProcess = true;
+    else if (a.startsWith("--cases=")) args.cases = a.slice(8).split(";").map((c) => c.trim()).filter(Boolean);
+    else if (a.startsWith("--commits=")) args.commits = Number(a.slice(10));
     else if (a.startsWith("--only=")) {
       args.only = a.slice(7).split(",").filter(Boolean);
       const bad = args.only.filter((s) => !SECTIONS.includes(s));
       if (bad.length) throw new Error(`unknown section ${bad.join(", ")} (sections: ${SECTIONS.join(", ")})`);
-    } else throw new Error(`unknown option ${a} (options: --quick, --no-annex, --only=${SECTIONS.join(",")})`);
+    } else throw new Error(`unknown option ${a} (options: --quick, --no-annex, --in-process, --only=${SECTIONS.join(",")}, --cases="TEXT;…", --commits=N)`);
   }
   return args;
 }
@@ -70,32 +77,43 @@ async function machine(annexVersion) {
   };
 }
 
-const tmpEntries = async () => new Set((await readdir(os.tmpdir()).catch(() => [])).filter((n) => n.startsWith("herald-")));
+/** Which Herald was measured: the commit, and how many files differed from it (a work in progress). */
+async function heraldVersion() {
+  const root = new URL("..", import.meta.url);
+  const commit = await execFileP("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).then(({ stdout }) => stdout.trim(), () => null);
+  const changed = await execFileP("git", ["status", "--porcelain", "--", "packages"], { cwd: root }).then(({ stdout }) => stdout.split("\n").filter(Boolean).length, () => null);
+  return { commit, changedFilesInPackages: changed };
+}
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const previous = await readResults(); // first: a corrupt file should not cost a whole run
   const lib = await import("./bench/lib.mjs");
-  const { Cleanup, printTable, round } = lib;
+  const { Cleanup, printTable } = lib;
   const cleanup = new Cleanup();
   let interrupted = false;
   const onSignal = (sig) => {
     if (interrupted) process.exit(130);
     interrupted = true;
     console.error(`\nbench: ${sig}, cleaning up…`);
-    void cleanup.run().finally(() => process.exit(130));
+    void cleanup.run().finally(() => {
+      const left = [...cleanup.paths].filter((p) => existsSync(p));
+      if (left.length) console.error(`bench: left behind: ${left.join(", ")}`);
+      process.exit(130);
+    });
   };
   process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
-  const tmpBefore = await tmpEntries();
   const results = { ...previous };
   const run = (section) => args.only.includes(section);
-  const mode = { quick: args.quick, at: new Date().toISOString() };
+  const mode = { quick: args.quick, agents: args.inProcess ? "in this process" : "one process each", at: new Date().toISOString() };
 
   try {
     const { annexVersion } = await import("./bench/annex.mjs");
-    const annex = args.quick || !args.annex ? null : await annexVersion();
-    results.machine = await machine(annex ?? (await annexVersion()));
+    results.machine = await machine(await annexVersion());
+    results.herald = await heraldVersion();
+    results.machine.loadavgAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+    console.log(`load average ${results.machine.loadavgAtStart.join(" ")} (other work on this machine skews every number below)`);
     console.log(`machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGB} GB, ${results.machine.distro ?? results.machine.os}, node ${results.machine.node}, git ${results.machine.git}, prosody ${results.machine.prosody ?? "–"}, git-annex ${results.machine.gitAnnex ?? "–"}`);
 
     // 3. Planner (pure, fast): first.
@@ -105,149 +123,193 @@ async function main() {
       printTable("planner: minCostArborescence on random graphs (10 edges per node)", results.planner);
     }
 
-    const needsXmpp = run("propagation") || run("throughput") || run("footprint");
-    if (!needsXmpp) return;
-    await importBuilt("@herald/agent");
-    await importBuilt("../packages/cli/dist/bin.js".replace("bin.js", "commands/agent.js"));
-    const { prosodyInstalled, startXmppServer } = await importBuilt("@herald/testkit");
-    const { Detector } = await import("./bench/detector.mjs");
-    const detector = await Detector.start();
-    cleanup.add("detector worker", () => detector.stop());
-    let server = null;
-    let noXmpp = null;
-    if (await prosodyInstalled()) {
-      server = await startXmppServer({ accounts: Array.from({ length: 10 }, (_, i) => `c${i + 1}`) });
-      cleanup.add("prosody", () => server.stop());
-    } else noXmpp = "prosody is not installed (apt-get install prosody): XMPP variants skipped";
-    if (noXmpp) console.log(`\n${noXmpp}`);
-
-    const ctx = {
-      cleanup, detector, server,
-      opts: {
-        commits: (shape, n) => (args.quick ? 5 : 30),
-        annexCommits: () => 30,
-        pollCommits: args.quick ? 5 : 30,
-      },
-    };
-
-    // 1. Propagation latency.
-    if (run("propagation")) {
-      const P = await import("./bench/propagation.mjs");
-      const topologies = args.quick ? [["star", 2], ["line", 5]] : [["star", 2], ["star", 5], ["star", 10], ["line", 5], ["line", 10]];
-      // git-annex's assistant needs ~1–2 s per hop: 30 sequential commits per case add up, so it
-      // runs on the pair, the 10-star and the 5-line only.
-      const annexTopologies = [["star", 2], ["star", 10], ["line", 5]];
-      const pollTopologies = args.quick ? [["star", 2]] : [["star", 2], ["star", 10]];
-      const rows = [];
-      const skipped = [];
-      const step = async (what, fn) => {
-        const t = Date.now();
-        process.stdout.write(`  ${what} … `);
-        try {
-          const row = await fn();
-          rows.push(row);
-          console.log(`p50 ${row.p50} ms, p95 ${row.p95} ms, max ${row.max} ms${row.timeouts ? `, ${row.timeouts} TIMED OUT` : ""} (${round((Date.now() - t) / 1000)} s)`);
-        } catch (e) {
-          console.log(`FAILED: ${e.message}`);
-          skipped.push({ case: what, reason: `failed: ${e.message}` });
-        }
-      };
-      console.log("\npropagation: commit on c1 → file in the work tree of every other clone");
-      for (const [shape, n] of topologies) {
-        const name = n === 2 ? "pair" : `${shape} ${n}`;
-        await step(`floor, ${name}`, () => P.propagationFloor(ctx, shape, n));
-        if (server) {
-          await step(`herald-xmpp, ${name}`, () => P.propagationHerald(ctx, shape, n, "herald-xmpp"));
-          await step(`herald-xmpp-only, ${name}`, () => P.propagationHerald(ctx, shape, n, "herald-xmpp-only"));
-        }
-        await step(`herald-noxmpp, ${name}`, () => P.propagationHerald(ctx, shape, n, "herald-noxmpp"));
-      }
-      if (!server) skipped.push({ case: "herald-xmpp, herald-xmpp-only", reason: noXmpp });
-      for (const [shape, n] of pollTopologies) {
-        await step(`polling, ${n === 2 ? "pair" : `${shape} ${n}`}`, () => P.propagationPolling(ctx, shape, n));
-      }
-      if (args.quick) skipped.push({ case: "git-annex assistant", reason: "--quick" });
-      else if (!args.annex) skipped.push({ case: "git-annex assistant", reason: "--no-annex" });
-      else if (!annex) skipped.push({ case: "git-annex assistant", reason: "git-annex is not installed (apt-get install -y git-annex)" });
-      else for (const [shape, n] of annexTopologies) await step(`git-annex assistant, ${n === 2 ? "pair" : `${shape} ${n}`}`, () => P.propagationAnnex(ctx, shape, n));
-
-      for (const s of skipped) console.log(`  skipped ${s.case}: ${s.reason}`);
-      const order = ["floor", "herald-xmpp", "herald-xmpp-only", "herald-noxmpp", "polling", "git-annex"];
-      rows.sort((a, b) => a.clones - b.clones || a.topology.localeCompare(b.topology) || order.findIndex((o) => a.system.startsWith(o)) - order.findIndex((o) => b.system.startsWith(o)));
-      results.propagation = { ...mode, unit: "ms from `git commit` returning on c1 to the file in the work tree; p50/p95/max over commits of the time to reach ALL other clones; eachP50 = median over (commit, clone)", rows, skipped };
-      printTable("propagation latency (ms; all = until the last clone has it)", rows, ["system", "topology", "commits", "p50", "p95", "max", "eachP50", "timeouts"]);
-      const breakdown = rows.filter((r) => r.breakdown).map((r) => ({
-        system: r.system, topology: r.topology,
-        ...Object.fromEntries(Object.entries(r.breakdown).map(([k, v]) => [k, v.p50])),
-        merges: r.counts.merged, fetchesOnAnnounce: r.counts.fetchedAnnounced, warnings: r.counts.warnings,
-      }));
-      printTable("where Herald's time goes (p50 ms after `git commit` returned; peer = the clone reached last; counts over all peers)", breakdown,
-        ["system", "topology", "notice", "pushed", "announced", "fetchedAnnounced", "peerMerged", "inTree", "merges", "fetchesOnAnnounce", "warnings"]);
-    }
-
-    // 4. Throughput: a 200-commit burst.
-    if (run("throughput")) {
-      const { burst } = await import("./bench/throughput.mjs");
-      const cases = [];
-      for (const n of args.quick ? [2] : [2, 5]) {
-        if (server) cases.push([n, "herald-xmpp"]);
-        cases.push([n, "herald-noxmpp"]);
-      }
-      const rows = [];
-      console.log("\nthroughput: commits made as fast as possible on c1 (star)");
-      for (const [n, variant] of cases) {
-        process.stdout.write(`  ${variant}, ${n === 2 ? "pair" : `star ${n}`} … `);
-        try {
-          const row = await burst(ctx, n, variant, args.quick ? 50 : 200);
-          rows.push(row);
-          console.log(`last commit everywhere after ${row.lastToAllMs} ms`);
-        } catch (e) {
-          console.log(`FAILED: ${e.message}`);
-        }
-      }
-      results.throughput = { ...mode, rows };
-      printTable("burst (ms; merges/fetches per peer as min–max over peers)", rows,
-        ["system", "topology", "commits", "commitLoopMs", "lastToAllMs", "firstToAllMs", "mergesPerPeer", "fetchesOnAnnouncePerPeer", "fetchesPerPeer", "originPushes", "originAnnounces"]);
-    }
-
-    // 2. Footprint (child processes; a 60 s idle window).
-    if (run("footprint")) {
-      if (args.quick) console.log("\nfootprint: skipped (--quick)");
-      else if (!server) console.log(`\nfootprint: skipped (${noXmpp})`);
-      else {
-        const { footprint } = await import("./bench/footprint.mjs");
-        console.log("\nfootprint: `herald agent` as a child process, online on XMPP (60 s idle, then 10 agents)");
-        const f = await footprint(ctx);
-        results.footprint = { ...mode, ...f };
-        printTable("one idle agent", [f.idle]);
-        printTable("ten agents on one machine", [f.many]);
-      }
-    }
-
-    // 5. Ratios and targets, from whatever this run and earlier runs recorded.
-    const { ratios, targets } = await import("./bench/report.mjs");
-    const prop = results.propagation?.rows ?? [];
-    if (prop.length) {
-      results.ratios = ratios(prop);
-      printTable("side by side (p50 ms to reach all; ratio = how many times slower than Herald over XMPP, or Herald vs the floor)", results.ratios);
-    }
-    results.targets = targets({ propagation: prop, footprint: results.footprint, throughput: results.throughput?.rows });
-    if (results.targets.length) {
-      printTable("targets", results.targets.map((t) => ({ "": t.met ? "met" : "MISSED", target: t.target, measured: t.measured, miss: t.miss ?? "" })));
-    }
+    if (run("propagation") || run("throughput") || run("footprint")) await live(args, results, mode, cleanup);
   } finally {
     await cleanup.run();
-    const left = [...(await tmpEntries())].filter((n) => !tmpBefore.has(n));
-    if (left.length) console.error(`bench: left behind in ${os.tmpdir()}: ${left.join(", ")}`);
+    const left = [...cleanup.paths].filter((p) => existsSync(p));
+    if (left.length) console.error(`bench: left behind: ${left.join(", ")}`);
   }
 
+  if (results.machine) results.machine.loadavgAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   results.run = { ...mode, sections: args.only, seconds: Math.round((Date.now() - started) / 1000) };
   await mkdir(new URL(".", resultsFile), { recursive: true });
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${resultsFile.pathname} (${results.run.seconds} s)`);
 }
 
-main().then(() => process.exit(0), (e) => {
+/** The sections that run real clones, agents and a Prosody. */
+async function live(args, results, mode, cleanup) {
+  const { printTable, round } = await import("./bench/lib.mjs");
+  const run = (section) => args.only.includes(section);
+  await importBuilt("@herald/agent");
+  if (!existsSync(new URL("../packages/cli/dist/bin.js", import.meta.url))) throw new Error("packages/cli is not built; run `npx tsc -b` first");
+  const { prosodyInstalled, startXmppServer } = await importBuilt("@herald/testkit");
+  const { Detector } = await import("./bench/detector.mjs");
+  const detector = await Detector.start();
+  cleanup.add("detector worker", () => detector.stop());
+  let server = null;
+  let noXmpp = null;
+  let prosodyPid = null;
+  if (await prosodyInstalled()) {
+    server = await startXmppServer({ accounts: [...Array.from({ length: 10 }, (_, i) => `c${i + 1}`), "idle"] });
+    cleanup.add("prosody", () => server.stop());
+    cleanup.paths.add(server.dir);
+    prosodyPid = Number((await readFile(`${server.dir}/prosody.pid`, "utf8").catch(() => "")).trim()) || null;
+  } else noXmpp = "prosody is not installed (apt-get install prosody): XMPP variants skipped";
+  if (noXmpp) console.log(`\n${noXmpp}`);
+
+  const ctx = {
+    cleanup, detector, server, prosodyPid,
+    opts: {
+      inProcess: Boolean(args.inProcess),
+      commits: () => args.commits ?? (args.quick ? 5 : 30),
+      annexCommits: () => args.commits ?? 30,
+      pollCommits: args.commits ?? (args.quick ? 5 : 30),
+    },
+  };
+
+  const { startIdle, manyAgents } = await import("./bench/footprint.mjs");
+  const wantFootprint = run("footprint") && !args.quick && server !== null;
+  let idle = null;
+
+  // 1. Propagation latency.
+  if (run("propagation")) {
+    const P = await import("./bench/propagation.mjs");
+    const { label } = await import("./bench/topology.mjs");
+    // What runs where. Every system gets the pair; the slow or redundant ones are thinned out so
+    // that a full run stays near 10 minutes on an idle 2-CPU machine: the fetch-only XMPP variant
+    // on the pair and the 5-line (the cost of one announcement hop), polling only on the pair
+    // (its latency is the poll interval, not the topology), git-annex's assistant (2–3 s per
+    // commit) on the pair and the 10-star.
+    const all = args.quick ? [["star", 2], ["line", 5]] : [["star", 2], ["star", 5], ["star", 10], ["line", 5], ["line", 10]];
+    const plan = {
+      floor: all,
+      "herald-xmpp": server ? all : [],
+      "herald-xmpp-only": server ? (args.quick ? all : [["star", 2], ["line", 5]]) : [],
+      "herald-noxmpp": all,
+      polling: [["star", 2]],
+      annex: args.quick || !args.annex || !results.machine.gitAnnex ? [] : [["star", 2], ["star", 10]],
+    };
+    const rows = [];
+    const skipped = [];
+    const step = async (what, fn) => {
+      if (args.cases && !args.cases.some((c) => what.includes(c))) return;
+      const t = Date.now();
+      process.stdout.write(`  ${what} … `);
+      try {
+        const row = await fn();
+        rows.push(row);
+        console.log(`p50 ${row.p50} ms, p95 ${row.p95} ms, max ${row.max} ms${row.timeouts ? `, ${row.timeouts} TIMED OUT` : ""} (${round((Date.now() - t) / 1000)} s)`);
+      } catch (e) {
+        console.log(`FAILED: ${e.message}`);
+        skipped.push({ case: what, reason: `failed: ${e.message}` });
+      }
+    };
+    console.log("\npropagation: commit on c1 → file in the work tree of every other clone");
+    const has = (list, shape, n) => list.some(([s, m]) => s === shape && m === n);
+    for (const [shape, n] of all) {
+      const name = n === 2 ? "pair" : `${shape} ${n}`;
+      if (has(plan.floor, shape, n)) await step(`floor, ${name}`, () => P.propagationFloor(ctx, shape, n));
+      for (const v of ["herald-xmpp", "herald-xmpp-only", "herald-noxmpp"]) {
+        if (has(plan[v], shape, n)) await step(`${v}, ${name}`, () => P.propagationHerald(ctx, shape, n, v));
+      }
+    }
+    // The idle agent's 60 s run from here on, beside the polling and git-annex cases (which use
+    // other clones and no XMPP): its own CPU time is what counts, and it has nothing to do.
+    if (wantFootprint && plan.polling.length + plan.annex.length > 0) {
+      idle = await startIdle(ctx);
+      console.log("  (idle agent for the footprint started; its 60 s window runs beside the next cases)");
+    }
+    for (const [shape, n] of plan.polling) await step(`polling, ${label(shape, n)}`, () => P.propagationPolling(ctx, shape, n));
+    for (const [shape, n] of plan.annex) await step(`git-annex assistant, ${label(shape, n)}`, () => P.propagationAnnex(ctx, shape, n));
+    const planned = { floor: "floor", "herald-xmpp": "herald-xmpp", "herald-xmpp-only": "herald-xmpp-only", "herald-noxmpp": "herald-noxmpp", polling: "polling", annex: "git-annex assistant" };
+    for (const [key, system] of Object.entries(planned)) {
+      if (plan[key].length === 0) continue;
+      const left = all.filter(([shape, n]) => !has(plan[key], shape, n)).map(([shape, n]) => label(shape, n));
+      if (left.length) skipped.push({ case: `${system} on ${left.join(", ")}`, reason: "not in the plan (run time)" });
+    }
+    if (!server) skipped.push({ case: "herald-xmpp, herald-xmpp-only", reason: noXmpp });
+    if (args.quick) skipped.push({ case: "git-annex assistant", reason: "--quick" });
+    else if (!args.annex) skipped.push({ case: "git-annex assistant", reason: "--no-annex" });
+    else if (!results.machine.gitAnnex) skipped.push({ case: "git-annex assistant", reason: "git-annex is not installed (apt-get install -y git-annex)" });
+    for (const s of skipped) console.log(`  skipped ${s.case}: ${s.reason}`);
+    const order = ["floor", "herald-xmpp", "herald-xmpp-only", "herald-noxmpp", "polling", "git-annex"];
+    const rank = (r) => order.findIndex((o) => r.system === o || r.system.startsWith(`${o} `));
+    rows.sort((a, b) => a.clones - b.clones || a.topology.localeCompare(b.topology) || rank(a) - rank(b));
+    results.propagation = { ...mode, unit: "ms from `git commit` returning on c1 to the file in the work tree; p50/p95/max over commits of the time to reach ALL other clones; eachP50 = median over (commit, clone)", rows, skipped };
+    printTable("propagation latency (ms; all = until the last clone has it)", rows, ["system", "topology", "commits", "p50", "p95", "max", "eachP50", "timeouts", "cpuMsPerCommit"]);
+    const breakdown = rows.filter((r) => r.breakdown).map((r) => ({
+      system: r.system, topology: r.topology,
+      ...Object.fromEntries(Object.entries(r.breakdown).map(([k, v]) => [k, v.p50])),
+      merges: r.counts.merged, fetches: r.counts.fetches, fetchedOnAnnounce: r.counts.fetchedAnnounced, notFound: r.counts.notFound,
+      selfEcho: r.counts.selfEcho, otherWarnings: r.counts.otherWarnings,
+    }));
+    printTable("where Herald's time goes (p50 ms after `git commit` returned, at c1 and at the clone reached last) and what each run did (counts over all commits)", breakdown,
+      ["system", "topology", "notice", "pushed", "announced", "fetchedAnnounced", "peerMerged", "inTree", "merges", "fetches", "fetchedOnAnnounce", "notFound", "selfEcho", "otherWarnings"]);
+  }
+
+  // 4. Throughput: a 200-commit burst.
+  if (run("throughput")) {
+    const { burst } = await import("./bench/throughput.mjs");
+    const cases = [];
+    for (const n of args.quick ? [2] : [2, 5]) {
+      if (server) cases.push([n, "herald-xmpp"]);
+      cases.push([n, "herald-noxmpp"]);
+    }
+    const rows = [];
+    console.log("\nthroughput: commits made as fast as possible on c1 (star)");
+    for (const [n, variant] of cases) {
+      process.stdout.write(`  ${variant}, ${n === 2 ? "pair" : `star ${n}`} … `);
+      try {
+        const row = await burst(ctx, n, variant, args.quick ? 50 : 200);
+        rows.push(row);
+        console.log(`last commit everywhere after ${row.lastToAllMs} ms`);
+      } catch (e) {
+        console.log(`FAILED: ${e.message}`);
+      }
+    }
+    results.throughput = { ...mode, rows };
+    printTable("burst (ms; per peer: min–max over peers; transfers = pushes into it + its fetches)", rows,
+      ["system", "topology", "commits", "commitLoopMs", "lastToAllMs", "firstToAllMs", "transfersPerPeer", "fetchesPerPeer", "fetchesOnAnnouncePerPeer", "mergesPerPeer", "originPushes", "originAnnounces", "cpuMsTotal"]);
+  }
+
+  // 2. Footprint (child processes; a 60 s idle window).
+  if (run("footprint")) {
+    if (args.quick) console.log("\nfootprint: skipped (--quick)");
+    else if (!server) console.log(`\nfootprint: skipped (${noXmpp})`);
+    else {
+      console.log("\nfootprint: `herald agent` as a child process, online on XMPP (60 s idle, then 10 agents)");
+      if (!idle) idle = await startIdle(ctx);
+      const f = { idle: await idle.finish() };
+      idle = null;
+      f.many = await manyAgents(ctx);
+      results.footprint = { ...mode, ...f };
+      printTable("one idle agent", [f.idle]);
+      printTable("ten agents on one machine", [f.many]);
+    }
+  }
+
+  // 5. Ratios and targets, from whatever this run and earlier runs recorded.
+  const { ratios, targets } = await import("./bench/report.mjs");
+  const prop = results.propagation?.rows ?? [];
+  if (prop.length) {
+    results.ratios = ratios(prop);
+    printTable("side by side (p50 ms to reach all; ratio = how many times slower than Herald over XMPP, or Herald vs the floor)", results.ratios);
+  }
+  results.targets = targets({ propagation: prop, footprint: results.footprint, throughput: results.throughput?.rows });
+  if (results.targets.length) {
+    printTable("targets", results.targets.map((t) => ({ "": t.met ? "met" : "MISSED", target: t.target, measured: t.measured, miss: t.miss ?? "" })));
+  }
+}
+
+main().then(() => {
+  // Everything was stopped; if some handle still keeps Node alive, say which and exit anyway.
+  setTimeout(() => {
+    const handles = process.getActiveResourcesInfo?.() ?? [];
+    console.error(`bench: still running after cleanup (${handles.join(", ") || "unknown"}); exiting`);
+    process.exit(0);
+  }, 3000).unref();
+}, (e) => {
   console.error(`bench: ${e.stack ?? e.message}`);
   process.exit(1);
 });

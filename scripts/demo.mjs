@@ -25,7 +25,7 @@ function describe(r) {
     case "commit": return `noticed commit ${sha}`;
     case "pushed": return `pushed ${sha} to ${r.remote} (${r.ms} ms)`;
     case "announced": return `announced ${sha} on XMPP pubsub`;
-    case "fetched-announced": return `heard ${r.node}'s announcement, fetched ${sha} from ${r.remote} (${r.ms} ms)`;
+    case "fetched-announced": return `heard ${r.announcer}'s announcement, fetched ${sha} from ${r.remote} (${r.ms} ms)`;
     case "merged": return `merged ${sha}${r.fastForward ? " (fast-forward)" : ""}${r.conflicts ? `, kept ${r.conflicts} conflicting file(s) as variants` : ""} (${r.ms} ms)`;
     case "xmpp-online": return `logged in to XMPP as ${r.jid}`;
   }

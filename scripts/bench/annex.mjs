@@ -4,7 +4,7 @@
 // Stopped with `git annex assistant --stop`; whatever is left of the processes we started is
 // killed by pid (the daemon puts itself and its remotedaemon in a process group of its own).
 import { execFile, spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { git, killChild, sleep } from "./lib.mjs";
@@ -21,20 +21,32 @@ export async function annexVersion() {
   }
 }
 
-const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
-
 async function daemonPid(dir) {
   const text = await readFile(join(dir, ".git", "annex", "daemon.pid"), "utf8").catch(() => "");
   const pid = Number(text.trim().split(/\s+/)[0]);
   return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
+/** Pids of live processes in process group `pgid` (the daemon's group: remotedaemon, git helpers). */
+async function groupMembers(pgid) {
+  const pids = (await readdir("/proc").catch(() => [])).filter((n) => /^\d+$/.test(n));
+  const out = [];
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+    if (!stat) continue;
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(f[2]) === pgid && f[0] !== "Z") out.push(Number(pid));
+  }
+  return out;
+}
+
 async function stopOne(dir, child, daemon) {
   await execFileP("git", ["annex", "assistant", "--stop"], { cwd: dir }).catch(() => undefined);
   const deadline = Date.now() + 5000;
-  while (Date.now() < deadline && ((daemon && alive(daemon)) || child.exitCode === null)) await sleep(50);
-  if (daemon && alive(daemon)) {
-    try { process.kill(-daemon, "SIGKILL"); } catch { /* its group is gone */ }
+  const busy = async () => child.exitCode === null || (daemon && (await groupMembers(daemon)).length > 0);
+  while (Date.now() < deadline && (await busy())) await sleep(50);
+  if (daemon && (await groupMembers(daemon)).length > 0) {
+    try { process.kill(-daemon, "SIGKILL"); } catch { /* gone meanwhile */ }
   }
   await killChild(child, 2000);
 }
@@ -68,5 +80,5 @@ export async function startAnnex(cleanup, topo) {
     await remove();
     throw e;
   }
-  return { stop: remove, pids: () => running.flatMap((r) => [r.child.pid, r.daemon]) };
+  return { stop: remove, pids: () => running.map((r) => r.child.pid), pgids: () => running.map((r) => r.daemon) };
 }

@@ -1,10 +1,12 @@
-// When does a file appear in a work tree? Answered in a worker thread, so that the agents running
-// in the main thread neither delay the observation nor compete with a polling loop: inotify
-// (fs.watch on the file's directory) gives the moment, and a slow poll (25 ms) is only a safety
-// net, counted so that a run where it mattered can be spotted. Times are CLOCK_MONOTONIC ms
-// (process.hrtime), which the main thread reads too.
+// The bench's stopwatch, in a worker thread so that the agents running in the main thread delay
+// neither end of a measurement: the worker makes the commits (the clock starts when `git commit`
+// exits, not when a busy main thread gets round to noticing) and watches for the file in the
+// peers' work trees: inotify (fs.watch on the file's directory) gives the moment, and a slow poll
+// (25 ms) is only a safety net, counted so that a run where it mattered can be spotted. Times are
+// CLOCK_MONOTONIC ms (process.hrtime), which the main thread reads too.
 import { existsSync, watch } from "node:fs";
-import { dirname } from "node:path";
+import { writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { Worker, isMainThread, parentPort } from "node:worker_threads";
 
 const POLL_MS = 25;
@@ -13,6 +15,25 @@ if (!isMainThread) runWorker();
 
 function runWorker() {
   const now = () => Number(process.hrtime.bigint()) / 1e6;
+  const libP = import("./lib.mjs");
+  const ops = {
+    /** A new file, `git add`, `git commit`: { t, byOther } (t = when git commit exited). */
+    commitNewFile: async (dir, name, content) => (await libP).commitNewFile(dir, name, content),
+    /**
+     * `count - 1` commits of a tracked file (one `git commit -a` each), then one that adds `last`:
+     * { t0, tLast } = before the first, after the last.
+     */
+    burst: async (dir, file, count, last) => {
+      const { git, commitNewFile } = await libP;
+      const t0 = now();
+      for (let i = 0; i < count - 1; i++) {
+        await writeFile(join(dir, file), `burst ${i}\n`);
+        await git(dir, "commit", "-q", "-a", "--no-verify", "-m", `burst ${i}`);
+      }
+      const { t } = await commitNewFile(dir, last, "last\n");
+      return { t0, tLast: t };
+    },
+  };
   const watchers = new Map(); // dir -> FSWatcher
   const pending = new Map(); // path -> Set(id)
   const waits = new Map(); // id -> { left: Set(path), times: {path: t}, byPoll: number }
@@ -71,6 +92,11 @@ function runWorker() {
         if (pending.get(p)?.size === 0) pending.delete(p);
       }
       parentPort.postMessage({ type: "cancelled", id: m.id, times: w?.times ?? {}, byPoll: w?.byPoll ?? 0 });
+    } else if (m.type === "run") {
+      ops[m.op](...m.args).then(
+        (value) => parentPort.postMessage({ type: "result", id: m.id, value }),
+        (e) => parentPort.postMessage({ type: "result", id: m.id, error: String(e.stderr || e.message) }),
+      );
     } else if (m.type === "reset") {
       for (const w of watchers.values()) w.close();
       watchers.clear();
@@ -83,15 +109,26 @@ function runWorker() {
   });
 }
 
-/** Main-thread side: `await detector.arrival(paths, timeoutMs)` → { times: {path: t|null}, byPoll }. */
+/**
+ * Main-thread side: `detector.arrival(paths, timeoutMs)` → { times: {path: t|null}, byPoll };
+ * `detector.commit(...)`, `detector.burst(...)` run in the worker.
+ */
 export class Detector {
   #worker;
   #next = 1;
   #waiting = new Map();
+  #running = new Map();
   static async start() {
     const d = new Detector();
     d.#worker = new Worker(new URL(import.meta.url));
     d.#worker.on("message", (m) => {
+      if (m.type === "result") {
+        const r = d.#running.get(m.id);
+        d.#running.delete(m.id);
+        if (m.error !== undefined) r?.reject(new Error(m.error));
+        else r?.resolve(m.value);
+        return;
+      }
       const w = d.#waiting.get(m.id);
       if (!w) return;
       d.#waiting.delete(m.id);
@@ -109,6 +146,17 @@ export class Detector {
       this.#worker.postMessage({ type: "expect", id, paths });
     });
   }
+  #run(op, ...args) {
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#running.set(id, { resolve, reject });
+      this.#worker.postMessage({ type: "run", id, op, args });
+    });
+  }
+  /** Commit a new file in `dir` from the worker: { t, byOther }. */
+  commit(dir, name, content) { return this.#run("commitNewFile", dir, name, content); }
+  /** The burst, from the worker: { t0, tLast }. */
+  burst(dir, file, count, last) { return this.#run("burst", dir, file, count, last); }
   reset() { this.#worker.postMessage({ type: "reset" }); }
   async stop() {
     const exited = new Promise((r) => this.#worker.once("exit", r));

@@ -29,9 +29,9 @@ export async function sample(pid) {
 }
 
 /** Start `herald agent` on a clone; resolves once its log says it is online on XMPP. */
-async function startChild(cleanup, dir, name) {
+async function startChild(cleanup, dir, account) {
   const child = spawn(process.execPath, [BIN, "agent", "--repo", dir], {
-    env: { ...process.env, HERALD_PASSWORD: `${name}-pw`, NO_COLOR: "1" },
+    env: { ...process.env, HERALD_PASSWORD: `${account}-pw`, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const remove = cleanup.add(`agent child ${child.pid}`, () => killChild(child));
@@ -48,65 +48,74 @@ async function startChild(cleanup, dir, name) {
   return { child, lines, stop: remove };
 }
 
-export async function footprint(ctx, { idleMs = 60_000, many = 10 } = {}) {
+/**
+ * One idle agent: started, settled, sampled, and sampled again `idleMs` later; `finish()` waits
+ * for that second sample if need be, stops the agent and returns the numbers. Between the two, the bench may go on
+ * with cases that never touch this clone or its pubsub node (it logs in as its own account):
+ * only this process's CPU time is counted, and an idle agent has nothing to do.
+ */
+export async function startIdle(ctx, { idleMs = 60_000 } = {}) {
   const { cleanup, server } = ctx;
-  const out = {};
-
-  // One idle agent (its one peer has no agent: nothing will happen unless the agent makes it happen).
-  {
-    const topo = await buildTopology(cleanup, "star", 2);
-    try {
-      await configureXmpp(topo, server, `bench-idle-${process.pid}-${Date.now()}`);
-      const a = await startChild(cleanup, topo.origin, "c1");
-      try {
-        await sleep(3000); // start-up work (first pushes, catch-up) is not idleness
-        const linesBefore = a.lines.length;
-        const s0 = await sample(a.child.pid);
-        await sleep(idleMs);
-        const s1 = await sample(a.child.pid);
-        const seconds = (s1.t - s0.t) / 1000;
-        out.idle = {
-          seconds: round(seconds),
-          cpuMs: round(s1.cpuMs - s0.cpuMs),
-          cpuPercent: round(((s1.cpuMs - s0.cpuMs) / (seconds * 1000)) * 100, 3),
-          rssStartMB: round(s0.rssKb / 1024, 1),
-          rssEndMB: round(s1.rssKb / 1024, 1),
-          logLinesWhileIdle: a.lines.length - linesBefore,
-          tickMs: round(1000 / (await ticksPerSecond()), 1),
-        };
-      } finally {
-        await a.stop();
-      }
-    } finally {
-      await topo.dispose();
-    }
+  const topo = await buildTopology(cleanup, "star", 2);
+  try {
+    await configureXmpp(topo, server, `bench-idle-${process.pid}-${Date.now()}`, { c1: "idle" });
+    // Its one peer has no agent: nothing will happen unless the agent makes it happen.
+    const a = await startChild(cleanup, topo.origin, "idle");
+    await sleep(3000); // start-up work (first pushes, catch-up) is not idleness
+    const linesBefore = a.lines.length;
+    const s0 = await sample(a.child.pid);
+    const end = sleep(idleMs).then(() => sample(a.child.pid)); // the window is idleMs, whenever finish() comes
+    end.catch(() => undefined);
+    return {
+      async finish() {
+        try {
+          const s1 = await end;
+          const seconds = (s1.t - s0.t) / 1000;
+          return {
+            seconds: round(seconds),
+            cpuMs: round(s1.cpuMs - s0.cpuMs),
+            cpuPercent: round(((s1.cpuMs - s0.cpuMs) / (seconds * 1000)) * 100, 3),
+            rssStartMB: round(s0.rssKb / 1024, 1),
+            rssEndMB: round(s1.rssKb / 1024, 1),
+            logLinesWhileIdle: a.lines.length - linesBefore,
+            tickMs: round(1000 / (await ticksPerSecond()), 1),
+          };
+        } finally {
+          await a.stop();
+          await topo.dispose();
+        }
+      },
+    };
+  } catch (e) {
+    await topo.dispose();
+    throw e;
   }
+}
 
-  // Ten agents on one machine (a 10-clone star, all on XMPP).
-  {
-    const topo = await buildTopology(cleanup, "star", many);
+/** Ten agents on one machine (a 10-clone star, all on XMPP): their RSS, and CPU over 5 idle seconds. */
+export async function manyAgents(ctx, many = 10) {
+  const { cleanup, server } = ctx;
+  const topo = await buildTopology(cleanup, "star", many);
+  try {
+    await configureXmpp(topo, server, `bench-many-${process.pid}-${Date.now()}`);
+    const children = [];
     try {
-      await configureXmpp(topo, server, `bench-many-${process.pid}-${Date.now()}`);
-      const children = [];
-      try {
-        for (const name of names(many)) children.push(await startChild(cleanup, topo.clones[name], name));
-        await sleep(3000);
-        const s0 = await Promise.all(children.map((c) => sample(c.child.pid)));
-        await sleep(10_000);
-        const s1 = await Promise.all(children.map((c) => sample(c.child.pid)));
-        const rss = s1.map((s) => s.rssKb / 1024);
-        out.many = {
-          agents: many,
-          totalRssMB: round(rss.reduce((a, b) => a + b, 0), 1),
-          perAgentMB: `${round(Math.min(...rss), 1)}–${round(Math.max(...rss), 1)}`,
-          cpuMsAllIn10s: round(s1.reduce((s, x, i) => s + x.cpuMs - s0[i].cpuMs, 0)),
-        };
-      } finally {
-        await Promise.all(children.map((c) => c.stop()));
-      }
+      children.push(...(await Promise.all(names(many).map((name) => startChild(cleanup, topo.clones[name], name)))));
+      await sleep(3000);
+      const s0 = await Promise.all(children.map((c) => sample(c.child.pid)));
+      await sleep(5000);
+      const s1 = await Promise.all(children.map((c) => sample(c.child.pid)));
+      const rss = s1.map((s) => s.rssKb / 1024);
+      return {
+        agents: many,
+        totalRssMB: round(rss.reduce((a, b) => a + b, 0), 1),
+        perAgentMB: `${round(Math.min(...rss), 1)}–${round(Math.max(...rss), 1)}`,
+        cpuMsAllIn5s: round(s1.reduce((sum, x, i) => sum + x.cpuMs - s0[i].cpuMs, 0)),
+      };
     } finally {
-      await topo.dispose();
+      await Promise.all(children.map((c) => c.stop()));
     }
+  } finally {
+    await topo.dispose();
   }
-  return out;
 }

@@ -1,46 +1,94 @@
-// Herald agents in this process (one per clone), each with a logger that keeps its records with a
+// Herald agents on every clone of a topology, each with a logger that keeps its records with a
 // monotonic timestamp, so a run can be taken apart afterwards: when the origin noticed the commit,
 // pushed, announced; when a peer fetched on an announcement or merged.
-import { now, sleep } from "./lib.mjs";
+//
+// Default: one process per agent (agent-child.mjs), as deployed. `inProcess`: all agents in this
+// process, lighter, but they share one event loop, and Node's spawn() holds that loop until the
+// child has exec'd, so ten agents' git calls queue behind each other: numbers for 5 and 10 clones
+// come out worse than any one machine would see.
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { killChild, now, sleep } from "./lib.mjs";
 import { names } from "./topology.mjs";
 
-const importBuilt = (p) => import(p);
+const CHILD = fileURLToPath(new URL("./agent-child.mjs", import.meta.url));
 
-function recordingLogger(records, node) {
-  const emit = (level) => (event, fields = {}) => records.push({ t: now(), level, event, node, ...fields });
+// `agent` names the clone whose agent logged the record: the agent's own `node` field is not
+// reliable for that (fetched-announced carries the announcing node under the same key).
+function recordingLogger(records, agent) {
+  const emit = (level) => (event, fields = {}) => records.push({ ...fields, t: now(), level, event, agent });
   const log = { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };
   log.child = () => log;
   log.with = () => log;
   return log;
 }
 
+async function startInProcess(dir, name, watchRemoteRefs) {
+  const { Agent } = await import("@herald/agent");
+  const records = [];
+  const agent = await Agent.start({ repoDir: dir, log: recordingLogger(records, name), watchRemoteRefs, env: { HERALD_PASSWORD: `${name}-pw` } });
+  agent.events.on("fetched", (e) => records.push({ ...e, t: now(), level: "info", event: "fetch", agent: name }));
+  return {
+    name, records, pid: null,
+    online: () => Boolean(agent.signaling?.stats.online),
+    idle: () => agent.idle(),
+    stop: () => agent.stop(),
+  };
+}
+
+async function startChild(dir, name, watchRemoteRefs) {
+  const child = fork(CHILD, [dir, name, watchRemoteRefs ? "1" : "0"], {
+    env: { ...process.env, HERALD_PASSWORD: `${name}-pw` },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  const records = [];
+  let online = false;
+  let next = 1;
+  const idleWaits = new Map();
+  child.on("message", (m) => {
+    if (m.type === "record") records.push(m.r);
+    else if (m.type === "online") online = true;
+    else if (m.type === "idle") { idleWaits.get(m.id)?.(); idleWaits.delete(m.id); }
+  });
+  const exited = new Promise((r) => child.once("exit", r));
+  await new Promise((resolve, reject) => {
+    child.on("message", (m) => {
+      if (m.type === "ready") resolve();
+      if (m.type === "failed") reject(new Error(`agent ${name}: ${m.error}`));
+    });
+    exited.then(() => reject(new Error(`agent ${name} exited during start-up`)));
+  });
+  return {
+    name, records, pid: child.pid,
+    online: () => online,
+    idle: () => (child.connected ? new Promise((r) => { const id = next++; idleWaits.set(id, r); child.send({ type: "idle", id }); }) : Promise.resolve()),
+    async stop() {
+      if (child.connected) child.send({ type: "stop" });
+      const late = setTimeout(() => void killChild(child, 2000), 10_000);
+      await exited;
+      clearTimeout(late);
+    },
+  };
+}
+
 /**
  * Start an agent on every clone of `topo`. `xmpp`: wait until every agent is online.
- * Returns { agents: {name: {agent, records, events}}, stop() } (also registered for cleanup).
+ * Returns { agents: {name: {name, records, pid, idle(), stop()}}, pids(), stop() } (also
+ * registered for cleanup).
  */
-export async function startHerald(cleanup, topo, { xmpp = false, watchRemoteRefs = true } = {}) {
-  const { Agent } = await importBuilt("@herald/agent");
+export async function startHerald(cleanup, topo, { xmpp = false, watchRemoteRefs = true, inProcess = false } = {}) {
   const agents = {};
   const stopAll = async () => {
-    await Promise.all(Object.values(agents).map((a) => a.agent.stop().catch((e) => console.error(`bench: stopping ${a.name}: ${e.message}`))));
+    await Promise.all(Object.values(agents).map((a) => a.stop().catch((e) => console.error(`bench: stopping agent ${a.name}: ${e.message}`))));
   };
   const remove = cleanup.add("herald agents", stopAll);
   try {
     await Promise.all(names(topo.n).map(async (name) => {
-      const records = [];
-      const counts = { fetched: 0 };
-      const agent = await Agent.start({
-        repoDir: topo.clones[name],
-        log: recordingLogger(records, name),
-        watchRemoteRefs,
-        env: { HERALD_PASSWORD: `${name}-pw` },
-      });
-      agent.events.on("fetched", (e) => { counts.fetched++; records.push({ t: now(), event: "fetch", node: name, ...e }); });
-      agents[name] = { name, agent, records, counts };
+      agents[name] = await (inProcess ? startInProcess : startChild)(topo.clones[name], name, watchRemoteRefs);
     }));
     if (xmpp) {
       const deadline = Date.now() + 20_000;
-      while (!Object.values(agents).every((a) => a.agent.signaling?.stats.online)) {
+      while (!Object.values(agents).every((a) => a.online())) {
         if (Date.now() > deadline) throw new Error("herald agents did not all come online on XMPP within 20 s");
         await sleep(20);
       }
@@ -50,13 +98,13 @@ export async function startHerald(cleanup, topo, { xmpp = false, watchRemoteRefs
     await remove();
     throw e;
   }
-  return { agents, stop: remove };
+  return { agents, pids: () => Object.values(agents).map((a) => a.pid).filter(Boolean), stop: remove };
 }
 
 /** Wait until every agent is idle and stays so for a moment (start-up pushes, catch-up merges). */
 export async function settle(agents, quietMs = 300) {
   for (let round = 0; round < 20; round++) {
-    await Promise.all(Object.values(agents).map((a) => a.agent.idle()));
+    await Promise.all(Object.values(agents).map((a) => a.idle()));
     const before = Object.values(agents).reduce((s, a) => s + a.records.length, 0);
     await sleep(quietMs);
     const after = Object.values(agents).reduce((s, a) => s + a.records.length, 0);

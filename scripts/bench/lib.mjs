@@ -2,7 +2,7 @@
 // commits that survive a concurrent git (git-annex's assistant takes index.lock too), and one
 // cleanup registry so that an error or Ctrl-C never leaves agents, daemons or temp dirs behind.
 import { execFile } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 
@@ -52,20 +52,14 @@ export async function commitNewFile(dir, name, content) {
   }
 }
 
-/** The cheap path for the burst: add and commit only, one process each, no extra checks. */
-export async function commitFast(dir, name, content) {
-  await writeFile(join(dir, name), content);
-  await git(dir, "add", "--", name);
-  await git(dir, "commit", "-q", "--no-verify", "-m", `bench ${name}`);
-  return now();
-}
-
 /**
  * Everything a section starts is registered here and undone in reverse order, on success, on
  * error and on SIGINT/SIGTERM. `add` returns a function that runs and forgets that one entry.
  */
 export class Cleanup {
   #items = [];
+  /** Directories this run created; checked for after cleanup. */
+  paths = new Set();
   add(what, fn) {
     const item = { what, fn };
     this.#items.push(item);
@@ -112,4 +106,34 @@ export function formatTable(rows, cols = Object.keys(rows[0] ?? {})) {
 export function printTable(title, rows, cols) {
   console.log(`\n${title}`);
   console.log(rows.length ? formatTable(rows, cols) : "(no rows)");
+}
+
+let clkTck = null;
+async function ticksPerSecond() {
+  if (clkTck === null) clkTck = Number((await execFileP("getconf", ["CLK_TCK"]).catch(() => ({ stdout: "100" }))).stdout.trim()) || 100;
+  return clkTck;
+}
+
+/** Fields 3… of /proc/<pid>/stat (after the command name), or null when the process is gone. */
+async function statFields(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  return stat === null ? null : stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+/**
+ * CPU milliseconds used so far by this process and the children it has reaped (the agents here
+ * and every git they ran), plus the processes in `pids` and in the process groups `pgids` (with
+ * what they reaped): the "whole system" cost of a case, read before and after it.
+ */
+export async function cpuMs({ pids = [], pgids = [] } = {}) {
+  const want = new Set([process.pid, ...pids.filter(Boolean)]);
+  const groups = new Set(pgids.filter(Boolean));
+  let ticks = 0;
+  const entries = groups.size ? (await readdir("/proc").catch(() => [])).filter((n) => /^\d+$/.test(n)).map(Number) : [...want];
+  for (const pid of entries) {
+    const f = await statFields(pid);
+    if (!f || !(want.has(pid) || groups.has(Number(f[2])))) continue;
+    ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime stime cutime cstime
+  }
+  return (ticks * 1000) / (await ticksPerSecond());
 }

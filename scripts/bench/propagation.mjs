@@ -6,26 +6,30 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { startAnnex } from "./annex.mjs";
 import { recordsOf, settle, startHerald } from "./herald.mjs";
-import { commitNewFile, git, now, percentile, round, sleep, summary } from "./lib.mjs";
+import { cpuMs, git, now, percentile, round, sleep } from "./lib.mjs";
 import { buildTopology, configureXmpp, edges, label, names } from "./topology.mjs";
 
 const execFileP = promisify(execFile);
 
 /**
  * Commits one at a time on the origin; the next one only after the last has reached every peer
- * and a short pause. `afterCommit(t0, i)` runs right after `git commit` returns (the floor script).
+ * and a short pause. `afterCommit(file)` runs right after `git commit` returns (the floor script);
+ * `between()` after the commit has arrived everywhere (Herald: until the agents are quiet again);
+ * `cpu()` is read before the first counted commit and after the last.
  */
-async function sequentialCommits(detector, topo, { commits, pauseMs, timeoutMs, tag, afterCommit, between }) {
+async function sequentialCommits(detector, topo, { commits, pauseMs, timeoutMs, tag, afterCommit, between, cpu }) {
   const rows = [];
   let byPoll = 0;
   let byOther = 0;
+  let cpu0 = 0;
   for (let i = -1; i < commits; i++) { // i = -1: warm-up, not counted
+    if (i === 0 && cpu) cpu0 = await cpu();
     const file = `${tag}-${i < 0 ? "warmup" : i}.txt`;
     const paths = topo.peers.map((p) => join(p, file));
-    const c = await commitNewFile(topo.origin, file, `${tag} ${i}\n`);
-    const arrival = detector.arrival(paths, timeoutMs);
-    const sha = (await git(topo.origin, "rev-parse", "HEAD")).trim();
+    const arrival = detector.arrival(paths, timeoutMs); // before the commit: the file is new
+    const c = await detector.commit(topo.origin, file, `${tag} ${i}\n`);
     if (afterCommit) await afterCommit(file);
+    const sha = (await git(topo.origin, "rev-parse", "HEAD")).trim();
     const { times, byPoll: polled } = await arrival;
     if (i >= 0) {
       byPoll += polled;
@@ -36,7 +40,9 @@ async function sequentialCommits(detector, topo, { commits, pauseMs, timeoutMs, 
     if (between) await between();
     await sleep(pauseMs + Math.random() * pauseMs);
   }
-  return { rows, byPoll, byOther };
+  // After a last quiet second, so that work a commit set off after it arrived is counted too.
+  const cpuPerCommit = cpu ? (await sleep(1000), ((await cpu()) - cpu0) / commits) : null;
+  return { rows, byPoll, byOther, cpuPerCommit };
 }
 
 function summarize(system, topo, run, extra = {}) {
@@ -47,7 +53,9 @@ function summarize(system, topo, run, extra = {}) {
     system, topology: label(topo.shape, topo.n), clones: topo.n, commits: run.rows.length,
     p50: round(percentile(all, 50)), p95: round(percentile(all, 95)), max: round(all.length ? Math.max(...all) : null),
     eachP50: round(percentile(each, 50)),
-    timeouts: lost, ...extra,
+    timeouts: lost,
+    ...(run.cpuPerCommit !== undefined && run.cpuPerCommit !== null ? { cpuMsPerCommit: round(run.cpuPerCommit) } : {}),
+    ...extra,
     ...(run.byPoll ? { detectedByPoll: run.byPoll } : {}),
   };
 }
@@ -57,12 +65,12 @@ function heraldBreakdown(agents, run, topo) {
   const steps = { notice: [], pushed: [], announced: [], fetchedAnnounced: [], peerMerged: [], inTree: [] };
   const last = topo.n === 2 ? ["c2"] : [names(topo.n).at(-1)];
   for (const r of run.rows) {
-    const at = (event, node) => recordsOf(agents, event, r.sha).find((x) => (node ? x.node === node : true) && x.t >= r.t0 - 50);
+    const at = (event, agent) => recordsOf(agents, event, r.sha).find((x) => x.agent === agent && x.t >= r.t0 - 50);
     const add = (k, rec) => { if (rec) steps[k].push(rec.t - r.t0); };
     add("notice", at("commit", "c1"));
     // c1's push on the way to the peer timed last: straight to it in a star, to c2 in a line
     const firstHop = topo.shape === "star" ? last[0] : "c2";
-    add("pushed", recordsOf(agents, "pushed", r.sha).find((x) => x.node === "c1" && x.remote === firstHop && x.t >= r.t0 - 50));
+    add("pushed", recordsOf(agents, "pushed", r.sha).find((x) => x.agent === "c1" && x.remote === firstHop && x.t >= r.t0 - 50));
     add("announced", at("announced", "c1"));
     for (const n of last) {
       add("fetchedAnnounced", at("fetched-announced", n));
@@ -73,10 +81,24 @@ function heraldBreakdown(agents, run, topo) {
   return Object.fromEntries(Object.entries(steps).filter(([, v]) => v.length).map(([k, v]) => [k, { p50: round(percentile(v, 50), 1), n: v.length }]));
 }
 
-/** Event counts over all peers during the measured commits (which path did the work). */
+/**
+ * Event counts during the measured commits (which path did the work, and what was wasted):
+ * merges and fetches by the peers, announced commits a fetch did not find, the agent's own
+ * announcements coming back and being dropped as from a "stranger", other warnings.
+ */
 function heraldCounts(agents) {
-  const count = (ev) => Object.values(agents).filter((a) => a.name !== "c1").reduce((s, a) => s + a.records.filter((r) => r.event === ev).length, 0);
-  return { merged: count("merged"), fetchedAnnounced: count("fetched-announced"), notFound: count("announced-commit-not-found"), warnings: Object.values(agents).reduce((s, a) => s + a.records.filter((r) => r.level === "warn" || r.level === "error").length, 0) };
+  const all = Object.values(agents).flatMap((a) => a.records);
+  const peers = all.filter((r) => r.agent !== "c1");
+  const n = (rs, ev) => rs.filter((r) => r.event === ev).length;
+  const selfEcho = (r) => r.event === "announcement-dropped" && typeof r.publisher === "string" && r.publisher.startsWith(`${r.agent}@`);
+  return {
+    merged: n(peers, "merged"),
+    fetches: n(peers, "fetch"),
+    fetchedAnnounced: n(peers, "fetched-announced"),
+    notFound: n(all, "announced-commit-not-found"),
+    selfEcho: all.filter(selfEcho).length,
+    otherWarnings: all.filter((r) => (r.level === "warn" || r.level === "error") && !selfEcho(r) && r.event !== "announced-commit-not-found").length,
+  };
 }
 
 export async function propagationHerald(ctx, shape, n, variant) {
@@ -86,12 +108,13 @@ export async function propagationHerald(ctx, shape, n, variant) {
   const topo = await buildTopology(cleanup, shape, n, { directed });
   try {
     if (xmpp) await configureXmpp(topo, server, `bench-${variant}-${shape}${n}-${process.pid}-${Date.now()}`);
-    const h = await startHerald(cleanup, topo, { xmpp, watchRemoteRefs: !directed });
+    const h = await startHerald(cleanup, topo, { xmpp, watchRemoteRefs: !directed, inProcess: opts.inProcess });
     try {
       for (const a of Object.values(h.agents)) a.records.length = 0;
       const run = await sequentialCommits(detector, topo, {
-        commits: opts.commits(shape, n), pauseMs: 100, timeoutMs: 20_000, tag: variant,
+        commits: opts.commits(shape, n), pauseMs: 50, timeoutMs: 20_000, tag: variant,
         between: () => settle(h.agents, 50),
+        cpu: () => cpuMs({ pids: [...h.pids(), ...(xmpp ? [ctx.prosodyPid] : [])] }),
       });
       const breakdown = heraldBreakdown(h.agents, run, topo);
       return { ...summarize(variant, topo, run), counts: heraldCounts(h.agents), breakdown };
@@ -115,7 +138,7 @@ export async function propagationFloor(ctx, shape, n) {
     const afterCommit = shape === "star"
       ? () => Promise.all(edges(shape, n).map(([up, down]) => hop(up, down)))
       : async () => { for (const [up, down] of edges(shape, n)) await hop(up, down); };
-    const run = await sequentialCommits(detector, topo, { commits: opts.commits(shape, n), pauseMs: 50, timeoutMs: 20_000, tag: "floor", afterCommit });
+    const run = await sequentialCommits(detector, topo, { commits: opts.commits(shape, n), pauseMs: 50, timeoutMs: 20_000, tag: "floor", afterCommit, cpu: () => cpuMs() });
     return summarize("floor", topo, run);
   } finally {
     await topo.dispose();
@@ -128,7 +151,10 @@ export async function propagationAnnex(ctx, shape, n) {
   try {
     const annex = await startAnnex(cleanup, topo);
     try {
-      const run = await sequentialCommits(detector, topo, { commits: opts.annexCommits(shape, n), pauseMs: 250, timeoutMs: 60_000, tag: "annex" });
+      const run = await sequentialCommits(detector, topo, {
+        commits: opts.annexCommits(shape, n), pauseMs: 100, timeoutMs: 60_000, tag: "annex",
+        cpu: () => cpuMs({ pids: annex.pids(), pgids: annex.pgids() }),
+      });
       return summarize("git-annex assistant", topo, run, run.byOther ? { committedByAssistant: run.byOther } : {});
     } finally {
       await annex.stop();
@@ -166,8 +192,9 @@ export async function propagationPolling(ctx, shape, n, intervalMs = 5000) {
     for (let i = 0; i < commits; i++) {
       const file = `poll-${i}.txt`;
       const paths = topo.peers.map((p) => join(p, file));
-      const c = await commitNewFile(topo.origin, file, `poll ${i}\n`);
-      arrivals.push(detector.arrival(paths, intervalMs * (n + 2)).then(({ times, byPoll }) => ({ c, paths, times, byPoll })));
+      const arrival = detector.arrival(paths, intervalMs * (n + 2));
+      const c = await detector.commit(topo.origin, file, `poll ${i}\n`);
+      arrivals.push(arrival.then(({ times, byPoll }) => ({ c, paths, times, byPoll })));
       await sleep(500 + Math.random() * 1000);
     }
     const rows = (await Promise.all(arrivals)).map(({ c, paths, times }, i) => {
@@ -180,5 +207,3 @@ export async function propagationPolling(ctx, shape, n, intervalMs = 5000) {
     await topo.dispose();
   }
 }
-
-export { summary };

@@ -22,6 +22,7 @@ export function upstreamOf(shape, n) {
 export async function buildTopology(cleanup, shape, n, { directed = false } = {}) {
   const sb = await makeSandbox(names(n), edges(shape, n));
   const remove = cleanup.add(`sandbox ${sb.root}`, () => sb.cleanup());
+  cleanup.paths.add(sb.root);
   if (directed) for (const [up, down] of edges(shape, n)) await git(sb.clones[up], "remote", "remove", down);
   return {
     shape, n, sb, clones: sb.clones, origin: sb.clones.c1,
@@ -31,16 +32,20 @@ export async function buildTopology(cleanup, shape, n, { directed = false } = {}
   };
 }
 
-/** XMPP settings per clone, as in packages/agent/test/xmpp-sync.test.ts; a fresh pubsub node per case. */
-export async function configureXmpp(topo, server, repoId) {
+/**
+ * XMPP settings per clone, as in packages/agent/test/xmpp-sync.test.ts; a fresh pubsub node per
+ * case. Clone cN logs in as cN@domain unless `accounts` names another account for it.
+ */
+export async function configureXmpp(topo, server, repoId, accounts = {}) {
   const ns = names(topo.n);
+  const jid = (c) => `${accounts[c] ?? c}@${server.domain}`;
   for (const c of ns) {
     const dir = topo.clones[c];
-    await git(dir, "config", "herald.jid", `${c}@${server.domain}`);
+    await git(dir, "config", "herald.jid", jid(c));
     await git(dir, "config", "herald.service", server.service);
     await git(dir, "config", "herald.pubsub", server.pubsub);
     await git(dir, "config", "herald.repo", repoId);
-    for (const p of ns.filter((m) => m !== c)) await git(dir, "config", "--add", "herald.peer", `${p}@${server.domain}`);
+    for (const p of ns.filter((m) => m !== c)) await git(dir, "config", "--add", "herald.peer", jid(p));
   }
 }
 

@@ -10,7 +10,8 @@ export interface AgentEvents {
   pushed: [{ ref: string; sha: string; remote: string; target: string }];
   "push-failed": [{ ref: string; sha: string; remote: string; error: string }];
   fetched: [{ remote: string; reason: string }];
-  head: [{ ref: string; sha: string; origin: "local" | "merge" }];
+  /** `source`: for a fast-forward, the refs/remotes namespace (node or remote name) that brought it. */
+  head: [{ ref: string; sha: string; origin: "local" | "merge"; source?: string }];
 }
 
 export type AgentEventName = keyof AgentEvents;

@@ -56,6 +56,7 @@ export class Agent {
   paused = false;
   #merger: Merger;
   #mergeLoop: CoalescingLoop;
+  #localLoop: CoalescingLoop;
   #pusher: Pusher;
   #retrier: PushRetrier;
   #refWatcher: RefWatcher;
@@ -88,6 +89,7 @@ export class Agent {
       isPaused: () => this.paused,
     });
     this.#mergeLoop = new CoalescingLoop("merger", () => this.#mergePass(), log);
+    this.#localLoop = new CoalescingLoop("ref-watcher", () => this.#onLocalRefs(), log);
     this.#retrier = new PushRetrier(join(this.heraldDir, "retry-queue.json"), config.retryIntervalMs,
       (remotes) => void this.#pusher.nudge(remotes, true), log.child("push-retrier"), () => now().getTime());
     this.#pusher = new Pusher({
@@ -101,7 +103,9 @@ export class Agent {
       isAvailable: (r) => !this.#isRemovable(r) || (r.path !== undefined && existsSync(r.path)),
     });
     this.#refWatcher = new RefWatcher(repo.gitDir, {
-      onLocal: () => void this.#onLocalRefs(),
+      // One commit fires several events (the .lock created, written, renamed): one look at HEAD
+      // per burst, not one per event.
+      onLocal: () => this.#localLoop.nudge(),
       onRemote: () => this.#settleThenMerge(),
     }, opts.watchRemoteRefs ?? true);
     if (config.hook) {
@@ -115,7 +119,7 @@ export class Agent {
     }
     this.#origin = config.node;
     // Caught: a git call failing here (the clone moved away, say) must not end the process.
-    this.events.on("head", (e) => void this.#onHead(e.sha, e.origin).catch((err: unknown) => this.log.warn("head-push-failed", { sha: e.sha, error: (err as Error).message })));
+    this.events.on("head", (e) => void this.#onHead(e.origin, e.source).catch((err: unknown) => this.log.warn("head-push-failed", { sha: e.sha, error: (err as Error).message })));
     // A push that failed takes its link out of the map: plan again, so the change goes round it.
     this.events.on("push-failed", () => {
       void this.#signaling?.publishMap();
@@ -221,21 +225,16 @@ export class Agent {
 
   /** Push the new head to this node's children in the plan rooted at the change's origin;
    * announce once those pushes were tried (peers may fetch from a bare remote we just fed). */
-  async #onHead(sha: string, kind: "local" | "merge"): Promise<void> {
-    this.#origin = kind === "local" ? this.node : await this.#originOf(sha);
+  async #onHead(kind: "local" | "merge", source: string | undefined): Promise<void> {
+    this.#origin = kind === "local" || !source ? this.node : this.#nodeOf(source);
     await Promise.all(this.#pusher.nudge(this.planTargets(this.#origin)));
     this.#signaling?.announce();
   }
 
-  /** The node whose push or fetch brought `sha` (a fast-forward), else this node (a new merge). */
-  async #originOf(sha: string): Promise<string> {
-    for (const [ref, value] of await this.repo.refs("refs/remotes/")) {
-      if (value !== sha) continue;
-      const ns = ref.split("/")[2]!;
-      const remote = this.remotes.find((r) => r.name === ns);
-      return remote ? remoteNode(remote) : ns;
-    }
-    return this.node;
+  /** A refs/remotes namespace is a peer's node id (it pushed in) or a remote's name (a fetch). */
+  #nodeOf(namespace: string): string {
+    const remote = this.remotes.find((r) => r.name === namespace);
+    return remote ? remoteNode(remote) : namespace;
   }
 
   /** This agent's own map adverts: its remotes as edges, offline while pushes to them fail. */
@@ -386,6 +385,8 @@ export class Agent {
   /** Commits HEAD has that the remote's last known state lacks, and the other way round. */
   async #aheadBehind(r: ResolvedRemote, branch: string | null): Promise<{ ahead?: number; behind?: number }> {
     if (!branch) return {};
+    // What this remote last took from us is the surest sign of "in sync".
+    if (this.#pusher.lastPushed(r.name) === (await this.repo.head())) return { ahead: 0, behind: 0 };
     const short = branch.slice("refs/heads/".length);
     const known = await this.repo.refs("refs/remotes/");
     const ref = [r.node && `refs/remotes/${r.node}/${short}`, `refs/remotes/${r.name}/${short}`].find((x) => x && known.has(x));
@@ -418,6 +419,7 @@ export class Agent {
     if (this.#settleTimer) clearTimeout(this.#settleTimer);
     await this.#refWatcher.stop();
     await this.#committer?.stop();
+    await this.#localLoop.stop();
     await this.#mergeLoop.stop();
     await this.#pusher.idle();
     await this.#retrier.stop();

@@ -1,6 +1,8 @@
 // Small shared pieces for the agent's integration tests (agents themselves: helpers.ts).
 import { git } from "@herald/testkit";
-import { access, mkdir, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { access, chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LogRecord } from "@herald/agent";
 import type { Running } from "./helpers.js";
@@ -28,3 +30,18 @@ export async function isAncestor(dir: string, a: string, b: string): Promise<boo
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A `git` first on PATH (process.env.PATH, which every git the in-process agents spawn reads):
+ * `before` (bash, with $WRAP set to the wrapper's directory) runs, then the real git. Call
+ * restore() in afterAll/afterEach.
+ */
+export async function installGitWrapper(before: string): Promise<{ dir: string; restore: () => Promise<void> }> {
+  const real = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim();
+  const dir = await mkdtemp(join(tmpdir(), "herald-gitwrap-"));
+  await writeFile(join(dir, "git"), `#!/bin/bash\nWRAP='${dir}'\n${before}\nexec '${real}' "$@"\n`);
+  await chmod(join(dir, "git"), 0o755);
+  const saved = process.env.PATH;
+  process.env.PATH = `${dir}:${saved}`;
+  return { dir, restore: async () => { process.env.PATH = saved; await rm(dir, { recursive: true, force: true }); } };
+}

@@ -5,7 +5,7 @@ import { watch } from "node:fs";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startAgents, stopAll, type Running } from "./helpers.js";
-import { bigCommit, exists, isAncestor, recordsOf, sleep } from "./fixtures.js";
+import { bigCommit, exists, installGitWrapper, isAncestor, recordsOf, sleep } from "./fixtures.js";
 
 describe("local work and syncing", () => {
   let sb: Sandbox;
@@ -22,6 +22,27 @@ describe("local work and syncing", () => {
     return h;
   };
   const settle = () => Promise.all(Object.values(agents).map((r) => r.agent.idle()));
+  /** Once `sha` was on the branch, the branch never moved to a commit without it (reflog, newest first). */
+  const neverDropped = async (dir: string, sha: string) => {
+    const log = (await git(dir, "reflog", "--format=%H", "refs/heads/main")).split("\n").filter(Boolean);
+    const since = log.lastIndexOf(sha);
+    expect(since).toBeGreaterThanOrEqual(0);
+    for (const h of log.slice(0, since)) expect(`${h}: ${await isAncestor(dir, sha, h)}`).toBe(`${h}: true`);
+  };
+  /** The user commits on b, trying again while another git holds index.lock (as a user would). */
+  const commitOnB = async (path: string, text: string) => {
+    let sha = "";
+    await waitFor(async () => {
+      try {
+        sha = await commitFile(sb.clones.b!, path, text);
+        return true;
+      } catch (e) {
+        if (/index\.lock/.test(String(e))) return false;
+        throw e;
+      }
+    }, 20_000, "the local commit");
+    return sha;
+  };
 
   it("keeps a local commit made while a big incoming change is being merged", async () => {
     sb = await makeSandbox(["a", "b"], "line");
@@ -34,23 +55,32 @@ describe("local work and syncing", () => {
     });
     const incoming = await bigCommit(a, 3000);
     await merging; // b is moving HEAD to a's commit right now: the user commits at the same moment
-    let local = "";
-    await waitFor(async () => {
-      try {
-        local = await commitFile(b, "local.txt", "made on b during the merge\n");
-        return true;
-      } catch (e) {
-        if (/index\.lock/.test(String(e))) return false; // git's own answer to two writers; the user tries again
-        throw e;
-      }
-    }, 20_000, "the local commit");
+    const local = await commitOnB("local.txt", "made on b during the merge\n");
     const final = await waitFor(() => both(incoming, local), 30_000, "both commits on both clones");
     await settle();
+    await neverDropped(b, local); // not merely brought back by a: b itself never lost it
     for (const dir of [a, b]) {
       expect(await head(dir)).toBe(final);
       expect(await git(dir, "status", "--porcelain")).toBe("");
       expect(await readFile(join(dir, "local.txt"), "utf8")).toBe("made on b during the merge\n");
       expect(await readdir(join(dir, "big"))).toHaveLength(3000);
+    }
+  }, 60_000);
+
+  it("keeps a local commit made after the agent looked at HEAD and before git moves it", async () => {
+    sb = await makeSandbox(["a", "b"], "line");
+    agents = await startAgents(sb.clones);
+    // The first git that moves HEAD (b's, as a's commit arrives) waits 1.5 s after the agent's check.
+    const wrapper = await installGitWrapper(`if [[ " $* " == *" --ff-only "* || " $* " == *" --keep "* ]] && mkdir "$WRAP/once" 2>/dev/null; then touch "$WRAP/waiting"; sleep 1.5; fi`);
+    try {
+      const incoming = await commitFile(sb.clones.a!, "a.txt", "from a\n");
+      await waitFor(() => exists(join(wrapper.dir, "waiting")), 20_000, "b's agent to start moving HEAD");
+      const local = await commitOnB("local.txt", "made on b\n");
+      await waitFor(() => both(incoming, local), 20_000, "both commits on both clones");
+      await settle();
+      await neverDropped(sb.clones.b!, local);
+    } finally {
+      await wrapper.restore();
     }
   }, 60_000);
 

@@ -2,12 +2,10 @@
 // invocation while agents merge a conflicting edit along a line and answer a non-fast-forward
 // push to a shared bare repository; none may carry --force, -f, --force-with-lease or a + refspec.
 import { commitFile, git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
-import { execFileSync } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { startAgents, startOne, stopAll, type Running } from "./helpers.js";
-import { isAncestor, recordsOf } from "./fixtures.js";
+import { installGitWrapper, isAncestor, recordsOf } from "./fixtures.js";
 
 /** What in one git invocation would force: null if nothing. */
 function forcing(argv: string[]): string | null {
@@ -24,16 +22,13 @@ function forcing(argv: string[]): string | null {
 describe("no forced git operations", () => {
   let sb: Sandbox;
   let agents: Record<string, Running> = {};
-  let wrapperDir: string, logDir: string;
-  const savedPath = process.env.PATH;
+  let wrapper: Awaited<ReturnType<typeof installGitWrapper>>;
+  let logDir: string;
 
   beforeAll(async () => {
-    const real = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim();
-    wrapperDir = await mkdtemp(join(tmpdir(), "herald-gitwrap-"));
-    logDir = join(wrapperDir, "calls");
-    await writeFile(join(wrapperDir, "git"), `#!/bin/bash\nprintf '%s\\0' "$@" > "${logDir}/$$.$RANDOM$RANDOM"\nexec '${real}' "$@"\n`);
-    await chmod(join(wrapperDir, "git"), 0o755);
-    process.env.PATH = `${wrapperDir}:${savedPath}`; // read by every git the in-process agents spawn
+    // Each invocation's argv, NUL-separated, in a file of its own (concurrent gits never interleave).
+    wrapper = await installGitWrapper(`printf '%s\\0' "$@" > "$WRAP/calls/$$.$RANDOM$RANDOM"`);
+    logDir = join(wrapper.dir, "calls");
   });
   beforeEach(async () => {
     await rm(logDir, { recursive: true, force: true });
@@ -44,10 +39,7 @@ describe("no forced git operations", () => {
     agents = {};
     await sb?.cleanup();
   });
-  afterAll(async () => {
-    process.env.PATH = savedPath;
-    await rm(wrapperDir, { recursive: true, force: true });
-  });
+  afterAll(() => wrapper?.restore());
 
   async function invocations(): Promise<string[][]> {
     const files = await readdir(logDir);

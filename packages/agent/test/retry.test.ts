@@ -64,4 +64,20 @@ describe("push retry queue", () => {
     expect(retryAt).toBeGreaterThan(-1);
     expect(retryAt).toBeLessThan(pushedAt);
   }, 60_000);
+
+  it("retries a relay to an offline peer once per interval, not in a tight loop", async () => {
+    sb = await makeSandbox(["c", "a", "b"], "line"); // c–a–b: a relays c's commits to b
+    const a = sb.clones.a!;
+    await git(a, "config", "herald.retryInterval", "1s");
+    await rename(sb.clones.b!, join(sb.root, "b-offline"));
+    const relay = await startOne(a);
+    running.push(relay, await startOne(sb.clones.c!));
+    const sha = await commitFile(sb.clones.c!, "c.txt", "from c\n");
+    const failures = () => recordsOf(relay, "push-failed").filter((r) => r.remote === "b").length;
+    await waitFor(async () => (await head(a)) === sha && failures() > 0, 20_000, "a to take c's commit and fail to relay it");
+    await new Promise((r) => setTimeout(r, 3000));
+    // Three retry intervals: a few attempts (each one try plus two quick p-retry tries), not hundreds.
+    expect(failures()).toBeLessThanOrEqual(6);
+    expect(recordsOf(relay, "retrying").length).toBeGreaterThanOrEqual(2);
+  }, 60_000);
 });

@@ -23,16 +23,16 @@ export interface MergerDeps {
 
 export type MergeOutcome = "up-to-date" | "advanced" | "retry" | "blocked" | "paused" | "no-branch";
 
-/** Pure: the incoming tips for `branch` among remote-tracking refs (`refs/remotes/<x>/<branch>`). */
-export function incomingTips(refs: Map<string, string>, branch: string): string[] {
+/** Pure: the incoming tips for `branch` among remote-tracking refs (`refs/remotes/<x>/<branch>`), as [ref, sha]. */
+export function incomingTipRefs(refs: Map<string, string>, branch: string): Array<[string, string]> {
   const short = branch.replace(/^refs\/heads\//, "");
-  const tips = new Set<string>();
+  const out: Array<[string, string]> = [];
   for (const [name, sha] of refs) {
     const rest = name.slice("refs/remotes/".length);
     const slash = rest.indexOf("/");
-    if (slash > 0 && rest.slice(slash + 1) === short) tips.add(sha);
+    if (slash > 0 && rest.slice(slash + 1) === short) out.push([name, sha]);
   }
-  return [...tips].sort();
+  return out.sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 export class Merger {
@@ -48,7 +48,9 @@ export class Merger {
     if (this.d.isPaused()) return "paused";
     const [branch, head] = await Promise.all([repo.currentBranch(), repo.head()]);
     if (!branch || !head) return "no-branch";
-    const tips = incomingTips(await repo.refs("refs/remotes/"), branch).filter((t) => t !== head);
+    const refs = await repo.refs("refs/remotes/");
+    const tipRefs = incomingTipRefs(refs, branch);
+    const tips = [...new Set(tipRefs.map(([, sha]) => sha))].filter((t) => t !== head).sort();
     if (tips.length === 0) return "up-to-date";
     const heads = await repo.independent([head, ...tips]);
     if (heads.length === 1 && heads[0] === head) return "up-to-date";
@@ -74,7 +76,8 @@ export class Merger {
     this.lastHead = merged.commit;
     const ms = Math.round(performance.now() - t0);
     // HEAD first (the pusher starts at once), then the conflict records, which only people read.
-    this.d.events.emit("head", { ref: branch, sha: merged.commit, origin: "merge" });
+    const source = tipRefs.find(([, sha]) => sha === merged.commit)?.[0].split("/")[2];
+    this.d.events.emit("head", { ref: branch, sha: merged.commit, origin: "merge", ...(source ? { source } : {}) });
     const conflicts = await this.#recordConflicts(head, merged.commit);
     log.info("merged", { ref: branch, sha: merged.commit, from: head, heads: heads.length, fastForward: heads.length === 1 && frontier.length === 1, conflicts: conflicts.length, ms });
     this.d.events.emit("merged", { ref: branch, sha: merged.commit, from: head, heads, conflicts });

@@ -37,6 +37,11 @@ export class Pusher {
 
   constructor(private readonly d: PusherDeps) {}
 
+  /** The last sha this remote took from us (null until a push succeeded). */
+  lastPushed(name: string): string | null {
+    return this.#pushed.get(name) ?? null;
+  }
+
   setRemotes(remotes: ResolvedRemote[]): void {
     this.remotes.clear();
     for (const r of remotes) this.remotes.set(r.name, r);

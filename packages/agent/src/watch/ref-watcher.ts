@@ -18,7 +18,10 @@ export interface RefWatcherHandlers {
 }
 
 export class RefWatcher {
-  #watchers = new Map<string, FSWatcher>();
+  /** directory → its watcher and the inode it watches (git removes a ref dir it empties, and a
+   * push re-creates it: a new inode needs a new watch). */
+  #watchers = new Map<string, { w: FSWatcher; ino: number }>();
+  #started = false;
   constructor(private readonly gitDir: string, private readonly handlers: RefWatcherHandlers, private readonly watchRemotes = true) {}
 
   async start(): Promise<void> {
@@ -36,32 +39,40 @@ export class RefWatcher {
     });
     await this.#tree(heads, () => this.handlers.onLocal());
     if (this.watchRemotes) await this.#tree(remotes, () => this.handlers.onRemote());
+    this.#started = true;
   }
 
-  #add(dir: string, on: (name: string) => void): void {
-    if (this.#watchers.has(dir)) return;
+  #add(dir: string, on: (name: string) => void, ino = 0): void {
     try {
       const w = watch(dir, { persistent: true }, (_event, name) => on(String(name ?? "")));
-      w.on("error", () => { w.close(); this.#watchers.delete(dir); });
-      this.#watchers.set(dir, w);
+      w.on("error", () => { w.close(); if (this.#watchers.get(dir)?.w === w) this.#watchers.delete(dir); });
+      this.#watchers.set(dir, { w, ino });
     } catch {
       // the directory vanished (a pruned ref dir): nothing to watch
     }
   }
 
   /** Watch `dir` and every directory below it, now and as they appear. */
-  async #tree(dir: string, nudge: () => void): Promise<void> {
-    if (this.#watchers.has(dir) || !(await stat(dir).then((s) => s.isDirectory(), () => false))) return;
+  async #tree(dir: string, nudge: () => void, renew = false): Promise<void> {
+    const st = await stat(dir).catch(() => null);
+    if (!st?.isDirectory()) return;
+    const known = this.#watchers.get(dir);
+    // `renew`: the parent saw this name change. The directory may have been removed and made
+    // again, and a new directory often gets the old one's inode back, so watch it afresh.
+    if (known && known.ino === st.ino && !renew) return;
+    known?.w.close();
     this.#add(dir, (name) => {
       nudge();
-      if (name && !name.endsWith(".lock")) void this.#tree(join(dir, name), nudge).catch(() => undefined);
-    });
+      if (name && !name.endsWith(".lock")) void this.#tree(join(dir, name), nudge, true).catch(() => undefined);
+    }, st.ino);
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const e of entries) if (e.isDirectory()) await this.#tree(join(dir, e.name), nudge);
+    // A ref may have been written into a new directory before its watch was in place.
+    if (known || this.#started) nudge();
   }
 
   async stop(): Promise<void> {
-    for (const w of this.#watchers.values()) w.close();
+    for (const { w } of this.#watchers.values()) w.close();
     this.#watchers.clear();
   }
 }

@@ -225,7 +225,7 @@ export class Signaling {
     for (const r of ordered) {
       await this.d.fetch(r, `announcement from ${a.node}`);
       if (await this.d.hasCommit(a.sha)) {
-        this.d.log.info("fetched-announced", { node: a.node, sha: a.sha, remote: r.name, ms: Math.round(performance.now() - t0) });
+        this.d.log.info("fetched-announced", { announcer: a.node, sha: a.sha, remote: r.name, ms: Math.round(performance.now() - t0) });
         return this.d.merge();
       }
     }

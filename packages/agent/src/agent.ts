@@ -368,10 +368,11 @@ export class Agent {
   }
 
   async status(): Promise<AgentStatus> {
-    const [branch, head, conflicts] = await Promise.all([this.repo.currentBranch(), this.repo.head(), this.conflicts.list()]);
+    // HEAD and the tracking refs are read once, not once per remote.
+    const [branch, head, conflicts, known] = await Promise.all([this.repo.currentBranch(), this.repo.head(), this.conflicts.list(), this.repo.refs("refs/remotes/")]);
     return {
       node: this.node, repo: this.repo.dir, branch, head, paused: this.paused,
-      remotes: await Promise.all(this.remotes.map(async (r) => ({ name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}), ...(await this.#aheadBehind(r, branch)) }))),
+      remotes: await Promise.all(this.remotes.map(async (r) => ({ name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}), ...(await this.#aheadBehind(r, branch, head, known)) }))),
       retries: this.#retrier.queue,
       // Open = not marked resolved and some variant file is still in the tree (another clone may
       // have settled it; its commit removed the variants here too).
@@ -383,18 +384,18 @@ export class Agent {
   get signaling(): Signaling | null { return this.#signaling; }
 
   /** Commits HEAD has that the remote's last known state lacks, and the other way round. */
-  async #aheadBehind(r: ResolvedRemote, branch: string | null): Promise<{ ahead?: number; behind?: number }> {
-    if (!branch) return {};
+  async #aheadBehind(r: ResolvedRemote, branch: string | null, head: string | null, known: Map<string, string>): Promise<{ ahead?: number; behind?: number }> {
+    if (!branch || !head) return {};
     // What this remote last took from us is the surest sign of "in sync".
-    if (this.#pusher.lastPushed(r.name) === (await this.repo.head())) return { ahead: 0, behind: 0 };
+    if (this.#pusher.lastPushed(r.name) === head) return { ahead: 0, behind: 0 };
     const short = branch.slice("refs/heads/".length);
-    const known = await this.repo.refs("refs/remotes/");
     const ref = [r.node && `refs/remotes/${r.node}/${short}`, `refs/remotes/${r.name}/${short}`].find((x) => x && known.has(x));
     if (!ref) return {};
-    const out = await this.repo.tryRun(["rev-list", "--left-right", "--count", `HEAD...${known.get(ref)}`]);
+    const out = await this.repo.tryRun(["rev-list", "--left-right", "--count", `${head}...${known.get(ref)}`]);
     const [ahead, behind] = (out ?? "").trim().split(/\s+/).map(Number);
     return Number.isFinite(ahead) && Number.isFinite(behind) ? { ahead: ahead!, behind: behind! } : {};
   }
+
 
   async #updatePresence(): Promise<void> {
     if (!this.#signaling?.session.online) return;

@@ -43,8 +43,6 @@ export class PushRetrier {
     this.#persist();
   }
 
-  /** Remove a remote's entry without a push (e.g. the remote was removed from config). */
-  forget(remote: string): void { this.succeeded(remote); }
 
   #persist(): void {
     const snapshot = JSON.stringify(this.#queue, null, 1);

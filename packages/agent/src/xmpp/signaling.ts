@@ -162,6 +162,8 @@ export class Signaling {
   }
 
   #consider(item: PubsubItem, catchUp: boolean): void {
+    // Our own items come back to us: nothing to judge, and no git call to spend on them.
+    if (item.publisher && bareJid(item.publisher) === this.session.bareJid.toLowerCase()) return;
     if (this.#considerMap(item)) return;
     void (async () => {
       const h = await this.d.head();

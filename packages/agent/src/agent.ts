@@ -426,6 +426,7 @@ export class Agent {
     await this.#retrier.stop();
     await this.#hooks?.idle();
     await rm(join(this.heraldDir, "agent.pid"), { force: true });
+    this.repo.close();
     this.log.info("stopped");
   }
 }

@@ -4,6 +4,9 @@
 import { isBranchRef, isSha } from "@herald/protocol";
 import { simpleGit } from "simple-git";
 import { runGit, type GitResult } from "./run-git.js";
+import { CatFile, parseCommit, type CommitInfo } from "./cat-file.js";
+import { linearRun, reaches } from "./ancestry.js";
+import { RefFiles } from "./ref-files.js";
 import { GitCommandError, HeraldError } from "../errors.js";
 
 const FORBIDDEN = /^(--force|-f|--force-with-lease.*|--mirror|--delete|-d|--prune)$/;
@@ -11,8 +14,22 @@ const FORBIDDEN = /^(--force|-f|--force-with-lease.*|--mirror|--delete|-d|--prun
 /** Fixed identity and environment for commits Herald makes on its own behalf. */
 export const HERALD_IDENTITY = { name: "Herald", email: "herald@localhost" };
 
+// Reads (HEAD, refs, commit objects) take the fast road first: ref files and one long-running
+// `git cat-file --batch` (ref-files.ts, cat-file.ts). Where that road cannot answer for sure, git
+// itself is asked. Writes always go through git.
 export class GitRepo {
-  constructor(readonly dir: string, readonly gitDir: string) {}
+  readonly #refFiles: RefFiles;
+  readonly #objects: CatFile;
+
+  constructor(readonly dir: string, readonly gitDir: string) {
+    this.#refFiles = new RefFiles(gitDir);
+    this.#objects = new CatFile(dir);
+  }
+
+  /** Ends the cat-file process (an agent's stop; a CLI command need not: it does not hold Node). */
+  close(): void {
+    this.#objects.close();
+  }
 
   static async open(dir: string): Promise<GitRepo> {
     let top: string, gitDir: string;
@@ -51,12 +68,16 @@ export class GitRepo {
   }
 
   async head(): Promise<string | null> {
+    const fast = await this.#refFiles.head();
+    if (fast !== undefined) return fast;
     const out = await this.tryRun(["rev-parse", "--verify", "-q", "HEAD^{commit}"]);
     return out ? assertSha(out.trim()) : null;
   }
 
   /** The checked-out branch (`refs/heads/x`), or null on a detached HEAD. */
   async currentBranch(): Promise<string | null> {
+    const fast = await this.#refFiles.headRef();
+    if (fast !== undefined) return fast !== null && isBranchRef(fast) ? fast : null;
     const out = await this.tryRun(["symbolic-ref", "-q", "HEAD"]);
     const ref = out?.trim() ?? "";
     return isBranchRef(ref) ? ref : null;
@@ -64,6 +85,8 @@ export class GitRepo {
 
   /** Every ref under `prefix` as name → sha, in one call. */
   async refs(prefix: string): Promise<Map<string, string>> {
+    const fast = prefix.endsWith("/") ? await this.#refFiles.list(prefix) : await this.#one(prefix);
+    if (fast !== undefined) return fast;
     const out = await this.run(["for-each-ref", "--format=%(objectname) %(refname)", prefix]);
     const map = new Map<string, string>();
     for (const line of out.split("\n")) {
@@ -73,13 +96,45 @@ export class GitRepo {
     return map;
   }
 
+  /** One exact ref as a map (empty when absent), or undefined when the files cannot say. */
+  async #one(ref: string): Promise<Map<string, string> | undefined> {
+    const sha = await this.#refFiles.resolve(ref);
+    return sha === undefined ? undefined : new Map(sha === null ? [] : [[ref, sha]]);
+  }
+
+  /** A commit's parents, author and date from the cat-file process; null when it is not here. */
+  async commit(sha: string): Promise<CommitInfo | null> {
+    assertSha(sha);
+    const o = await this.#objects.read(sha);
+    return o && o.type === "commit" ? parseCommit(o.body) : null;
+  }
+
+  /** `commit`, or null when the cat-file process failed (the caller then asks git). */
+  #load = (sha: string): Promise<CommitInfo | null> => this.commit(sha).catch(() => null);
+
+  /** Whether `ancestor` is reachable from `tip`, from a short walk; null when the walk cannot tell. */
+  async reaches(tip: string, ancestor: string): Promise<boolean | null> {
+    assertSha(tip); assertSha(ancestor);
+    return reaches(this.#load, tip, ancestor);
+  }
+
+  /** The commits of `from..to` when they are a plain run (no merges), newest first; else null. */
+  async linearRun(from: string, to: string): Promise<string[] | null> {
+    assertSha(from); assertSha(to);
+    return linearRun(this.#load, from, to);
+  }
+
   async isAncestor(a: string, b: string): Promise<boolean> {
     assertSha(a); assertSha(b);
+    const fast = await reaches(this.#load, b, a);
+    if (fast !== null) return fast;
     return (await this.exec(["merge-base", "--is-ancestor", a, b])).code === 0;
   }
 
   async hasCommit(sha: string): Promise<boolean> {
     assertSha(sha);
+    const o = await this.#objects.read(sha).catch(() => undefined);
+    if (o !== undefined) return o?.type === "commit";
     return (await this.tryRun(["cat-file", "-t", sha]))?.trim() === "commit";
   }
 
@@ -87,6 +142,16 @@ export class GitRepo {
   async independent(shas: string[]): Promise<string[]> {
     shas.forEach(assertSha);
     if (shas.length < 2) return [...shas];
+    if (shas.length === 2) {
+      // The usual question (HEAD and one incoming tip): two bounded walks, no process.
+      const [a, b] = shas as [string, string];
+      if (a === b) return [a];
+      const bHasA = await reaches(this.#load, b, a);
+      if (bHasA === true) return [b];
+      const aHasB = bHasA === null ? null : await reaches(this.#load, a, b);
+      if (aHasB === true) return [a];
+      if (bHasA === false && aHasB === false) return [a, b];
+    }
     const out = await this.run(["merge-base", "--independent", ...shas]);
     return out.split("\n").filter(Boolean);
   }

@@ -88,6 +88,8 @@ export class Merger {
 
   /** Conflicts resolved by Herald merges between `from` and `to`, whoever made them. */
   async #recordConflicts(from: string, to: string): Promise<ResolvedConflict[]> {
+    // A plain run of commits (the usual fast-forward) holds no merge, so no conflict record.
+    if (await this.d.repo.linearRun(from, to)) return [];
     const out = await this.d.repo.run(["log", "--merges", `--author=${HERALD_IDENTITY.email}`, "--format=%H%x00%B%x00", `${from}..${to}`, "--"]);
     const parts = out.split("\0");
     const fresh: ResolvedConflict[] = [];

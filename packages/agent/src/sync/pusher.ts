@@ -149,6 +149,11 @@ export class Pusher {
   async #peerHas(peerNode: string, branch: string, head: string): Promise<boolean> {
     const short = branch.replace(/^refs\/heads\//, "");
     const theirs = (await this.d.repo.refs(`refs/remotes/${peerNode}/${short}`)).get(`refs/remotes/${peerNode}/${short}`);
-    return theirs !== undefined && (theirs === head || (await this.d.repo.isAncestor(head, theirs)));
+    if (theirs === undefined) return false;
+    if (theirs === head) return true;
+    // Usually the peer's last push is older than HEAD (HEAD's parent, often): then it lacks HEAD,
+    // and asking the other way round would walk the whole history.
+    if ((await this.d.repo.reaches(head, theirs)) === true) return false;
+    return this.d.repo.isAncestor(head, theirs);
   }
 }

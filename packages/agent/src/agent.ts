@@ -87,6 +87,8 @@ export class Agent {
       repo, events: this.events, log: log.child("merger"), conflicts: this.conflicts, now,
       commitLocalChanges: async () => (this.#committer ? this.#committer.commitNow() : false),
       isPaused: () => this.paused,
+      prunable: (ref) => !this.remotes.some((r) => r.kind === "bare" && ref.startsWith(`refs/remotes/${r.name}/`)),
+      onPruned: (ref, sha) => this.#pusher.rememberPeerHead(ref, sha),
     });
     this.#mergeLoop = new CoalescingLoop("merger", () => this.#mergePass(), log);
     this.#localLoop = new CoalescingLoop("ref-watcher", () => this.#onLocalRefs(), log);

@@ -1,7 +1,7 @@
 // The only module that runs git (through run-git.ts; simple-git only discovers the repository).
 // Every ref and sha that reaches argv is validated here first, and no call passes --force or a
 // `+` refspec: Herald never rewrites anyone's history.
-import { isBranchRef, isSha } from "@herald/protocol";
+import { isBranchRef, isRefName, isSha } from "@herald/protocol";
 import { simpleGit } from "simple-git";
 import { runGit, type GitResult } from "./run-git.js";
 import { CatFile, parseCommit, type CommitInfo } from "./cat-file.js";
@@ -154,6 +154,17 @@ export class GitRepo {
     }
     const out = await this.run(["merge-base", "--independent", ...shas]);
     return out.split("\n").filter(Boolean);
+  }
+
+  /**
+   * Deletes a remote-tracking ref if it still holds `sha` (`git update-ref -d <ref> <oldvalue>`,
+   * a compare-and-swap); false when it moved meanwhile. Only under refs/remotes/: our record of
+   * a peer's branch, never a branch of this clone and never a commit.
+   */
+  async dropTrackingRef(ref: string, sha: string): Promise<boolean> {
+    if (!ref.startsWith("refs/remotes/") || !isRefName(ref)) throw new HeraldError("BAD_REF", `not a remote-tracking ref: ${JSON.stringify(ref.slice(0, 200))}`);
+    assertSha(sha);
+    return (await runGit(this.dir, ["update-ref", "-d", ref, sha])).code === 0;
   }
 
   async config(key: string): Promise<string | null> {

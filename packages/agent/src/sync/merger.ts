@@ -19,6 +19,10 @@ export interface MergerDeps {
   /** Commit local edits first (autocommit on); false when autocommit is off. */
   commitLocalChanges: () => Promise<boolean>;
   isPaused: () => boolean;
+  /** Whether a tracking ref may be emptied once merged (not a bare remote's: those only move forward). */
+  prunable?: (ref: string) => boolean;
+  /** A pruned ref held `sha`: its owner is known to have it (the pusher need not send it back). */
+  onPruned?: (ref: string, sha: string) => void;
 }
 
 export type MergeOutcome = "up-to-date" | "advanced" | "retry" | "blocked" | "paused" | "no-branch";
@@ -44,12 +48,20 @@ export class Merger {
   constructor(private readonly d: MergerDeps) {}
 
   async pass(): Promise<MergeOutcome> {
+    let tipRefs: Array<[string, string]> = [];
+    const outcome = await this.#pass((t) => { tipRefs = t; });
+    if (outcome === "up-to-date" || outcome === "advanced") await this.#pruneMerged(tipRefs);
+    return outcome;
+  }
+
+  async #pass(seen: (tipRefs: Array<[string, string]>) => void): Promise<MergeOutcome> {
     const { repo, log } = this.d;
     if (this.d.isPaused()) return "paused";
     const [branch, head] = await Promise.all([repo.currentBranch(), repo.head()]);
     if (!branch || !head) return "no-branch";
     const refs = await repo.refs("refs/remotes/");
     const tipRefs = incomingTipRefs(refs, branch);
+    seen(tipRefs);
     const tips = [...new Set(tipRefs.map(([, sha]) => sha))].filter((t) => t !== head).sort();
     if (tips.length === 0) return "up-to-date";
     const heads = await repo.independent([head, ...tips]);
@@ -84,6 +96,27 @@ export class Merger {
     for (const c of conflicts) this.d.events.emit("conflict", { ref: branch, sha: merged.commit, conflict: c });
     outcome = "advanced";
     return outcome;
+  }
+
+  /**
+   * Once HEAD holds everything the incoming refs brought, empty those that hold a Herald merge.
+   * Their owner may leave that merge behind (advance-head.ts: `reset --keep` onto the same user
+   * commits merged in canonical order), and git refuses to move a ref off a commit the new value
+   * does not contain: every later push of the owner into that ref, and every fetch into it,
+   * would fail. A ref holding a user commit stays: no agent ever leaves a user commit behind, so
+   * its owner's later heads descend from it. The delete is a compare-and-swap (git update-ref's
+   * <oldvalue>): a push that landed meanwhile is kept. Like `git fetch --prune`, this drops only
+   * our record of a peer's branch, never a commit: HEAD contains it.
+   */
+  async #pruneMerged(tipRefs: Array<[string, string]>): Promise<void> {
+    for (const [ref, sha] of tipRefs) {
+      if (this.d.prunable && !this.d.prunable(ref)) continue;
+      const c = await this.d.repo.commit(sha).catch(() => null);
+      if (!c || c.parents.length < 2 || c.authorEmail !== HERALD_IDENTITY.email) continue;
+      if (!(await this.d.repo.dropTrackingRef(ref, sha))) continue; // a push moved it meanwhile
+      this.d.log.debug("pruned", { ref, sha });
+      this.d.onPruned?.(ref, sha);
+    }
   }
 
   /** Conflicts resolved by Herald merges between `from` and `to`, whoever made them. */

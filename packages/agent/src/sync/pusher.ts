@@ -34,12 +34,19 @@ export class Pusher {
   #again = new Set<string>();
   /** last sha each remote is known to have from us */
   #pushed = new Map<string, string>();
+  /** what a peer last pushed to us, kept after the merger emptied its tracking ref */
+  #peerHeads = new Map<string, string>();
 
   constructor(private readonly d: PusherDeps) {}
 
   /** The last sha this remote took from us (null until a push succeeded). */
   lastPushed(name: string): string | null {
     return this.#pushed.get(name) ?? null;
+  }
+
+  /** A tracking ref (refs/remotes/<node>/<branch>) held `sha` when the merger emptied it. */
+  rememberPeerHead(ref: string, sha: string): void {
+    this.#peerHeads.set(ref, sha);
   }
 
   setRemotes(remotes: ResolvedRemote[]): void {
@@ -102,7 +109,9 @@ export class Pusher {
         if (remote.kind === "unknown") throw new GitCommandError(["push", name], null, `remote ${name} is not reachable (${remote.url})`);
         await pRetry(() => this.#push(name, sha, target), {
           retries: 2, minTimeout: 100, factor: 3,
-          shouldRetry: ({ error }) => !(error instanceof PushRejectedError),
+          // A peer refuses when its record of us still holds a merge we left behind; it empties
+          // that record once merged (merger.ts), so a moment later the push goes through.
+          shouldRetry: ({ error }) => !(error instanceof PushRejectedError) || kind === "peer",
         });
         this.#pushed.set(name, sha);
         this.d.onSuccess(name);
@@ -148,7 +157,8 @@ export class Pusher {
   /** What the peer last pushed to us already contains `head`: it has it, no push needed. */
   async #peerHas(peerNode: string, branch: string, head: string): Promise<boolean> {
     const short = branch.replace(/^refs\/heads\//, "");
-    const theirs = (await this.d.repo.refs(`refs/remotes/${peerNode}/${short}`)).get(`refs/remotes/${peerNode}/${short}`);
+    const ref = `refs/remotes/${peerNode}/${short}`;
+    const theirs = (await this.d.repo.refs(ref)).get(ref) ?? this.#peerHeads.get(ref);
     if (theirs === undefined) return false;
     if (theirs === head) return true;
     // Usually the peer's last push is older than HEAD (HEAD's parent, often): then it lacks HEAD,

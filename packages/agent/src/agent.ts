@@ -23,6 +23,7 @@ import { existsSync } from "node:fs";
 import type { NetworkMapAdvert } from "@herald/protocol";
 import { ownAdverts, pushTargets, remoteNode } from "./sync/plan-targets.js";
 import { TransferGate } from "./sync/transfer-gate.js";
+import { burstDecision, LOCAL_BURST, type BurstRule, type BurstState } from "./sync/burst.js";
 import { graphFromAdverts, minCostArborescence } from "@herald/planner";
 import { presenceText, statusText, type AgentStatus } from "./status.js";
 import { resolveXmppSettings } from "./xmpp/xmpp-settings.js";
@@ -41,6 +42,8 @@ export interface AgentOptions {
   log?: Logger;
   /** Test-only: switch off watching .git/refs/remotes to prove another path stands alone. */
   watchRemoteRefs?: boolean;
+  /** How local commit bursts are batched (default LOCAL_BURST; tests on a loaded machine widen it). */
+  burst?: BurstRule;
   /** How long herald.hook may run before it is killed (default 10 s; tests shorten it). */
   hookTimeoutMs?: number;
   now?: () => Date;
@@ -66,6 +69,8 @@ export class Agent {
   #blockedAttempt = 0;
   #settleTimer: NodeJS.Timeout | null = null;
   #settleStart = 0;
+  #burst: BurstState = { lastAt: -Infinity, heldSince: null };
+  #burstTimer: NodeJS.Timeout | null = null;
   readonly conflicts: ConflictStore;
   #signaling: Signaling | null = null;
   #control: ControlServer | null = null;
@@ -229,8 +234,9 @@ export class Agent {
    * announce once those pushes were tried (peers may fetch from a bare remote we just fed). */
   async #onHead(kind: "local" | "merge", source: string | undefined): Promise<void> {
     this.#origin = kind === "local" || !source ? this.node : this.#nodeOf(source);
+    const sha = await this.repo.head(); // what these pushes deliver (or newer): announced after them
     await Promise.all(this.#pusher.nudge(this.planTargets(this.#origin)));
-    this.#signaling?.announce();
+    this.#signaling?.announce(sha ?? undefined);
   }
 
   /** A refs/remotes namespace is a peer's node id (it pushed in) or a remote's name (a fetch). */
@@ -296,8 +302,23 @@ export class Agent {
     this.#merger.lastHead = head;
     this.log.info("commit", { ref: branch, sha: head });
     this.events.emit("commit", { ref: branch, sha: head });
-    this.events.emit("head", { ref: branch, sha: head, origin: "local" });
+    this.#sendLocalHead(branch);
     this.#mergeLoop.nudge(); // incoming heads that were blocked may merge now
+  }
+
+  /** A local commit goes out at once, unless it is part of a burst (sync/burst.ts). */
+  #sendLocalHead(branch: string): void {
+    const { waitMs, next } = burstDecision(this.#burst, Date.now(), this.opts.burst ?? LOCAL_BURST); // wall time of events, like the settle timer
+    this.#burst = next;
+    const send = () => {
+      this.#burstTimer = null;
+      this.#burst = { ...this.#burst, heldSince: null };
+      const sha = this.#merger.lastHead;
+      if (sha) this.events.emit("head", { ref: branch, sha, origin: "local" });
+    };
+    if (this.#burstTimer) clearTimeout(this.#burstTimer);
+    if (next.heldSince === null) send();
+    else this.#burstTimer = setTimeout(send, waitMs);
   }
 
   /**
@@ -420,6 +441,7 @@ export class Agent {
     await this.#signaling?.stop();
     if (this.#blockedTimer) clearTimeout(this.#blockedTimer);
     if (this.#settleTimer) clearTimeout(this.#settleTimer);
+    if (this.#burstTimer) clearTimeout(this.#burstTimer);
     await this.#refWatcher.stop();
     await this.#committer?.stop();
     await this.#localLoop.stop();

@@ -25,6 +25,23 @@ describe("relay without XMPP", () => {
     expect(agents.a!.agent.remotes.map((r) => r.name)).toEqual(["b"]);
   });
 
+  it("sends a burst of commits as a few pushes, and the last one arrives", async () => {
+    sb = await makeSandbox(["a", "b"], "line");
+    // Commits up to 1 s apart count as one burst here, so a loaded machine's slow commits still do.
+    agents = await startAgents(sb.clones, { burst: { gapMs: 1000, maxMs: 2000 } });
+    const first = await commitFile(sb.clones.a!, "first.txt", "alone\n");
+    await waitFor(() => sameHead(sb.clones, first), 15_000, "the first commit on b");
+    const pushedBefore = agents.a!.records.filter((r) => r.event === "pushed").length;
+    let last = "";
+    for (let i = 0; i < 60; i++) last = await commitFile(sb.clones.a!, `burst-${i}.txt`, `${i}\n`);
+    await waitFor(() => sameHead(sb.clones, last), 15_000, "the burst's last commit on b");
+    await agents.a!.agent.idle();
+    const pushes = agents.a!.records.filter((r) => r.event === "pushed").length - pushedBefore;
+    // At most one push at the burst's start, one every 2 s while it lasts, one when it stops
+    // (one push per commit's time to push, ~25 here, without batching).
+    expect(pushes).toBeLessThanOrEqual(6);
+  });
+
   it("carries a commit from any node of a 5-node mesh to all others", async () => {
     const names = ["n1", "n2", "n3", "n4", "n5"];
     sb = await makeSandbox(names, "mesh");

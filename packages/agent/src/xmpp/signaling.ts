@@ -53,6 +53,7 @@ export class Signaling {
   readonly pubsubNode: PubsubNode;
   #announcer: CoalescingLoop;
   #lastAnnounced: string | null = null;
+  #toAnnounce: string | null = null;
   #lastSeq = new Map<string, number>();
   #seq = 0;
   #fetching = new Map<string, { run: Promise<void>; again: CommitAnnouncement | null }>();
@@ -83,8 +84,14 @@ export class Signaling {
     await this.session.stop();
   }
 
-  /** Announce HEAD once it has been pushed (coalesced: a burst announces only the newest). */
-  announce(): void {
+  /**
+   * Announce a head once it has been pushed (coalesced: a burst announces only the newest).
+   * `sha` is the head the pushes delivered: HEAD may have moved on meanwhile (a burst of commits
+   * held back, sync/burst.ts), and announcing a commit no remote has yet only sends peers to
+   * fetch it. Without `sha` (a reconnect), HEAD as it is now.
+   */
+  announce(sha?: string): void {
+    if (sha) this.#toAnnounce = sha;
     this.#announcer.nudge();
   }
 
@@ -123,7 +130,9 @@ export class Signaling {
   }
 
   async #announce(): Promise<void> {
-    const h = await this.d.head();
+    const now = await this.d.head();
+    const h = now && { branch: now.branch, sha: this.#toAnnounce ?? now.sha };
+    this.#toAnnounce = null;
     if (!h || h.sha === this.#lastAnnounced || !this.session.online) return;
     const seq = (this.#seq = Math.max(this.#seq + 1, this.#now()));
     const a: CommitAnnouncement = { repo: this.d.repoId, ref: h.branch, sha: h.sha, prev: this.#lastAnnounced, node: this.d.node, seq, time: this.#now() };

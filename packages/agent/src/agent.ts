@@ -34,8 +34,8 @@ import { pidAlive } from "./pid-alive.js";
 import { chmod } from "node:fs/promises";
 import { createLogger, type Level } from "./log.js";
 
-const SETTLE_QUIET_MS = 5;
-const SETTLE_MAX_MS = 150;
+/** Incoming refs closer than 5 ms are one burst, merged together (at most 150 ms late). */
+const SETTLE: BurstRule = { gapMs: 5, maxMs: 150 };
 
 export interface AgentOptions {
   repoDir: string;
@@ -68,7 +68,7 @@ export class Agent {
   #blockedTimer: NodeJS.Timeout | null = null;
   #blockedAttempt = 0;
   #settleTimer: NodeJS.Timeout | null = null;
-  #settleStart = 0;
+  #settle: BurstState = { lastAt: -Infinity, heldSince: null };
   #burst: BurstState = { lastAt: -Infinity, heldSince: null };
   #burstTimer: NodeJS.Timeout | null = null;
   readonly conflicts: ConflictStore;
@@ -162,6 +162,10 @@ export class Agent {
           return branch && sha ? { branch, sha } : null;
         },
         hasCommit: (sha) => repo.hasCommit(sha),
+        inHead: async (sha) => {
+          const head = await repo.head();
+          return head === sha || (head !== null && (await repo.reaches(head, sha)) === true);
+        },
         remotes: () => agent.remotes,
         fetch: (remote, reason) => agent.fetch(remote, reason),
         merge: () => agent.mergeNow(),
@@ -327,11 +331,14 @@ export class Agent {
    * a short quiet spell lets one merge take in the whole burst (Syncthing batches the same way).
    */
   #settleThenMerge(): void {
-    const now = Date.now();
+    // The first ref after a quiet spell is merged at once (a single push: the usual case);
+    // refs right behind it wait for the burst to pause (sync/burst.ts, the same rule as commits).
+    const { waitMs, next } = burstDecision(this.#settle, Date.now(), SETTLE);
+    this.#settle = next;
     if (this.#settleTimer) clearTimeout(this.#settleTimer);
-    else this.#settleStart = now;
-    const wait = Math.max(0, Math.min(SETTLE_QUIET_MS, this.#settleStart + SETTLE_MAX_MS - now));
-    this.#settleTimer = setTimeout(() => { this.#settleTimer = null; this.#mergeLoop.nudge(); }, wait);
+    const merge = () => { this.#settleTimer = null; this.#settle = { ...this.#settle, heldSince: null }; this.#mergeLoop.nudge(); };
+    if (next.heldSince === null) merge();
+    else this.#settleTimer = setTimeout(merge, waitMs);
   }
 
   async #mergePass(): Promise<void> {

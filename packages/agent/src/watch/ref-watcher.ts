@@ -62,8 +62,11 @@ export class RefWatcher {
     if (known && known.ino === st.ino && !renew) return;
     known?.w.close();
     this.#add(dir, (name) => {
+      // git writes `<ref>.lock` and renames it over the ref: only the rename is news (the ref's
+      // own name changes then), so a handler never wakes up to find nothing new yet.
+      if (name.endsWith(".lock")) return;
       nudge();
-      if (name && !name.endsWith(".lock")) void this.#tree(join(dir, name), nudge, true).catch(() => undefined);
+      if (name) void this.#tree(join(dir, name), nudge, true).catch(() => undefined);
     }, st.ino);
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const e of entries) if (e.isDirectory()) await this.#tree(join(dir, e.name), nudge);

@@ -25,6 +25,8 @@ export interface SignalingDeps {
   log: Logger;
   head: () => Promise<{ branch: string; sha: string } | null>;
   hasCommit: (sha: string) => Promise<boolean>;
+  /** The commit is HEAD or already inside it (a short walk; false when unsure). */
+  inHead?: (sha: string) => Promise<boolean>;
   remotes: () => ResolvedRemote[];
   fetch: (remote: ResolvedRemote, reason: string) => Promise<boolean>;
   merge: () => Promise<void>;
@@ -190,12 +192,17 @@ export class Signaling {
       this.stats.peersSeen = [...this.#peersSeen].sort();
       this.stats.heard++;
       this.stats.lastIn = { node: a.node, sha: a.sha, at: new Date(this.#now()).toISOString() };
-      if (await this.d.hasCommit(a.sha)) {
-        await this.d.merge(); // we have it (a push beat the announcement); make sure it is merged
-        return;
-      }
+      if (await this.d.hasCommit(a.sha)) return this.#mergeUnlessIn(a.sha); // a push beat the announcement
       this.#fetchFor(a);
     })().catch((e: Error) => this.d.log.error("announcement-failed", { error: e.message }));
+  }
+
+  /** Merge an announced commit we have, unless HEAD holds it already: in a network of ten,
+   * every commit is announced by each agent it passes through, and each of those would cost
+   * every listener a merge pass. */
+  async #mergeUnlessIn(sha: string): Promise<void> {
+    if (this.d.inHead && (await this.d.inHead(sha))) return;
+    await this.d.merge();
   }
 
   /** One fetch per announcing node at a time; announcements meanwhile collapse into one more. */
@@ -218,14 +225,14 @@ export class Signaling {
   }
 
   async #fetchAndMerge(a: CommitAnnouncement): Promise<void> {
-    if (await this.d.hasCommit(a.sha)) return this.d.merge();
+    if (await this.d.hasCommit(a.sha)) return this.#mergeUnlessIn(a.sha);
     // Follow the plan: when our parent in the tree rooted at the origin is an agent, it will push
     // to us; give it a moment (one timer, not a poll) before fetching around it. When the parent
     // is passive (a cloud repository), fetch from it: that is the route the plan chose.
     const parent = this.d.planParent?.(a.node) ?? null;
     if (parent && !parent.passive && parent.node !== a.node) {
       await new Promise((r) => setTimeout(r, PLAN_GRACE_MS));
-      if (await this.d.hasCommit(a.sha)) return this.d.merge();
+      if (await this.d.hasCommit(a.sha)) return this.#mergeUnlessIn(a.sha);
       this.d.log.info("plan-parent-late", { parent: parent.node, sha: a.sha, action: `fetching from ${a.node}` });
     }
     // Only configured remotes: the planned parent or the announcing node first, then any other.

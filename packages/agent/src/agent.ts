@@ -71,6 +71,8 @@ export class Agent {
   #settle: BurstState = { lastAt: -Infinity, heldSince: null };
   #burst: BurstState = { lastAt: -Infinity, heldSince: null };
   #burstTimer: NodeJS.Timeout | null = null;
+  #headRuns = new Set<Promise<void>>();
+  #stopping = false;
   readonly conflicts: ConflictStore;
   #signaling: Signaling | null = null;
   #control: ControlServer | null = null;
@@ -126,7 +128,13 @@ export class Agent {
     }
     this.#origin = config.node;
     // Caught: a git call failing here (the clone moved away, say) must not end the process.
-    this.events.on("head", (e) => void this.#onHead(e.origin, e.source).catch((err: unknown) => this.log.warn("head-push-failed", { sha: e.sha, error: (err as Error).message })));
+    this.events.on("head", (e) => {
+      if (this.#stopping) return;
+      const run = this.#onHead(e.origin, e.source)
+        .catch((err: unknown) => this.log.warn("head-push-failed", { sha: e.sha, error: (err as Error).message }))
+        .finally(() => this.#headRuns.delete(run));
+      this.#headRuns.add(run); // stop() waits for these: no push or announcement after it returns
+    });
     // A push that failed takes its link out of the map: plan again, so the change goes round it.
     this.events.on("push-failed", () => {
       void this.#signaling?.publishMap();
@@ -443,6 +451,7 @@ export class Agent {
   }
 
   async stop(): Promise<void> {
+    this.#stopping = true;
     this.#mounts?.stop();
     await this.#control?.stop();
     await this.#signaling?.stop();
@@ -453,6 +462,7 @@ export class Agent {
     await this.#committer?.stop();
     await this.#localLoop.stop();
     await this.#mergeLoop.stop();
+    await Promise.all([...this.#headRuns]);
     await this.#pusher.idle();
     await this.#retrier.stop();
     await this.#hooks?.idle();

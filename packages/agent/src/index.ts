@@ -8,6 +8,7 @@ export { GitRepo } from "./git/repo.js";
 export { variantFileName, isVariantFileName, variantOriginal } from "./git/variant-file-name.js";
 export type { ResolvedConflict, ConflictKind } from "./git/keep-both.js";
 export { ConflictStore, type ConflictRecord } from "./sync/conflict-store.js";
+export { parseSettlementTrailer, settlementTrailer, type Settlement } from "./git/conflict-trailer.js";
 export { createLogger, formatHuman, silentLogger, type Logger, type LogRecord, type Level } from "./log.js";
 export { Session, type SessionOptions } from "./xmpp/session.js";
 export { PubsubNode, eventItems, ANNOUNCE_NODE_CONFIG, type PubsubItem } from "./xmpp/pubsub-node.js";

@@ -121,9 +121,48 @@ describe("herald conflicts", () => {
     expect(again.stdout).toMatch(/^same\.txt: already resolved \(kept theirs/);
     const there = await herald(["conflicts", "resolve", "same.txt", "--keep", "ours", "--repo", n2]);
     expect(there.code).toBe(0);
-    expect(there.stdout).toBe("same.txt: already resolved elsewhere (no variant file left in HEAD); nothing to do\n");
+    // n2 took in n1's settlement commit: it knows what was kept there.
+    expect(there.stdout).toMatch(/^same\.txt: already resolved \(kept theirs \(same\.variant-[0-9a-f]{8}\.txt\)\); nothing to do$/m);
     expect(await head(n1)).toBe(before);
     const all = JSON.parse((await herald(["conflicts", "--all", "--json", "--repo", n1])).stdout) as Array<{ state: string; resolved?: { keep: string } }>;
     expect(all).toEqual([expect.objectContaining({ state: "resolved", resolved: expect.objectContaining({ keep: expect.stringMatching(/^theirs/) }) })]);
+  });
+
+  it("resolve --keep both commits the decision, and the other clone counts it settled too", async () => {
+    const others = async (dir: string) => (await git(dir, "ls-files")).split("\n").filter((f) => f.startsWith("other.variant-"));
+    agents.forEach((a) => a.pause());
+    await commitAsUser(n1, "other.txt", "other from n1\n");
+    await commitAsUser(n2, "other.txt", "other from n2\n");
+    agents.forEach((a) => a.resume());
+    await waitFor(async () => (await head(n1)) === (await head(n2)) && (await others(n2)).length === 2, 30_000, "both clones at the merge that keeps both");
+    await waitFor(async () => (await agents[1]!.status()).conflicts === 1, 10_000, "n2 to count the conflict");
+
+    const r = await herald(["conflicts", "resolve", "other.txt", "--keep", "both", "--repo", n1]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^settled other\.txt: kept both; committed [0-9a-f]{12}$/m);
+    expect((await git(n1, "log", "-1", "--format=%s")).trim()).toBe("herald: settle conflict in other.txt, kept both");
+    expect((await git(n1, "show", "--format=", "--name-only", "HEAD")).trim()).toBe(""); // no file changed
+
+    // n2's agent takes the settlement in and marks its own record: the count drops, the list empties.
+    await waitFor(async () => (await head(n2)) === (await head(n1)), 20_000, "n2 at n1's settlement");
+    await waitFor(async () => (await agents[1]!.status()).conflicts === 0, 10_000, "n2 to count it settled");
+    expect(await others(n2)).toHaveLength(2); // both versions stay, as chosen
+    expect((await herald(["conflicts", "--repo", n2])).stdout).toBe("no conflicts\n");
+    const listed = JSON.parse((await herald(["conflicts", "--all", "--json", "--repo", n2])).stdout) as Array<{ path: string; state: string; resolved?: { keep: string } }>;
+    expect(listed.find((c) => c.path === "other.txt")).toEqual(expect.objectContaining({ state: "resolved", resolved: expect.objectContaining({ keep: "both" }) }));
+  });
+
+  it("a conflict settled by hand on another clone (variants removed, no herald commit) reads as settled", async () => {
+    const thirds = async (dir: string) => (await git(dir, "ls-files")).split("\n").filter((f) => f.startsWith("third.variant-"));
+    agents.forEach((a) => a.pause());
+    await commitAsUser(n1, "third.txt", "third from n1\n");
+    await commitAsUser(n2, "third.txt", "third from n2\n");
+    agents.forEach((a) => a.resume());
+    await waitFor(async () => (await head(n1)) === (await head(n2)) && (await thirds(n2)).length === 2, 30_000, "both clones at the merge");
+    await git(n1, "rm", "-q", "--", ...(await thirds(n1)));
+    await git(n1, "commit", "-qm", "settled by hand");
+    await waitFor(async () => (await head(n2)) === (await head(n1)), 20_000, "n2 at n1's commit");
+    const r = await herald(["conflicts", "resolve", "third.txt", "--keep", "ours", "--repo", n2]);
+    expect(r.stdout).toBe("third.txt: already resolved elsewhere (no variant file left in HEAD); nothing to do\n");
   });
 });

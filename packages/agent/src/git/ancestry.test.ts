@@ -7,7 +7,7 @@ const calls: string[] = [];
 const load: LoadCommit = async (s) => {
   calls.push(s);
   const name = s[0]!;
-  return dag[name] ? { parents: dag[name]!.map(sha), authorEmail: "u@x", committerTime: 0 } : null;
+  return dag[name] ? { parents: dag[name]!.map(sha), authorEmail: "u@x", committerTime: 0, message: "" } : null;
 };
 
 describe("reaches", () => {

@@ -98,7 +98,7 @@ export class CatFile {
 }
 
 /** The fields of a commit object Herald reads (git's commit format: headers, blank line, message). */
-export interface CommitInfo { parents: string[]; authorEmail: string; committerTime: number }
+export interface CommitInfo { parents: string[]; authorEmail: string; committerTime: number; message: string }
 
 export function parseCommit(body: Buffer): CommitInfo {
   const text = body.toString("utf8");
@@ -110,5 +110,5 @@ export function parseCommit(body: Buffer): CommitInfo {
     else if (line.startsWith("author ")) authorEmail = /<([^>]*)>/.exec(line)?.[1] ?? "";
     else if (line.startsWith("committer ")) committerTime = Number(/> (\d+) [+-]\d{4}$/.exec(line)?.[1] ?? 0);
   }
-  return { parents, authorEmail, committerTime };
+  return { parents, authorEmail, committerTime, message: end < 0 ? "" : text.slice(end + 2) };
 }

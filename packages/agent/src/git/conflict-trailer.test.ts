@@ -1,4 +1,4 @@
-import { conflictTrailer, parseConflictTrailer } from "./conflict-trailer.js";
+import { conflictTrailer, parseConflictTrailer, parseSettlementTrailer, settlementTrailer } from "./conflict-trailer.js";
 import type { ResolvedConflict } from "./keep-both.js";
 
 const conflicts: ResolvedConflict[] = [
@@ -16,5 +16,17 @@ describe("conflict trailer", () => {
   });
   it("ignores lines that are not well-formed records", () => {
     expect(parseConflictTrailer('herald-conflict: {"kind":"bogus","path":"x","variants":[]}\nherald-conflict: not json\n')).toEqual([]);
+  });
+});
+
+describe("settlement trailer", () => {
+  const merge = "a".repeat(40);
+  it("round-trips any path and label, among other lines", () => {
+    const s = { path: "dir/we ird\n -> name.txt", keep: "theirs (f.variant-0123abcd.txt)", merges: [merge] };
+    const message = `herald: settle conflict\n\nbody line\n${settlementTrailer(s)}herald-settled: not json\n`;
+    expect(parseSettlementTrailer(message)).toEqual([s]);
+  });
+  it("ignores trailers of the wrong shape", () => {
+    expect(parseSettlementTrailer(`herald-settled: {"path":1,"keep":"both","merges":[]}\nherald-settled: {"path":"x","keep":"both"}\n`)).toEqual([]);
   });
 });

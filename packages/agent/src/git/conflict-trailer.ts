@@ -30,3 +30,31 @@ export function parseConflictTrailer(message: string): ResolvedConflict[] {
   }
   return out;
 }
+
+// A person's settlement (`herald conflicts resolve`) is a commit too, so every clone that takes
+// it in learns the conflict is settled, also when both versions were kept and no file changed:
+//
+//   herald-settled: {"path":"f.txt","keep":"both","merges":["<sha of the merge that kept both>"]}
+const SETTLED = "herald-settled: ";
+
+export interface Settlement { path: string; keep: string; merges: string[] }
+
+export function settlementTrailer(s: Settlement): string {
+  return `${SETTLED}${JSON.stringify({ path: s.path, keep: s.keep, merges: s.merges })}\n`;
+}
+
+export function parseSettlementTrailer(message: string): Settlement[] {
+  const out: Settlement[] = [];
+  for (const line of message.split("\n")) {
+    if (!line.startsWith(SETTLED)) continue;
+    try {
+      const v = JSON.parse(line.slice(SETTLED.length)) as Settlement;
+      if (typeof v.path === "string" && typeof v.keep === "string" && Array.isArray(v.merges) && v.merges.every((m) => typeof m === "string")) {
+        out.push({ path: v.path, keep: v.keep, merges: [...v.merges] });
+      }
+    } catch {
+      // not ours; ignore
+    }
+  }
+  return out;
+}

@@ -26,9 +26,9 @@ describe("parsePackedRefs", () => {
 describe("parseCommit", () => {
   it("reads parents, author email and committer time, not the message", () => {
     const body = Buffer.from(`tree ${B}\nparent ${A}\nparent ${B}\nauthor Ann <ann@x> 1700000000 +0100\ncommitter Bo <bo@y> 1700000123 -0500\ngpgsig -----BEGIN\n parent ${A}\n\nparent in the message\n`);
-    expect(parseCommit(body)).toEqual({ parents: [A, B], authorEmail: "ann@x", committerTime: 1700000123 });
+    expect(parseCommit(body)).toEqual({ parents: [A, B], authorEmail: "ann@x", committerTime: 1700000123, message: "parent in the message\n" });
   });
   it("reads a root commit", () => {
-    expect(parseCommit(Buffer.from(`tree ${B}\nauthor A <a@x> 1 +0000\ncommitter A <a@x> 2 +0000\n\nroot\n`))).toEqual({ parents: [], authorEmail: "a@x", committerTime: 2 });
+    expect(parseCommit(Buffer.from(`tree ${B}\nauthor A <a@x> 1 +0000\ncommitter A <a@x> 2 +0000\n\nroot\n`))).toEqual({ parents: [], authorEmail: "a@x", committerTime: 2, message: "root\n" });
   });
 });

@@ -33,14 +33,14 @@ export class ConflictStore {
   }
 
   /**
-   * Marks every unresolved record of `path` resolved (for `herald conflicts resolve`); returns how
-   * many changed. Re-reads the file first so records the agent added meanwhile are kept.
+   * Marks the unresolved records of `path` resolved (those of `merges` only, when given: a
+   * settlement names the merges it settled); returns how many changed. Re-reads the file first so records the agent added meanwhile are kept.
    */
-  async markResolved(path: string, keep: string, now: Date): Promise<number> {
+  async markResolved(path: string, keep: string, now: Date, merges?: string[]): Promise<number> {
     const all = await this.list();
     let changed = 0;
     const next = all.map((c) => {
-      if (c.path !== path || c.resolved) return c;
+      if (c.path !== path || c.resolved || (merges && !merges.includes(c.merge))) return c;
       changed++;
       return { ...c, resolved: { time: now.toISOString(), keep } };
     });

@@ -3,7 +3,7 @@
 // becomes one merge of every new head at once.
 import type { AgentEmitter } from "../agent-events.js";
 import { advanceHead } from "../git/advance-head.js";
-import { parseConflictTrailer } from "../git/conflict-trailer.js";
+import { parseConflictTrailer, parseSettlementTrailer } from "../git/conflict-trailer.js";
 import type { ResolvedConflict } from "../git/keep-both.js";
 import { mergeHeads, userFrontier } from "../git/merge-heads.js";
 import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
@@ -119,10 +119,31 @@ export class Merger {
     }
   }
 
-  /** Conflicts resolved by Herald merges between `from` and `to`, whoever made them. */
+  /** Conflicts resolved by Herald merges between `from` and `to`, whoever made them; and the
+   * settlements (`herald conflicts resolve` on any clone) among those commits. */
   async #recordConflicts(from: string, to: string): Promise<ResolvedConflict[]> {
-    // A plain run of commits (the usual fast-forward) holds no merge, so no conflict record.
-    if (await this.d.repo.linearRun(from, to)) return [];
+    const { repo } = this.d;
+    // A plain run of commits (the usual fast-forward) holds no merge, so no conflict record; its
+    // messages (from the cat-file process, no git call) may hold settlements.
+    const run = await repo.linearRun(from, to);
+    if (run) {
+      for (const sha of run.reverse()) await this.#settle((await repo.commit(sha))?.message ?? "");
+      return [];
+    }
+    const found = await this.#recordMerges(from, to);
+    const settled = await repo.run(["log", "--reverse", "--no-merges", "--grep=^herald-settled: ", "--format=%B%x00", `${from}..${to}`, "--"]);
+    for (const message of settled.split("\0")) await this.#settle(message);
+    return found;
+  }
+
+  async #settle(message: string): Promise<void> {
+    for (const s of parseSettlementTrailer(message)) {
+      const n = await this.d.conflicts.markResolved(s.path, s.keep, this.d.now(), s.merges);
+      if (n) this.d.log.info("conflict-settled", { path: s.path, keep: s.keep, records: n });
+    }
+  }
+
+  async #recordMerges(from: string, to: string): Promise<ResolvedConflict[]> {
     const out = await this.d.repo.run(["log", "--merges", `--author=${HERALD_IDENTITY.email}`, "--format=%H%x00%B%x00", `${from}..${to}`, "--"]);
     const parts = out.split("\0");
     const fresh: ResolvedConflict[] = [];

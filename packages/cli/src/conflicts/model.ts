@@ -1,7 +1,7 @@
 // Conflict records (.git/herald/conflicts.json) joined with what HEAD says now. The file is only
 // written by merges on this clone, so a conflict settled on another clone and fast-forwarded in
 // still reads "unresolved" there; HEAD is the truth: once every variant file is gone, it is settled.
-import type { ConflictRecord } from "@herald/agent";
+import { parseSettlementTrailer, type ConflictRecord } from "@herald/agent";
 import { inHead, localCommits, userEmail, type Clone } from "./clone.js";
 import { describeSide, mergeParents, type Side } from "./sides.js";
 
@@ -17,13 +17,31 @@ export interface ConflictView {
 }
 
 export async function loadConflicts(clone: Clone): Promise<ConflictView[]> {
-  const records = await clone.store.list();
-  const present = await inHead(clone.repo, [...new Set(records.flatMap((r) => r.variants.map((v) => v.file)))]);
+  const stored = await clone.store.list();
+  const present = await inHead(clone.repo, [...new Set(stored.flatMap((r) => r.variants.map((v) => v.file)))]);
+  // Settled on another clone while no agent ran here to take note: the settlement commit is in
+  // HEAD all the same (a `herald-settled:` trailer naming the merge), so it counts.
+  const settled = stored.some((r) => !r.resolved) ? await settlementsInHead(clone) : new Map<string, ConflictRecord["resolved"]>();
+  const records = stored.map((r) => (r.resolved || !settled.has(`${r.merge}\0${r.path}`) ? r : { ...r, resolved: settled.get(`${r.merge}\0${r.path}`) }));
   return records.map((record) => {
     const variants = record.variants.map((v) => ({ ...v, present: present.has(v.file) }));
     const state: ConflictState = record.resolved ? "resolved" : variants.some((v) => v.present) ? "open" : "gone";
     return { record, state, variants };
   });
+}
+
+/** Settlements in HEAD's history, by "merge\0path" (one `git log` over the commits that have one). */
+async function settlementsInHead(clone: Clone): Promise<Map<string, ConflictRecord["resolved"]>> {
+  const out = new Map<string, ConflictRecord["resolved"]>();
+  if (!(await clone.repo.head())) return out;
+  const log = await clone.repo.run(["log", "--no-merges", "--grep=^herald-settled: ", "--format=%cI%x00%B%x00", "HEAD", "--"]);
+  const parts = log.split("\0");
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    for (const s of parseSettlementTrailer(parts[i + 1]!)) {
+      for (const merge of s.merges) out.set(`${merge}\0${s.path}`, { time: new Date(parts[i]!.trim()).toISOString(), keep: s.keep });
+    }
+  }
+  return out;
 }
 
 /** The records for the path the user typed (first form that has any), or null. */

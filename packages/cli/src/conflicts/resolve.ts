@@ -2,6 +2,7 @@
 // (their identity, their hooks) that puts the chosen version at PATH and removes the variant
 // files. The agent sees the branch move and pushes it like any local commit.
 import { posix } from "node:path";
+import { settlementTrailer } from "@herald/agent";
 import { CliError } from "../cli-error.js";
 import { headEntry, uncommitted, LITERAL, type Clone } from "./clone.js";
 import type { ConflictView, SideCache } from "./model.js";
@@ -60,18 +61,21 @@ export async function resolveConflict(clone: Clone, path: string, views: Conflic
     await repo.run(["checkout", "-q", "--", path], LITERAL);
   }
   if (remove.length) await repo.run(["rm", "-q", "--", ...remove], LITERAL);
-  let outcome = "nothing to commit";
-  if (write || remove.length) {
-    const touched = [...new Set([...(write ? [path] : []), ...remove])];
-    const body = [write ? `${path}: the version from ${write}` : "", remove.length ? `removed: ${remove.join(", ")}` : ""].filter(Boolean).join("\n");
-    // `commit -- paths` commits only these paths, never whatever else the user has staged.
-    const r = await repo.exec(["commit", "-q", "-m", `herald: settle conflict in ${path}, kept ${choice.label}\n\n${body}\n`, "--", ...touched], LITERAL);
-    if (r.code !== 0) {
-      const said = (r.stderr || r.stdout).trim().split("\n").filter(Boolean).pop() ?? "";
-      throw new CliError(`git commit failed (exit ${r.code}): ${said}; the settlement is staged but not committed (see git status)`, "GIT");
-    }
-    outcome = `committed ${(await repo.head())!.slice(0, 12)}`;
+  const touched = [...new Set([...(write ? [path] : []), ...remove])];
+  const body = [write ? `${path}: the version from ${write}` : "", remove.length ? `removed: ${remove.join(", ")}` : ""].filter(Boolean).join("\n") || "every version kept as it is";
+  // The settlement names the merges it settles, so every clone that takes this commit in marks
+  // those records settled too (merger.ts), also when both versions stay and no file changes.
+  const trailer = settlementTrailer({ path, keep: choice.label, merges: open.map((v) => v.record.merge) });
+  const message = `herald: settle conflict in ${path}, kept ${choice.label}\n\n${body}\n\n${trailer}`;
+  // `commit -- paths` commits only these paths, never whatever else the user has staged; with
+  // nothing to change, `--only --allow-empty` commits no path at all (git-commit(1)).
+  const args = touched.length ? ["commit", "-q", "-m", message, "--", ...touched] : ["commit", "-q", "--only", "--allow-empty", "-m", message];
+  const r = await repo.exec(args, LITERAL);
+  if (r.code !== 0) {
+    const said = (r.stderr || r.stdout).trim().split("\n").filter(Boolean).pop() ?? "";
+    throw new CliError(`git commit failed (exit ${r.code}): ${said}${touched.length ? "; the settlement is staged but not committed (see git status)" : ""}`, "GIT");
   }
-  await store.markResolved(path, choice.label, new Date());
+  const outcome = `committed ${(await repo.head())!.slice(0, 12)}`;
+  await store.markResolved(path, choice.label, new Date(), open.map((v) => v.record.merge));
   return `settled ${path}: kept ${choice.label}; ${outcome}\n`;
 }

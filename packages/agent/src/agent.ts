@@ -7,6 +7,7 @@ import { readConfig, type AgentConfig } from "./config.js";
 import { HeraldError } from "./errors.js";
 import { recoverInterruptedAdvance } from "./git/advance-head.js";
 import { GitRepo } from "./git/repo.js";
+import { RefFiles } from "./git/ref-files.js";
 import { HookRunner } from "./hook-runner.js";
 import { silentLogger, type Logger } from "./log.js";
 import { CoalescingLoop } from "./nudge.js";
@@ -427,9 +428,14 @@ export class Agent {
     // What this remote last took from us is the surest sign of "in sync".
     if (this.#pusher.lastPushed(r.name) === head) return { ahead: 0, behind: 0 };
     const short = branch.slice("refs/heads/".length);
+    // A bare repository on a local path (a drive, a server's directory) is read as it is now:
+    // another clone may have fed it (the plan routes pushes), and our tracking ref is then stale.
+    const there = r.kind === "bare" && r.path ? await new RefFiles(r.path).resolve(branch).catch(() => undefined) : undefined;
     const ref = [r.node && `refs/remotes/${r.node}/${short}`, `refs/remotes/${r.name}/${short}`].find((x) => x && known.has(x));
-    if (!ref) return {};
-    const out = await this.repo.tryRun(["rev-list", "--left-right", "--count", `${head}...${known.get(ref)}`]);
+    const theirs = there && (await this.repo.hasCommit(there)) ? there : ref ? known.get(ref) : undefined;
+    if (!theirs) return {};
+    if (theirs === head) return { ahead: 0, behind: 0 };
+    const out = await this.repo.tryRun(["rev-list", "--left-right", "--count", `${head}...${theirs}`]);
     const [ahead, behind] = (out ?? "").trim().split(/\s+/).map(Number);
     return Number.isFinite(ahead) && Number.isFinite(behind) ? { ahead: ahead!, behind: behind! } : {};
   }

@@ -226,7 +226,8 @@ export class Agent {
     // 4. Local work first (SparkleShare lost edits by pulling before committing), then catch up.
     await this.#committer?.commitNow();
     this.#mergeLoop.nudge();
-    void this.#pusher.nudge();
+    // Pushes held back while paused go out now, then the head is announced.
+    void Promise.all(this.#pusher.nudge()).then(() => this.#signaling?.announce());
   }
 
   async #startControl(): Promise<void> {
@@ -249,7 +250,8 @@ export class Agent {
     this.#origin = kind === "local" || !source ? this.node : this.#nodeOf(source);
     const sha = await this.repo.head(); // what these pushes deliver (or newer): announced after them
     await Promise.all(this.#pusher.nudge(this.planTargets(this.#origin)));
-    this.#signaling?.announce(sha ?? undefined);
+    // Paused means not syncing: an announcement would send peers to fetch what we hold back.
+    if (!this.paused) this.#signaling?.announce(sha ?? undefined);
   }
 
   /** A refs/remotes namespace is a peer's node id (it pushed in) or a remote's name (a fetch). */

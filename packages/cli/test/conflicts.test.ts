@@ -152,6 +152,25 @@ describe("herald conflicts", () => {
     expect(listed.find((c) => c.path === "other.txt")).toEqual(expect.objectContaining({ state: "resolved", resolved: expect.objectContaining({ keep: "both" }) }));
   });
 
+  it("a settlement that arrives inside a merge (the other clone committed meanwhile) counts too", async () => {
+    const fourths = async (dir: string) => (await git(dir, "ls-files")).split("\n").filter((f) => f.startsWith("fourth.variant-"));
+    agents.forEach((a) => a.pause());
+    await commitAsUser(n1, "fourth.txt", "fourth from n1\n");
+    await commitAsUser(n2, "fourth.txt", "fourth from n2\n");
+    agents.forEach((a) => a.resume());
+    await waitFor(async () => (await head(n1)) === (await head(n2)) && (await fourths(n2)).length === 2, 30_000, "both clones at the merge");
+    await waitFor(async () => (await agents[1]!.status()).conflicts === 1, 10_000, "n2 to count the conflict");
+    agents[1]!.pause();
+    await commitAsUser(n2, "unrelated.txt", "n2 goes on working\n");
+    expect((await herald(["conflicts", "resolve", "fourth.txt", "--keep", "both", "--repo", n1])).code).toBe(0);
+    const settlement = await head(n1);
+    await waitFor(async () => (await git(n2, "rev-parse", "-q", "--verify", "refs/remotes/n1/main").catch(() => "")).trim() === settlement, 20_000, "the settlement pushed to n2");
+    agents[1]!.resume(); // n2 merges its own commit with the settlement: not a fast-forward
+    await waitFor(async () => (await git(n2, "merge-base", "--is-ancestor", settlement, "HEAD").then(() => true, () => false)), 20_000, "n2 to merge the settlement");
+    expect((await git(n2, "rev-list", "--parents", "-n1", "HEAD")).trim().split(" ")).toHaveLength(3);
+    await waitFor(async () => (await agents[1]!.status()).conflicts === 0, 10_000, "n2 to count it settled");
+  });
+
   it("a conflict settled by hand on another clone (variants removed, no herald commit) reads as settled", async () => {
     const thirds = async (dir: string) => (await git(dir, "ls-files")).split("\n").filter((f) => f.startsWith("third.variant-"));
     agents.forEach((a) => a.pause());

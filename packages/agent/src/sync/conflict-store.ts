@@ -1,8 +1,12 @@
 // Conflicts that merges resolved by keeping both versions, recorded in .git/herald/conflicts.json
 // for `herald conflicts`. Records are read from the merge commits' trailers, so a node lists the
-// conflicts of merges it fast-forwarded to as well as the ones it made.
+// conflicts of merges it fast-forwarded to as well as the ones it made. Two processes write the
+// file (the agent records, `herald conflicts resolve` settles): each read-modify-write holds
+// proper-lockfile's lock (a directory beside the file, stale after 10 s) so neither loses the
+// other's change.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import lockfile from "proper-lockfile";
 import type { ResolvedConflict } from "../git/keep-both.js";
 
 export interface ConflictRecord extends ResolvedConflict {
@@ -25,10 +29,14 @@ export class ConflictStore {
   }
 
   async add(merge: string, conflicts: ResolvedConflict[], now: Date): Promise<ConflictRecord[]> {
+    return this.#locked(() => this.#add(merge, conflicts, now));
+  }
+
+  async #add(merge: string, conflicts: ResolvedConflict[], now: Date): Promise<ConflictRecord[]> {
     const all = await this.list();
     const known = new Set(all.map((c) => `${c.merge}\0${c.path}`));
     const fresh = conflicts.filter((c) => !known.has(`${merge}\0${c.path}`)).map((c) => ({ ...c, merge, time: now.toISOString() }));
-    if (fresh.length) await this.save([...all, ...fresh]);
+    if (fresh.length) await this.#save([...all, ...fresh]);
     return fresh;
   }
 
@@ -37,6 +45,10 @@ export class ConflictStore {
    * settlement names the merges it settled); returns how many changed. Re-reads the file first so records the agent added meanwhile are kept.
    */
   async markResolved(path: string, keep: string, now: Date, merges?: string[]): Promise<number> {
+    return this.#locked(() => this.#markResolved(path, keep, now, merges));
+  }
+
+  async #markResolved(path: string, keep: string, now: Date, merges?: string[]): Promise<number> {
     const all = await this.list();
     let changed = 0;
     const next = all.map((c) => {
@@ -44,11 +56,22 @@ export class ConflictStore {
       changed++;
       return { ...c, resolved: { time: now.toISOString(), keep } };
     });
-    if (changed) await this.save(next);
+    if (changed) await this.#save(next);
     return changed;
   }
 
-  async save(records: ConflictRecord[]): Promise<void> {
+  async #locked<T>(fn: () => Promise<T>): Promise<T> {
+    await mkdir(dirname(this.file), { recursive: true });
+    // realpath: false, the file itself may not exist yet; retries: a writer holds it for ms.
+    const release = await lockfile.lock(this.file, { realpath: false, stale: 10_000, retries: { retries: 200, factor: 1.5, minTimeout: 2, maxTimeout: 20 } });
+    try {
+      return await fn();
+    } finally {
+      await release();
+    }
+  }
+
+  async #save(records: ConflictRecord[]): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     await writeFile(tmp, JSON.stringify(records, null, 1));

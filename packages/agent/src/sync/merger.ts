@@ -127,7 +127,7 @@ export class Merger {
     // messages (from the cat-file process, no git call) may hold settlements.
     const run = await repo.linearRun(from, to);
     if (run) {
-      for (const sha of run.reverse()) await this.#settle((await repo.commit(sha))?.message ?? "");
+      for (const sha of run.reverse()) await this.#settle((await repo.commit(sha).catch(() => null))?.message ?? "");
       return [];
     }
     const found = await this.#recordMerges(from, to);

@@ -9,6 +9,7 @@ import { linearRun, reaches } from "./ancestry.js";
 import { RefFiles } from "./ref-files.js";
 import { GitCommandError, HeraldError } from "../errors.js";
 
+const COMMIT_CACHE = 512;
 const FORBIDDEN = /^(--force|-f|--force-with-lease.*|--mirror|--delete|-d|--prune)$/;
 
 /** Fixed identity and environment for commits Herald makes on its own behalf. */
@@ -20,6 +21,7 @@ export const HERALD_IDENTITY = { name: "Herald", email: "herald@localhost" };
 export class GitRepo {
   readonly #refFiles: RefFiles;
   readonly #objects: CatFile;
+  readonly #commits = new Map<string, CommitInfo>();
 
   constructor(readonly dir: string, readonly gitDir: string) {
     this.#refFiles = new RefFiles(gitDir);
@@ -102,11 +104,18 @@ export class GitRepo {
     return sha === undefined ? undefined : new Map(sha === null ? [] : [[ref, sha]]);
   }
 
-  /** A commit's parents, author and date from the cat-file process; null when it is not here. */
+  /** A commit's parents, author and date from the cat-file process; null when it is not here.
+   * A commit never changes, so the last few hundred read are kept (the walks revisit them). */
   async commit(sha: string): Promise<CommitInfo | null> {
     assertSha(sha);
+    const known = this.#commits.get(sha);
+    if (known) return known;
     const o = await this.#objects.read(sha);
-    return o && o.type === "commit" ? parseCommit(o.body) : null;
+    if (!o || o.type !== "commit") return null; // not cached: it may arrive later
+    const c = parseCommit(o.body);
+    this.#commits.set(sha, c);
+    if (this.#commits.size > COMMIT_CACHE) this.#commits.delete(this.#commits.keys().next().value!);
+    return c;
   }
 
   /** `commit`, or null when the cat-file process failed (the caller then asks git). */

@@ -10,7 +10,7 @@ import { commitFile, git, head, makeSandbox, startXmppServer, waitFor, type Sand
 import { commitAsUser, startAgents, stopAgents } from "./in-process-agents.js";
 import { herald, lines } from "./run-herald.js";
 
-const variantsOf = async (dir: string) => (await git(dir, "ls-files")).split("\n").filter((f) => f.startsWith("same.variant-"));
+const variantsOf = async (dir: string, name = "same") => (await git(dir, "ls-files")).split("\n").filter((f) => f.startsWith(`${name}.variant-`));
 
 describe("herald conflicts", () => {
   let sb: Sandbox;
@@ -46,6 +46,15 @@ describe("herald conflicts", () => {
     await server?.stop();
     await sb?.cleanup();
   });
+
+  /** A new conflict on `<name>.txt`: both clones edit it while the agents are paused. */
+  async function conflictOn(name: string): Promise<void> {
+    agents.forEach((a) => a.pause());
+    await commitAsUser(n1, `${name}.txt`, `${name} from n1\n`);
+    await commitAsUser(n2, `${name}.txt`, `${name} from n2\n`);
+    agents.forEach((a) => a.resume());
+    await waitFor(async () => (await head(n1)) === (await head(n2)) && (await variantsOf(n2, name)).length === 2, 30_000, `both clones at the merge that keeps both versions of ${name}.txt`);
+  }
 
   it("lists the conflict on both clones, with each side's author; ours is this clone's", async () => {
     for (const [dir, me, other] of [[n1, "n1", "n2"], [n2, "n2", "n1"]] as const) {
@@ -129,12 +138,7 @@ describe("herald conflicts", () => {
   });
 
   it("resolve --keep both commits the decision, and the other clone counts it settled too", async () => {
-    const others = async (dir: string) => (await git(dir, "ls-files")).split("\n").filter((f) => f.startsWith("other.variant-"));
-    agents.forEach((a) => a.pause());
-    await commitAsUser(n1, "other.txt", "other from n1\n");
-    await commitAsUser(n2, "other.txt", "other from n2\n");
-    agents.forEach((a) => a.resume());
-    await waitFor(async () => (await head(n1)) === (await head(n2)) && (await others(n2)).length === 2, 30_000, "both clones at the merge that keeps both");
+    await conflictOn("other");
     await waitFor(async () => (await agents[1]!.status()).conflicts === 1, 10_000, "n2 to count the conflict");
 
     const r = await herald(["conflicts", "resolve", "other.txt", "--keep", "both", "--repo", n1]);
@@ -146,19 +150,14 @@ describe("herald conflicts", () => {
     // n2's agent takes the settlement in and marks its own record: the count drops, the list empties.
     await waitFor(async () => (await head(n2)) === (await head(n1)), 20_000, "n2 at n1's settlement");
     await waitFor(async () => (await agents[1]!.status()).conflicts === 0, 10_000, "n2 to count it settled");
-    expect(await others(n2)).toHaveLength(2); // both versions stay, as chosen
+    expect(await variantsOf(n2, "other")).toHaveLength(2); // both versions stay, as chosen
     expect((await herald(["conflicts", "--repo", n2])).stdout).toBe("no conflicts\n");
     const listed = JSON.parse((await herald(["conflicts", "--all", "--json", "--repo", n2])).stdout) as Array<{ path: string; state: string; resolved?: { keep: string } }>;
     expect(listed.find((c) => c.path === "other.txt")).toEqual(expect.objectContaining({ state: "resolved", resolved: expect.objectContaining({ keep: "both" }) }));
   });
 
   it("a settlement that arrives inside a merge (the other clone committed meanwhile) counts too", async () => {
-    const fourths = async (dir: string) => (await git(dir, "ls-files")).split("\n").filter((f) => f.startsWith("fourth.variant-"));
-    agents.forEach((a) => a.pause());
-    await commitAsUser(n1, "fourth.txt", "fourth from n1\n");
-    await commitAsUser(n2, "fourth.txt", "fourth from n2\n");
-    agents.forEach((a) => a.resume());
-    await waitFor(async () => (await head(n1)) === (await head(n2)) && (await fourths(n2)).length === 2, 30_000, "both clones at the merge");
+    await conflictOn("fourth");
     await waitFor(async () => (await agents[1]!.status()).conflicts === 1, 10_000, "n2 to count the conflict");
     agents[1]!.pause();
     await commitAsUser(n2, "unrelated.txt", "n2 goes on working\n");
@@ -172,13 +171,8 @@ describe("herald conflicts", () => {
   });
 
   it("a conflict settled by hand on another clone (variants removed, no herald commit) reads as settled", async () => {
-    const thirds = async (dir: string) => (await git(dir, "ls-files")).split("\n").filter((f) => f.startsWith("third.variant-"));
-    agents.forEach((a) => a.pause());
-    await commitAsUser(n1, "third.txt", "third from n1\n");
-    await commitAsUser(n2, "third.txt", "third from n2\n");
-    agents.forEach((a) => a.resume());
-    await waitFor(async () => (await head(n1)) === (await head(n2)) && (await thirds(n2)).length === 2, 30_000, "both clones at the merge");
-    await git(n1, "rm", "-q", "--", ...(await thirds(n1)));
+    await conflictOn("third");
+    await git(n1, "rm", "-q", "--", ...(await variantsOf(n1, "third")));
     await git(n1, "commit", "-qm", "settled by hand");
     await waitFor(async () => (await head(n2)) === (await head(n1)), 20_000, "n2 at n1's commit");
     const r = await herald(["conflicts", "resolve", "third.txt", "--keep", "ours", "--repo", n2]);

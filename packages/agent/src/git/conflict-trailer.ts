@@ -15,15 +15,22 @@ export function conflictTrailer(conflicts: ResolvedConflict[]): string {
 }
 
 export function parseConflictTrailer(message: string): ResolvedConflict[] {
-  const out: ResolvedConflict[] = [];
+  return jsonLines(message, PREFIX, (x) => {
+    const v = x as ResolvedConflict;
+    return typeof v?.path === "string" && KINDS.has(v.kind) && Array.isArray(v.variants)
+      && v.variants.every((x) => typeof x?.file === "string" && typeof x?.from === "string")
+      ? { path: v.path, kind: v.kind, variants: v.variants.map(({ file, from }) => ({ file, from })) } : null;
+  });
+}
+
+/** The lines of `message` that start with `prefix` and hold JSON that `accept` takes. */
+function jsonLines<T>(message: string, prefix: string, accept: (value: unknown) => T | null): T[] {
+  const out: T[] = [];
   for (const line of message.split("\n")) {
-    if (!line.startsWith(PREFIX)) continue;
+    if (!line.startsWith(prefix)) continue;
     try {
-      const v = JSON.parse(line.slice(PREFIX.length)) as ResolvedConflict;
-      if (typeof v.path === "string" && KINDS.has(v.kind) && Array.isArray(v.variants)
-        && v.variants.every((x) => typeof x?.file === "string" && typeof x?.from === "string")) {
-        out.push({ path: v.path, kind: v.kind, variants: v.variants.map(({ file, from }) => ({ file, from })) });
-      }
+      const v = accept(JSON.parse(line.slice(prefix.length)));
+      if (v !== null) out.push(v);
     } catch {
       // not ours; ignore
     }
@@ -44,17 +51,9 @@ export function settlementTrailer(s: Settlement): string {
 }
 
 export function parseSettlementTrailer(message: string): Settlement[] {
-  const out: Settlement[] = [];
-  for (const line of message.split("\n")) {
-    if (!line.startsWith(SETTLED)) continue;
-    try {
-      const v = JSON.parse(line.slice(SETTLED.length)) as Settlement;
-      if (typeof v.path === "string" && typeof v.keep === "string" && Array.isArray(v.merges) && v.merges.every((m) => typeof m === "string")) {
-        out.push({ path: v.path, keep: v.keep, merges: [...v.merges] });
-      }
-    } catch {
-      // not ours; ignore
-    }
-  }
-  return out;
+  return jsonLines(message, SETTLED, (x) => {
+    const v = x as Settlement;
+    return typeof v?.path === "string" && typeof v.keep === "string" && Array.isArray(v.merges) && v.merges.every((m) => typeof m === "string")
+      ? { path: v.path, keep: v.keep, merges: [...v.merges] } : null;
+  });
 }

@@ -7,8 +7,7 @@ import { commitFile, ejabberdInstalled, git, head, makeSandbox, startEjabberdSer
 import { announcementToElement, pubsubNodeName } from "@herald/protocol";
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
-import { PubsubNode, Session, silentLogger } from "@herald/agent";
-import { configureXmpp, startOne, stopAll, type Running } from "./helpers.js";
+import { asUser, configureXmpp, publishHostileItems, startOne, stopAll, type Running } from "./helpers.js";
 
 const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
 const NS_PUBSUB_EVENT = `${NS_PUBSUB}#event`;
@@ -115,22 +114,8 @@ describeIfEjabberd("signaling over XMPP alone, on ejabberd", () => {
     const bait = await commitFile(sb.clones.n1!, "bait.txt", "x\n");
     const repo = (await git(sb.clones.n2!, "rev-list", "--max-parents=0", "HEAD")).trim();
     const node = pubsubNodeName(repo);
-    const as = async (user: string, fn: (s: Session, n: PubsubNode) => Promise<unknown>) => {
-      const s = new Session({ jid: `${user}@${server.domain}`, password: `${user}-pw`, service: server.service }, silentLogger);
-      await s.start();
-      try {
-        await fn(s, new PubsubNode(s, server.pubsub, node));
-      } finally {
-        await s.stop();
-      }
-    };
-    const publishAs = (user: string, id: string, payload: Element) => as(user, (_s, n) => n.publish(id, payload));
     const good = { repo, ref: "refs/heads/main", sha: bait, prev: null, node: "n1", seq: Date.now(), time: Date.now() };
-    await publishAs("mallory", "m1", announcementToElement(good)); // a stranger
-    await publishAs("n1", "h1", xml("announce", { xmlns: "urn:herald:0", version: "1", repo, ref: "--upload-pack=touch /tmp/pwned", sha: bait, node: "n1", seq: "1", time: "2026-01-01T00:00:00Z" }));
-    await publishAs("n1", "h2", xml("announce", { xmlns: "urn:herald:0", version: "9", repo }));
-    await publishAs("n1", "h3", announcementToElement({ ...good, repo: "f".repeat(40) })); // another repo
-    await publishAs("n1", "h4", xml("junk", { xmlns: "urn:evil" }, xml("nested", {}, "x".repeat(10_000))));
+    await publishHostileItems(server, node, good);
     // Drops of items others published (n2's own announcements come back as "stranger" too).
     const drops = () => agents.n2!.records.filter((r) => r.event === "announcement-dropped" && r.publisher !== `n2@${server.domain}`);
     const count = (reason: string) => drops().filter((r) => r.reason === reason).length;
@@ -140,7 +125,7 @@ describeIfEjabberd("signaling over XMPP alone, on ejabberd", () => {
 
     // A retract event (XEP-0060 §7.2.2.1) carries no item: nothing to judge, nothing counted.
     const dropped = drops().length;
-    await as("n1", (s) => s.request(xml("iq", { type: "set", to: server.pubsub },
+    await asUser(server, node, "n1", (s) => s.request(xml("iq", { type: "set", to: server.pubsub },
       xml("pubsub", { xmlns: NS_PUBSUB }, xml("retract", { node, notify: "true" }, xml("item", { id: "h4" }))))));
     await waitFor(async () => events.some((e) => e.getChild("event", NS_PUBSUB_EVENT)?.getChild("items")?.getChild("retract")?.attrs.id === "h4"), 5_000, "the retract event");
     await new Promise((r) => setTimeout(r, 100));
@@ -149,7 +134,7 @@ describeIfEjabberd("signaling over XMPP alone, on ejabberd", () => {
     expect(await git(sb.clones.n2!, "cat-file", "-t", bait).catch(() => "missing")).toBe("missing");
 
     // Still alive and listening: a genuine announcement from n1 is acted on.
-    await publishAs("n1", "ok", announcementToElement({ ...good, seq: Date.now() + 1 }));
+    await asUser(server, node, "n1", (_s, n) => n.publish("ok", announcementToElement({ ...good, seq: Date.now() + 1 })));
     await waitFor(async () => (await head(sb!.clones.n2!)) === bait, 15_000, "the genuine announcement to be acted on");
     expect(drops()).toHaveLength(dropped);
   });

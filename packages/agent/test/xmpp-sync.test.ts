@@ -3,9 +3,7 @@
 // a server restart mid-test, and hostile or foreign items that must change nothing.
 import { commitFile, git, head, makeSandbox, startXmppServer, waitFor, type Sandbox, type XmppServer } from "@herald/testkit";
 import { announcementToElement, pubsubNodeName } from "@herald/protocol";
-import { xml } from "@xmpp/client";
-import { PubsubNode, Session, silentLogger } from "@herald/agent";
-import { configureXmpp, startOne, stopAll, type Running } from "./helpers.js";
+import { asUser, configureXmpp, publishHostileItems, startOne, stopAll, type Running } from "./helpers.js";
 
 const names = ["n1", "n2", "n3", "n4", "n5"];
 
@@ -70,24 +68,14 @@ describe("signaling over XMPP alone", () => {
     const bait = await commitFile(sb.clones.n1!, "bait.txt", "x\n");
     const repo = (await git(sb.clones.n2!, "rev-list", "--max-parents=0", "HEAD")).trim();
     const node = pubsubNodeName(repo);
-    const publishAs = async (user: string, id: string, payload: ReturnType<typeof xml>) => {
-      const s = new Session({ jid: `${user}@${server.domain}`, password: `${user}-pw`, service: server.service }, silentLogger);
-      await s.start();
-      await new PubsubNode(s, server.pubsub, node).publish(id, payload);
-      await s.stop();
-    };
     const good = { repo, ref: "refs/heads/main", sha: bait, prev: null, node: "n1", seq: Date.now(), time: Date.now() };
-    await publishAs("mallory", "m1", announcementToElement(good)); // a stranger
-    await publishAs("n1", "h1", xml("announce", { xmlns: "urn:herald:0", version: "1", repo, ref: "--upload-pack=touch /tmp/pwned", sha: bait, node: "n1", seq: "1", time: "2026-01-01T00:00:00Z" }));
-    await publishAs("n1", "h2", xml("announce", { xmlns: "urn:herald:0", version: "9", repo }));
-    await publishAs("n1", "h3", announcementToElement({ ...good, repo: "f".repeat(40) })); // another repo
-    await publishAs("n1", "h4", xml("junk", { xmlns: "urn:evil" }, xml("nested", {}, "x".repeat(10_000))));
+    await publishHostileItems(server, node, good);
     const stats = () => agents.n2!.agent.signaling!.stats.dropped;
     await waitFor(async () => (stats().stranger ?? 0) >= 1 && (stats().malformed ?? 0) >= 3 && (stats()["other-repo"] ?? 0) >= 1, 10_000, "all five items dropped");
     expect(await head(sb.clones.n2!)).toBe(before);
     expect(await git(sb.clones.n2!, "cat-file", "-t", bait).catch(() => "missing")).toBe("missing");
     // Still alive and listening: a genuine announcement from n1 is acted on.
-    await publishAs("n1", "ok", announcementToElement({ ...good, seq: Date.now() + 1 }));
+    await asUser(server, node, "n1", (_s, n) => n.publish("ok", announcementToElement({ ...good, seq: Date.now() + 1 })));
     await waitFor(async () => (await head(sb.clones.n2!)) === bait, 15_000, "the genuine announcement to be acted on");
   });
 });

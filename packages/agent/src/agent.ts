@@ -10,7 +10,7 @@ import { GitRepo } from "./git/repo.js";
 import { RefFiles } from "./git/ref-files.js";
 import { HookRunner } from "./hook-runner.js";
 import { silentLogger, type Logger } from "./log.js";
-import { CoalescingLoop } from "./nudge.js";
+import { Batcher, CoalescingLoop } from "./nudge.js";
 import { Committer } from "./sync/committer.js";
 import { ConflictStore } from "./sync/conflict-store.js";
 import { Merger } from "./sync/merger.js";
@@ -24,7 +24,7 @@ import { existsSync } from "node:fs";
 import type { NetworkMapAdvert } from "@herald/protocol";
 import { ownAdverts, pushTargets, remoteNode } from "./sync/plan-targets.js";
 import { TransferGate } from "./sync/transfer-gate.js";
-import { burstDecision, LOCAL_BURST, type BurstRule, type BurstState } from "./sync/burst.js";
+import { LOCAL_BURST, type BurstRule } from "./sync/burst.js";
 import { graphFromAdverts, minCostArborescence } from "@herald/planner";
 import { presenceText, statusText, type AgentStatus } from "./status.js";
 import { resolveXmppSettings } from "./xmpp/xmpp-settings.js";
@@ -35,7 +35,11 @@ import { pidAlive } from "./pid-alive.js";
 import { chmod } from "node:fs/promises";
 import { createLogger, type Level } from "./log.js";
 
-/** Incoming refs closer than 5 ms are one burst, merged together (at most 150 ms late). */
+/**
+ * Incoming refs closer than 5 ms are one burst, merged together (at most 150 ms late). Every
+ * peer relays a merge at once; merging each as it lands makes every node build a different
+ * intermediate merge and the mesh churns (Syncthing batches the same way).
+ */
 const SETTLE: BurstRule = { gapMs: 5, maxMs: 150 };
 
 export interface AgentOptions {
@@ -68,10 +72,11 @@ export class Agent {
   #hooks: HookRunner | null = null;
   #blockedTimer: NodeJS.Timeout | null = null;
   #blockedAttempt = 0;
-  #settleTimer: NodeJS.Timeout | null = null;
-  #settle: BurstState = { lastAt: -Infinity, heldSince: null };
-  #burst: BurstState = { lastAt: -Infinity, heldSince: null };
-  #burstTimer: NodeJS.Timeout | null = null;
+  /** Incoming refs: the first after a quiet spell is merged at once, a burst once it pauses. */
+  #settle: Batcher;
+  /** Local commits: the first after a quiet spell is pushed at once, a burst once it pauses. */
+  #localBurst: Batcher;
+  #localBranch = "";
   #headRuns = new Set<Promise<void>>();
   #stopping = false;
   readonly conflicts: ConflictStore;
@@ -99,6 +104,8 @@ export class Agent {
       onPruned: (ref, sha) => this.#pusher.rememberPeerHead(ref, sha),
     });
     this.#mergeLoop = new CoalescingLoop("merger", () => this.#mergePass(), log);
+    this.#settle = new Batcher(SETTLE, () => this.#mergeLoop.nudge());
+    this.#localBurst = new Batcher(opts.burst ?? LOCAL_BURST, () => this.#sendLocalHead());
     this.#localLoop = new CoalescingLoop("ref-watcher", () => this.#onLocalRefs(), log);
     this.#retrier = new PushRetrier(join(this.heraldDir, "retry-queue.json"), config.retryIntervalMs,
       (remotes) => void this.#pusher.nudge(remotes, true), log.child("push-retrier"), () => now().getTime());
@@ -116,7 +123,7 @@ export class Agent {
       // One commit fires several events (the .lock created, written, renamed): one look at HEAD
       // per burst, not one per event.
       onLocal: () => this.#localLoop.nudge(),
-      onRemote: () => this.#settleThenMerge(),
+      onRemote: () => this.#settle.event(),
     }, opts.watchRemoteRefs ?? true);
     if (config.hook) {
       const hooks = new HookRunner(config.hook, repo.dir, log.child("hook"), opts.hookTimeoutMs);
@@ -317,39 +324,14 @@ export class Agent {
     this.#merger.lastHead = head;
     this.log.info("commit", { ref: branch, sha: head });
     this.events.emit("commit", { ref: branch, sha: head });
-    this.#sendLocalHead(branch);
+    this.#localBranch = branch;
+    this.#localBurst.event();
     this.#mergeLoop.nudge(); // incoming heads that were blocked may merge now
   }
 
-  /** A local commit goes out at once, unless it is part of a burst (sync/burst.ts). */
-  #sendLocalHead(branch: string): void {
-    const { waitMs, next } = burstDecision(this.#burst, Date.now(), this.opts.burst ?? LOCAL_BURST); // wall time of events, like the settle timer
-    this.#burst = next;
-    const send = () => {
-      this.#burstTimer = null;
-      this.#burst = { ...this.#burst, heldSince: null };
-      const sha = this.#merger.lastHead;
-      if (sha) this.events.emit("head", { ref: branch, sha, origin: "local" });
-    };
-    if (this.#burstTimer) clearTimeout(this.#burstTimer);
-    if (next.heldSince === null) send();
-    else this.#burstTimer = setTimeout(send, waitMs);
-  }
-
-  /**
-   * Incoming refs arrive in bursts (every peer relays a merge at once). Merging each one as it
-   * lands makes every node build a different intermediate merge and the mesh churns; waiting for
-   * a short quiet spell lets one merge take in the whole burst (Syncthing batches the same way).
-   */
-  #settleThenMerge(): void {
-    // The first ref after a quiet spell is merged at once (a single push: the usual case);
-    // refs right behind it wait for the burst to pause (sync/burst.ts, the same rule as commits).
-    const { waitMs, next } = burstDecision(this.#settle, Date.now(), SETTLE);
-    this.#settle = next;
-    if (this.#settleTimer) clearTimeout(this.#settleTimer);
-    const merge = () => { this.#settleTimer = null; this.#settle = { ...this.#settle, heldSince: null }; this.#mergeLoop.nudge(); };
-    if (next.heldSince === null) merge();
-    else this.#settleTimer = setTimeout(merge, waitMs);
+  #sendLocalHead(): void {
+    const sha = this.#merger.lastHead;
+    if (sha && this.#localBranch) this.events.emit("head", { ref: this.#localBranch, sha, origin: "local" });
   }
 
   async #mergePass(): Promise<void> {
@@ -464,8 +446,8 @@ export class Agent {
     await this.#control?.stop();
     await this.#signaling?.stop();
     if (this.#blockedTimer) clearTimeout(this.#blockedTimer);
-    if (this.#settleTimer) clearTimeout(this.#settleTimer);
-    if (this.#burstTimer) clearTimeout(this.#burstTimer);
+    this.#settle.stop();
+    this.#localBurst.stop();
     await this.#refWatcher.stop();
     await this.#committer?.stop();
     await this.#localLoop.stop();

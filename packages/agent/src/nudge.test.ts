@@ -1,5 +1,6 @@
 import { silentLogger } from "./log.js";
-import { CoalescingLoop } from "./nudge.js";
+import { jest } from "@jest/globals";
+import { Batcher, CoalescingLoop } from "./nudge.js";
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -34,5 +35,36 @@ describe("CoalescingLoop", () => {
     loop.nudge();
     await loop.idle();
     expect(passes).toBe(0);
+  });
+});
+
+describe("Batcher", () => {
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it("acts on a lone event at once, and on a burst behind it once, when it pauses", () => {
+    let acts = 0;
+    const b = new Batcher({ gapMs: 50, maxMs: 1000 }, () => acts++);
+    b.event();
+    expect(acts).toBe(1);
+    for (let i = 0; i < 10; i++) { jest.advanceTimersByTime(10); b.event(); }
+    expect(acts).toBe(1);
+    jest.advanceTimersByTime(50);
+    expect(acts).toBe(2);
+    jest.advanceTimersByTime(1000);
+    b.event(); // after a quiet spell: at once again
+    expect(acts).toBe(3);
+  });
+
+  it("acts at least every maxMs during a long burst, and stop() cancels what is held", () => {
+    let acts = 0;
+    const b = new Batcher({ gapMs: 50, maxMs: 200 }, () => acts++);
+    b.event();
+    for (let i = 0; i < 50; i++) { jest.advanceTimersByTime(10); b.event(); } // 500 ms of events
+    expect(acts).toBeGreaterThanOrEqual(3);
+    b.stop();
+    const held = acts;
+    jest.advanceTimersByTime(1000);
+    expect(acts).toBe(held);
   });
 });

@@ -2,6 +2,7 @@
 // nudges that arrive while a pass runs collapse into one more pass, never into a replay of each.
 // A pass that throws is logged with the loop's name and does not kill the loop.
 import type { Logger } from "./log.js";
+import { burstDecision, type BurstRule, type BurstState } from "./sync/burst.js";
 
 export class CoalescingLoop {
   #running: Promise<void> | null = null;
@@ -47,5 +48,36 @@ export class CoalescingLoop {
   async stop(): Promise<void> {
     this.#stopped = true;
     await this.idle();
+  }
+}
+
+/**
+ * The timer half of sync/burst.ts: `event()` acts at once on the first event after a quiet
+ * spell, and on the events right behind it once their burst pauses (one act for the lot).
+ * Wall time: it batches events as they happen, whatever clock records are stamped with.
+ */
+export class Batcher {
+  #state: BurstState = { lastAt: -Infinity, heldSince: null };
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly rule: BurstRule, private readonly act: () => void) {}
+
+  event(): void {
+    const { waitMs, next } = burstDecision(this.#state, Date.now(), this.rule);
+    this.#state = next;
+    if (this.#timer) clearTimeout(this.#timer);
+    if (next.heldSince === null) this.#fire();
+    else this.#timer = setTimeout(() => this.#fire(), waitMs);
+  }
+
+  stop(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #fire(): void {
+    this.#timer = null;
+    this.#state = { ...this.#state, heldSince: null };
+    this.act();
   }
 }

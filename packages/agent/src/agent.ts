@@ -174,7 +174,7 @@ export class Agent {
       agent.#signaling = new Signaling({
         ...xmpp, node: config.node, peers: config.peers, admins: config.admins, log,
         head: async () => {
-          const [branch, sha] = await Promise.all([repo.currentBranch(), repo.head()]);
+          const { branch, sha } = await repo.headState();
           return branch && sha ? { branch, sha } : null;
         },
         hasCommit: (sha) => repo.hasCommit(sha),
@@ -318,7 +318,7 @@ export class Agent {
   }
 
   async #onLocalRefs(): Promise<void> {
-    const [head, branch] = await Promise.all([this.repo.head().catch(() => null), this.repo.currentBranch().catch(() => null)]);
+    const { sha: head, branch } = await this.repo.headState().catch(() => ({ sha: null, branch: null }));
     const moving = this.#merger.advancing;
     if (!head || !branch || head === this.#merger.lastHead || (moving && (head === moving.from || head === moving.to))) return;
     this.#merger.lastHead = head;
@@ -392,7 +392,7 @@ export class Agent {
 
   async status(): Promise<AgentStatus> {
     // HEAD and the tracking refs are read once, not once per remote.
-    const [branch, head, conflicts, known] = await Promise.all([this.repo.currentBranch(), this.repo.head(), this.conflicts.list(), this.repo.refs("refs/remotes/")]);
+    const [{ branch, sha: head }, conflicts, known] = await Promise.all([this.repo.headState(), this.conflicts.list(), this.repo.refs("refs/remotes/")]);
     return {
       node: this.node, repo: this.repo.dir, branch, head, paused: this.paused,
       remotes: await Promise.all(this.remotes.map(async (r) => ({ name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}), ...(await this.#aheadBehind(r, branch, head, known)) }))),

@@ -59,11 +59,14 @@ describe("refs and HEAD from the files", () => {
     const repo = await GitRepo.open(dir);
     expect(await repo.currentBranch()).toBe("refs/heads/trunk");
     expect(await repo.head()).toBeNull();
+    expect(await repo.headState()).toEqual({ branch: "refs/heads/trunk", sha: null });
     const c1 = await commitFile(dir, "a.txt", "1\n");
     expect(await repo.head()).toBe(c1);
+    expect(await repo.headState()).toEqual({ branch: "refs/heads/trunk", sha: c1 });
     await git(dir, "checkout", "-q", "--detach");
     expect(await repo.currentBranch()).toBeNull();
     expect(await repo.head()).toBe(c1);
+    expect(await repo.headState()).toEqual({ branch: null, sha: c1 });
   });
 
   it("gives git's answers in a linked worktree, where it leaves the reading to git", async () => {
@@ -74,6 +77,7 @@ describe("refs and HEAD from the files", () => {
     const repo = await GitRepo.open(wt);
     expect(await repo.currentBranch()).toBe("refs/heads/side");
     expect(await repo.head()).toBe(c);
+    expect(await repo.headState()).toEqual({ branch: "refs/heads/side", sha: c });
     expect(await repo.refs("refs/heads/")).toEqual(await gitRefs(wt, "refs/heads/"));
   });
 });

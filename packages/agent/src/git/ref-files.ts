@@ -49,6 +49,17 @@ export class RefFiles {
     this.usable = !existsSync(join(gitDir, "commondir")) && !existsSync(join(gitDir, "reftable"));
   }
 
+  /** The branch HEAD points at (null when detached) and its commit (null when unborn), from one
+   * read of HEAD; undefined when unsure. */
+  async headState(): Promise<{ ref: string | null; sha: string | null } | undefined> {
+    if (!this.usable) return undefined;
+    const head = parseHeadFile(readText(join(this.gitDir, "HEAD")) ?? "");
+    if (!head) return undefined;
+    if ("sha" in head) return { ref: null, sha: head.sha };
+    const sha = await this.resolve(head.ref);
+    return sha === undefined ? undefined : { ref: head.ref, sha };
+  }
+
   /** The branch HEAD points at (`refs/...`), null when detached, undefined when unsure. */
   async headRef(): Promise<string | null | undefined> {
     if (!this.usable) return undefined;
@@ -59,10 +70,7 @@ export class RefFiles {
 
   /** HEAD's commit id, null on an unborn branch, undefined when unsure. */
   async head(): Promise<string | null | undefined> {
-    if (!this.usable) return undefined;
-    const head = parseHeadFile(readText(join(this.gitDir, "HEAD")) ?? "");
-    if (!head) return undefined;
-    return "sha" in head ? head.sha : this.resolve(head.ref);
+    return (await this.headState())?.sha;
   }
 
   /** The object id a ref holds (one symbolic hop followed), null when there is no such ref. */

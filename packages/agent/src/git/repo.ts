@@ -69,6 +69,14 @@ export class GitRepo {
     }
   }
 
+  /** The checked-out branch (null when detached) and HEAD's commit (null when unborn), read once. */
+  async headState(): Promise<{ branch: string | null; sha: string | null }> {
+    const fast = await this.#refFiles.headState();
+    if (fast !== undefined) return { branch: fast.ref !== null && isBranchRef(fast.ref) ? fast.ref : null, sha: fast.sha };
+    const [branch, sha] = await Promise.all([this.currentBranch(), this.head()]);
+    return { branch, sha };
+  }
+
   async head(): Promise<string | null> {
     const fast = await this.#refFiles.head();
     if (fast !== undefined) return fast;

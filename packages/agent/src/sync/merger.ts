@@ -57,7 +57,7 @@ export class Merger {
   async #pass(seen: (tipRefs: Array<[string, string]>) => void): Promise<MergeOutcome> {
     const { repo, log } = this.d;
     if (this.d.isPaused()) return "paused";
-    const [branch, head] = await Promise.all([repo.currentBranch(), repo.head()]);
+    const { branch, sha: head } = await repo.headState();
     if (!branch || !head) return "no-branch";
     const refs = await repo.refs("refs/remotes/");
     const tipRefs = incomingTipRefs(refs, branch);

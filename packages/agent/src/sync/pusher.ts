@@ -88,7 +88,7 @@ export class Pusher {
     const { repo, log } = this.d;
     let remote = this.remotes.get(name);
     if (!remote || this.d.isPaused() || !this.d.isAvailable(remote)) return;
-    const [branch, head] = await Promise.all([repo.currentBranch(), repo.head()]);
+    const { branch, sha: head } = await repo.headState();
     if (!branch || !head) return;
     if (this.#pushed.get(name) === head) return;
     log.debug("push-start", { remote: name, sha: head, kind: remote.kind });

@@ -48,20 +48,18 @@ export class Merger {
   constructor(private readonly d: MergerDeps) {}
 
   async pass(): Promise<MergeOutcome> {
-    let tipRefs: Array<[string, string]> = [];
-    const outcome = await this.#pass((t) => { tipRefs = t; });
+    if (this.d.isPaused()) return "paused";
+    const { branch, sha: head } = await this.d.repo.headState();
+    if (!branch || !head) return "no-branch";
+    const tipRefs = incomingTipRefs(await this.d.repo.refs("refs/remotes/"), branch);
+    const outcome = await this.#merge(branch, head, tipRefs);
     if (outcome === "up-to-date" || outcome === "advanced") await this.#pruneMerged(tipRefs);
     return outcome;
   }
 
-  async #pass(seen: (tipRefs: Array<[string, string]>) => void): Promise<MergeOutcome> {
+  /** Brings every incoming tip into `branch` (at `head`): a fast-forward or one Herald merge. */
+  async #merge(branch: string, head: string, tipRefs: Array<[string, string]>): Promise<MergeOutcome> {
     const { repo, log } = this.d;
-    if (this.d.isPaused()) return "paused";
-    const { branch, sha: head } = await repo.headState();
-    if (!branch || !head) return "no-branch";
-    const refs = await repo.refs("refs/remotes/");
-    const tipRefs = incomingTipRefs(refs, branch);
-    seen(tipRefs);
     const tips = [...new Set(tipRefs.map(([, sha]) => sha))].filter((t) => t !== head).sort();
     if (tips.length === 0) return "up-to-date";
     const heads = await repo.independent([head, ...tips]);

@@ -15,3 +15,9 @@ export { PubsubNode, eventItems, ANNOUNCE_NODE_CONFIG, type PubsubItem } from ".
 export { CONTROL_COMMANDS, type ControlCommand, type ControlReply, type ControlRequest } from "./control/protocol.js";
 export { presenceText, statusText, type AgentStatus } from "./status.js";
 export { Signaling, type SignalingStats } from "./xmpp/signaling.js";
+// The per-user daemon's files (machine/): paths, repository list, machine settings.
+export {
+  configDir, controlSocketPath, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env,
+  addRepo, formatRepoList, parseRepoList, readRepoList, removeRepo, RepoListWatcher, withRepoAdded, withRepoRemoved, type RepoList,
+  MACHINE_KEYS, mergeConfigEntries, readMachineEntries, unknownMachineKeys, type ConfigEntry,
+} from "./machine/index.js";

@@ -62,7 +62,7 @@ try {
       agents[n] = await Agent.start({ repoDir: sb.clones[n], log, env: { HERALD_PASSWORD: `${n}-pw` } });
       cleanups.unshift(() => agents[n].stop());
     }
-    await waitFor(async () => NODES.every((n) => agents[n].signaling?.stats.online), 10_000, "both agents to log in");
+    await waitFor(async () => NODES.every((n) => agents[n].channel?.stats.online), 10_000, "both agents to log in");
     await Promise.all(Object.values(agents).map((a) => a.idle()));
   });
 

@@ -22,9 +22,9 @@ try {
   let stopping = null;
   const stop = () => (stopping ??= (async () => { clearInterval(poll); await agent.stop(); })());
   const poll = setInterval(() => { // the bench's question, not the agent's: is the session up yet?
-    if (!online && agent.signaling?.stats.online) { online = true; send({ type: "online" }); clearInterval(poll); }
+    if (!online && agent.channel?.stats.online) { online = true; send({ type: "online" }); clearInterval(poll); }
   }, 20);
-  if (!agent.signaling) clearInterval(poll);
+  if (!agent.channel) clearInterval(poll);
   process.on("message", async (m) => {
     if (m.type === "idle") {
       await agent.idle();

@@ -30,7 +30,7 @@ async function startInProcess(dir, name, watchRemoteRefs) {
   agent.events.on("fetched", (e) => records.push({ ...e, t: now(), level: "info", event: "fetch", agent: name }));
   return {
     name, records, pid: null,
-    online: () => Boolean(agent.signaling?.stats.online),
+    online: () => Boolean(agent.channel?.stats.online),
     idle: () => agent.idle(),
     stop: () => agent.stop(),
   };

@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import { parseDuration } from "./duration.js";
 import { ConfigError } from "./errors.js";
 import type { GitRepo } from "./git/repo.js";
+import { mergeConfigEntries } from "./machine/machine-config.js";
 
 export interface RemoteConfig {
   name: string;
@@ -137,11 +138,12 @@ function optional<K extends string>(key: K, v: number | undefined): { [P in K]?:
   return (v === undefined ? {} : { [key]: v }) as { [P in K]?: number };
 }
 
-export async function readConfig(repo: GitRepo): Promise<AgentConfig> {
+/** The clone's settings over the machine's (`machine`: from $XDG_CONFIG_HOME/herald/config). */
+export async function readConfig(repo: GitRepo, machine: Array<[string, string]> = []): Promise<AgentConfig> {
   const out = (await repo.tryRun(["config", "--null", "--get-regexp", "^(herald|remote)\\."])) ?? "";
   const entries = out.split("\0").filter(Boolean).map((rec): [string, string] => {
     const nl = rec.indexOf("\n");
     return nl < 0 ? [rec, "true"] : [rec.slice(0, nl), rec.slice(nl + 1)];
   });
-  return parseConfig(entries, repo.dir);
+  return parseConfig(mergeConfigEntries(machine, entries), repo.dir);
 }

@@ -2,6 +2,7 @@
 // environment. It runs beside syncing, never in its way: a failing or hanging hook is logged
 // (and killed, with what it started, after the timeout), and hooks run one at a time in event order.
 import { spawn } from "node:child_process";
+import type { AgentEmitter } from "./agent-events.js";
 import type { Logger } from "./log.js";
 
 export interface HookEvent { event: string; ref?: string; sha?: string; remote?: string }
@@ -15,6 +16,15 @@ export class HookRunner {
   }
 
   idle(): Promise<void> { return this.#chain; }
+
+  /** Run the hook after each event a user may act on (names as in HERALD_EVENT). */
+  follow(events: AgentEmitter): void {
+    events.on("commit", (e) => this.run({ event: "commit", ...e }));
+    events.on("merged", (e) => this.run({ event: "merged", ref: e.ref, sha: e.sha }));
+    events.on("conflict", (e) => this.run({ event: "conflict", ref: e.ref, sha: e.sha }));
+    events.on("pushed", (e) => this.run({ event: "pushed", ref: e.ref, sha: e.sha, remote: e.remote }));
+    events.on("push-failed", (e) => this.run({ event: "push-failed", ref: e.ref, sha: e.sha, remote: e.remote }));
+  }
 
   #spawn(e: HookEvent): Promise<void> {
     return new Promise((resolve) => {

@@ -1,5 +1,8 @@
 // @herald/agent: keeps a git clone in sync with its peers. Re-exports only.
-export { Agent, type AgentOptions, type RemoteSyncReport } from "./agent.js";
+export { Agent, type AgentOptions } from "./agent.js";
+export { RepoEngine, type EngineOptions, type RemoteSyncReport } from "./engine/engine.js";
+export { Machine } from "./machine/machine.js";
+export type { MachineStatus } from "./machine/control-handlers.js";
 export { AgentEmitter, type AgentEvents, type AgentEventName } from "./agent-events.js";
 export { defaultNodeId, parseConfig, readConfig, type AgentConfig, type RemoteConfig } from "./config.js";
 export { parseDuration, formatDuration } from "./duration.js";
@@ -14,10 +17,11 @@ export { Session, type SessionOptions } from "./xmpp/session.js";
 export { PubsubNode, eventItems, ANNOUNCE_NODE_CONFIG, type PubsubItem } from "./xmpp/pubsub-node.js";
 export { CONTROL_COMMANDS, type ControlCommand, type ControlReply, type ControlRequest } from "./control/protocol.js";
 export { presenceText, statusText, type AgentStatus } from "./status.js";
-export { Signaling, type SignalingStats } from "./xmpp/signaling.js";
+export { RepoChannel, type SignalingStats } from "./xmpp/repo-channel.js";
+export { Daemon, type DaemonOptions } from "./machine/daemon.js";
 // The per-user daemon's files (machine/): paths, repository list, machine settings.
 export {
-  configDir, controlSocketPath, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env,
+  configDir, controlSocketPath, daemonLogFile, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env,
   addRepo, formatRepoList, parseRepoList, readRepoList, removeRepo, RepoListWatcher, withRepoAdded, withRepoRemoved, type RepoList,
   MACHINE_KEYS, mergeConfigEntries, readMachineEntries, unknownMachineKeys, type ConfigEntry,
 } from "./machine/index.js";

@@ -1,6 +1,6 @@
 // The agent's state for people: `herald status`, the chat `status` reply and the presence text.
 import type { RetryQueue } from "./sync/retry-queue.js";
-import type { SignalingStats } from "./xmpp/signaling.js";
+import type { SignalingStats } from "./xmpp/repo-channel.js";
 
 export interface AgentStatus {
   node: string;

@@ -39,7 +39,7 @@ describe("chat nudges from third-party clients", () => {
     sb = await makeSandbox(["a", "b"], "line");
     await configure(sb, server);
     agent = await startOne(sb.clones.a!, { env: { HERALD_PASSWORD: "agent1-pw" } });
-    await waitFor(async () => agent!.agent.signaling?.stats.online, 10_000, "agent online");
+    await waitFor(async () => agent!.agent.channel?.stats.online, 10_000, "agent online");
     const heard: string[] = [];
     const phone = new Session({ jid: `human@${server.domain}`, password: "human-pw", service: server.service, resource: "phone" }, silentLogger);
     phone.on("stanza", (st) => { const b = st.is("message") ? st.getChildText("body") : null; if (b) heard.push(b); });

@@ -18,8 +18,8 @@ const describeIfEjabberd = installed ? describe : describe.skip;
 
 
 const start = (sb: Sandbox, n: string) => startOne(sb.clones[n]!, { watchRemoteRefs: false, env: { HERALD_PASSWORD: `${n}-pw` } });
-const online = (r: Running) => waitFor(async () => r.agent.signaling?.stats.online, 10_000, "xmpp online");
-const signaling = (r: Running) => r.agent.signaling!;
+const online = (r: Running) => waitFor(async () => r.agent.channel?.stats.online, 10_000, "xmpp online");
+const signaling = (r: Running) => r.agent.channel!;
 
 /** Two clones where n2 can fetch from n1 but n1 cannot push to n2: only an announcement moves a commit. */
 async function pair(server: XmppServer): Promise<Sandbox> {

@@ -34,7 +34,7 @@ describe("transfers follow the minimum-cost plan", () => {
     }
     for (const n of names) agents[n] = await startOne(sb.clones[n]!, { env: { HERALD_PASSWORD: `${n}-pw` } });
     // Wait until every agent has heard every other agent's map advert.
-    await waitFor(async () => names.every((n) => agents[n]!.agent.peerAdverts.size >= 3), 15_000, "the map to be gossiped");
+    await waitFor(async () => names.every((n) => agents[n]!.agent.plan.heardCount >= 3), 15_000, "the map to be gossiped");
     await Promise.all(Object.values(agents).map((r) => r.agent.idle()));
 
     const pushesOf = (n: string, sha: string) => agents[n]!.records.filter((r) => r.event === "pushed" && r.sha === sha).map((r) => r.remote).sort();

@@ -9,7 +9,7 @@ const names = ["n1", "n2", "n3", "n4", "n5"];
 
 
 const start = (sb: Sandbox, n: string) => startOne(sb.clones[n]!, { watchRemoteRefs: false, env: { HERALD_PASSWORD: `${n}-pw` } });
-const online = (r: Running) => waitFor(async () => r.agent.signaling?.stats.online, 10_000, "xmpp online");
+const online = (r: Running) => waitFor(async () => r.agent.channel?.stats.online, 10_000, "xmpp online");
 
 describe("signaling over XMPP alone", () => {
   let server: XmppServer;
@@ -45,7 +45,7 @@ describe("signaling over XMPP alone", () => {
     await online(agents.n1);
     // n2 is offline while n1 commits and announces.
     const first = await commitFile(sb.clones.n1!, "a.txt", "1\n");
-    await waitFor(async () => agents.n1!.agent.signaling!.stats.lastOut?.sha === first, 10_000, "n1 to announce");
+    await waitFor(async () => agents.n1!.agent.channel!.stats.lastOut?.sha === first, 10_000, "n1 to announce");
     agents.n2 = await start(sb, "n2");
     await waitFor(async () => (await head(sb.clones.n2!)) === first, 15_000, "n2 to catch up");
 
@@ -70,7 +70,7 @@ describe("signaling over XMPP alone", () => {
     const node = pubsubNodeName(repo);
     const good = { repo, ref: "refs/heads/main", sha: bait, prev: null, node: "n1", seq: Date.now(), time: Date.now() };
     await publishHostileItems(server, node, good);
-    const stats = () => agents.n2!.agent.signaling!.stats.dropped;
+    const stats = () => agents.n2!.agent.channel!.stats.dropped;
     await waitFor(async () => (stats().stranger ?? 0) >= 1 && (stats().malformed ?? 0) >= 3 && (stats()["other-repo"] ?? 0) >= 1, 10_000, "all five items dropped");
     expect(await head(sb.clones.n2!)).toBe(before);
     expect(await git(sb.clones.n2!, "cat-file", "-t", bait).catch(() => "missing")).toBe("missing");

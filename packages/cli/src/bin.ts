@@ -7,6 +7,7 @@ import { hideBin } from "yargs/helpers";
 import { CliError, errorDetails, errorLine, exitCodeFor, usageMessage } from "./cli-error.js";
 import { colorEnabled, palette } from "./color.js";
 import { agentCommand } from "./commands/agent.js";
+import { daemonCommand } from "./commands/daemon.js";
 import { mergeDriverCommand } from "./commands/merge-driver.js";
 import { planCommand } from "./commands/plan.js";
 import { pauseCommand, resumeCommand, statusCommand, syncCommand } from "./commands/control-commands.js";
@@ -27,6 +28,7 @@ async function main(args: string[]): Promise<number> {
     .scriptName("herald")
     .usage("$0 <command> [options]\n\nKeeps git clones in sync: commits are pushed to peers as they are made.")
     .option("verbose", { type: "boolean", global: true, describe: "more detail (debug log, stack traces)" })
+    .command(daemonCommand)
     .command(agentCommand)
     .command(planCommand)
     .command(mergeDriverCommand)

@@ -1,6 +1,8 @@
-// Talks to a running agent over its control socket (.git/herald/control.sock): one JSON line per
-// request and per reply. "No agent" is a clear one-line failure, never a stack trace.
-import type { ControlCommand, ControlReply } from "@herald/agent";
+// Talks to a running Herald over a control socket (a single-clone agent's .git/herald/control.sock,
+// or the daemon's $XDG_RUNTIME_DIR/herald/control.sock): one JSON line per request and per reply.
+// "No agent" is a clear one-line failure, never a stack trace.
+import { controlSocketPath, type ControlCommand, type ControlReply } from "@herald/agent";
+import { existsSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { join, resolve } from "node:path";
 import { CliError } from "./cli-error.js";
@@ -8,9 +10,39 @@ import { runGit } from "./run-git.js";
 
 export async function gitDirOf(repoArg: string | undefined): Promise<{ dir: string; gitDir: string }> {
   const dir = resolve(repoArg ?? process.cwd());
-  const r = await runGit(["rev-parse", "--absolute-git-dir"], { cwd: dir }).catch(() => null);
-  if (!r || r.status !== 0) throw new CliError(`${dir} is not a git clone (use --repo DIR)`, "NOT_A_REPO");
-  return { dir, gitDir: r.stdout.toString("utf8").trim() };
+  const found = await cloneAt(dir);
+  if (!found) throw new CliError(`${dir} is not a git clone (use --repo DIR)`, "NOT_A_REPO");
+  return found;
+}
+
+/** The clone's top directory and git dir, or null when `dir` is not inside one. */
+async function cloneAt(dir: string): Promise<{ dir: string; gitDir: string } | null> {
+  const r = await runGit(["rev-parse", "--show-toplevel", "--absolute-git-dir"], { cwd: dir }).catch(() => null);
+  if (!r || r.status !== 0) return null;
+  const [top, gitDir] = r.stdout.toString("utf8").trim().split("\n");
+  return top && gitDir ? { dir: top, gitDir } : null;
+}
+
+/**
+ * Who answers for `repoArg` (default: the current directory): a single-clone agent's socket in
+ * the clone if one is running, else the daemon's. `repo` is what the daemon is asked about: the
+ * clone, or a --repo path that no longer exists (a repository on the list whose directory went);
+ * none outside a clone, where commands cover every repository.
+ */
+export async function connectHerald(repoArg: string | undefined): Promise<{ conn: Connection; repo?: string }> {
+  const dir = resolve(repoArg ?? process.cwd());
+  const clone = await cloneAt(dir);
+  if (!clone && repoArg !== undefined && existsSync(dir)) throw new CliError(`${dir} is not a git clone (use --repo DIR)`, "NOT_A_REPO");
+  if (clone) {
+    const own = await open(join(clone.gitDir, "herald", "control.sock")).catch(() => null);
+    if (own) return { conn: own, repo: clone.dir };
+  }
+  const repo = clone?.dir ?? (repoArg !== undefined ? dir : undefined);
+  const daemon = await open(controlSocketPath()).catch(() => null);
+  if (daemon) return { conn: daemon, ...(repo ? { repo } : {}) };
+  throw new CliError(repo
+    ? `no agent is running for ${repo} (start one with: herald daemon --detach, then herald add ${repo}; or: herald agent --detach)`
+    : "no Herald daemon is running (start it with: herald daemon --detach)", "NO_AGENT");
 }
 
 export interface Connection {
@@ -18,13 +50,12 @@ export interface Connection {
   close(): void;
 }
 
-export async function connectAgent(repoArg: string | undefined): Promise<Connection> {
-  const { dir, gitDir } = await gitDirOf(repoArg);
-  const path = join(gitDir, "herald", "control.sock");
+/** A connection to the control socket at `path` (rejects when nothing listens there). */
+export async function open(path: string): Promise<Connection> {
   const socket: Socket = await new Promise((res, rej) => {
     const s = connect(path);
     s.once("connect", () => res(s));
-    s.once("error", () => rej(new CliError(`no agent is running for ${dir} (start one with: herald agent --detach)`, "NO_AGENT")));
+    s.once("error", rej);
   });
   let nextId = 1;
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; onEvent?: (e: unknown) => void }>();
@@ -59,12 +90,12 @@ export async function connectAgent(repoArg: string | undefined): Promise<Connect
   };
 }
 
-/** One request, then close. */
-export async function ask(repoArg: string | undefined, cmd: ControlCommand): Promise<unknown> {
-  const c = await connectAgent(repoArg);
+/** One request (about the clone `repoArg` names or the one we are in, if any), then close. */
+export async function ask(repoArg: string | undefined, cmd: ControlCommand, args: Record<string, unknown> = {}): Promise<unknown> {
+  const { conn, repo } = await connectHerald(repoArg);
   try {
-    return await c.request(cmd);
+    return await conn.request(cmd, { ...args, ...(repo ? { repo } : {}) });
   } finally {
-    c.close();
+    conn.close();
   }
 }

@@ -30,7 +30,7 @@ describe("herald conflicts", () => {
       }
     }
     agents = await startAgents([n1, n2], (dir) => ({ HERALD_PASSWORD: dir === n1 ? "n1-pw" : "n2-pw" }));
-    await waitFor(async () => agents.every((a) => a.signaling?.stats.online), 10_000, "both agents on XMPP");
+    await waitFor(async () => agents.every((a) => a.channel?.stats.online), 10_000, "both agents on XMPP");
     // Paused, neither agent can pass its commit on before the other clone has made its own.
     agents.forEach((a) => a.pause());
     await commitAsUser(n1, "same.txt", "written on n1\n");

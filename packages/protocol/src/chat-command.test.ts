@@ -9,9 +9,17 @@ describe("parseChatCommand", () => {
     ["HeLp", "help"],
     ["\u00a0sync\u2003", "sync"], // Unicode spaces from chat clients count as surrounding whitespace
   ])("reads %j as %s", (body, command) => {
-    expect(parseChatCommand(body)).toBe(command);
+    expect(parseChatCommand(body)).toEqual({ command });
   });
-  it.each(["", "   ", "syncs", "sync now", "s ync", "/sync", "status?", "stop", "sync\u0000", `${" ".repeat(100)}sync`])(
+  it.each([
+    ["sync notes", { command: "sync", target: "notes" }],
+    ["PAUSE  my-repo.git\n", { command: "pause", target: "my-repo.git" }],
+    ["status work_2", { command: "status", target: "work_2" }],
+  ])("reads %j with its repository name", (body, request) => {
+    expect(parseChatCommand(body)).toEqual(request);
+  });
+  it.each(["", "   ", "syncs", "sync a b", "s ync", "/sync", "status?", "stop", "sync\u0000", `${" ".repeat(100)}sync`,
+    "help notes", "sync ../etc", "sync --all", "sync a/b", "pause -x"])(
     "ignores %j",
     (body) => {
       expect(parseChatCommand(body)).toBeNull();
@@ -28,7 +36,7 @@ describe("CHAT_COMMANDS", () => {
     expect(new Set(names).size).toBe(names.length);
     expect([...names].sort()).toEqual(["help", "pause", "resume", "status", "sync"]);
     for (const { command, description } of CHAT_COMMANDS) {
-      expect(parseChatCommand(command.toUpperCase())).toBe(command);
+      expect(parseChatCommand(command.toUpperCase())).toEqual({ command });
       expect(description).toMatch(/^\S[^\n]{5,79}$/);
     }
   });

@@ -35,4 +35,4 @@ export { formatDateTime, isTimestamp, MAX_TIMESTAMP, parseDateTime } from "./dat
 export { announcementFromElement, announcementToElement, type CommitAnnouncement, MAX_ANNOUNCE_BYTES } from "./announcement.js";
 export { MAX_EDGES, MAX_MAP_BYTES, type MapEdge, networkMapFromElement, networkMapToElement, type NetworkMapAdvert } from "./network-map.js";
 export { type DecodeResult, decodePayload, encodePayload, type Payload } from "./payload.js";
-export { CHAT_COMMANDS, type ChatCommand, parseChatCommand } from "./chat-command.js";
+export { CHAT_COMMANDS, type ChatCommand, type ChatRequest, parseChatCommand } from "./chat-command.js";

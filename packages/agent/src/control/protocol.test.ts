@@ -14,4 +14,10 @@ describe("parseRequest", () => {
     expect(parseRequest('{"id":1,"cmd":"log","args":{"lines":1e9}}')).toMatchObject({ args: { lines: 10_000 } });
     expect(parseRequest('{"id":1,"cmd":"log","args":{"lines":-5}}')).toEqual({ id: 1, cmd: "log", args: { follow: false } });
   });
+  it("takes a repository as an absolute path only", () => {
+    expect(parseRequest('{"id":1,"cmd":"status","args":{"repo":"/home/a/notes"}}')).toEqual({ id: 1, cmd: "status", args: { follow: false, repo: "/home/a/notes" } });
+    for (const bad of ['"notes"', '"../x"', "5", '"/a\\u0000b"', `"/${"a".repeat(5000)}"`]) {
+      expect(parseRequest(`{"id":4,"cmd":"sync","args":{"repo":${bad}}}`)).toMatchObject({ id: 4, error: expect.stringMatching(/^args.repo must be an absolute path/) });
+    }
+  });
 });

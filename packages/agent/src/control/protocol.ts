@@ -1,12 +1,13 @@
 // The control socket's wire format: one JSON object per line each way (like a tiny JSON-RPC).
 // Requests: {"id":1,"cmd":"status"}; replies: {"id":1,"ok":true,"result":...} or
 // {"id":1,"ok":false,"error":{"code":"...","message":"..."}}; `log` with follow streams
-// {"id":1,"event":{...}} lines until the client closes the connection.
+// {"id":1,"event":{...}} lines until the client closes the connection. `args.repo` (an absolute
+// path) picks one repository of the machine's; without it a command covers them all.
 
 export const CONTROL_COMMANDS = ["status", "sync", "pause", "resume", "log", "map"] as const;
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
 
-export interface ControlRequest { id: number; cmd: ControlCommand; args?: { lines?: number; follow?: boolean } }
+export interface ControlRequest { id: number; cmd: ControlCommand; args?: { lines?: number; follow?: boolean; repo?: string } }
 export type ControlReply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { code: string; message: string } }
@@ -25,5 +26,10 @@ export function parseRequest(line: string): ControlRequest | { error: string; id
   if (!o || typeof o !== "object" || !CONTROL_COMMANDS.includes(o.cmd as ControlCommand)) return { error: `unknown command ${JSON.stringify(o?.cmd)}`, id };
   const args = o.args && typeof o.args === "object" ? o.args : {};
   const lines = typeof args.lines === "number" && args.lines > 0 ? Math.min(Math.floor(args.lines), 10_000) : undefined;
-  return { id, cmd: o.cmd as ControlCommand, args: { ...(lines ? { lines } : {}), follow: args.follow === true } };
+  const repo = args.repo;
+  // Only a lookup key, never passed to git: still, only an absolute path of sane length.
+  if (repo !== undefined && (typeof repo !== "string" || !repo.startsWith("/") || repo.length > 4096 || repo.includes("\0"))) {
+    return { error: `args.repo must be an absolute path, got ${JSON.stringify(repo).slice(0, 100)}`, id };
+  }
+  return { id, cmd: o.cmd as ControlCommand, args: { ...(lines ? { lines } : {}), follow: args.follow === true, ...(repo ? { repo } : {}) } };
 }

@@ -1,18 +1,19 @@
-// The agent's local control socket: .git/herald/control.sock, mode 0600 inside a 0700 directory;
-// nothing listens on the network. `herald status|sync|pause|resume|log` talk to it.
+// The local control socket: the daemon's $XDG_RUNTIME_DIR/herald/control.sock, or a single-clone
+// agent's .git/herald/control.sock; mode 0600 inside a 0700 directory; nothing listens on the network. `herald status|sync|pause|resume|log` talk to it.
 import { chmod, rm } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
 import type { Logger, LogRecord } from "../log.js";
 import { parseRequest, type ControlReply, type ControlRequest } from "./protocol.js";
 
+/** `repo`: the repository asked about (an absolute path); undefined: all of them. */
 export interface ControlHandlers {
-  status(): Promise<unknown>;
-  sync(): Promise<unknown>;
-  pause(): Promise<unknown>;
-  resume(): Promise<unknown>;
-  map(): Promise<unknown>;
-  recentLog(lines: number): LogRecord[];
-  onLog(fn: (r: LogRecord) => void): () => void;
+  status(repo?: string): Promise<unknown>;
+  sync(repo?: string): Promise<unknown>;
+  pause(repo?: string): Promise<unknown>;
+  resume(repo?: string): Promise<unknown>;
+  map(repo?: string): Promise<unknown>;
+  recentLog(lines: number, repo?: string): LogRecord[];
+  onLog(fn: (r: LogRecord) => void, repo?: string): () => void;
 }
 
 export class ControlServer {
@@ -55,11 +56,11 @@ export class ControlServer {
   async #run(s: Socket, req: ControlRequest, unsubscribe: Array<() => void>): Promise<void> {
     try {
       if (req.cmd === "log") {
-        this.#send(s, { id: req.id, ok: true, result: this.h.recentLog(req.args?.lines ?? 50) });
-        if (req.args?.follow) unsubscribe.push(this.h.onLog((r) => this.#send(s, { id: req.id, event: r })));
+        this.#send(s, { id: req.id, ok: true, result: this.h.recentLog(req.args?.lines ?? 50, req.args?.repo) });
+        if (req.args?.follow) unsubscribe.push(this.h.onLog((r) => this.#send(s, { id: req.id, event: r }), req.args?.repo));
         return;
       }
-      this.#send(s, { id: req.id, ok: true, result: await this.h[req.cmd]() });
+      this.#send(s, { id: req.id, ok: true, result: await this.h[req.cmd](req.args?.repo) });
     } catch (e) {
       const err = e as Error & { code?: string };
       this.#send(s, { id: req.id, ok: false, error: { code: err.code ?? "FAILED", message: err.message } });

@@ -1,5 +1,5 @@
 // The per-user daemon's files: where they live, the repository list, the machine settings.
-export { configDir, controlSocketPath, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env } from "./paths.js";
+export { configDir, controlSocketPath, daemonLogFile, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env } from "./paths.js";
 export {
   addRepo, formatRepoList, parseRepoList, readRepoList, removeRepo, RepoListWatcher, withRepoAdded, withRepoRemoved, type RepoList,
 } from "./repo-list.js";

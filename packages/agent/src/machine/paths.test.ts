@@ -2,7 +2,7 @@ import { chmod, chown, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/pro
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { HeraldError } from "../errors.js";
-import { configDir, controlSocketPath, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir } from "./paths.js";
+import { configDir, controlSocketPath, daemonLogFile, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir } from "./paths.js";
 
 describe("machine paths", () => {
   it("follows XDG_CONFIG_HOME, else HOME/.config, else the account's home", () => {
@@ -25,6 +25,11 @@ describe("machine paths", () => {
     expect(runtimeDir({ XDG_RUNTIME_DIR: "" }, 1001)).toBe("/tmp/herald-1001");
     expect(controlSocketPath({ XDG_RUNTIME_DIR: "/run/user/1000" }, 1000)).toBe("/run/user/1000/herald/control.sock");
     expect(controlSocketPath({}, 42)).toBe("/tmp/herald-42/control.sock");
+  });
+
+  it("keeps the daemon's log in XDG_STATE_HOME, else HOME/.local/state", () => {
+    expect(daemonLogFile({ XDG_STATE_HOME: "/s", HOME: "/home/me" })).toBe("/s/herald/daemon.log");
+    expect(daemonLogFile({ XDG_STATE_HOME: "rel", HOME: "/home/me" })).toBe("/home/me/.local/state/herald/daemon.log");
   });
 });
 

@@ -19,6 +19,12 @@ export function configDir(env: Env = process.env): string {
 export const reposFile = (env: Env = process.env): string => join(configDir(env), "repos");
 export const machineConfigFile = (env: Env = process.env): string => join(configDir(env), "config");
 
+/** The daemon's JSON log: `$XDG_STATE_HOME/herald/daemon.log`, else `~/.local/state/herald/daemon.log`. */
+export function daemonLogFile(env: Env = process.env): string {
+  const xdg = env.XDG_STATE_HOME;
+  return join(xdg && xdg.startsWith("/") ? join(xdg, "herald") : join(env.HOME || homedir(), ".local", "state", "herald"), "daemon.log");
+}
+
 /**
  * `$XDG_RUNTIME_DIR/herald`; without one (a cron job, an ssh session without systemd) a per-uid
  * directory in /tmp, which ensurePrivateDir checks is really ours.

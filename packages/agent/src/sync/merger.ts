@@ -9,12 +9,15 @@ import { mergeHeads, userFrontier } from "../git/merge-heads.js";
 import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import type { ConflictStore } from "./conflict-store.js";
+import type { HeadTracker } from "../engine/head-tracker.js";
 
 export interface MergerDeps {
   repo: GitRepo;
   events: AgentEmitter;
   log: Logger;
   conflicts: ConflictStore;
+  /** Told of every move of HEAD the merger makes, so it is not taken for a local commit. */
+  heads: HeadTracker;
   now: () => Date;
   /** Commit local edits first (autocommit on); false when autocommit is off. */
   commitLocalChanges: () => Promise<boolean>;
@@ -40,11 +43,6 @@ export function incomingTipRefs(refs: Map<string, string>, branch: string): Arra
 }
 
 export class Merger {
-  /** HEAD as last seen or set by this agent; a different HEAD on the next look is a local commit. */
-  lastHead: string | null = null;
-  /** The move in progress: ref events seen meanwhile are ours, not a local commit. */
-  advancing: { from: string; to: string } | null = null;
-
   constructor(private readonly d: MergerDeps) {}
 
   async pass(): Promise<MergeOutcome> {
@@ -69,10 +67,10 @@ export class Merger {
     const merged = frontier.length === 1 ? { commit: frontier[0]!, conflicts: [] as ResolvedConflict[] } : await mergeHeads(repo, frontier);
     if (merged.commit === head) return "up-to-date";
     // While HEAD moves, the ref watcher must not take our own update for a local commit.
-    this.advancing = { from: head, to: merged.commit };
+    this.d.heads.moving(head, merged.commit);
     // One independent head that is not ours is a descendant of HEAD: a fast-forward, known already.
     const fastForward = heads.length === 1 || frontier.includes(head);
-    let outcome = await advanceHead(repo, branch, head, merged.commit, fastForward).finally(() => { this.advancing = null; });
+    let outcome = await advanceHead(repo, branch, head, merged.commit, fastForward).finally(() => this.d.heads.moved());
     if (outcome === "blocked-by-local-changes" && (await this.d.commitLocalChanges())) return "retry";
     if (outcome === "head-moved") return "retry";
     if (outcome === "busy") {
@@ -83,7 +81,7 @@ export class Merger {
       log.warn("merge-blocked", { reason: "uncommitted changes in files the merge would touch; will try again", sha: merged.commit });
       return "blocked";
     }
-    this.lastHead = merged.commit;
+    this.d.heads.settled(merged.commit);
     const ms = Math.round(performance.now() - t0);
     // HEAD first (the pusher starts at once), then the conflict records, which only people read.
     const source = tipRefs.find(([, sha]) => sha === merged.commit)?.[0].split("/")[2];

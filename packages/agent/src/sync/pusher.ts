@@ -7,12 +7,14 @@ import type { AgentEmitter } from "../agent-events.js";
 import { GitCommandError, PushRejectedError } from "../errors.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
-import { pushTarget, resolveRemote, type ResolvedRemote } from "./remotes.js";
+import type { RemoteSet } from "../engine/remote-set.js";
+import { pushTarget, type ResolvedRemote } from "./remotes.js";
 import type { TransferGate } from "./transfer-gate.js";
 
 export interface PusherDeps {
   repo: GitRepo;
   node: string;
+  remotes: RemoteSet;
   events: AgentEmitter;
   log: Logger;
   /** fetch the remote, merge what it has; resolves when the merge pass is done */
@@ -20,8 +22,6 @@ export interface PusherDeps {
   onFailure: (remote: string, error: string) => void;
   onSuccess: (remote: string) => void;
   isPaused: () => boolean;
-  /** whether a remote may be tried now (a removable drive that is absent may not) */
-  isAvailable: (remote: ResolvedRemote) => boolean;
   /** Limits every push obeys (concurrency, transfers per minute, bytes per second). */
   gate?: TransferGate;
 }
@@ -29,7 +29,6 @@ export interface PusherDeps {
 const REJECTED = /\[rejected\]|Updates were rejected|non-fast-forward|fetch first|failed to update ref|cannot lock ref/;
 
 export class Pusher {
-  readonly remotes = new Map<string, ResolvedRemote>();
   #inFlight = new Map<string, Promise<void>>();
   #again = new Set<string>();
   /** last sha each remote is known to have from us */
@@ -49,13 +48,8 @@ export class Pusher {
     this.#peerHeads.set(ref, sha);
   }
 
-  setRemotes(remotes: ResolvedRemote[]): void {
-    this.remotes.clear();
-    for (const r of remotes) this.remotes.set(r.name, r);
-  }
-
   /** Push to these remotes (all by default), cheapest-first order is the caller's choice. */
-  nudge(names: string[] = [...this.remotes.keys()], force = false): Promise<void>[] {
+  nudge(names: string[] = this.d.remotes.names(), force = false): Promise<void>[] {
     return names.map((name) => {
       if (force) this.#pushed.delete(name);
       const running = this.#inFlight.get(name);
@@ -86,16 +80,13 @@ export class Pusher {
 
   async #pushOne(name: string): Promise<void> {
     const { repo, log } = this.d;
-    let remote = this.remotes.get(name);
-    if (!remote || this.d.isPaused() || !this.d.isAvailable(remote)) return;
+    let remote = this.d.remotes.get(name);
+    if (!remote || this.d.isPaused() || !this.d.remotes.available(remote)) return;
     const { branch, sha: head } = await repo.headState();
     if (!branch || !head) return;
     if (this.#pushed.get(name) === head) return;
     log.debug("push-start", { remote: name, sha: head, kind: remote.kind });
-    if (remote.kind === "unknown") {
-      remote = await resolveRemote(remote, repo.dir);
-      this.remotes.set(name, remote);
-    }
+    if (remote.kind === "unknown") remote = (await this.d.remotes.refresh(name)) ?? remote;
     if (remote.kind === "peer" && remote.node && (await this.#peerHas(remote.node, branch, head))) {
       this.#pushed.set(name, head);
       return;
@@ -148,7 +139,7 @@ export class Pusher {
 
   /** Roughly how much a push will send: the objects the remote's known refs do not have. */
   async #bytesToSend(remote: string, sha: string): Promise<number> {
-    const r = this.remotes.get(remote);
+    const r = this.d.remotes.get(remote);
     const globs = [`--glob=refs/remotes/${remote}/*`, ...(r?.node ? [`--glob=refs/remotes/${r.node}/*`] : [])];
     const out = await this.d.repo.tryRun(["rev-list", "--objects", "--disk-usage", sha, "--not", ...globs]);
     return Number(out?.trim()) || 0;

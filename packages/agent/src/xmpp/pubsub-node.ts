@@ -71,6 +71,11 @@ export class PubsubNode {
     await this.#iq("set", xml("subscribe", { node: this.node, jid: this.session.bareJid }));
   }
 
+  /** Drop the bare JID's subscription (XEP-0060 §6.2): a repository no longer served. */
+  async unsubscribe(): Promise<void> {
+    await this.#iq("set", xml("unsubscribe", { node: this.node, jid: this.session.bareJid }));
+  }
+
   async publish(itemId: string, payload: Element): Promise<void> {
     await this.#iq("set", xml("publish", { node: this.node }, xml("item", { id: itemId }, payload)));
   }

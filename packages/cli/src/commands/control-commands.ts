@@ -1,9 +1,9 @@
 // The commands that talk to a running agent over its control socket: status, sync, pause, resume.
-import type { AgentStatus, RemoteSyncReport } from "@herald/agent";
+import type { AgentStatus, MachineStatus, RemoteSyncReport } from "@herald/agent";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { ask } from "../control-client.js";
 import type { GlobalArgs } from "../global-args.js";
-import { renderStatus } from "../render/status.js";
+import { renderMachineStatus, renderStatus } from "../render/status.js";
 
 export interface RepoArgs extends GlobalArgs { repo?: string; json?: boolean }
 
@@ -12,14 +12,16 @@ export const withRepo = <T>(y: Argv<T>) =>
 
 export const statusCommand: CommandModule<GlobalArgs, RepoArgs> = {
   command: "status",
-  describe: "What the agent is doing: head, peers, ahead/behind, retries, conflicts",
+  describe: "What Herald is doing: head, peers, ahead/behind, retries, conflicts",
   builder: (y) => withRepo(y)
     .option("json", { type: "boolean", describe: "machine-readable output" })
-    .example("$0 status", "a readable summary for the clone in the current directory")
-    .example("$0 status --json --repo ~/notes", "the same as JSON, for scripts"),
+    .example("$0 status", "in a clone: a readable summary of it; elsewhere: every repository, one line each")
+    .example("$0 status --json --repo ~/notes", "one clone as JSON, for scripts"),
   handler: async (args: ArgumentsCamelCase<RepoArgs>) => {
-    const s = (await ask(args.repo, "status")) as AgentStatus;
-    process.stdout.write(`${args.json ? JSON.stringify(s, null, 2) : renderStatus(s, Date.now())}\n`);
+    const s = (await ask(args.repo, "status")) as (AgentStatus & { error?: string }) | MachineStatus;
+    const text = args.json ? JSON.stringify(s, null, 2) : "repos" in s ? renderMachineStatus(s) : renderStatus(s, Date.now());
+    process.stdout.write(`${text}\n`);
+    if ("error" in s && s.error) process.exitCode = 1;
   },
 };
 
@@ -29,12 +31,18 @@ export const syncCommand: CommandModule<GlobalArgs, RepoArgs> = {
   builder: (y) => withRepo(y).example("$0 sync", "sync now instead of waiting for the next change"),
   handler: async (args: ArgumentsCamelCase<RepoArgs>) => {
     if (process.stderr.isTTY) process.stderr.write("syncing with every remote…\n");
-    const report = (await ask(args.repo, "sync")) as RemoteSyncReport[];
-    for (const r of report) {
-      process.stdout.write(`${r.remote}: ${r.pushed ? "up to date" : `push failed: ${(r.error ?? "").split("\n")[0]} (queued for retry)`}${r.fetched ? "" : "; fetch failed"}\n`);
+    const reply = (await ask(args.repo, "sync")) as RemoteSyncReport[] | Array<{ repo: string; report: RemoteSyncReport[] }>;
+    // Outside a clone the daemon syncs every repository: the same lines, under each one's path.
+    const each = reply.length > 0 && "report" in reply[0]! ? (reply as Array<{ repo: string; report: RemoteSyncReport[] }>) : [{ repo: "", report: reply as RemoteSyncReport[] }];
+    for (const { repo, report } of each) {
+      const indent = repo ? "  " : "";
+      if (repo) process.stdout.write(`${repo}:\n`);
+      for (const r of report) {
+        process.stdout.write(`${indent}${r.remote}: ${r.pushed ? "up to date" : `push failed: ${(r.error ?? "").split("\n")[0]} (queued for retry)`}${r.fetched ? "" : "; fetch failed"}\n`);
+      }
+      if (report.length === 0) process.stdout.write(`${indent}no remotes configured\n`);
+      if (report.some((r) => !r.pushed)) process.exitCode = 1;
     }
-    if (report.length === 0) process.stdout.write("no remotes configured\n");
-    if (report.some((r) => !r.pushed)) process.exitCode = 1;
   },
 };
 

@@ -1,7 +1,7 @@
 // `herald log [--follow] [-n N]`: the agent's recent events, as readable lines.
 import { formatHuman, type LogRecord } from "@herald/agent";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
-import { connectAgent } from "../control-client.js";
+import { connectHerald } from "../control-client.js";
 import type { GlobalArgs } from "../global-args.js";
 import { withRepo, type RepoArgs } from "./control-commands.js";
 
@@ -16,9 +16,9 @@ export const logCommand: CommandModule<GlobalArgs, LogArgs> = {
     .example("$0 log -n 20", "the last 20 events")
     .example("$0 log --follow", "watch events as they happen"),
   handler: async (args: ArgumentsCamelCase<LogArgs>) => {
-    const c = await connectAgent(args.repo);
+    const { conn: c, repo } = await connectHerald(args.repo);
     const print = (r: unknown) => process.stdout.write(`${args.json ? JSON.stringify(r) : formatHuman(r as LogRecord)}\n`);
-    const recent = (await c.request("log", { lines: args.lines, follow: !!args.follow }, print)) as LogRecord[];
+    const recent = (await c.request("log", { lines: args.lines, follow: !!args.follow, ...(repo ? { repo } : {}) }, print)) as LogRecord[];
     recent.forEach(print);
     if (!args.follow) return c.close();
     await new Promise<void>((resolve) => {

@@ -3,7 +3,8 @@ import type { AgentStatus } from "@herald/agent";
 
 const ago = (iso: string, now: number) => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
 
-export function renderStatus(s: AgentStatus, now: number): string {
+export function renderStatus(s: AgentStatus & { error?: string }, now: number): string {
+  if (s.error) return `${s.repo}: ERROR: ${s.error}`;
   const lines: string[] = [];
   const branch = s.branch?.replace(/^refs\/heads\//, "") ?? "(detached)";
   lines.push(`node ${s.node}: ${branch} at ${s.head?.slice(0, 10) ?? "(no commits)"}${s.paused ? "  [PAUSED: herald resume]" : ""}`);
@@ -24,4 +25,28 @@ export function renderStatus(s: AgentStatus, now: number): string {
   if (s.remotes.length === 0) lines.push("no remotes: add one with git remote add");
   lines.push(s.conflicts ? `conflicts: ${s.conflicts} (herald conflicts)` : "conflicts: none");
   return lines.join("\n");
+}
+
+type RepoStatus = AgentStatus & { error?: string };
+
+/** Pure: one repository in one line, for the daemon's list. */
+export function statusLine(s: RepoStatus): string {
+  if (s.error) return `ERROR: ${s.error}`;
+  const parts = [`${s.branch?.replace(/^refs\/heads\//, "") ?? "(detached)"} at ${s.head?.slice(0, 10) ?? "(no commits)"}`];
+  if (s.paused) parts.push("PAUSED");
+  const known = s.remotes.filter((r) => r.ahead !== undefined);
+  const behind = known.filter((r) => r.ahead !== 0 || r.behind !== 0);
+  const failing = Object.keys(s.retries).length;
+  parts.push(s.remotes.length === 0 ? "no remotes"
+    : `${known.length - behind.length}/${s.remotes.length} remotes in sync${behind.length ? ` (${behind.map((r) => `${r.name}: ahead ${r.ahead}, behind ${r.behind}`).join("; ")})` : ""}`);
+  if (failing) parts.push(`${failing} push${failing === 1 ? "" : "es"} failing`);
+  parts.push(s.xmpp ? `xmpp ${s.xmpp.online ? "online" : "offline"}` : "git only");
+  if (s.conflicts) parts.push(`${s.conflicts} conflict${s.conflicts === 1 ? "" : "s"}`);
+  return parts.join(", ");
+}
+
+/** Pure: `herald status` outside a clone: every repository the daemon serves, one line each. */
+export function renderMachineStatus(m: { pid: number; repos: RepoStatus[] }): string {
+  if (m.repos.length === 0) return `daemon (pid ${m.pid}): no repositories yet (add one with: herald add DIR)`;
+  return [`daemon (pid ${m.pid}): ${m.repos.length} repositor${m.repos.length === 1 ? "y" : "ies"}`, ...m.repos.map((s) => `${s.repo}: ${statusLine(s)}`)].join("\n");
 }

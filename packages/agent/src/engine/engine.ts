@@ -1,0 +1,237 @@
+// One repository's sync engine: builds its parts and wires them by name, and states the order
+// they start in (like git-annex's Assistant.hs thread list). It holds no sync logic of its own:
+// the pipeline fetches, merges and pushes; the plan routes; the channel signals.
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { AgentEmitter } from "../agent-events.js";
+import type { AgentConfig } from "../config.js";
+import { recoverInterruptedAdvance } from "../git/advance-head.js";
+import type { GitRepo } from "../git/repo.js";
+import { HookRunner } from "../hook-runner.js";
+import type { Logger } from "../log.js";
+import type { AgentStatus } from "../status.js";
+import { LOCAL_BURST, type BurstRule } from "../sync/burst.js";
+import { Committer } from "../sync/committer.js";
+import { ConflictStore } from "../sync/conflict-store.js";
+import { Merger } from "../sync/merger.js";
+import { PushRetrier } from "../sync/push-retrier.js";
+import { Pusher } from "../sync/pusher.js";
+import type { ResolvedRemote } from "../sync/remotes.js";
+import { TransferGate } from "../sync/transfer-gate.js";
+import { MountWatcher } from "../watch/mount-watcher.js";
+import { RefWatcher } from "../watch/ref-watcher.js";
+import type { RepoChannel } from "../xmpp/repo-channel.js";
+import type { XmppHub } from "../xmpp/xmpp-hub.js";
+import type { XmppSettings } from "../xmpp/xmpp-settings.js";
+import { Announcements } from "./announcements.js";
+import { CloneLock } from "./clone-lock.js";
+import { HeadTracker } from "./head-tracker.js";
+import { LocalCommits } from "./local-commits.js";
+import { MergeScheduler } from "./merge-scheduler.js";
+import { NetworkPlan } from "./network-plan.js";
+import { SyncPipeline } from "./pipeline.js";
+import { RemoteSet } from "./remote-set.js";
+import { repoStatus } from "./repo-status.js";
+
+export interface EngineOptions {
+  /** Test-only: switch off watching .git/refs/remotes to prove another path stands alone. */
+  watchRemoteRefs?: boolean;
+  /** How local commit bursts are batched (default LOCAL_BURST; tests on a loaded machine widen it). */
+  burst?: BurstRule;
+  /** How long herald.hook may run before it is killed (default 10 s; tests shorten it). */
+  hookTimeoutMs?: number;
+  now?: () => Date;
+}
+
+export interface RemoteSyncReport { remote: string; fetched: boolean; pushed: boolean; error?: string }
+
+export class RepoEngine {
+  readonly events = new AgentEmitter();
+  readonly heraldDir: string;
+  readonly conflicts: ConflictStore;
+  readonly plan: NetworkPlan;
+  #paused = false;
+  #stopping = false;
+  #remotes: RemoteSet;
+  #heads = new HeadTracker();
+  #merges: MergeScheduler;
+  #local: LocalCommits;
+  #pusher: Pusher;
+  #retrier: PushRetrier;
+  #pipeline: SyncPipeline;
+  #announcements: Announcements;
+  #refWatcher: RefWatcher;
+  #committer: Committer | null = null;
+  #hooks: HookRunner | null = null;
+  #mounts: MountWatcher | null = null;
+  #channel: RepoChannel | null = null;
+  #lock: CloneLock;
+  #headRuns = new Set<Promise<void>>();
+  #started = false;
+  /** Where the last new HEAD came from: a failed push re-plans from there. */
+  #origin: string;
+
+  constructor(readonly repo: GitRepo, readonly config: AgentConfig, private readonly xmpp: XmppSettings | null, readonly log: Logger, opts: EngineOptions = {}) {
+    const now = opts.now ?? (() => new Date());
+    const isPaused = () => this.#paused;
+    this.heraldDir = join(repo.gitDir, "herald");
+    this.#lock = new CloneLock(this.heraldDir, repo.dir);
+    this.#origin = config.node;
+    this.conflicts = new ConflictStore(join(this.heraldDir, "conflicts.json"));
+    this.#remotes = new RemoteSet(repo.dir);
+    if (config.autocommit) this.#committer = new Committer(repo, config.node, log.child("committer"));
+    const merger = new Merger({
+      repo, events: this.events, log: log.child("merger"), conflicts: this.conflicts, heads: this.#heads, now, isPaused,
+      commitLocalChanges: async () => (this.#committer ? this.#committer.commitNow() : false),
+      prunable: (ref) => !this.#remotes.all().some((r) => r.kind === "bare" && ref.startsWith(`refs/remotes/${r.name}/`)),
+      onPruned: (ref, sha) => this.#pusher.rememberPeerHead(ref, sha),
+    });
+    this.#merges = new MergeScheduler(merger, config.retryIntervalMs, log);
+    this.#retrier = new PushRetrier(join(this.heraldDir, "retry-queue.json"), config.retryIntervalMs,
+      (remotes) => void this.#pipeline.run({ reason: "retry", push: { to: remotes, again: true } }), log.child("push-retrier"), () => now().getTime());
+    this.#pusher = new Pusher({
+      repo, node: config.node, remotes: this.#remotes, events: this.events, log: log.child("pusher"), isPaused,
+      fetchAndMerge: async (remote, reason) => { await this.#pipeline.run({ reason, fetch: { from: [remote] }, merge: true }); },
+      onFailure: (remote, error) => this.#retrier.failed(remote, error),
+      onSuccess: (remote) => this.#retrier.succeeded(remote),
+      gate: new TransferGate(config.limits),
+    });
+    this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, isPaused, announce: (sha) => this.#channel?.announce(sha) });
+    this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, () => new Set(Object.keys(this.#retrier.queue)));
+    this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
+    this.#local = new LocalCommits(repo, this.#heads, this.events, () => this.#merges.nudge(), opts.burst ?? LOCAL_BURST, log);
+    this.#refWatcher = new RefWatcher(repo.gitDir, { onLocal: () => this.#local.changed(), onRemote: () => this.#merges.incoming() }, opts.watchRemoteRefs ?? true);
+    if (config.hook) (this.#hooks = new HookRunner(config.hook, repo.dir, log.child("hook"), opts.hookTimeoutMs)).follow(this.events);
+    this.#wire();
+  }
+
+  #wire(): void {
+    // Caught: a git call failing here (the clone moved away, say) must not end the process.
+    this.events.on("head", (e) => {
+      if (this.#stopping) return;
+      this.#origin = e.origin === "local" || !e.source ? this.node : this.#remotes.nodeOf(e.source);
+      const run = this.#onHead().catch((err: unknown) => this.log.warn("head-push-failed", { sha: e.sha, error: (err as Error).message }))
+        .finally(() => this.#headRuns.delete(run));
+      this.#headRuns.add(run); // stop() waits for these: no push or announcement after it returns
+    });
+    // A push that failed takes its link out of the map: plan again, so the change goes round it;
+    // not to remotes that are failing (the retrier has them), or the push would repeat forever.
+    this.events.on("push-failed", () => {
+      void this.#channel?.publishMap();
+      const failing = this.#retrier.queue;
+      void this.#pipeline.run({ reason: "re-plan", push: { to: this.plan.targets(this.#origin).filter((r) => !(r in failing)) } });
+    });
+    this.events.on("pushed", () => void this.#channel?.publishMap());
+  }
+
+  /** Push a new HEAD to this node's children in the plan rooted at its origin, then announce
+   * what those pushes delivered (peers may fetch from a bare remote we just fed). */
+  async #onHead(): Promise<void> {
+    const sha = await this.repo.head();
+    await this.#pipeline.run({ reason: "new head", push: { to: this.plan.targets(this.#origin) }, announce: sha ?? true });
+  }
+
+  get node(): string { return this.config.node; }
+  get paused(): boolean { return this.#paused; }
+  get busy(): boolean { return this.#merges.busy; }
+  get remotes(): ResolvedRemote[] { return this.#remotes.all(); }
+  get retryQueue() { return this.#retrier.queue; }
+  get channel(): RepoChannel | null { return this.#channel; }
+
+  async start(hub: XmppHub | null): Promise<void> {
+    await mkdir(this.heraldDir, { recursive: true });
+    await this.#lock.take();
+    this.#started = true;
+    // 1. Finish or undo what a killed agent left half-done, before anything reads the tree.
+    if ((await recoverInterruptedAdvance(this.repo)) === "recovered") this.log.warn("recovered", { what: "interrupted merge from a previous run" });
+    // 2. Remotes and the persisted retry queue.
+    await this.#remotes.load(this.config.remotes);
+    await this.#retrier.load();
+    // 3. Watchers, before the first pass, so nothing that lands meanwhile is missed.
+    await this.#refWatcher.start();
+    await this.#committer?.start();
+    if (this.#remotes.drivePaths().length) {
+      this.#mounts = new MountWatcher(() => this.#remotes.drivePaths(), (p) => void this.#onDriveAppeared(p), this.log.child("mount-watcher"));
+      await this.#mounts.start();
+    }
+    this.#heads.settled(await this.repo.head());
+    this.log.info("started", { node: this.node, repo: this.repo.dir, remotes: this.remotes.map((r) => `${r.name}:${r.kind}`) });
+    // 4. Signaling (logs in in the background), then local work first (SparkleShare lost edits
+    // by pulling before committing), then catch up; pushes held back while stopped go out now.
+    if (hub && this.xmpp) {
+      this.#channel = hub.join(this.xmpp.session, this.config.admins, {
+        pubsub: this.xmpp.pubsub, repoId: this.xmpp.repoId, node: this.node, peers: this.config.peers, log: this.log,
+        head: async () => { const { branch, sha } = await this.repo.headState(); return branch && sha ? { branch, sha } : null; },
+        advertise: () => this.plan.advertise(),
+        onAnnouncement: (a) => this.#announcements.heard(a),
+        onMap: (m) => this.plan.hear(m),
+      });
+    }
+    await this.#committer?.commitNow();
+    this.#merges.nudge();
+    void this.#pipeline.run({ reason: "start", push: { to: this.#remotes.names() }, announce: true });
+  }
+
+  /** A removable remote came back: sync with it both ways now, then announce. */
+  async #onDriveAppeared(path: string): Promise<void> {
+    const r = this.#remotes.byPath(path);
+    if (!r) return;
+    const t0 = performance.now();
+    this.log.info("drive-appeared", { remote: r.name, path });
+    const fresh = (await this.#remotes.refresh(r.name)) ?? r;
+    await this.#pipeline.run({ reason: "drive appeared", fetch: { from: [fresh] }, merge: true, push: { to: [r.name], again: true }, announce: true });
+    this.log.info("drive-synced", { remote: r.name, ms: Math.round(performance.now() - t0) });
+  }
+
+  /** Fetch from every remote, merge, push to every remote; report per remote. */
+  async sync(): Promise<RemoteSyncReport[]> {
+    const remotes = this.remotes;
+    const { fetched } = await this.#pipeline.run({ reason: "sync", fetch: { from: remotes }, merge: true, push: { to: remotes.map((r) => r.name), again: true }, announce: true });
+    return remotes.map((r) => {
+      const failure = this.#retrier.queue[r.name];
+      return { remote: r.name, fetched: fetched[r.name]!, pushed: !failure, ...(failure ? { error: failure.error } : {}) };
+    });
+  }
+
+  /** Merge incoming heads now and wait for the pass. */
+  mergeNow(): Promise<void> { return this.#merges.now(); }
+
+  pause(): void { this.#paused = true; this.log.info("paused"); }
+  resume(): void {
+    this.#paused = false;
+    this.log.info("resumed");
+    this.#merges.nudge();
+    void this.#pipeline.run({ reason: "resume", push: { to: this.#remotes.names() } });
+  }
+
+  status(): Promise<AgentStatus> {
+    return repoStatus({ repo: this.repo, node: this.node, remotes: this.remotes, pusher: this.#pusher, retries: this.#retrier.queue, conflicts: this.conflicts, paused: this.#paused, xmpp: this.#channel?.stats ?? null });
+  }
+
+  /** Resolves when no merge or push is running or pending. */
+  async idle(): Promise<void> {
+    do {
+      await this.#merges.idle();
+      await this.#pusher.idle();
+      await this.#hooks?.idle();
+    } while (this.#merges.busy);
+  }
+
+  async stop(hub: XmppHub | null, unsubscribe = false): Promise<void> {
+    this.#stopping = true;
+    this.#mounts?.stop();
+    if (this.#channel) await hub?.leave(this.#channel, unsubscribe);
+    await this.#announcements.stop();
+    await this.#refWatcher.stop();
+    await this.#committer?.stop();
+    await this.#local.stop();
+    await this.#merges.stop();
+    await Promise.all([...this.#headRuns]);
+    await this.#pusher.idle();
+    await this.#retrier.stop();
+    await this.#hooks?.idle();
+    await this.#lock.release();
+    this.repo.close();
+    if (this.#started) this.log.info("stopped");
+  }
+}

@@ -1,0 +1,83 @@
+// The one fetch-merge-push pipeline. Every path that syncs runs it, each with the stages it needs:
+//   herald sync / chat sync   fetch all (parallel), merge, push all again, announce
+//   a drive plugged in        fetch it, merge, push it again, announce
+//   an announcement           fetch in the planned order until the commit is here, merge
+//   a push refused (bare)     fetch that remote, merge (the pusher then pushes again)
+//   a new HEAD (local/merge)  push to the plan's children, announce what they delivered
+//   retries                   push again
+// Fetches are never forced and fetch no tags; pushes never force either (pusher.ts).
+import type { AgentEmitter } from "../agent-events.js";
+import type { GitRepo } from "../git/repo.js";
+import type { Logger } from "../log.js";
+import type { Pusher } from "../sync/pusher.js";
+import type { ResolvedRemote } from "../sync/remotes.js";
+import type { MergeScheduler } from "./merge-scheduler.js";
+
+export interface SyncJob {
+  reason: string;
+  /** `until`: one remote after another, stopping once this commit is here; else all at once. */
+  fetch?: { from: ResolvedRemote[]; until?: string };
+  merge?: boolean;
+  /** `again`: push even where the last push of this HEAD succeeded (a drive, herald sync). */
+  push?: { to: string[]; again?: boolean };
+  /** true: HEAD as it is then; a sha: the head these pushes delivered. */
+  announce?: boolean | string;
+}
+
+export interface SyncOutcome {
+  fetched: Record<string, boolean>;
+  /** with fetch.until: the remote that had the commit (null: none had it; the job stopped there) */
+  foundAt?: string | null;
+}
+
+export interface PipelineDeps {
+  repo: GitRepo;
+  events: AgentEmitter;
+  log: Logger;
+  merges: MergeScheduler;
+  pusher: Pusher;
+  announce: (sha?: string) => void;
+  isPaused: () => boolean;
+}
+
+export class SyncPipeline {
+  constructor(private readonly d: PipelineDeps) {}
+
+  async run(job: SyncJob): Promise<SyncOutcome> {
+    const out: SyncOutcome = { fetched: {} };
+    if (job.fetch) {
+      const { from, until } = job.fetch;
+      if (until === undefined) {
+        const ok = await Promise.all(from.map((r) => this.fetch(r, job.reason)));
+        from.forEach((r, i) => (out.fetched[r.name] = ok[i]!));
+      } else {
+        out.foundAt = null;
+        for (const r of from) {
+          out.fetched[r.name] = await this.fetch(r, job.reason);
+          if (await this.d.repo.hasCommit(until)) { out.foundAt = r.name; break; }
+        }
+        if (out.foundAt === null) return out;
+      }
+    }
+    if (job.merge) await this.d.merges.now();
+    if (job.push) await Promise.all(this.d.pusher.nudge(job.push.to, job.push.again ?? false));
+    // Paused means not syncing: an announcement would send peers to fetch what we hold back.
+    if (job.announce && !this.d.isPaused()) this.d.announce(typeof job.announce === "string" ? job.announce : undefined);
+    return out;
+  }
+
+  /** Fetch the branch from a remote into refs/remotes/<remote>/<branch> (never forced, no tags). */
+  async fetch(remote: ResolvedRemote, reason: string): Promise<boolean> {
+    const branch = await this.d.repo.currentBranch();
+    if (!branch) return false;
+    const short = branch.slice("refs/heads/".length);
+    try {
+      await this.d.repo.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote.name, `${branch}:refs/remotes/${remote.name}/${short}`]);
+      this.d.events.emit("fetched", { remote: remote.name, reason });
+      return true;
+    } catch (e) {
+      this.d.log.warn("fetch-failed", { remote: remote.name, reason, error: (e as Error).message });
+      return false;
+    }
+  }
+}

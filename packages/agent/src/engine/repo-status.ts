@@ -1,0 +1,56 @@
+// The clone's state for people (herald status, the chat reply, presence, the dashboard): HEAD,
+// and per remote how far ahead and behind it is, read from what is known without a network call.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { GitRepo } from "../git/repo.js";
+import { RefFiles } from "../git/ref-files.js";
+import type { AgentStatus } from "../status.js";
+import type { ConflictStore } from "../sync/conflict-store.js";
+import type { Pusher } from "../sync/pusher.js";
+import type { ResolvedRemote } from "../sync/remotes.js";
+import type { RetryQueue } from "../sync/retry-queue.js";
+import type { SignalingStats } from "../xmpp/repo-channel.js";
+
+export interface StatusSources {
+  repo: GitRepo;
+  node: string;
+  remotes: ResolvedRemote[];
+  pusher: Pusher;
+  retries: RetryQueue;
+  conflicts: ConflictStore;
+  paused: boolean;
+  xmpp: SignalingStats | null;
+}
+
+export async function repoStatus(s: StatusSources): Promise<AgentStatus> {
+  const { repo } = s;
+  // HEAD and the tracking refs are read once, not once per remote.
+  const [{ branch, sha: head }, conflicts, known] = await Promise.all([repo.headState(), s.conflicts.list(), repo.refs("refs/remotes/")]);
+  return {
+    node: s.node, repo: repo.dir, branch, head, paused: s.paused,
+    remotes: await Promise.all(s.remotes.map(async (r) => ({ name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}), ...(await aheadBehind(s, r, branch, head, known)) }))),
+    retries: s.retries,
+    // Open = not marked resolved and some variant file is still in the tree (another clone may
+    // have settled it; its commit removed the variants here too).
+    conflicts: conflicts.filter((c) => !c.resolved && c.variants.some((v) => v.file !== c.path && existsSync(join(repo.dir, v.file)))).length,
+    xmpp: s.xmpp ? { ...s.xmpp } : null,
+  };
+}
+
+/** Commits HEAD has that the remote's last known state lacks, and the other way round. */
+async function aheadBehind(s: StatusSources, r: ResolvedRemote, branch: string | null, head: string | null, known: Map<string, string>): Promise<{ ahead?: number; behind?: number }> {
+  if (!branch || !head) return {};
+  // What this remote last took from us is the surest sign of "in sync".
+  if (s.pusher.lastPushed(r.name) === head) return { ahead: 0, behind: 0 };
+  const short = branch.slice("refs/heads/".length);
+  // A bare repository on a local path (a drive, a server's directory) is read as it is now:
+  // another clone may have fed it (the plan routes pushes), and our tracking ref is then stale.
+  const there = r.kind === "bare" && r.path ? await new RefFiles(r.path).resolve(branch).catch(() => undefined) : undefined;
+  const ref = [r.node && `refs/remotes/${r.node}/${short}`, `refs/remotes/${r.name}/${short}`].find((x) => x && known.has(x));
+  const theirs = there && (await s.repo.hasCommit(there)) ? there : ref ? known.get(ref) : undefined;
+  if (!theirs) return {};
+  if (theirs === head) return { ahead: 0, behind: 0 };
+  const out = await s.repo.tryRun(["rev-list", "--left-right", "--count", `${head}...${theirs}`]);
+  const [ahead, behind] = (out ?? "").trim().split(/\s+/).map(Number);
+  return Number.isFinite(ahead) && Number.isFinite(behind) ? { ahead: ahead!, behind: behind! } : {};
+}

@@ -1,0 +1,63 @@
+// `herald daemon`: one process per user serving every repository on its list
+// ($XDG_CONFIG_HOME/herald/repos), with one XMPP login and one control socket
+// ($XDG_RUNTIME_DIR/herald/control.sock). A change to the list takes effect at once: the list's
+// directory is watched, so `herald add`, `herald remove` or an editor all count, no restart.
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { ControlServer } from "../control/socket-server.js";
+import type { EngineOptions } from "../engine/engine.js";
+import { HeraldError } from "../errors.js";
+import type { Logger } from "../log.js";
+import { pidAlive } from "../pid-alive.js";
+import { controlHandlers } from "./control-handlers.js";
+import { readMachineEntries, unknownMachineKeys } from "./machine-config.js";
+import { Machine } from "./machine.js";
+import { controlSocketPath, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env } from "./paths.js";
+import { RepoListWatcher } from "./repo-list.js";
+
+export interface DaemonOptions extends EngineOptions {
+  log?: Logger;
+  /** XDG_CONFIG_HOME, XDG_RUNTIME_DIR, HERALD_PASSWORD, … (default process.env) */
+  env?: Env;
+}
+
+export class Daemon {
+  private constructor(readonly machine: Machine, readonly socketPath: string, private readonly pidFile: string,
+    private readonly control: ControlServer, private readonly list: RepoListWatcher) {}
+
+  static async start(o: DaemonOptions = {}): Promise<Daemon> {
+    const env = o.env ?? process.env;
+    const dir = runtimeDir(env);
+    await ensurePrivateDir(dir);
+    const pidFile = join(dir, "daemon.pid");
+    const old = Number((await readFile(pidFile, "utf8").catch(() => "")).trim());
+    if (old && old !== process.pid && pidAlive(old)) throw new HeraldError("AGENT_RUNNING", `a Herald daemon is already running (pid ${old}); stop it with: herald stop`, { pid: old });
+    await writeFile(pidFile, `${process.pid}\n`, { mode: 0o600 });
+    const configFile = machineConfigFile(env);
+    const machine = new Machine({
+      ...o, env, tagRepo: true, resource: `herald-${hostname()}`.slice(0, 64),
+      machineConfig: async () => {
+        const entries = await readMachineEntries(configFile);
+        const unknown = unknownMachineKeys(entries);
+        if (unknown.length) machine.log.warn("machine-config-ignored", { file: configFile, keys: unknown, why: "per-clone settings belong in the clone's git config" });
+        return entries;
+      },
+    });
+    const socketPath = controlSocketPath(env);
+    const control = new ControlServer(socketPath, controlHandlers(machine), machine.log.child("control"));
+    await control.start();
+    const list = new RepoListWatcher(reposFile(env), (paths) => void machine.serve(paths).then(() => machine.updatePresence()), machine.log.child("repo-list"));
+    await list.start();
+    machine.log.info("daemon-started", { pid: process.pid, list: list.file, socket: socketPath });
+    return new Daemon(machine, socketPath, pidFile, control, list);
+  }
+
+  async stop(): Promise<void> {
+    this.list.stop();
+    await this.control.stop();
+    await this.machine.stop();
+    await rm(this.pidFile, { force: true });
+    this.machine.log.info("stopped");
+  }
+}

@@ -1,0 +1,145 @@
+// The machine part: every repository this process serves, one XMPP hub (a login per account,
+// not per repository) and the log ring. A repository's trouble (it would not start, its directory
+// vanished, its git calls fail or hang) is that repository's error in the status; the others
+// never wait on it. The daemon and the single-clone agent are both this part, with many
+// repositories or with one.
+import { existsSync, realpathSync } from "node:fs";
+import type { AgentStatus } from "../status.js";
+import { RepoEngine } from "../engine/engine.js";
+import { openEngine, type OpenOptions } from "../engine/open.js";
+import { HeraldError } from "../errors.js";
+import { createLogger, silentLogger, type Level, type Logger, type LogRecord } from "../log.js";
+import { LogRing } from "../log-ring.js";
+import { presenceText } from "../status.js";
+import { XmppHub } from "../xmpp/xmpp-hub.js";
+import { chatHandlers } from "./chat-handlers.js";
+
+export type MachineOptions = Omit<OpenOptions, "log" | "machine"> & {
+  log?: Logger;
+  /** The machine's settings, read afresh for each repository started. */
+  machineConfig?: () => Promise<Array<[string, string]>>;
+};
+
+interface Slot { dir: string; engine: RepoEngine | null; error: string | null; busy: Promise<void> }
+
+/** A status answer may take this long before the repository is reported as not answering. */
+const STATUS_TIMEOUT_MS = 3000;
+
+export class Machine {
+  readonly ring = new LogRing();
+  readonly log: Logger;
+  readonly hub: XmppHub;
+  #slots = new Map<string, Slot>();
+
+  constructor(private readonly o: MachineOptions) {
+    // Every record goes to the caller's logger and to a ring that `herald log` reads.
+    const base = o.log ?? silentLogger;
+    const forward = (r: LogRecord) => {
+      const { t: _t, level, event, ...rest } = r;
+      base[level as Level](event, rest);
+    };
+    this.log = createLogger([(r) => { if (r.level !== "debug") this.ring.sink(r); }, forward], "debug", o.now);
+    this.hub = new XmppHub(chatHandlers(this), this.log);
+  }
+
+  /** Start serving `dir`. A failure is kept as the repository's error (or thrown, with `strict`). */
+  add(dir: string, strict = false): Promise<RepoEngine | null> {
+    const slot: Slot = this.#slots.get(dir) ?? { dir, engine: null, error: null, busy: Promise.resolve() };
+    this.#slots.set(dir, slot);
+    const started = slot.busy.then(() => this.#start(slot, strict));
+    slot.busy = started.then(() => undefined, () => undefined);
+    return started;
+  }
+
+  async #start(slot: Slot, strict: boolean): Promise<RepoEngine | null> {
+    if (slot.engine || this.#slots.get(slot.dir) !== slot) return slot.engine;
+    let engine: RepoEngine | null = null;
+    try {
+      engine = await openEngine(slot.dir, { ...this.o, log: this.log, machine: (await this.o.machineConfig?.()) ?? [] });
+      engine.events.on("conflict", () => void this.updatePresence());
+      await engine.start(this.hub);
+      slot.engine = engine;
+      slot.error = null;
+      return engine;
+    } catch (e) {
+      if (engine) await engine.stop(this.hub).catch(() => undefined);
+      slot.error = (e as Error).message;
+      if (strict) throw e; // the caller reports it
+      this.log.warn("repo-failed", { repo: slot.dir, error: slot.error });
+      return null;
+    }
+  }
+
+  /** Stop serving `dir` and drop its pubsub subscription. */
+  async remove(dir: string): Promise<void> {
+    const slot = this.#slots.get(dir);
+    if (!slot) return;
+    this.#slots.delete(dir);
+    await slot.busy;
+    await slot.engine?.stop(this.hub, true);
+    this.log.info("repo-removed", { repo: dir });
+  }
+
+  /** Serve exactly these directories (the daemon's list changed). */
+  async serve(dirs: string[]): Promise<void> {
+    const wanted = new Set(dirs);
+    await Promise.all([...this.#slots.keys()].filter((d) => !wanted.has(d)).map((d) => this.remove(d)));
+    await Promise.all(dirs.filter((d) => !this.#slots.has(d)).map((d) => this.add(d)));
+  }
+
+  get dirs(): string[] { return [...this.#slots.keys()]; }
+
+  engines(): RepoEngine[] { return [...this.#slots.values()].flatMap((s) => (s.engine ? [s.engine] : [])); }
+
+  /** The slot serving `dir` (a path inside it, or one reached through a symlink, also finds it). */
+  find(dir: string): Readonly<Slot> {
+    const real = (() => { try { return realpathSync(dir); } catch { return dir; } })();
+    for (const s of this.#slots.values()) {
+      for (const d of new Set([s.dir, s.engine?.repo.dir])) {
+        if (d && (dir === d || real === d || real.startsWith(`${d}/`))) return s;
+      }
+    }
+    throw new HeraldError("NO_SUCH_REPO", `${dir} is not served here (add it with: herald add ${dir})`);
+  }
+
+  /** One repository's status; its error instead when it is down, gone or not answering. */
+  async status(dir: string): Promise<AgentStatus & { error?: string }> {
+    const slot = this.find(dir);
+    const down = (error: string) => ({ node: "", repo: slot.dir, branch: null, head: null, paused: false, remotes: [], retries: {}, conflicts: 0, xmpp: null, error });
+    if (!existsSync(slot.dir)) return down(`${slot.dir} is gone (removed or moved while Herald ran); put it back, or: herald remove ${slot.dir}`);
+    if (!slot.engine) return down(slot.error ?? "starting");
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`not answering within ${STATUS_TIMEOUT_MS / 1000} s`)), STATUS_TIMEOUT_MS); });
+    try {
+      return await Promise.race([slot.engine.status(), late]);
+    } catch (e) {
+      return down((e as Error).message);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async statuses(): Promise<Array<AgentStatus & { error?: string }>> {
+    return Promise.all(this.dirs.map((d) => this.status(d)));
+  }
+
+  /** Presence per login: paused, syncing, conflicts, or in sync (xmpp-hub.ts sends it). */
+  async updatePresence(): Promise<void> {
+    const known = new Map(await Promise.all(this.engines().map(async (e) => [e.channel, { engine: e, status: await e.status().catch(() => null) }] as const)));
+    await this.hub.setPresence((channels) => {
+      const mine = channels.flatMap((c) => known.get(c) ?? []);
+      const allPaused = mine.length > 0 && mine.every((m) => m.engine.paused);
+      const conflicts = mine.reduce((n, m) => n + (m.status?.conflicts ?? 0), 0);
+      const head = mine.length === 1 ? (mine[0]!.status?.head ?? null) : null;
+      const text = mine.length === 1 || allPaused || conflicts ? presenceText({ paused: allPaused, conflicts, head }, mine.some((m) => m.engine.busy))
+        : mine.some((m) => m.engine.busy) ? "syncing" : `in sync (${mine.length} repositories)`;
+      return { status: text, ...(allPaused ? { show: "away" as const } : {}) };
+    }).catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#slots.values()].map(async (s) => { await s.busy; await s.engine?.stop(this.hub); }));
+    this.#slots.clear();
+    await this.hub.stop();
+  }
+}

@@ -1,0 +1,31 @@
+import { fetchPlan, PLAN_GRACE_MS } from "./fetch-policy.js";
+import { passiveNodeId } from "./plan-targets.js";
+
+const remotes = [
+  { name: "hub", url: "/srv/hub.git", path: "/srv/hub.git" },
+  { name: "b", url: "/home/b", node: "b" },
+  { name: "c", url: "/home/c", node: "c" },
+];
+const hub = passiveNodeId("/srv/hub.git");
+
+describe("fetchPlan", () => {
+  it("without a plan: the announcer's remote first, then the others, at once", () => {
+    expect(fetchPlan("c", null, remotes)).toEqual({ graceMs: 0, order: ["c", "hub", "b"] });
+  });
+
+  it("a planned agent parent other than the announcer gets the grace time to push", () => {
+    expect(fetchPlan("c", { node: "b", passive: false }, remotes)).toEqual({ graceMs: PLAN_GRACE_MS, order: ["c", "hub", "b"] });
+  });
+
+  it("no wait when the parent is the announcer itself", () => {
+    expect(fetchPlan("b", { node: "b", passive: false }, remotes).graceMs).toBe(0);
+  });
+
+  it("a passive parent is fetched from first, at once", () => {
+    expect(fetchPlan("c", { node: hub, passive: true }, remotes)).toEqual({ graceMs: 0, order: ["hub", "b", "c"] });
+  });
+
+  it("an announcer with no remote here: every remote, in configured order", () => {
+    expect(fetchPlan("stranger-node", null, remotes).order).toEqual(["hub", "b", "c"]);
+  });
+});

@@ -1,0 +1,25 @@
+// Pure: where to fetch an announced commit from, and how long to wait first. The plan (the
+// minimum-cost arborescence rooted at the announcing node, plan-targets.ts) names our parent:
+// when the parent is an agent, it will push to us, so it gets a moment (one timer, not a poll)
+// before we fetch around it; when the parent is passive (a bare or cloud repository), fetching
+// from it is the route the plan chose. Only configured remotes are ever fetched from.
+import { remoteNode, type PlannedRemote } from "./plan-targets.js";
+
+/** How long a planned agent parent gets to push before we fetch around it. */
+export const PLAN_GRACE_MS = 2000;
+
+export interface PlanParent { node: string; passive: boolean }
+
+export interface FetchPlan {
+  /** wait this long (then look again) before fetching */
+  graceMs: number;
+  /** remote names to fetch from, in order, until the commit is here */
+  order: string[];
+}
+
+export function fetchPlan(announcer: string, parent: PlanParent | null, remotes: PlannedRemote[], graceMs = PLAN_GRACE_MS): FetchPlan {
+  const waitForParent = parent !== null && !parent.passive && parent.node !== announcer;
+  const first = parent?.passive ? parent.node : announcer;
+  const order = [...remotes.filter((r) => remoteNode(r) === first), ...remotes.filter((r) => remoteNode(r) !== first)].map((r) => r.name);
+  return { graceMs: waitForParent ? graceMs : 0, order };
+}

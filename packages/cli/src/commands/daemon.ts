@@ -1,0 +1,44 @@
+// `herald daemon [--detach]`: one Herald per user, serving every repository on its list
+// (herald add DIR), in the foreground until SIGINT or SIGTERM, or in the background.
+import { Daemon, controlSocketPath, daemonLogFile, ensurePrivateDir, runtimeDir, type Level } from "@herald/agent";
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { runForeground, startDetached } from "../background.js";
+import { open } from "../control-client.js";
+import type { GlobalArgs } from "../global-args.js";
+
+interface DaemonArgs extends GlobalArgs { quiet?: boolean; detach?: boolean }
+
+function builder(y: Argv<GlobalArgs>): Argv<DaemonArgs> {
+  return y
+    .option("quiet", { type: "boolean", describe: "log only warnings and errors" })
+    .option("detach", { type: "boolean", describe: "run in the background (stop with herald stop)" })
+    .conflicts("verbose", "quiet")
+    .example("$0 daemon --detach", "start syncing every repository on the list (herald list)")
+    .example("$0 add ~/notes", "and serve one more, at once, without a restart")
+    .epilog("Machine settings (account, peers, limits) come from $XDG_CONFIG_HOME/herald/config (herald init --machine);\n" +
+      "a clone's own git config overrides them for that clone.");
+}
+
+async function handler(args: ArgumentsCamelCase<DaemonArgs>): Promise<void> {
+  const logPath = daemonLogFile();
+  await mkdir(dirname(logPath), { recursive: true, mode: 0o700 });
+  if (args.detach) {
+    const dir = runtimeDir();
+    await ensurePrivateDir(dir);
+    const pid = await startDetached(["daemon", ...(args.verbose ? ["--verbose"] : ["--quiet"])], join(dir, "daemon.stderr"),
+      () => open(controlSocketPath()).then((c) => { c.close(); return true; }, () => false));
+    process.stdout.write(`daemon started in the background (pid ${pid}); log: ${logPath}; stop it with: herald stop\n`);
+    return;
+  }
+  const level: Level = args.verbose ? "debug" : args.quiet ? "warn" : "info";
+  await runForeground(level, async (log) => ({ service: await Daemon.start({ log }), logPath }));
+}
+
+export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
+  command: "daemon",
+  describe: "Keep every repository on the list in sync (one process per user)",
+  builder,
+  handler,
+};

@@ -16,6 +16,7 @@ import { stopCommand } from "./commands/stop.js";
 import { mapCommand } from "./commands/map.js";
 import { conflictsCommand } from "./commands/conflicts.js";
 import { initCommand } from "./commands/init.js";
+import { addCommand, listCommand, removeCommand } from "./commands/repos.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -41,6 +42,9 @@ async function main(args: string[]): Promise<number> {
     .command(mapCommand)
     .command(initCommand)
     .command(conflictsCommand)
+    .command(addCommand)
+    .command(removeCommand)
+    .command(listCommand)
     .demandCommand(1, "no command given")
     .strict()
     .version(version)

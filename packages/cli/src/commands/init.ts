@@ -1,12 +1,14 @@
 // `herald init`: set up a clone for syncing over XMPP. Validates every value as the agent will,
 // checks the login and the pubsub service, and only then writes git config (or, with --no-check,
-// writes without checking; with --dry-run, prints the commands and writes nothing).
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+// writes without checking; with --dry-run, prints the commands and writes nothing). With --machine
+// the same settings go to the machine file every clone on the daemon's list inherits.
+import { mkdir, readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { GitRepo } from "@herald/agent";
+import { GitRepo, machineConfigFile, readMachineEntries, type AgentConfig } from "@herald/agent";
 import { isRepoId, pubsubNodeName } from "@herald/protocol";
 import { CliError } from "../cli-error.js";
+import { gitOk } from "../run-git.js";
 import type { GlobalArgs } from "../global-args.js";
 import { checkLogin } from "../init/check.js";
 import { Prompter } from "../init/prompt.js";
@@ -14,7 +16,7 @@ import { configCommands, current, existingEntries, shellQuote, validate, type En
 
 interface InitArgs extends GlobalArgs {
   repo?: string; jid?: string; passwordFile?: string; service?: string; pubsub?: string; node?: string;
-  peer?: string[]; admin?: string[]; dryRun?: boolean; check: boolean;
+  peer?: string[]; admin?: string[]; dryRun?: boolean; check: boolean; machine?: boolean;
 }
 
 function builder(y: Argv<GlobalArgs>): Argv<InitArgs> {
@@ -31,8 +33,12 @@ function builder(y: Argv<GlobalArgs>): Argv<InitArgs> {
     .option("node", str("this clone's node id (herald.node; default host name + path hash)"))
     .option("dry-run", { type: "boolean", describe: "print the git config commands; write nothing" })
     .option("check", { type: "boolean", default: true, describe: "log in and query pubsub before writing (--no-check skips it)" })
+    .option("machine", { type: "boolean", describe: "write the machine settings ($XDG_CONFIG_HOME/herald/config) that clones on the daemon's list inherit" })
+    // A node id names one clone; a machine-wide one would make every clone the same node.
+    .conflicts("machine", ["node", "repo"])
     .example("$0 init", "asks for what is missing (at a terminal)")
     .example("$0 init --jid laptop@example.org --password-file ~/.herald-pw --peer desktop@example.org", "no questions")
+    .example("$0 init --machine --jid laptop@example.org --password-file ~/.herald-pw", "one account for every clone herald add lists")
     .epilog("Settings already in the clone's git config are kept unless given again; --peer and --admin\n" +
       "replace the whole list. The password file may be replaced by HERALD_PASSWORD in the environment.");
 }
@@ -80,7 +86,43 @@ async function readPassword(file: string | undefined): Promise<string> {
   return pw;
 }
 
+/** Logs in and queries pubsub as the agent will (skipped with --no-check). */
+async function check(config: AgentConfig, node: string): Promise<string> {
+  const jid = config.jid!, domain = jid.split("@")[1]!;
+  const service = config.service ?? `xmpp://${domain}:5222`;
+  await checkLogin({
+    jid, service, password: await readPassword(config.passwordFile), pubsub: config.pubsub ?? `pubsub.${domain}`, node, allowInsecure: config.allowInsecure,
+  });
+  return service;
+}
+
+/** --machine: the same values, validation and git config commands, aimed at the machine file. */
+async function initMachine(args: ArgumentsCamelCase<InitArgs>): Promise<void> {
+  const file = machineConfigFile(process.env);
+  const entries = await readMachineEntries(file);
+  // validate() reads only the clone's path (for the default node id, which a machine file never
+  // sets), so the config directory stands in for a clone here.
+  const where = { dir: dirname(file) } as unknown as GitRepo;
+  const { values, config } = await validate(where, entries, await complete(given(args), entries));
+  const commands = configCommands(values).map(([config, ...rest]) => [config!, "-f", file, ...rest]);
+  if (args.dryRun) {
+    const lines = commands.map((c) => `  git ${c.map(shellQuote).join(" ")}`);
+    process.stdout.write(lines.length ? `would run:\n${lines.join("\n")}\n` : "nothing to write: no settings given\n");
+    return;
+  }
+  const service = args.check ? await check(config, "herald/init-check") : null;
+  await mkdir(dirname(file), { recursive: true });
+  for (const c of commands) await gitOk(c, { cwd: "/" });
+  process.stdout.write([
+    `machine settings written to ${file}: account ${config.jid}${service ? ` (logged in to ${service})` : " (not checked)"}`,
+    config.peers.length ? `trusted peers: ${config.peers.join(", ")}` : "no peers yet: announcements from other machines are ignored until you add them",
+    "every clone on the daemon's list uses them, unless its own git config says otherwise; next:",
+    "  herald add DIR     sync a clone with these settings",
+  ].join("\n") + "\n");
+}
+
 async function handler(args: ArgumentsCamelCase<InitArgs>): Promise<void> {
+  if (args.machine) return initMachine(args);
   if (args.repo === "") throw new CliError("--repo needs a directory");
   const repo = await GitRepo.open(resolve(args.repo ?? process.cwd())); // NOT_A_REPO → exit 2
   const entries = await existingEntries(repo);
@@ -96,10 +138,7 @@ async function handler(args: ArgumentsCamelCase<InitArgs>): Promise<void> {
   if (args.check) {
     const root = (await repo.tryRun(["rev-list", "--max-parents=0", "HEAD"]))?.trim().split("\n").sort()[0];
     const repoId = config.repo ?? root;
-    await checkLogin({
-      jid, service, password: await readPassword(config.passwordFile), pubsub: config.pubsub ?? `pubsub.${domain}`,
-      node: repoId && isRepoId(repoId) ? pubsubNodeName(repoId) : "herald/init-check", allowInsecure: config.allowInsecure,
-    });
+    await check(config, repoId && isRepoId(repoId) ? pubsubNodeName(repoId) : "herald/init-check");
   }
   for (const c of commands) await repo.run(c);
   const here = shellQuote(repo.dir);

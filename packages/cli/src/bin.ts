@@ -78,4 +78,6 @@ const args = hideBin(process.argv);
 // Read from the raw arguments: the failure may be that they did not parse.
 const end = args.indexOf("--");
 const verbose = (end === -1 ? args : args.slice(0, end)).includes("--verbose");
-process.exitCode = await main(args).catch((err: unknown) => report(err, verbose));
+// A command that finished but found something wrong (sync with a failed push, status of a broken
+// repository) sets process.exitCode itself; keep it.
+process.exitCode = await main(args).then(() => Number(process.exitCode ?? 0), (err: unknown) => report(err, verbose));

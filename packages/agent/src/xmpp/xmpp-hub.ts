@@ -28,7 +28,10 @@ export class XmppHub {
   async leave(channel: RepoChannel, unsubscribe = true): Promise<void> {
     for (const [key, link] of this.#links) {
       if (!link.channels.delete(channel)) continue;
-      await channel.close(unsubscribe);
+      // Two clones of one repository (one root commit) share a node: the subscription stays
+      // while another still uses it, or that one would go deaf.
+      const shared = [...link.channels.keys()].some((c) => c.pubsubNode.node === channel.pubsubNode.node && c.pubsubNode.service === channel.pubsubNode.service);
+      await channel.close(unsubscribe && !shared);
       if (link.channels.size === 0) {
         this.#links.delete(key);
         await link.session.stop();

@@ -35,3 +35,19 @@ export function presenceText(s: Pick<AgentStatus, "paused" | "conflicts" | "head
   if (s.conflicts) return `${s.conflicts} conflict${s.conflicts === 1 ? "" : "s"} to settle`;
   return `in sync at ${s.head?.slice(0, 7) ?? "(empty)"}`;
 }
+
+/** Pure: one repository in one line, for the daemon's list. */
+export function statusLine(s: AgentStatus & { error?: string }): string {
+  if (s.error) return `ERROR: ${s.error}`;
+  const parts = [`${s.branch?.replace(/^refs\/heads\//, "") ?? "(detached)"} at ${s.head?.slice(0, 10) ?? "(no commits)"}`];
+  if (s.paused) parts.push("PAUSED");
+  const known = s.remotes.filter((r) => r.ahead !== undefined);
+  const behind = known.filter((r) => r.ahead !== 0 || r.behind !== 0);
+  const failing = Object.keys(s.retries).length;
+  parts.push(s.remotes.length === 0 ? "no remotes"
+    : `${known.length - behind.length}/${s.remotes.length} remotes in sync${behind.length ? ` (${behind.map((r) => `${r.name}: ahead ${r.ahead}, behind ${r.behind}`).join("; ")})` : ""}`);
+  if (failing) parts.push(`${failing} push${failing === 1 ? "" : "es"} failing`);
+  parts.push(s.xmpp ? `xmpp ${s.xmpp.online ? "online" : "offline"}` : "git only");
+  if (s.conflicts) parts.push(`${s.conflicts} conflict${s.conflicts === 1 ? "" : "s"}`);
+  return parts.join(", ");
+}

@@ -5,6 +5,7 @@
 import { addRepo, createLogger, Daemon, removeRepo, reposFile, type LogRecord } from "@herald/agent";
 import { commitFile, git, head, makeSandbox, startXmppServer, waitFor, type Sandbox, type XmppServer } from "@herald/testkit";
 import { xml } from "@xmpp/client";
+import type { Element } from "@xmpp/xml";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -45,6 +46,25 @@ async function subscribed(server: XmppServer, user: string, node: string): Promi
   return found;
 }
 
+/** Send chat messages as `user` to `to`, one at a time, and return the replies. */
+async function chat(server: XmppServer, user: string, to: string, bodies: string[]): Promise<string[]> {
+  const replies: string[] = [];
+  await asUser(server, "unused", user, async (s) => {
+    for (const body of bodies) {
+      const reply = new Promise<string>((resolve) => {
+        const on = (st: Element) => {
+          const text = st.is("message") ? st.getChildText("body") : null;
+          if (text !== null) { s.off("stanza", on); resolve(text); }
+        };
+        s.on("stanza", on);
+      });
+      await s.send(xml("message", { type: "chat", to }, xml("body", {}, body)));
+      replies.push(await reply);
+    }
+  });
+  return replies;
+}
+
 describe("one daemon per machine, many repositories", () => {
   let hosts: Host[] = [];
   let sandboxes: Sandbox[] = [];
@@ -57,7 +77,7 @@ describe("one daemon per machine, many repositories", () => {
 
   describe("over XMPP", () => {
     let server: XmppServer;
-    beforeAll(async () => { server = await startXmppServer({ accounts: ["d1", "d2"] }); });
+    beforeAll(async () => { server = await startXmppServer({ accounts: ["d1", "d2", "me"] }); });
     afterAll(async () => { await server?.stop(); });
 
     it("announcements alone carry each repository's commits; the list is followed while running", async () => {
@@ -70,6 +90,7 @@ describe("one daemon per machine, many repositories", () => {
         return host({ "herald.jid": `${user}@${server.domain}`, "herald.passwordFile": pw, "herald.service": server.service, "herald.pubsub": server.pubsub, "herald.peer": `${peer}@${server.domain}` });
       };
       const [d1, d2] = hosts = [await machine("d1", "d2"), await machine("d2", "d1")];
+      await git(d2!.root, "config", "-f", join(d2!.env.XDG_CONFIG_HOME!, "herald", "config"), "herald.admin", `me@${server.domain}`);
       for (const sb of sandboxes.slice(0, 2)) await serve(d1!, sb.clones.x!);
       for (const sb of sandboxes) await serve(d2!, sb.clones.y!);
       await Promise.all(hosts.map(startDaemon));
@@ -85,6 +106,13 @@ describe("one daemon per machine, many repositories", () => {
         await waitFor(async () => (await head(sb.clones.y!)) === sha, 15_000, "x's commit on y");
         expect(sees(d2!, "fetched-announced", { sha, repo: sb.clones.y })).toBe(true);
       }
+
+      // A person asks the machine: status answers for every repository, one line each; a name
+      // that fits several says so.
+      const [status, pause] = await chat(server, "me", `d2@${server.domain}`, ["status", "pause y"]);
+      expect(status!.split("\n")).toHaveLength(3);
+      for (const line of status!.split("\n")) expect(line).toMatch(/^y: main at [0-9a-f]{10}, 1\/1 remotes in sync, xmpp online$/);
+      expect(pause).toMatch(/^y is ambiguous: /);
 
       // Added while running: served at once, no restart.
       const late = sandboxes[2]!;

@@ -2,7 +2,7 @@
 // sender, all of them or the one named by its directory's name ("sync notes").
 import { basename } from "node:path";
 import type { RepoEngine } from "../engine/engine.js";
-import { statusText } from "../status.js";
+import { statusLine, statusText } from "../status.js";
 import type { ChatHandlers } from "../xmpp/chat-commands.js";
 import type { Machine } from "./machine.js";
 
@@ -20,14 +20,16 @@ export function chatHandlers(m: Machine): ChatHandlers {
     const found = chatTargets(m.engines().map((e) => ({ dir: e.repo.dir, admins: e.config.admins, engine: e })), target, from);
     return typeof found === "string" ? found : found.map((f) => f.engine);
   };
-  const each = async (target: string | undefined, from: string, act: (e: RepoEngine) => Promise<string>): Promise<string> => {
+  const each = async (target: string | undefined, from: string, act: (e: RepoEngine, many: boolean) => Promise<string>): Promise<string> => {
     const engines = pick(target, from);
     if (typeof engines === "string") return engines;
-    const lines = await Promise.all(engines.map(async (e) => `${engines.length > 1 ? `${basename(e.repo.dir)}: ` : ""}${await act(e).catch((err: Error) => `failed: ${err.message}`)}`));
+    const many = engines.length > 1;
+    const lines = await Promise.all(engines.map(async (e) => `${many ? `${basename(e.repo.dir)}: ` : ""}${await act(e, many).catch((err: Error) => `failed: ${err.message}`)}`));
     return lines.join("\n");
   };
   return {
-    status: (target, from) => each(target, from, async (e) => statusText(await e.status(), Date.now())),
+    // One repository: in full; several: one line each.
+    status: (target, from) => each(target, from, async (e, many) => (many ? statusLine(await e.status()) : statusText(await e.status(), Date.now()))),
     sync: (target, from) => each(target, from, async (e) => {
       const report = await e.sync();
       return report.length === 0 ? "sync done: no remotes configured"

@@ -1,5 +1,5 @@
 // Pure: `herald status` as text, from the agent's status JSON. Quiet when all is well, exact when not.
-import type { AgentStatus } from "@herald/agent";
+import { statusLine, type AgentStatus } from "@herald/agent";
 
 const ago = (iso: string, now: number) => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
 
@@ -28,22 +28,6 @@ export function renderStatus(s: AgentStatus & { error?: string }, now: number): 
 }
 
 type RepoStatus = AgentStatus & { error?: string };
-
-/** Pure: one repository in one line, for the daemon's list. */
-export function statusLine(s: RepoStatus): string {
-  if (s.error) return `ERROR: ${s.error}`;
-  const parts = [`${s.branch?.replace(/^refs\/heads\//, "") ?? "(detached)"} at ${s.head?.slice(0, 10) ?? "(no commits)"}`];
-  if (s.paused) parts.push("PAUSED");
-  const known = s.remotes.filter((r) => r.ahead !== undefined);
-  const behind = known.filter((r) => r.ahead !== 0 || r.behind !== 0);
-  const failing = Object.keys(s.retries).length;
-  parts.push(s.remotes.length === 0 ? "no remotes"
-    : `${known.length - behind.length}/${s.remotes.length} remotes in sync${behind.length ? ` (${behind.map((r) => `${r.name}: ahead ${r.ahead}, behind ${r.behind}`).join("; ")})` : ""}`);
-  if (failing) parts.push(`${failing} push${failing === 1 ? "" : "es"} failing`);
-  parts.push(s.xmpp ? `xmpp ${s.xmpp.online ? "online" : "offline"}` : "git only");
-  if (s.conflicts) parts.push(`${s.conflicts} conflict${s.conflicts === 1 ? "" : "s"}`);
-  return parts.join(", ");
-}
 
 /** Pure: `herald status` outside a clone: every repository the daemon serves, one line each. */
 export function renderMachineStatus(m: { pid: number; repos: RepoStatus[] }): string {

@@ -18,13 +18,14 @@ import { PushRetrier } from "../sync/push-retrier.js";
 import { Pusher } from "../sync/pusher.js";
 import type { ResolvedRemote } from "../sync/remotes.js";
 import { TransferGate } from "../sync/transfer-gate.js";
-import { MountWatcher } from "../watch/mount-watcher.js";
 import { RefWatcher } from "../watch/ref-watcher.js";
 import type { RepoChannel } from "../xmpp/repo-channel.js";
 import type { XmppHub } from "../xmpp/xmpp-hub.js";
 import type { XmppSettings } from "../xmpp/xmpp-settings.js";
 import { Announcements } from "./announcements.js";
 import { CloneLock } from "./clone-lock.js";
+import { Drives } from "./drives.js";
+import { HeadRouter } from "./head-router.js";
 import { HeadTracker } from "./head-tracker.js";
 import { LocalCommits } from "./local-commits.js";
 import { MergeScheduler } from "./merge-scheduler.js";
@@ -36,9 +37,8 @@ import { repoStatus } from "./repo-status.js";
 export interface EngineOptions {
   /** Test-only: switch off watching .git/refs/remotes to prove another path stands alone. */
   watchRemoteRefs?: boolean;
-  /** How local commit bursts are batched (default LOCAL_BURST; tests on a loaded machine widen it). */
+  /** How local commit bursts are batched (default LOCAL_BURST; tests widen it, hooks' timeout shorten it). */
   burst?: BurstRule;
-  /** How long herald.hook may run before it is killed (default 10 s; tests shorten it). */
   hookTimeoutMs?: number;
   now?: () => Date;
 }
@@ -51,7 +51,6 @@ export class RepoEngine {
   readonly conflicts: ConflictStore;
   readonly plan: NetworkPlan;
   #paused = false;
-  #stopping = false;
   #remotes: RemoteSet;
   #heads = new HeadTracker();
   #merges: MergeScheduler;
@@ -63,20 +62,17 @@ export class RepoEngine {
   #refWatcher: RefWatcher;
   #committer: Committer | null = null;
   #hooks: HookRunner | null = null;
-  #mounts: MountWatcher | null = null;
+  #drives: Drives;
   #channel: RepoChannel | null = null;
   #lock: CloneLock;
-  #headRuns = new Set<Promise<void>>();
+  #router: HeadRouter;
   #started = false;
-  /** Where the last new HEAD came from: a failed push re-plans from there. */
-  #origin: string;
 
   constructor(readonly repo: GitRepo, readonly config: AgentConfig, private readonly xmpp: XmppSettings | null, readonly log: Logger, opts: EngineOptions = {}) {
     const now = opts.now ?? (() => new Date());
     const isPaused = () => this.#paused;
     this.heraldDir = join(repo.gitDir, "herald");
     this.#lock = new CloneLock(this.heraldDir, repo.dir);
-    this.#origin = config.node;
     this.conflicts = new ConflictStore(join(this.heraldDir, "conflicts.json"));
     this.#remotes = new RemoteSet(repo.dir);
     if (config.autocommit) this.#committer = new Committer(repo, config.node, log.child("committer"));
@@ -99,36 +95,14 @@ export class RepoEngine {
     this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, isPaused, announce: (sha) => this.#channel?.announce(sha) });
     this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, () => new Set(Object.keys(this.#retrier.queue)));
     this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
+    this.#drives = new Drives(this.#remotes, this.#pipeline, log);
     this.#local = new LocalCommits(repo, this.#heads, this.events, () => this.#merges.nudge(), opts.burst ?? LOCAL_BURST, log);
     this.#refWatcher = new RefWatcher(repo.gitDir, { onLocal: () => this.#local.changed(), onRemote: () => this.#merges.incoming() }, opts.watchRemoteRefs ?? true);
     if (config.hook) (this.#hooks = new HookRunner(config.hook, repo.dir, log.child("hook"), opts.hookTimeoutMs)).follow(this.events);
-    this.#wire();
-  }
-
-  #wire(): void {
-    // Caught: a git call failing here (the clone moved away, say) must not end the process.
-    this.events.on("head", (e) => {
-      if (this.#stopping) return;
-      this.#origin = e.origin === "local" || !e.source ? this.node : this.#remotes.nodeOf(e.source);
-      const run = this.#onHead().catch((err: unknown) => this.log.warn("head-push-failed", { sha: e.sha, error: (err as Error).message }))
-        .finally(() => this.#headRuns.delete(run));
-      this.#headRuns.add(run); // stop() waits for these: no push or announcement after it returns
+    this.#router = new HeadRouter({
+      node: config.node, repo, events: this.events, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, log,
+      failing: () => new Set(Object.keys(this.#retrier.queue)), mapChanged: () => void this.#channel?.publishMap(),
     });
-    // A push that failed takes its link out of the map: plan again, so the change goes round it;
-    // not to remotes that are failing (the retrier has them), or the push would repeat forever.
-    this.events.on("push-failed", () => {
-      void this.#channel?.publishMap();
-      const failing = this.#retrier.queue;
-      void this.#pipeline.run({ reason: "re-plan", push: { to: this.plan.targets(this.#origin).filter((r) => !(r in failing)) } });
-    });
-    this.events.on("pushed", () => void this.#channel?.publishMap());
-  }
-
-  /** Push a new HEAD to this node's children in the plan rooted at its origin, then announce
-   * what those pushes delivered (peers may fetch from a bare remote we just fed). */
-  async #onHead(): Promise<void> {
-    const sha = await this.repo.head();
-    await this.#pipeline.run({ reason: "new head", push: { to: this.plan.targets(this.#origin) }, announce: sha ?? true });
   }
 
   get node(): string { return this.config.node; }
@@ -150,10 +124,7 @@ export class RepoEngine {
     // 3. Watchers, before the first pass, so nothing that lands meanwhile is missed.
     await this.#refWatcher.start();
     await this.#committer?.start();
-    if (this.#remotes.drivePaths().length) {
-      this.#mounts = new MountWatcher(() => this.#remotes.drivePaths(), (p) => void this.#onDriveAppeared(p), this.log.child("mount-watcher"));
-      await this.#mounts.start();
-    }
+    await this.#drives.start();
     this.#heads.settled(await this.repo.head());
     this.log.info("started", { node: this.node, repo: this.repo.dir, remotes: this.remotes.map((r) => `${r.name}:${r.kind}`) });
     // 4. Signaling (logs in in the background), then local work first (SparkleShare lost edits
@@ -170,17 +141,6 @@ export class RepoEngine {
     await this.#committer?.commitNow();
     this.#merges.nudge();
     void this.#pipeline.run({ reason: "start", push: { to: this.#remotes.names() }, announce: true });
-  }
-
-  /** A removable remote came back: sync with it both ways now, then announce. */
-  async #onDriveAppeared(path: string): Promise<void> {
-    const r = this.#remotes.byPath(path);
-    if (!r) return;
-    const t0 = performance.now();
-    this.log.info("drive-appeared", { remote: r.name, path });
-    const fresh = (await this.#remotes.refresh(r.name)) ?? r;
-    await this.#pipeline.run({ reason: "drive appeared", fetch: { from: [fresh] }, merge: true, push: { to: [r.name], again: true }, announce: true });
-    this.log.info("drive-synced", { remote: r.name, ms: Math.round(performance.now() - t0) });
   }
 
   /** Fetch from every remote, merge, push to every remote; report per remote. */
@@ -218,15 +178,15 @@ export class RepoEngine {
   }
 
   async stop(hub: XmppHub | null, unsubscribe = false): Promise<void> {
-    this.#stopping = true;
-    this.#mounts?.stop();
+    const routed = this.#router.stop(); // from here on no new head goes out
+    this.#drives.stop();
     if (this.#channel) await hub?.leave(this.#channel, unsubscribe);
     await this.#announcements.stop();
     await this.#refWatcher.stop();
     await this.#committer?.stop();
     await this.#local.stop();
     await this.#merges.stop();
-    await Promise.all([...this.#headRuns]);
+    await routed;
     await this.#pusher.idle();
     await this.#retrier.stop();
     await this.#hooks?.idle();

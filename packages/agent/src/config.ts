@@ -1,12 +1,11 @@
 // Herald's settings live in git config, per clone, like git-annex's annex.* (shared/docs/interfaces.md).
-// parseConfig is pure and validates everything before the agent does anything; readConfig does the I/O.
+// parseConfig is pure and validates everything before the agent does anything; readConfigEntries does the I/O.
 import { isNodeId, isRepoId } from "@herald/protocol";
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { parseDuration } from "./duration.js";
 import { ConfigError } from "./errors.js";
 import type { GitRepo } from "./git/repo.js";
-import { mergeConfigEntries } from "./machine/machine-config.js";
 
 export interface RemoteConfig {
   name: string;
@@ -138,12 +137,15 @@ function optional<K extends string>(key: K, v: number | undefined): { [P in K]?:
   return (v === undefined ? {} : { [key]: v }) as { [P in K]?: number };
 }
 
-/** The clone's settings over the machine's (`machine`: from $XDG_CONFIG_HOME/herald/config). */
-export async function readConfig(repo: GitRepo, machine: Array<[string, string]> = []): Promise<AgentConfig> {
-  const out = (await repo.tryRun(["config", "--null", "--get-regexp", "^(herald|remote)\\."])) ?? "";
-  const entries = out.split("\0").filter(Boolean).map((rec): [string, string] => {
+/** git's `--null` records: `key\nvalue`, or a bare `key` for a valueless boolean (true). */
+export function parseConfigNull(out: string): Array<[string, string]> {
+  return out.split("\0").filter(Boolean).map((rec): [string, string] => {
     const nl = rec.indexOf("\n");
     return nl < 0 ? [rec, "true"] : [rec.slice(0, nl), rec.slice(nl + 1)];
   });
-  return parseConfig(mergeConfigEntries(machine, entries), repo.dir);
+}
+
+/** The clone's herald.* and remote.* settings as (key, value) pairs, in git's order. */
+export async function readConfigEntries(repo: GitRepo): Promise<Array<[string, string]>> {
+  return parseConfigNull((await repo.tryRun(["config", "--null", "--get-regexp", "^(herald|remote)\\."])) ?? "");
 }

@@ -4,7 +4,7 @@ export { RepoEngine, type EngineOptions, type RemoteSyncReport } from "./engine/
 export { Machine } from "./machine/machine.js";
 export type { MachineStatus } from "./machine/control-handlers.js";
 export { AgentEmitter, type AgentEvents, type AgentEventName } from "./agent-events.js";
-export { defaultNodeId, parseConfig, readConfig, type AgentConfig, type RemoteConfig } from "./config.js";
+export { defaultNodeId, parseConfig, readConfigEntries, type AgentConfig, type RemoteConfig } from "./config.js";
 export { parseDuration, formatDuration } from "./duration.js";
 export { ConfigError, GitCommandError, HeraldError, PushRejectedError, XmppStanzaError } from "./errors.js";
 export { GitRepo } from "./git/repo.js";

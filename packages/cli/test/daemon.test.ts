@@ -32,6 +32,7 @@ describe("herald daemon", () => {
     expect(lines(none.stderr)).toEqual(["herald: no Herald daemon is running (start it with: herald daemon --detach)"]);
 
     for (const n of ["a1", "a2"]) expect((await herald(["add", sb.clones[n]!], { env })).code).toBe(0);
+    const all = async () => JSON.parse((await herald(["status", "--json"], { cwd: home, env })).stdout) as { pid: number; repos: Array<{ repo: string; head: string | null; error?: string }> };
     const started = await herald(["daemon", "--detach"], { cwd: home, env });
     expect(started.code).toBe(0);
     expect(started.stdout).toMatch(/^daemon started in the background \(pid \d+\); log: .*daemon\.log/);
@@ -42,9 +43,12 @@ describe("herald daemon", () => {
     expect(second.code).toBe(1);
     expect(lines(second.stderr)).toEqual([expect.stringMatching(/^herald: a Herald daemon is already running \(pid \d+\)/)]);
 
-    // Added while it runs: served at once.
+    // Added while it runs: served at once. A clone whose config is broken is that clone's error.
     expect((await herald(["add", sb.clones.a3!], { env })).code).toBe(0);
-    const all = async () => JSON.parse((await herald(["status", "--json"], { cwd: home, env })).stdout) as { pid: number; repos: Array<{ repo: string; head: string | null; error?: string }> };
+    await git(sb.clones.b3!, "config", "herald.retryInterval", "soon");
+    expect((await herald(["add", sb.clones.b3!], { env })).code).toBe(0);
+    await waitFor(async () => (await all()).repos.some((r) => r.repo === sb.clones.b3 && r.error?.includes("herald.retryInterval")), 15_000, "b3's config error reported");
+    expect((await herald(["remove", sb.clones.b3!], { env })).code).toBe(0);
     await waitFor(async () => (await all()).repos.filter((r) => r.head && !r.error).length === 3, 15_000, "three repositories served");
     for (const n of ["1", "2", "3"]) {
       const sha = await commitFile(sb.clones[`a${n}`]!, "from-a.txt", `${n}\n`);

@@ -7,7 +7,7 @@ import type { Logger } from "../log.js";
 import { fetchPlan } from "../sync/fetch-policy.js";
 import type { NetworkPlan } from "./network-plan.js";
 import type { SyncPipeline } from "./pipeline.js";
-import type { RemoteSet } from "./remote-set.js";
+import type { RemoteSet } from "../sync/remote-set.js";
 import type { MergeScheduler } from "./merge-scheduler.js";
 
 export interface AnnouncementDeps {

@@ -3,7 +3,7 @@
 import type { Logger } from "../log.js";
 import { MountWatcher } from "../watch/mount-watcher.js";
 import type { SyncPipeline } from "./pipeline.js";
-import type { RemoteSet } from "./remote-set.js";
+import type { RemoteSet } from "../sync/remote-set.js";
 
 export class Drives {
   #mounts: MountWatcher | null = null;

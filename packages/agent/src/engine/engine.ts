@@ -26,12 +26,12 @@ import { Announcements } from "./announcements.js";
 import { CloneLock } from "./clone-lock.js";
 import { Drives } from "./drives.js";
 import { HeadRouter } from "./head-router.js";
-import { HeadTracker } from "./head-tracker.js";
+import { HeadTracker } from "../sync/head-tracker.js";
 import { LocalCommits } from "./local-commits.js";
 import { MergeScheduler } from "./merge-scheduler.js";
 import { NetworkPlan } from "./network-plan.js";
 import { SyncPipeline } from "./pipeline.js";
-import { RemoteSet } from "./remote-set.js";
+import { RemoteSet } from "../sync/remote-set.js";
 import { repoStatus } from "./repo-status.js";
 
 export interface EngineOptions {

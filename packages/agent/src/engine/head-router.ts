@@ -7,7 +7,7 @@ import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import type { NetworkPlan } from "./network-plan.js";
 import type { SyncPipeline } from "./pipeline.js";
-import type { RemoteSet } from "./remote-set.js";
+import type { RemoteSet } from "../sync/remote-set.js";
 
 export interface HeadRouterDeps {
   node: string;

@@ -7,7 +7,7 @@ import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import { Batcher, CoalescingLoop } from "../nudge.js";
 import type { BurstRule } from "../sync/burst.js";
-import type { HeadTracker } from "./head-tracker.js";
+import type { HeadTracker } from "../sync/head-tracker.js";
 
 export class LocalCommits {
   #loop: CoalescingLoop;

@@ -5,7 +5,7 @@ import { graphFromAdverts, minCostArborescence } from "@herald/planner";
 import type { NetworkMapAdvert } from "@herald/protocol";
 import { ownAdverts, pushTargets } from "../sync/plan-targets.js";
 import type { PlanParent } from "../sync/fetch-policy.js";
-import type { RemoteSet } from "./remote-set.js";
+import type { RemoteSet } from "../sync/remote-set.js";
 
 export class NetworkPlan {
   /** Adverts heard from peers, newest per (node, advertiser). */

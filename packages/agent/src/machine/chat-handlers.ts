@@ -4,7 +4,9 @@ import { basename } from "node:path";
 import type { RepoEngine } from "../engine/engine.js";
 import { statusLine, statusText } from "../status.js";
 import type { ChatHandlers } from "../xmpp/chat-commands.js";
-import type { Machine } from "./machine.js";
+
+/** What chat commands need of the machine part (machine.ts). */
+export interface ChatMachine { engines(): RepoEngine[]; updatePresence(): Promise<void> }
 
 /** Pure: the engines a command applies to, or the reason it applies to none. */
 export function chatTargets<T extends { dir: string; admins: readonly string[] }>(repos: T[], target: string | undefined, from: string): T[] | string {
@@ -15,7 +17,7 @@ export function chatTargets<T extends { dir: string; admins: readonly string[] }
   return named.length ? `${target} is ambiguous: ${named.map((r) => r.dir).join(", ")}` : `no repository named ${target} (try: status)`;
 }
 
-export function chatHandlers(m: Machine): ChatHandlers {
+export function chatHandlers(m: ChatMachine): ChatHandlers {
   const pick = (target: string | undefined, from: string): RepoEngine[] | string => {
     const found = chatTargets(m.engines().map((e) => ({ dir: e.repo.dir, admins: e.config.admins, engine: e })), target, from);
     return typeof found === "string" ? found : found.map((f) => f.engine);

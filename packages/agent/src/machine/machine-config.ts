@@ -2,6 +2,7 @@
 // limits that every clone on this machine shares, so `herald add` needs no per-clone setup. A
 // clone's own git config overrides them key by key (interfaces.md).
 import { resolve } from "node:path";
+import { parseConfigNull } from "../config.js";
 import { ConfigError } from "../errors.js";
 import { runGit } from "../git/run-git.js";
 
@@ -18,21 +19,13 @@ export const MACHINE_KEYS: ReadonlySet<string> = new Set([
   "herald.maxbytespersecond", "herald.webport",
 ]);
 
-/** git's `--null` records: `key\nvalue`, or a bare `key` for a valueless boolean (true). */
-function parseNull(out: string): ConfigEntry[] {
-  return out.split("\0").filter(Boolean).map((rec): ConfigEntry => {
-    const nl = rec.indexOf("\n");
-    return nl < 0 ? [rec, "true"] : [rec.slice(0, nl), rec.slice(nl + 1)];
-  });
-}
-
 /** The file's herald.* entries in file order; a missing file has none. */
 export async function readMachineEntries(file: string): Promise<ConfigEntry[]> {
   const path = resolve(file);
   // cwd "/": the file alone is read, whichever clone the caller happens to stand in.
   const r = await runGit("/", ["config", "-f", path, "--null", "--get-regexp", "^herald\\."]);
   // Exit 1 is "nothing matched", which is also what git says for a missing file.
-  if (r.code === 0 || (r.code === 1 && r.stderr.trim() === "")) return parseNull(r.stdout);
+  if (r.code === 0 || (r.code === 1 && r.stderr.trim() === "")) return parseConfigNull(r.stdout);
   // "fatal: bad config line 3 in file /path": the file is named once, in front.
   const said = (r.stderr.trim().split("\n").pop() ?? "").replace(/^(fatal|error|warning): /, "").replace(` in file ${path}`, "");
   throw new ConfigError(path, said || `git config exited with ${r.code}`);

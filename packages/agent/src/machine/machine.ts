@@ -6,7 +6,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import type { AgentStatus } from "../status.js";
 import { RepoEngine } from "../engine/engine.js";
-import { openEngine, type OpenOptions } from "../engine/open.js";
+import { openEngine, type OpenOptions } from "./open-engine.js";
 import { HeraldError } from "../errors.js";
 import { createLogger, silentLogger, type Level, type Logger, type LogRecord } from "../log.js";
 import { LogRing } from "../log-ring.js";

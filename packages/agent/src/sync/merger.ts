@@ -9,7 +9,7 @@ import { mergeHeads, userFrontier } from "../git/merge-heads.js";
 import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import type { ConflictStore } from "./conflict-store.js";
-import type { HeadTracker } from "../engine/head-tracker.js";
+import type { HeadTracker } from "./head-tracker.js";
 
 export interface MergerDeps {
   repo: GitRepo;

@@ -7,7 +7,7 @@ import type { AgentEmitter } from "../agent-events.js";
 import { GitCommandError, PushRejectedError } from "../errors.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
-import type { RemoteSet } from "../engine/remote-set.js";
+import type { RemoteSet } from "./remote-set.js";
 import { pushTarget, type ResolvedRemote } from "./remotes.js";
 import type { TransferGate } from "./transfer-gate.js";
 

@@ -5,14 +5,14 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { GitRepo, machineConfigFile, readMachineEntries, type AgentConfig } from "@herald/agent";
+import { GitRepo, machineConfigFile, readConfigEntries, readMachineEntries, type AgentConfig } from "@herald/agent";
 import { isRepoId, pubsubNodeName } from "@herald/protocol";
 import { CliError } from "../cli-error.js";
 import { gitOk } from "../run-git.js";
 import type { GlobalArgs } from "../global-args.js";
 import { checkLogin } from "../init/check.js";
 import { Prompter } from "../init/prompt.js";
-import { configCommands, current, existingEntries, shellQuote, validate, type Entry, type InitValues } from "../init/settings.js";
+import { configCommands, current, shellQuote, validate, type Entry, type InitValues } from "../init/settings.js";
 
 interface InitArgs extends GlobalArgs {
   repo?: string; jid?: string; passwordFile?: string; service?: string; pubsub?: string; node?: string;
@@ -125,7 +125,7 @@ async function handler(args: ArgumentsCamelCase<InitArgs>): Promise<void> {
   if (args.machine) return initMachine(args);
   if (args.repo === "") throw new CliError("--repo needs a directory");
   const repo = await GitRepo.open(resolve(args.repo ?? process.cwd())); // NOT_A_REPO → exit 2
-  const entries = await existingEntries(repo);
+  const entries = await readConfigEntries(repo);
   const { values, config } = await validate(repo, entries, await complete(given(args), entries));
   const commands = configCommands(values);
   if (args.dryRun) {

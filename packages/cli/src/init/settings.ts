@@ -23,15 +23,6 @@ const KEYS: Record<keyof InitValues, string> = {
 
 export type Entry = [key: string, value: string];
 
-/** The clone's herald.* and remote.* settings as parseConfig reads them (readConfig's query). */
-export async function existingEntries(repo: GitRepo): Promise<Entry[]> {
-  const out = (await repo.tryRun(["config", "--null", "--get-regexp", "^(herald|remote)\\."])) ?? "";
-  return out.split("\0").filter(Boolean).map((rec): Entry => {
-    const nl = rec.indexOf("\n");
-    return nl < 0 ? [rec, "true"] : [rec.slice(0, nl), rec.slice(nl + 1)];
-  });
-}
-
 /** The value a setting has now (the last one wins, as in git). */
 export function current(entries: Entry[], key: keyof InitValues): string | undefined {
   return entries.filter(([k]) => k === KEYS[key].toLowerCase()).pop()?.[1];

@@ -1,10 +1,11 @@
 // Opening a repository for syncing: every setting is read and validated (the machine's file
 // first, the clone's own config over it) before any side effect.
-import { readConfig } from "../config.js";
+import { parseConfig, readConfigEntries } from "../config.js";
 import { GitRepo } from "../git/repo.js";
+import { mergeConfigEntries } from "./machine-config.js";
 import type { Logger } from "../log.js";
 import { resolveXmppSettings } from "../xmpp/xmpp-settings.js";
-import { RepoEngine, type EngineOptions } from "./engine.js";
+import { RepoEngine, type EngineOptions } from "../engine/engine.js";
 
 export interface OpenOptions extends EngineOptions {
   log: Logger;
@@ -21,7 +22,7 @@ export interface OpenOptions extends EngineOptions {
 export async function openEngine(dir: string, o: OpenOptions): Promise<RepoEngine> {
   const repo = await GitRepo.open(dir);
   try {
-    const config = await readConfig(repo, o.machine);
+    const config = parseConfig(mergeConfigEntries(o.machine ?? [], await readConfigEntries(repo)), repo.dir);
     const xmpp = config.jid ? await resolveXmppSettings(repo, config, o.env) : null;
     if (xmpp && o.resource) xmpp.session.resource = o.resource;
     const log = o.log.with({ node: config.node, ...(o.tagRepo ? { repo: repo.dir } : {}) });

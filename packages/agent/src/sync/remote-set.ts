@@ -3,8 +3,8 @@
 // is resolved again when tried, a drive when it appears).
 import { existsSync } from "node:fs";
 import type { RemoteConfig } from "../config.js";
-import { resolveRemote, type ResolvedRemote } from "../sync/remotes.js";
-import { remoteNode } from "../sync/plan-targets.js";
+import { resolveRemote, type ResolvedRemote } from "./remotes.js";
+import { remoteNode } from "./plan-targets.js";
 import { isRemovablePath } from "../watch/mount-table.js";
 
 export class RemoteSet {

@@ -3,7 +3,7 @@
 // bench/results.json. Each section replaces only its own key, so sections added later (by other
 // scripts or people) survive a rerun of this one.
 //
-//   npm run bench                      everything (about 15 minutes)
+//   npm run bench                      everything (about 18 minutes)
 //   npm run bench -- --quick           a smoke run: few commits, no git-annex, no footprint
 //   npm run bench -- --in-process      Herald agents in the bench's process (lighter, see herald.mjs)
 //   npm run bench -- --only=propagation,throughput   (planner, propagation, throughput, footprint)
@@ -11,8 +11,9 @@
 //   npm run bench -- --commits=10      commits per propagation case (default 30; 5 with --quick)
 //
 // Sections: planner; propagation latency (Herald with and without XMPP, the floor of one push
-// plus one fast-forward, a 5 s polling loop, git-annex's assistant); footprint of idle agents;
-// a 200-commit burst; ratios and targets. The section code is in scripts/bench/.
+// plus one fast-forward, a 5 s polling loop, git-annex's assistant); footprint of idle agents,
+// and of 20 repositories under one `herald daemon` vs under 20 agents; a 200-commit burst; ratios
+// and targets. The section code is in scripts/bench/.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -151,7 +152,10 @@ async function live(args, results, mode, cleanup) {
   let noXmpp = null;
   let prosodyPid = null;
   if (await prosodyInstalled()) {
-    server = await startXmppServer({ accounts: [...Array.from({ length: 10 }, (_, i) => `c${i + 1}`), "idle"] });
+    // Only accounts named up front may create pubsub nodes (testkit's Prosody).
+    const { daemonFootprintAccounts } = await import("./bench/daemon-footprint.mjs");
+    const extra = run("footprint") && !args.quick ? daemonFootprintAccounts() : [];
+    server = await startXmppServer({ accounts: [...Array.from({ length: 10 }, (_, i) => `c${i + 1}`), "idle", ...extra] });
     cleanup.add("prosody", () => server.stop());
     cleanup.paths.add(server.dir);
     prosodyPid = Number((await readFile(`${server.dir}/prosody.pid`, "utf8").catch(() => "")).trim()) || null;
@@ -276,14 +280,26 @@ async function live(args, results, mode, cleanup) {
     if (args.quick) console.log("\nfootprint: skipped (--quick)");
     else if (!server) console.log(`\nfootprint: skipped (${noXmpp})`);
     else {
-      console.log("\nfootprint: `herald agent` as a child process, online on XMPP (60 s idle, then 10 agents)");
+      console.log("\nfootprint: `herald agent` as a child process, online on XMPP (60 s idle, then 10 agents, then 20 repositories: one daemon vs 20 agents)");
       if (!idle) idle = await startIdle(ctx);
       const f = { idle: await idle.finish() };
       idle = null;
       f.many = await manyAgents(ctx);
+      const { daemonVsAgents } = await import("./bench/daemon-footprint.mjs");
+      try {
+        Object.assign(f, await daemonVsAgents(ctx));
+      } catch (e) {
+        console.log(`  20 repositories, daemon vs agents: FAILED: ${e.message}`);
+        f.daemon20Failed = e.message;
+      }
       results.footprint = { ...mode, ...f };
       printTable("one idle agent", [f.idle]);
       printTable("ten agents on one machine", [f.many]);
+      if (f.daemon20) {
+        printTable("20 repositories: one daemon vs 20 agents (MB of RSS; ticks of CPU in the idle window, after 30 s to settle; ms from spawn to the 20th xmpp-online)", [f.daemon20, f.agents20].filter(Boolean),
+          ["setup", "processes", "rssAtOnlineMB", "rssMB", "childProcesses", "childRssMB", "totalRssMB", "onlineMs", "settleTicks", "idleSeconds", "ticks", "processesTicking", "childTicks", "logLinesWhileIdle"]);
+        console.log(`  children: daemon ${f.daemon20.children}; agents ${f.agents20?.children ?? "–"}; tick = ${f.idle.tickMs} ms; \`herald status --json\`: ${f.daemon20.statusOnline} of 20 online`);
+      }
     }
   }
 

@@ -28,10 +28,10 @@ export async function sample(pid) {
   return { cpuMs: (ticks * 1000) / (await ticksPerSecond()), rssKb, t: now() };
 }
 
-/** Start `herald agent` on a clone; resolves once its log says it is online on XMPP. */
-async function startChild(cleanup, dir, account) {
+/** Start `herald agent` on a clone (`env`: added to the bench's); resolves once its log says it is online on XMPP. */
+export async function startChild(cleanup, dir, account, env = {}) {
   const child = spawn(process.execPath, [BIN, "agent", "--repo", dir], {
-    env: { ...process.env, HERALD_PASSWORD: `${account}-pw`, NO_COLOR: "1" },
+    env: { ...process.env, ...env, HERALD_PASSWORD: `${account}-pw`, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const remove = cleanup.add(`agent child ${child.pid}`, () => killChild(child));

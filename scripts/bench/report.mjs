@@ -7,6 +7,9 @@ const TARGETS = {
   idleCpuPercent: 0.1, // "no measurable CPU": under 0.1 % of one CPU over the window
   idleRssMB: 80,
   burstWorkShare: 0.1, // far fewer fetches than commits: at most 10 % (20 of 200)
+  daemon20RssMB: 120, // 20 repositories in one daemon: RSS in total (node and its git children)
+  daemon20IdleTicks: 0, // no CPU tick in a 60 s idle window
+  daemon20OnlineMs: 2000, // spawn to all 20 online
 };
 
 const find = (rows, system, topology) => rows.find((r) => (r.system === system || r.system.startsWith(`${system} `)) && r.topology === topology);
@@ -69,6 +72,30 @@ export function targets({ propagation = [], footprint, throughput = [] }) {
       measured: `${i.rssStartMB} → ${i.rssEndMB} MB`,
       met: rss < TARGETS.idleRssMB,
       miss: rss < TARGETS.idleRssMB ? null : `${round(rss - TARGETS.idleRssMB, 1)} MB over`,
+    });
+  }
+  const d = footprint?.daemon20;
+  if (d) {
+    const a = footprint.agents20;
+    const vs = (x) => (a ? `; 20 agents: ${x(a)}` : "");
+    out.push({
+      target: `20 repositories in one daemon: RSS < ${TARGETS.daemon20RssMB} MB in total`,
+      measured: `${d.totalRssMB} MB (node ${d.rssMB} + ${d.childProcesses} children ${d.childRssMB})${vs((x) => `${x.totalRssMB} MB`)}`,
+      met: d.totalRssMB < TARGETS.daemon20RssMB,
+      miss: d.totalRssMB < TARGETS.daemon20RssMB ? null : `${round(d.totalRssMB - TARGETS.daemon20RssMB, 1)} MB over`,
+    });
+    const ticks = d.ticks + d.childTicks;
+    out.push({
+      target: `20 repositories in one daemon: no CPU tick in ${d.idleSeconds} s idle`,
+      measured: `${d.ticks} ticks (+ ${d.childTicks} in children)${vs((x) => `${x.ticks} + ${x.childTicks}`)}`,
+      met: ticks <= TARGETS.daemon20IdleTicks,
+      miss: ticks <= TARGETS.daemon20IdleTicks ? null : `${ticks} ticks`,
+    });
+    out.push({
+      target: `20 repositories in one daemon: spawn to all online < ${TARGETS.daemon20OnlineMs} ms`,
+      measured: `${d.onlineMs} ms${vs((x) => `${x.onlineMs} ms`)}`,
+      met: d.onlineMs < TARGETS.daemon20OnlineMs,
+      miss: d.onlineMs < TARGETS.daemon20OnlineMs ? null : `${round(d.onlineMs - TARGETS.daemon20OnlineMs)} ms over`,
     });
   }
   for (const b of throughput) {

@@ -63,6 +63,7 @@ modules_enabled = {
 	"tls";          -- STARTTLS
 	"disco";        -- service discovery (finds pubsub.<domain>)
 	"ping";         -- XEP-0199
+	"time";         -- XEP-0202: herald doctor compares the machine's clock with the server's
 	"limits";       -- rate-limit what clients send
 	"admin_shell";  -- `prosodyctl shell` inside the container
 	-- Not enabled: "smacks" (stream management). The agent catches up by reading the node's

@@ -16,7 +16,11 @@ export { createLogger, formatHuman, silentLogger, type Logger, type LogRecord, t
 export { Session, type SessionOptions } from "./xmpp/session.js";
 export { PubsubNode, eventItems, ANNOUNCE_NODE_CONFIG, type PubsubItem } from "./xmpp/pubsub-node.js";
 export { CONTROL_COMMANDS, type ControlCommand, type ControlReply, type ControlRequest } from "./control/protocol.js";
-export { presenceText, statusLine, statusText, type AgentStatus } from "./status.js";
+export { IGNORED, presenceText, statusLine, statusText, type AgentStatus } from "./status.js";
+export { PUBLISHER_FIX, serverStampsPublisher } from "./xmpp/publisher-probe.js";
+export { loginFailure, withLogin, within } from "./xmpp/login-once.js";
+export { runDoctor, type DoctorOptions } from "./doctor/doctor.js";
+export { report as doctorReport, type Check } from "./doctor/judge.js";
 export { RepoChannel, type SignalingStats } from "./xmpp/repo-channel.js";
 export { Daemon, type DaemonOptions } from "./machine/daemon.js";
 // The per-user daemon's files (machine/): paths, repository list, machine settings.

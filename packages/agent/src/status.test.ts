@@ -1,4 +1,4 @@
-import { presenceText, statusText, type AgentStatus } from "./status.js";
+import { presenceText, statusLine, statusText, type AgentStatus } from "./status.js";
 
 const base: AgentStatus = {
   node: "laptop", repo: "/r", branch: "refs/heads/main", head: "0123456789abcdef0123456789abcdef01234567", paused: false,
@@ -8,8 +8,14 @@ const base: AgentStatus = {
 describe("statusText", () => {
   it("says branch, head, xmpp, retries and conflicts", () => {
     const s = statusText({ ...base, paused: true, conflicts: 2, retries: { usb: { firstFailure: 0, lastFailure: 0, attempts: 1, nextAt: 61_000, error: "gone" } },
-      xmpp: { online: true, announced: 1, heard: 2, dropped: {}, lastIn: null, lastOut: null, peersSeen: ["desktop"] } }, 1_000);
+      xmpp: { online: true, announced: 1, heard: 2, dropped: {}, lastIn: null, lastOut: null, peersSeen: ["desktop"], publisherMissing: false } }, 1_000);
     expect(s).toBe("laptop: main at 0123456789, PAUSED\nxmpp: online; peers seen: desktop\npending retries: usb (next in 60 s)\nconflicts: 2 (see herald conflicts)");
+  });
+  it("says once that announcements are ignored when the server does not stamp publishers", () => {
+    const xmpp = { online: true, announced: 0, heard: 0, dropped: { "no-publisher": 7 }, lastIn: null, lastOut: null, peersSeen: [], publisherMissing: true };
+    expect(statusText({ ...base, xmpp }, 0).split("\n").filter((l) => l.includes("announcements ignored"))).toEqual(["xmpp: announcements ignored: the server does not stamp publishers (see herald doctor)"]);
+    expect(statusLine({ ...base, xmpp })).toContain("xmpp online (announcements ignored: the server does not stamp publishers (see herald doctor))");
+    expect(statusLine({ ...base, xmpp: { ...xmpp, publisherMissing: false } })).not.toContain("ignored");
   });
   it("says when XMPP is off", () => {
     expect(statusText(base, 0)).toContain("xmpp: off (git-only)");

@@ -14,12 +14,16 @@ export interface AgentStatus {
   xmpp: SignalingStats | null;
 }
 
+/** What status says when the server does not stamp publishers (xmpp/publisher-probe.ts). */
+export const IGNORED = "announcements ignored: the server does not stamp publishers (see herald doctor)";
+
 /** Pure: a short human answer (the chat `status` reply). */
 export function statusText(s: AgentStatus, now: number): string {
   const lines = [
     `${s.node}: ${s.branch?.replace(/^refs\/heads\//, "") ?? "(no branch)"} at ${s.head?.slice(0, 10) ?? "(no commits)"}${s.paused ? ", PAUSED" : ""}`,
     s.xmpp ? `xmpp: ${s.xmpp.online ? "online" : "offline"}; peers seen: ${s.xmpp.peersSeen.join(", ") || "none yet"}` : "xmpp: off (git-only)",
   ];
+  if (s.xmpp?.publisherMissing) lines.push(`xmpp: ${IGNORED}`);
   const retries = Object.entries(s.retries);
   lines.push(retries.length
     ? `pending retries: ${retries.map(([r, e]) => `${r} (next in ${Math.max(0, Math.round((e.nextAt - now) / 1000))} s)`).join(", ")}`
@@ -47,7 +51,7 @@ export function statusLine(s: AgentStatus & { error?: string }): string {
   parts.push(s.remotes.length === 0 ? "no remotes"
     : `${known.length - behind.length}/${s.remotes.length} remotes in sync${behind.length ? ` (${behind.map((r) => `${r.name}: ahead ${r.ahead}, behind ${r.behind}`).join("; ")})` : ""}`);
   if (failing) parts.push(`${failing} push${failing === 1 ? "" : "es"} failing`);
-  parts.push(s.xmpp ? `xmpp ${s.xmpp.online ? "online" : "offline"}` : "git only");
+  parts.push(s.xmpp ? `xmpp ${s.xmpp.online ? "online" : "offline"}${s.xmpp.publisherMissing ? ` (${IGNORED})` : ""}` : "git only");
   if (s.conflicts) parts.push(`${s.conflicts} conflict${s.conflicts === 1 ? "" : "s"}`);
   return parts.join(", ");
 }

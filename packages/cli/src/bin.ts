@@ -8,6 +8,7 @@ import { CliError, errorDetails, errorLine, exitCodeFor, usageMessage } from "./
 import { colorEnabled, palette } from "./color.js";
 import { agentCommand } from "./commands/agent.js";
 import { daemonCommand } from "./commands/daemon.js";
+import { doctorCommand } from "./commands/doctor.js";
 import { mergeDriverCommand } from "./commands/merge-driver.js";
 import { planCommand } from "./commands/plan.js";
 import { pauseCommand, resumeCommand, statusCommand, syncCommand } from "./commands/control-commands.js";
@@ -42,6 +43,7 @@ async function main(args: string[]): Promise<number> {
     .command(mapCommand)
     .command(initCommand)
     .command(conflictsCommand)
+    .command(doctorCommand)
     .command(addCommand)
     .command(removeCommand)
     .command(listCommand)

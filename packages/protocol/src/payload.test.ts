@@ -11,6 +11,9 @@ describe("decodePayload", () => {
     const [parsed] = reparse(encodePayload({ kind: "map", advert: advert() }));
     expect(decodePayload(parsed)).toEqual({ ok: true, value: { kind: "map", advert: advert() } });
   });
+  it("decodes the publisher probe, whatever it carries", () => {
+    expect(decodePayload(xml("probe", { xmlns: "urn:herald:0", extra: "x" }, xml("junk")))).toEqual({ ok: true, value: { kind: "probe" } });
+  });
   it("decodes the payload inside a parsed XEP-0060 item", () => {
     const [item] = reparse(xml("item", { xmlns: "http://jabber.org/protocol/pubsub#event", id: "laptop-7" }, xml("announce", ANNOUNCE_ATTRS)));
     const result = decodePayload(item.getChild("announce", "urn:herald:0"));
@@ -42,6 +45,7 @@ describe("encodePayload", () => {
     const arbPayload: fc.Arbitrary<Payload> = fc.oneof(
       arbAnnouncement.map((announcement) => ({ kind: "announce" as const, announcement })),
       arbAdvert.map((advert) => ({ kind: "map" as const, advert })),
+      fc.constant({ kind: "probe" as const }),
     );
     fc.assert(
       fc.property(arbPayload, (payload) => {

@@ -1,13 +1,15 @@
 // The closed set of Herald payloads and a total decoder for them: any input, however hostile,
 // yields a value or a typed ProtocolError, never an exception (git-annex's decodeStanza).
-import type { Element } from "@xmpp/xml";
+import xml, { type Element } from "@xmpp/xml";
 import { announcementFromElement, announcementToElement, type CommitAnnouncement } from "./announcement.js";
 import { isElementLike, localName, namespaceOf } from "./element.js";
 import { MalformedElementError, printable, ProtocolError, UnknownElementError, WrongNamespaceError } from "./errors.js";
 import { NS_HERALD } from "./namespace.js";
 import { networkMapFromElement, networkMapToElement, type NetworkMapAdvert } from "./network-map.js";
 
-export type Payload = { kind: "announce"; announcement: CommitAnnouncement } | { kind: "map"; advert: NetworkMapAdvert };
+/** `probe`: `herald doctor` and `herald init` publish one to see whether the server stamps the
+ * publisher on items (they read it back, then retract it); every agent ignores it. */
+export type Payload = { kind: "announce"; announcement: CommitAnnouncement } | { kind: "map"; advert: NetworkMapAdvert } | { kind: "probe" };
 
 export type DecodeResult = { ok: true; value: Payload } | { ok: false; error: ProtocolError };
 
@@ -26,9 +28,11 @@ export function decodePayload(el: unknown): DecodeResult {
         return { ok: true, value: { kind: "announce", announcement: announcementFromElement(el as Element) } };
       case "map":
         return { ok: true, value: { kind: "map", advert: networkMapFromElement(el as Element) } };
+      case "probe":
+        return { ok: true, value: { kind: "probe" } };
       default:
         // Maybe a message type from a newer Herald: the caller may ignore it quietly.
-        return failure(new UnknownElementError(name, "<announce> or <map>"));
+        return failure(new UnknownElementError(name, "<announce>, <map> or <probe>"));
     }
   } catch (error) {
     if (error instanceof ProtocolError) return failure(error);
@@ -39,6 +43,7 @@ export function decodePayload(el: unknown): DecodeResult {
 
 /** The inverse of decodePayload; throws a ProtocolError on invalid input, like the per-type encoders. */
 export function encodePayload(payload: Payload): Element {
+  if (payload.kind === "probe") return xml("probe", { xmlns: NS_HERALD });
   return payload.kind === "announce" ? announcementToElement(payload.announcement) : networkMapToElement(payload.advert);
 }
 

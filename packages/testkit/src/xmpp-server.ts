@@ -42,6 +42,8 @@ export interface StartXmppServerOptions {
   domain?: string;
   /** STARTTLS required, with a fresh self-signed certificate for the domain. */
   tls?: boolean;
+  /** false: a stock Prosody's default, where items carry no publisher (see prosody-config.ts). */
+  exposePublisher?: boolean;
   startTimeoutMs?: number;
 }
 
@@ -69,7 +71,7 @@ export async function startXmppServer(opts: StartXmppServerOptions = {}): Promis
   const pubsubAdmins = names.map((n) => `${n}@${domain}`);
 
   const launch = async (): Promise<"ready" | "busy"> => {
-    await writeFile(cfg, prosodyConfig({ dir, port, domain, pubsubAdmins, tls, runAsRoot }));
+    await writeFile(cfg, prosodyConfig({ dir, port, domain, pubsubAdmins, tls, runAsRoot, ...(opts.exposePublisher === false ? { exposePublisher: false } : {}) }));
     const logFile = join(dir, "prosody.log");
     await rm(logFile, { force: true });
     await rm(join(dir, "prosody.pid"), { force: true });

@@ -80,6 +80,11 @@ export class PubsubNode {
     await this.#iq("set", xml("publish", { node: this.node }, xml("item", { id: itemId }, payload)));
   }
 
+  /** Remove one item (XEP-0060 §7.2), without notifying subscribers. */
+  async retract(itemId: string): Promise<void> {
+    await this.#iq("set", xml("retract", { node: this.node }, xml("item", { id: itemId })));
+  }
+
   /** The node's persisted items (XEP-0060 §6.5), for catch-up after a (re)connect. */
   async items(max?: number): Promise<PubsubItem[]> {
     const res = await this.#iq("get", xml("items", { node: this.node, ...(max ? { max_items: String(max) } : {}) }));

@@ -8,6 +8,7 @@ import type { Logger } from "../log.js";
 import { CoalescingLoop } from "../nudge.js";
 import { bareJid, judgeItem } from "./announcement-filter.js";
 import { PubsubNode, type PubsubItem } from "./pubsub-node.js";
+import { PUBLISHER_FIX } from "./publisher-probe.js";
 import type { Session } from "./session.js";
 
 export interface RepoChannelDeps {
@@ -33,11 +34,13 @@ export interface SignalingStats {
   lastOut: { sha: string; at: string } | null;
   lastIn: { node: string; sha: string; at: string } | null;
   peersSeen: string[];
+  /** Items arrive without the publisher the server should stamp: every announcement is ignored. */
+  publisherMissing: boolean;
 }
 
 export class RepoChannel {
   readonly pubsubNode: PubsubNode;
-  readonly stats: SignalingStats = { online: false, announced: 0, heard: 0, dropped: {}, lastOut: null, lastIn: null, peersSeen: [] };
+  readonly stats: SignalingStats = { online: false, announced: 0, heard: 0, dropped: {}, lastOut: null, lastIn: null, peersSeen: [], publisherMissing: false };
   #announcer: CoalescingLoop;
   #lastAnnounced: string | null = null;
   #toAnnounce: string | null = null;
@@ -136,10 +139,21 @@ export class RepoChannel {
 
   /** An item of this repository's node, live or from the catch-up read. */
   item(item: PubsubItem, catchUp: boolean): void {
+    // The server stamps every item or none: one without is the server's setting, not a stranger.
+    if (!item.publisher) return this.#unstamped();
+    this.stats.publisherMissing = false;
     // Our own items come back to us: nothing to judge, and no git call to spend on them.
     if (item.publisher && bareJid(item.publisher) === this.d.session.bareJid.toLowerCase()) return;
     if (this.#considerMap(item)) return;
     void this.#consider(item, catchUp).catch((e: Error) => this.d.log.error("announcement-failed", { error: e.message }));
+  }
+
+  /** Said once (not once per item): the user has one thing to fix. */
+  #unstamped(): void {
+    this.stats.dropped["no-publisher"] = (this.stats.dropped["no-publisher"] ?? 0) + 1;
+    if (this.stats.publisherMissing) return;
+    this.stats.publisherMissing = true;
+    this.d.log.warn("announcements-ignored", { why: `${this.d.pubsub} does not stamp publishers on items, so no announcement can be trusted`, fix: PUBLISHER_FIX, see: "herald doctor" });
   }
 
   /** Map adverts: same trust rule as announcements (allow-listed, server-stamped publisher). */

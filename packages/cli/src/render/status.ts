@@ -1,5 +1,5 @@
 // Pure: `herald status` as text, from the agent's status JSON. Quiet when all is well, exact when not.
-import { statusLine, type AgentStatus } from "@herald/agent";
+import { IGNORED, statusLine, type AgentStatus } from "@herald/agent";
 
 const ago = (iso: string, now: number) => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
 
@@ -10,6 +10,7 @@ export function renderStatus(s: AgentStatus & { error?: string }, now: number): 
   lines.push(`node ${s.node}: ${branch} at ${s.head?.slice(0, 10) ?? "(no commits)"}${s.paused ? "  [PAUSED: herald resume]" : ""}`);
   if (s.xmpp) {
     lines.push(`xmpp: ${s.xmpp.online ? "connected" : "not connected"}; peers seen: ${s.xmpp.peersSeen.join(", ") || "none yet"}`);
+    if (s.xmpp.publisherMissing) lines.push(`xmpp: ${IGNORED}`);
     if (s.xmpp.lastOut) lines.push(`  last announced: ${s.xmpp.lastOut.sha.slice(0, 10)} ${ago(s.xmpp.lastOut.at, now)}`);
     if (s.xmpp.lastIn) lines.push(`  last heard: ${s.xmpp.lastIn.node} ${s.xmpp.lastIn.sha.slice(0, 10)} ${ago(s.xmpp.lastIn.at, now)}`);
     const dropped = Object.entries(s.xmpp.dropped);

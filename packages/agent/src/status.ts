@@ -12,6 +12,8 @@ export interface AgentStatus {
   retries: RetryQueue;
   conflicts: number;
   xmpp: SignalingStats | null;
+  /** Why this repository is not syncing (gone, would not start, not answering, damaged). */
+  error?: string;
 }
 
 /** What status says when the server does not stamp publishers (xmpp/publisher-probe.ts). */
@@ -41,7 +43,7 @@ export function presenceText(s: Pick<AgentStatus, "paused" | "conflicts" | "head
 }
 
 /** Pure: one repository in one line, for the daemon's list. */
-export function statusLine(s: AgentStatus & { error?: string }): string {
+export function statusLine(s: AgentStatus): string {
   if (s.error) return `ERROR: ${s.error}`;
   const parts = [`${s.branch?.replace(/^refs\/heads\//, "") ?? "(detached)"} at ${s.head?.slice(0, 10) ?? "(no commits)"}`];
   if (s.paused) parts.push("PAUSED");

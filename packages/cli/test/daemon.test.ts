@@ -2,7 +2,7 @@
 // `herald status` inside a clone (that clone) and outside (every repository, one line each),
 // told of a vanished repository, and stopped with `herald stop`.
 import { commitFile, git, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { herald, lines } from "./run-herald.js";
@@ -26,7 +26,7 @@ describe("herald daemon", () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  it("serves every repository on its list; status inside a clone and outside; a vanished one is its own error", async () => {
+  it("serves every repository on its list; status inside a clone and outside; a vanished or damaged one is its own error", async () => {
     const none = await herald(["status"], { cwd: home, env });
     expect(none.code).toBe(1);
     expect(lines(none.stderr)).toEqual(["herald: no Herald daemon is running (start it with: herald daemon --detach)"]);
@@ -72,6 +72,11 @@ describe("herald daemon", () => {
     const gone = await herald(["status", "--json", "--repo", sb.clones.a1!], { cwd: home, env });
     expect(gone.code).toBe(1);
     expect(JSON.parse(gone.stdout).error).toMatch(/is gone .*herald remove/);
+    // A damaged object store: that repository's error too.
+    const objects = join(sb.clones.a3!, ".git", "objects");
+    for (const d of await readdir(objects)) if (d !== "info") await rm(join(objects, d), { recursive: true, force: true });
+    const damaged = await herald(["status"], { cwd: home, env });
+    expect(damaged.stdout).toMatch(new RegExp(`${sb.clones.a3}: ERROR: HEAD's commit [0-9a-f]{10} cannot be read: the object store is damaged`));
     const sha = await commitFile(sb.clones.a2!, "after.txt", "after\n");
     await waitFor(async () => (await received(sb, "a2", "b2")) === sha, 15_000, "a2 to keep syncing");
 

@@ -26,7 +26,10 @@ export async function repoStatus(s: StatusSources): Promise<AgentStatus> {
   const { repo } = s;
   // HEAD and the tracking refs are read once, not once per remote.
   const [{ branch, sha: head }, conflicts, known] = await Promise.all([repo.headState(), s.conflicts.list(), repo.refs("refs/remotes/")]);
+  // HEAD's own commit unreadable: the object store is damaged, and every merge and push will fail.
+  const damaged = head !== null && !(await repo.hasCommit(head));
   return {
+    ...(damaged ? { error: `HEAD's commit ${head.slice(0, 10)} cannot be read: the object store is damaged (git fsck says more)` } : {}),
     node: s.node, repo: repo.dir, branch, head, paused: s.paused,
     remotes: await Promise.all(s.remotes.map(async (r) => ({ name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}), ...(await aheadBehind(s, r, branch, head, known)) }))),
     retries: s.retries,

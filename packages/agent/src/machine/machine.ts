@@ -103,7 +103,7 @@ export class Machine {
   }
 
   /** One repository's status; its error instead when it is down, gone or not answering. */
-  async status(dir: string): Promise<AgentStatus & { error?: string }> {
+  async status(dir: string): Promise<AgentStatus> {
     const slot = this.find(dir);
     const down = (error: string) => ({ node: "", repo: slot.dir, branch: null, head: null, paused: false, remotes: [], retries: {}, conflicts: 0, xmpp: null, error });
     if (!existsSync(slot.dir)) return down(`${slot.dir} is gone (removed or moved while Herald ran); put it back, or: herald remove ${slot.dir}`);
@@ -119,7 +119,7 @@ export class Machine {
     }
   }
 
-  async statuses(): Promise<Array<AgentStatus & { error?: string }>> {
+  async statuses(): Promise<AgentStatus[]> {
     return Promise.all(this.dirs.map((d) => this.status(d)));
   }
 

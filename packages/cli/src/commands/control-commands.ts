@@ -18,7 +18,7 @@ export const statusCommand: CommandModule<GlobalArgs, RepoArgs> = {
     .example("$0 status", "in a clone: a readable summary of it; elsewhere: every repository, one line each")
     .example("$0 status --json --repo ~/notes", "one clone as JSON, for scripts"),
   handler: async (args: ArgumentsCamelCase<RepoArgs>) => {
-    const s = (await ask(args.repo, "status")) as (AgentStatus & { error?: string }) | MachineStatus;
+    const s = (await ask(args.repo, "status")) as AgentStatus | MachineStatus;
     const text = args.json ? JSON.stringify(s, null, 2) : "repos" in s ? renderMachineStatus(s) : renderStatus(s, Date.now());
     process.stdout.write(`${text}\n`);
     if ("error" in s && s.error) process.exitCode = 1;

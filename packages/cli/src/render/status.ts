@@ -3,9 +3,10 @@ import { IGNORED, statusLine, type AgentStatus } from "@herald/agent";
 
 const ago = (iso: string, now: number) => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
 
-export function renderStatus(s: AgentStatus & { error?: string }, now: number): string {
-  if (s.error) return `${s.repo}: ERROR: ${s.error}`;
-  const lines: string[] = [];
+export function renderStatus(s: AgentStatus, now: number): string {
+  // Down (no engine): the reason is all there is to say; running but damaged: the reason first.
+  if (s.error && !s.node) return `${s.repo}: ERROR: ${s.error}`;
+  const lines: string[] = s.error ? [`ERROR: ${s.error}`] : [];
   const branch = s.branch?.replace(/^refs\/heads\//, "") ?? "(detached)";
   lines.push(`node ${s.node}: ${branch} at ${s.head?.slice(0, 10) ?? "(no commits)"}${s.paused ? "  [PAUSED: herald resume]" : ""}`);
   if (s.xmpp) {
@@ -28,10 +29,8 @@ export function renderStatus(s: AgentStatus & { error?: string }, now: number): 
   return lines.join("\n");
 }
 
-type RepoStatus = AgentStatus & { error?: string };
-
 /** Pure: `herald status` outside a clone: every repository the daemon serves, one line each. */
-export function renderMachineStatus(m: { pid: number; repos: RepoStatus[] }): string {
+export function renderMachineStatus(m: { pid: number; repos: AgentStatus[] }): string {
   if (m.repos.length === 0) return `daemon (pid ${m.pid}): no repositories yet (add one with: herald add DIR)`;
   return [`daemon (pid ${m.pid}): ${m.repos.length} repositor${m.repos.length === 1 ? "y" : "ies"}`, ...m.repos.map((s) => `${s.repo}: ${statusLine(s)}`)].join("\n");
 }

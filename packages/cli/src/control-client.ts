@@ -15,6 +15,11 @@ export async function gitDirOf(repoArg: string | undefined): Promise<{ dir: stri
   return found;
 }
 
+/** The clone `--repo` names (an error if it is not one), else the one we stand in, else null. */
+export async function cloneHere(repoArg: string | undefined): Promise<{ dir: string; gitDir: string } | null> {
+  return repoArg !== undefined ? gitDirOf(repoArg) : cloneAt(process.cwd());
+}
+
 /** The clone's top directory and git dir, or null when `dir` is not inside one. */
 async function cloneAt(dir: string): Promise<{ dir: string; gitDir: string } | null> {
   const r = await runGit(["rev-parse", "--show-toplevel", "--absolute-git-dir"], { cwd: dir }).catch(() => null);

@@ -48,7 +48,11 @@ describe("herald daemon", () => {
     await git(sb.clones.b3!, "config", "herald.retryInterval", "soon");
     expect((await herald(["add", sb.clones.b3!], { env })).code).toBe(0);
     await waitFor(async () => (await all()).repos.some((r) => r.repo === sb.clones.b3 && r.error?.includes("herald.retryInterval")), 15_000, "b3's config error reported");
-    expect((await herald(["remove", sb.clones.b3!], { env })).code).toBe(0);
+    // Mended, it is tried again the next time the list changes.
+    await git(sb.clones.b3!, "config", "--unset", "herald.retryInterval");
+    expect((await herald(["add", sb.clones.b1!], { env })).code).toBe(0);
+    await waitFor(async () => (await all()).repos.some((r) => r.repo === sb.clones.b3 && r.head && !r.error), 15_000, "b3 served once mended");
+    for (const n of ["b1", "b3"]) expect((await herald(["remove", sb.clones[n]!], { env })).code).toBe(0);
     await waitFor(async () => (await all()).repos.filter((r) => r.head && !r.error).length === 3, 15_000, "three repositories served");
     for (const n of ["1", "2", "3"]) {
       const sha = await commitFile(sb.clones[`a${n}`]!, "from-a.txt", `${n}\n`);

@@ -80,11 +80,11 @@ export class Machine {
     this.log.info("repo-removed", { repo: dir });
   }
 
-  /** Serve exactly these directories (the daemon's list changed). */
+  /** Serve exactly these directories (the daemon's list changed); one that failed to start is tried again. */
   async serve(dirs: string[]): Promise<void> {
     const wanted = new Set(dirs);
     await Promise.all([...this.#slots.keys()].filter((d) => !wanted.has(d)).map((d) => this.remove(d)));
-    await Promise.all(dirs.filter((d) => !this.#slots.has(d)).map((d) => this.add(d)));
+    await Promise.all(dirs.filter((d) => !this.#slots.get(d)?.engine).map((d) => this.add(d)));
   }
 
   get dirs(): string[] { return [...this.#slots.keys()]; }

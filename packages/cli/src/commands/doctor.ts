@@ -3,7 +3,7 @@
 // daemon's list. It needs no running agent: it does what the agent would, once.
 import { doctorReport, machineConfigFile, readMachineEntries, readRepoList, reposFile, runDoctor, type Check } from "@herald/agent";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
-import { gitDirOf } from "../control-client.js";
+import { cloneHere } from "../control-client.js";
 import type { GlobalArgs } from "../global-args.js";
 import { withRepo, type RepoArgs } from "./control-commands.js";
 
@@ -14,10 +14,7 @@ export const doctorCommand: CommandModule<GlobalArgs, RepoArgs> = {
     .example("$0 doctor", "in a clone: that clone; elsewhere: every repository on the daemon's list")
     .example("$0 doctor --repo ~/notes", "one clone"),
   handler: async (args: ArgumentsCamelCase<RepoArgs>) => {
-    const clone = await gitDirOf(args.repo).catch((e: unknown) => {
-      if (args.repo !== undefined) throw e;
-      return null;
-    });
+    const clone = await cloneHere(args.repo);
     const dirs = clone ? [clone.dir] : (await readRepoList(reposFile())).paths;
     const extra: Check[] = [];
     const machine = await readMachineEntries(machineConfigFile()).catch((e: Error) => {

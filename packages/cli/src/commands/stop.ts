@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
 import { CliError } from "../cli-error.js";
-import { gitDirOf } from "../control-client.js";
+import { cloneHere } from "../control-client.js";
 import type { GlobalArgs } from "../global-args.js";
 import { withRepo, type RepoArgs } from "./control-commands.js";
 
@@ -20,10 +20,7 @@ export const stopCommand: CommandModule<GlobalArgs, RepoArgs> = {
     .example("$0 stop --repo ~/notes", "stop the agent syncing ~/notes")
     .example("$0 stop", "outside a clone: stop the daemon"),
   handler: async (args: ArgumentsCamelCase<RepoArgs>) => {
-    const clone = await gitDirOf(args.repo).catch((e: unknown) => {
-      if (args.repo !== undefined) throw e;
-      return null;
-    });
+    const clone = await cloneHere(args.repo);
     const own = clone ? await pidIn(join(clone.gitDir, "herald", "agent.pid")) : 0;
     const daemon = await pidIn(join(runtimeDir(), "daemon.pid"));
     const daemonAlive = daemon > 0 && alive(daemon);

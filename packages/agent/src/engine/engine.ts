@@ -37,8 +37,9 @@ import { repoStatus } from "./repo-status.js";
 export interface EngineOptions {
   /** Test-only: switch off watching .git/refs/remotes to prove another path stands alone. */
   watchRemoteRefs?: boolean;
-  /** How local commit bursts are batched (default LOCAL_BURST; tests widen it, hooks' timeout shorten it). */
+  /** How local commit bursts are batched (default LOCAL_BURST; tests on a loaded machine widen it). */
   burst?: BurstRule;
+  /** How long herald.hook may run before it is killed (default 10 s; tests shorten it). */
   hookTimeoutMs?: number;
   now?: () => Date;
 }
@@ -71,6 +72,7 @@ export class RepoEngine {
   constructor(readonly repo: GitRepo, readonly config: AgentConfig, private readonly xmpp: XmppSettings | null, readonly log: Logger, opts: EngineOptions = {}) {
     const now = opts.now ?? (() => new Date());
     const isPaused = () => this.#paused;
+    const failing = () => new Set(Object.keys(this.#retrier.queue));
     this.heraldDir = join(repo.gitDir, "herald");
     this.#lock = new CloneLock(this.heraldDir, repo.dir);
     this.conflicts = new ConflictStore(join(this.heraldDir, "conflicts.json"));
@@ -93,7 +95,7 @@ export class RepoEngine {
       gate: new TransferGate(config.limits),
     });
     this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, isPaused, announce: (sha) => this.#channel?.announce(sha) });
-    this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, () => new Set(Object.keys(this.#retrier.queue)));
+    this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, failing);
     this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
     this.#drives = new Drives(this.#remotes, this.#pipeline, log);
     this.#local = new LocalCommits(repo, this.#heads, this.events, () => this.#merges.nudge(), opts.burst ?? LOCAL_BURST, log);
@@ -101,7 +103,7 @@ export class RepoEngine {
     if (config.hook) (this.#hooks = new HookRunner(config.hook, repo.dir, log.child("hook"), opts.hookTimeoutMs)).follow(this.events);
     this.#router = new HeadRouter({
       node: config.node, repo, events: this.events, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, log,
-      failing: () => new Set(Object.keys(this.#retrier.queue)), mapChanged: () => void this.#channel?.publishMap(),
+      failing, mapChanged: () => void this.#channel?.publishMap(),
     });
   }
 

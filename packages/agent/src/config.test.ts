@@ -7,7 +7,7 @@ describe("parseConfig", () => {
   it("has sensible defaults", () => {
     const c = parse([]);
     expect(c.node).toBe(defaultNodeId("/home/me/notes"));
-    expect(c).toMatchObject({ peers: [], admins: [], autocommit: false, retryIntervalMs: 30 * 60_000, allowInsecure: false, remotes: [], limits: { concurrent: 4 } });
+    expect(c).toMatchObject({ peers: [], admins: [], services: [], autocommit: false, retryIntervalMs: 30 * 60_000, allowInsecure: false, remotes: [], limits: { concurrent: 4 } });
   });
   it("reads every setting, multi-valued ones included", () => {
     const c = parse([
@@ -16,10 +16,11 @@ describe("parseConfig", () => {
       ["herald.maxtransfersperminute", "30"], ["herald.maxbytespersecond", "512k"], ["herald.maxconcurrenttransfers", "2"],
       ["remote.usb.url", "/media/me/usb/notes.git"], ["remote.usb.herald-cost", "2.5"], ["remote.usb.herald-removable", "true"],
       ["remote.desk.url", "ssh://desk/notes"], ["remote.desk.herald-node", "desk"],
+      ["herald.service", "xmpps://one.example.org:5223"], ["herald.service", "xmpp://two.example.org:5222"],
     ]);
     expect(c).toMatchObject({
       node: "laptop", jid: "me@example.org", peers: ["a@example.org", "b@example.org"], admins: ["me@example.org"],
-      autocommit: true, retryIntervalMs: 90_000, hook: "/bin/notify", limits: { concurrent: 2, transfersPerMinute: 30, bytesPerSecond: 512 * 1024 },
+      autocommit: true, retryIntervalMs: 90_000, hook: "/bin/notify", services: ["xmpps://one.example.org:5223", "xmpp://two.example.org:5222"], limits: { concurrent: 2, transfersPerMinute: 30, bytesPerSecond: 512 * 1024 },
     });
     expect(c.remotes).toEqual([
       { name: "desk", url: "ssh://desk/notes", node: "desk" },
@@ -33,6 +34,7 @@ describe("parseConfig", () => {
     [[["herald.retryinterval", "soon"]], "herald.retryInterval"],
     [[["herald.autocommit", "maybe"]], "herald.autocommit"],
     [[["herald.service", "http://x"]], "herald.service"],
+    [[["herald.service", "xmpp://ok:5222"], ["herald.service", "xmpp://bad/path"]], "herald.service"],
     [[["remote.a.url", "/x"], ["remote.a.herald-cost", "-1"]], "remote.a.herald-cost"],
     [[["remote.a.url", "/x"], ["remote.a.herald-node", "a/b"]], "remote.a.herald-node"],
     [[["herald.maxconcurrenttransfers", "0"]], "herald.maxConcurrentTransfers"],

@@ -21,7 +21,8 @@ export interface AgentConfig {
   repo?: string;
   jid?: string;
   passwordFile?: string;
-  service?: string;
+  /** herald.service, in order: tried in turn (none: DNS SRV, then the JID's domain). */
+  services: string[];
   pubsub?: string;
   peers: string[];
   admins: string[];
@@ -88,8 +89,10 @@ export function parseConfig(entries: Array<[string, string]>, clonePath: string)
   });
   const jid = one.get("herald.jid");
   if (jid !== undefined && !JID.test(jid)) throw new ConfigError("herald.jid", `${JSON.stringify(jid)} is not a bare JID (user@domain)`);
-  const service = one.get("herald.service");
-  if (service !== undefined && !/^xmpps?:\/\/[^/\s]+$/.test(service)) throw new ConfigError("herald.service", `expected xmpp://host:port or xmpps://host:port, got ${JSON.stringify(service)}`);
+  const services = many.get("herald.service") ?? [];
+  for (const service of services) {
+    if (!/^xmpps?:\/\/[^/\s]+$/.test(service)) throw new ConfigError("herald.service", `expected xmpp://host:port or xmpps://host:port, got ${JSON.stringify(service)}`);
+  }
   const retryText = one.get("herald.retryinterval");
   const retryIntervalMs = retryText === undefined ? DEFAULT_RETRY_INTERVAL_MS : parseDuration(retryText);
   if (retryIntervalMs === null) throw new ConfigError("herald.retryInterval", `expected a duration such as 1s, 90s, 30m or 2h, got ${JSON.stringify(retryText)}`);
@@ -116,7 +119,7 @@ export function parseConfig(entries: Array<[string, string]>, clonePath: string)
     ...(repo !== undefined ? { repo } : {}),
     ...(jid !== undefined ? { jid: jid.toLowerCase() } : {}),
     ...(one.has("herald.passwordfile") ? { passwordFile: one.get("herald.passwordfile")! } : {}),
-    ...(service !== undefined ? { service } : {}),
+    services,
     ...(one.has("herald.pubsub") ? { pubsub: one.get("herald.pubsub")! } : {}),
     peers: jids("herald.peer"),
     admins: jids("herald.admin"),

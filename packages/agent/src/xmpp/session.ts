@@ -17,6 +17,9 @@ export interface SessionOptions {
   password: string;
   /** e.g. xmpp://host:5222; default xmpp://<domain>:5222 */
   service?: string;
+  /** More addresses of the same service (a cluster's other nodes): a lost or refused connection
+   * tries the next one, in turn, with the usual backoff. */
+  failover?: string[];
   resource?: string;
   /** Allow a plaintext login to a non-loopback server (off unless the user says so). */
   allowInsecure?: boolean;
@@ -46,14 +49,16 @@ export class Session extends EventEmitter<SessionEvents> {
     const [local, domain] = splitJid(options.jid);
     this.domain = domain;
     this.bareJid = `${local}@${domain}`;
-    const service = options.service ?? `xmpp://${domain}:5222`;
-    const loopback = isLoopbackService(service);
+    const addresses = [options.service ?? `xmpp://${domain}:5222`, ...(options.failover ?? [])];
+    let current = 0;
     const c = client({
-      service,
+      service: addresses[0],
       domain,
       resource: options.resource ?? "herald",
       credentials: async (authenticate, mechanisms, _fast, entity) => {
         const secure = entity.isSecure();
+        const service = this.service;
+        const loopback = isLoopbackService(service);
         // Refuse before any credential leaves this process (Herald standard: TLS off loopback).
         if (!secure && !loopback && !options.allowInsecure) {
           throw new HeraldError("TLS_REQUIRED", `${service} offered no TLS; refusing to log in over plaintext (set herald.allowInsecure only if you must)`);
@@ -93,12 +98,19 @@ export class Session extends EventEmitter<SessionEvents> {
     c.reconnect.on("reconnecting", () => {
       this.#attempt += 1;
       c.reconnect.delay = reconnectDelay(this.#attempt);
+      if (addresses.length < 2) return;
+      current = (current + 1) % addresses.length;
+      c.options.service = addresses[current];
+      this.log.info("xmpp-trying", { service: addresses[current] });
     });
     c.reconnect.delay = reconnectDelay(0);
     c.on("stanza", (el: Element) => this.emit("stanza", el));
   }
 
   get online(): boolean { return this.#online; }
+
+  /** The address in use now (or tried next). */
+  get service(): string { return this.client.options.service as string; }
 
   /** Resolves once logged in. If the server is unreachable it rejects, and keeps trying in the background. */
   async start(): Promise<void> {

@@ -89,7 +89,7 @@ async function readPassword(file: string | undefined): Promise<string> {
 /** Logs in and queries pubsub as the agent will (skipped with --no-check). */
 async function check(config: AgentConfig, node: string): Promise<string> {
   const jid = config.jid!, domain = jid.split("@")[1]!;
-  const service = config.service ?? `xmpp://${domain}:5222`;
+  const service = config.services[0] ?? `xmpp://${domain}:5222`;
   await checkLogin({
     jid, service, password: await readPassword(config.passwordFile), pubsub: config.pubsub ?? `pubsub.${domain}`, node, allowInsecure: config.allowInsecure,
   });
@@ -134,7 +134,7 @@ async function handler(args: ArgumentsCamelCase<InitArgs>): Promise<void> {
     return;
   }
   const jid = config.jid!, domain = jid.split("@")[1]!;
-  const service = config.service ?? `xmpp://${domain}:5222`;
+  const service = config.services[0] ?? `xmpp://${domain}:5222`;
   if (args.check) {
     const root = (await repo.tryRun(["rev-list", "--max-parents=0", "HEAD"]))?.trim().split("\n").sort()[0];
     const repoId = config.repo ?? root;

@@ -1,4 +1,5 @@
 // Usage as a user meets it: help with examples, and one-line errors with exit code 2.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { herald, lines } from "./run-herald.js";
 
@@ -29,11 +30,12 @@ describe("herald usage", () => {
     expect(r.stdout).toContain(example);
   });
 
-  it("prints the package version", async () => {
+  it("prints the package version and the commit of this checkout", async () => {
     const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    const head = spawnSync("git", ["rev-parse", "--short=7", "HEAD"], { encoding: "utf8" }).stdout.trim();
     const r = await herald(["--version"]);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe(version);
+    expect(r.stdout.trim()).toBe(`${version} (${head})`);
   });
 
   it.each([

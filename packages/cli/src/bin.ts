@@ -16,6 +16,7 @@ import { mapCommand } from "./commands/map.js";
 import { conflictsCommand } from "./commands/conflicts.js";
 import { initCommand } from "./commands/init.js";
 import { addCommand, listCommand, removeCommand } from "./commands/repos.js";
+import { completionCommand } from "./commands/completion.js";
 import { versionText } from "./version.js";
 
 async function main(args: string[]): Promise<number> {
@@ -43,6 +44,7 @@ async function main(args: string[]): Promise<number> {
     .command(addCommand)
     .command(removeCommand)
     .command(listCommand)
+    .command(completionCommand(() => cli.showCompletionScript()))
     .demandCommand(1, "no command given")
     .strict()
     // A dev build asks git for the commit, which costs a process: only when the version is wanted.

@@ -10,6 +10,17 @@ describe("herald usage", () => {
     for (const c of ["agent", "plan", "merge-driver", "status", "sync", "pause", "resume", "log", "stop", "map", "init", "conflicts"]) expect(r.stdout).toContain(`herald ${c}`);
   });
 
+  it("has an Examples: section in the --help of every command that herald --help lists", async () => {
+    const top = await herald(["--help"]);
+    const commands = [...top.stdout.matchAll(/^ {2}herald ([a-z-]+)/gm)].map((m) => m[1]!);
+    expect(commands).toEqual(expect.arrayContaining(["daemon", "status", "stop", "completion"]));
+    const helps = await Promise.all(commands.map(async (c) => {
+      const r = await herald([c, "--help"]);
+      return { command: c, code: r.code, examples: /^Examples:\n {2}\S/m.test(r.stdout) };
+    }));
+    expect(helps).toEqual(commands.map((command) => ({ command, code: 0, examples: true })));
+  });
+
   it.each([
     ["agent", "herald agent --repo"],
     ["plan", "herald plan --input"],

@@ -17,6 +17,7 @@ import { conflictsCommand } from "./commands/conflicts.js";
 import { initCommand } from "./commands/init.js";
 import { addCommand, listCommand, removeCommand } from "./commands/repos.js";
 import { completionCommand } from "./commands/completion.js";
+import { serviceCommand } from "./commands/service.js";
 import { versionText } from "./version.js";
 
 async function main(args: string[]): Promise<number> {
@@ -44,6 +45,7 @@ async function main(args: string[]): Promise<number> {
     .command(addCommand)
     .command(removeCommand)
     .command(listCommand)
+    .command(serviceCommand)
     .command(completionCommand(() => cli.showCompletionScript()))
     .demandCommand(1, "no command given")
     .strict()

@@ -14,11 +14,19 @@ import { build } from "esbuild";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const out = resolve(process.argv[2] ?? join(root, "pack", "stage"));
 const cli = JSON.parse(readFileSync(join(root, "packages/cli/package.json"), "utf8"));
-const git = (...args) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+const git = (...args) => execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
 
 // The commit this was built from; "-dirty" when tracked files differ from it, so a version
-// never names a commit that does not hold the code.
-const commit = git("rev-parse", "--short=7", "HEAD") + (git("status", "--porcelain", "--untracked-files=no") ? "-dirty" : "");
+// never names a commit that does not hold the code. HERALD_COMMIT names it where there is no git
+// checkout (a Docker build context); failing both, "dev".
+function commitOf() {
+  try {
+    return git("rev-parse", "--short=7", "HEAD") + (git("status", "--porcelain", "--untracked-files=no") ? "-dirty" : "");
+  } catch {
+    return "dev";
+  }
+}
+const commit = process.env.HERALD_COMMIT || commitOf();
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });

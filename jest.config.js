@@ -6,6 +6,9 @@ const common = {
   extensionsToTreatAsEsm: [".ts"],
   moduleNameMapper: {
     "^@herald/([a-z]+)$": "<rootDir>/packages/$1/src/index.ts",
+    // The agent's light entry points (package.json "exports"), which the CLI loads at start-up.
+    "^@herald/agent/paths$": "<rootDir>/packages/agent/src/machine/paths.ts",
+    "^@herald/agent/status$": "<rootDir>/packages/agent/src/status.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   transform: { "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "<rootDir>/tsconfig.test.json" }] },

@@ -6,14 +6,15 @@
 //   npm run bench                      everything (about 18 minutes)
 //   npm run bench -- --quick           a smoke run: few commits, no git-annex, no footprint
 //   npm run bench -- --in-process      Herald agents in the bench's process (lighter, see herald.mjs)
-//   npm run bench -- --only=propagation,throughput   (planner, propagation, throughput, footprint)
+//   npm run bench -- --only=propagation,throughput   (planner, startup, propagation, throughput, footprint)
+//   npm run bench -- --only=startup    how fast `herald` starts: the bundle and dist/, beside node -e 0
 //   npm run bench -- --only=propagation --cases="line 5;floor, pair"   propagation cases whose name has one of these
 //   npm run bench -- --commits=10      commits per propagation case (default 30; 5 with --quick)
 //
 // Sections: planner; propagation latency (Herald with and without XMPP, the floor of one push
 // plus one fast-forward, a 5 s polling loop, git-annex's assistant); footprint of idle agents,
-// and of 20 repositories under one `herald daemon` vs under 20 agents; a 200-commit burst; ratios
-// and targets. The section code is in scripts/bench/.
+// and of 20 repositories under one `herald daemon` vs under 20 agents; a 200-commit burst;
+// start-up time of the command; ratios and targets. The section code is in scripts/bench/.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -22,7 +23,7 @@ import { promisify } from "node:util";
 
 const execFileP = promisify(execFile);
 const resultsFile = new URL("../bench/results.json", import.meta.url);
-const SECTIONS = ["planner", "propagation", "throughput", "footprint"];
+const SECTIONS = ["planner", "startup", "propagation", "throughput", "footprint"];
 
 async function importBuilt(path) {
   try {
@@ -122,6 +123,12 @@ async function main() {
       const { benchPlanner } = await importBuilt("../packages/planner/dist/bench.js");
       results.planner = benchPlanner([1000, 10000, 50000]);
       printTable("planner: minCostArborescence on random graphs (10 edges per node)", results.planner);
+    }
+
+    if (run("startup")) {
+      const { benchStartup } = await import("./bench/startup.mjs");
+      results.startup = await benchStartup(cleanup, { runs: args.quick ? 7 : 21 });
+      printTable("startup: exec to exit, ms (status with no daemon running; target p50 < 150 ms)", results.startup);
     }
 
     if (run("propagation") || run("throughput") || run("footprint")) await live(args, results, mode, cleanup);

@@ -5,11 +5,11 @@
 //  (b) compose.yaml and ejabberd/ejabberd.yml through a YAML parser, then their structure: the
 //      services, the password only as a secret, port 5222, ejabberd's pubsub service.
 //  (c) The agent image's Dockerfile against the repository (every COPY source exists and gets
-//      through the build-context filter; npm ci; nothing fetched from elsewhere), and its
-//      entrypoint run for real on a temporary clone.
+//      through the build-context filter; npm ci; nothing fetched from elsewhere; the bundle it
+//      runs is built and started). docker-entrypoint.test.ts runs its entrypoint on real clones.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { accessSync, constants, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join, relative, resolve } from "node:path";
@@ -498,97 +498,26 @@ describe("docker/agent/Dockerfile", () => {
     expect(runs.some((r) => /apt-get install[^&]*\bgit\b/.test(r))).toBe(true);
   });
 
-  it("enters through entrypoint.sh, which starts `packages/cli/dist/bin.js agent --repo`", () => {
+  it("enters through entrypoint.sh, which runs the bundled `herald daemon` the build stage made", async () => {
     const entry = steps.filter((s) => s.op === "ENTRYPOINT").pop();
     expect(entry?.args).toContain("herald-entrypoint");
     expect(copies.some((c) => c.sources.includes("docker/agent/entrypoint.sh"))).toBe(true);
     const script = readFileSync(join(DOCKER, "agent", "entrypoint.sh"), "utf8");
-    expect(script).toMatch(/^exec node \/app\/packages\/cli\/dist\/bin\.js agent --repo "\$REPO"/m);
-    // That file is what tsc emits for the CLI's bin.
-    const cli = JSON.parse(readFileSync(join(ROOT, "packages/cli/package.json"), "utf8")) as { bin: Record<string, string> };
-    expect(Object.values(cli.bin)).toContain("./dist/bin.js");
-    expect(existsSync(join(ROOT, "packages/cli/src/bin.ts"))).toBe(true);
-    expect(steps.some((s) => s.op === "WORKDIR" && s.args === "/app")).toBe(true);
-  });
-});
-
-describe("docker/agent/entrypoint.sh on a real clone", () => {
-  const script = join(DOCKER, "agent", "entrypoint.sh");
-  let dir: string;
-  let repo: string;
-  let bin: string;
-  let argsFile: string;
-  let password: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "herald-entrypoint-"));
-    repo = join(dir, "clone");
-    bin = join(dir, "bin");
-    argsFile = join(dir, "node-args");
-    password = join(dir, "herald_password");
-    expect(run("git", ["init", "-q", repo]).status).toBe(0);
-    await mkdir(bin);
-    // A stand-in for node: records the arguments the entrypoint execs it with.
-    await writeFile(join(bin, "node"), `#!/bin/sh\nprintf '%s\\n' "$@" > "${argsFile}"\n`);
-    await chmod(join(bin, "node"), 0o755);
-    await writeFile(password, "s3cret-for-the-test\n", { mode: 0o600 });
-  });
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  const entrypoint = (env: Record<string, string>, args: string[] = []) => {
-    const base = prosodyEnv({});
-    return run("sh", [script, ...args], { env: { ...base, PATH: `${bin}${delimiter}${base.PATH ?? ""}`, HERALD_REPO_DIR: repo, ...env } });
-  };
-  const gitConfig = (key: string) => run("git", ["-C", repo, "config", "--get-all", key]).stdout.split("\n").filter(Boolean);
-
-  it("is valid sh", () => {
-    expect(run("sh", ["-n", script]).status).toBe(0);
-  });
-
-  it("writes the settings into the clone's git config, then execs the agent", async () => {
-    const r = entrypoint({
-      HERALD_JID: "agent1@example.org",
-      HERALD_SERVICE: "xmpp://prosody:5222",
-      HERALD_PEERS: "agent2@example.org  agent3@example.org",
-      HERALD_ADMINS: "me@example.org",
-      HERALD_PASSWORD_FILE: password,
-    }, ["--verbose"]);
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
-    expect(gitConfig("herald.jid")).toEqual(["agent1@example.org"]);
-    expect(gitConfig("herald.service")).toEqual(["xmpp://prosody:5222"]);
-    expect(gitConfig("herald.peer")).toEqual(["agent2@example.org", "agent3@example.org"]);
-    expect(gitConfig("herald.admin")).toEqual(["me@example.org"]);
-    expect(gitConfig("herald.passwordFile")).toEqual([password]);
-    expect(gitConfig("herald.pubsub")).toEqual([]); // unset: the agent's default applies
-    expect(gitConfig("herald.node")).toEqual([expect.stringMatching(/^docker-[0-9a-f]{8}$/)]);
-    expect((await readFile(argsFile, "utf8")).split("\n").filter(Boolean)).toEqual(["/app/packages/cli/dist/bin.js", "agent", "--repo", repo, "--verbose"]);
-    expect(await readFile(join(repo, ".git", "config"), "utf8")).not.toContain("s3cret");
-  });
-
-  it("replaces list settings on the next start and keeps the node id", () => {
-    expect(entrypoint({ HERALD_PEERS: "agent2@example.org agent3@example.org", HERALD_ADMINS: "me@example.org", HERALD_PASSWORD_FILE: password }).status).toBe(0);
-    const node = gitConfig("herald.node");
-    expect(node).toHaveLength(1);
-    const r = entrypoint({ HERALD_PEERS: "agent4@example.org", HERALD_PASSWORD_FILE: password });
-    expect(r.status).toBe(0);
-    expect(gitConfig("herald.peer")).toEqual(["agent4@example.org"]);
-    expect(gitConfig("herald.admin")).toEqual(["me@example.org"]); // empty variable: left as it was
-    expect(gitConfig("herald.node")).toEqual(node);
-    expect(entrypoint({ HERALD_NODE: "laptop", HERALD_PASSWORD_FILE: password }).status).toBe(0);
-    expect(gitConfig("herald.node")).toEqual(["laptop"]);
-  });
-
-  it("refuses to start without a readable password file, or without a clone", async () => {
-    await rm(argsFile, { force: true });
-    const r = entrypoint({ HERALD_JID: "agent1@example.org", HERALD_PASSWORD_FILE: join(dir, "missing") });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/password file/);
-    expect(existsSync(argsFile)).toBe(false);
-    const notClone = join(dir, "empty");
-    await mkdir(notClone);
-    const r2 = run("sh", [script], { env: { ...prosodyEnv({}), PATH: `${bin}${delimiter}${process.env.PATH ?? ""}`, HERALD_REPO_DIR: notClone } });
-    expect(r2.status).toBe(2);
-    expect(r2.stderr).toMatch(/not a git clone/);
+    expect(script).toMatch(/^exec node \/opt\/herald\/herald\.mjs daemon "\$@"$/m);
+    // The build stage bundles into a directory after tsc -b; the runtime stage copies that to /opt/herald.
+    expect(runs.find((r) => /\btsc -b\b/.test(r))).toMatch(/\btsc -b\b[\s\S]*\bnode scripts\/pack\/bundle\.mjs \/app\/bundle$/);
+    const runtime = steps.slice(steps.map((s) => s.op).lastIndexOf("FROM"));
+    expect(runtime.filter((s) => s.op === "COPY" && s.args.startsWith("--from=build")).map((s) => s.args)).toEqual(["--from=build /app/bundle /opt/herald"]);
+    expect(runtime.some((s) => s.op === "ENV" && /\bXDG_CONFIG_HOME=\/\S+/.test(s.args))).toBe(true);
+    // What that RUN makes: herald.mjs, which runs without this repository's node_modules.
+    const out = join(await mkdtemp(join(tmpdir(), "herald-docker-bundle-")), "bundle");
+    try {
+      const b = run(process.execPath, [join(ROOT, "scripts/pack/bundle.mjs"), out], { env: { ...process.env, HERALD_COMMIT: "abc1234" } });
+      expect({ status: b.status, stderr: b.stderr }).toEqual({ status: 0, stderr: "" });
+      const v = run(process.execPath, [join(out, "herald.mjs"), "--version"], { cwd: tmpdir() });
+      expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+ \(abc1234\)$/);
+    } finally {
+      await rm(dirname(out), { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The `herald` command: yargs parses, one command module per file does the work, and this file
 // is the one place where errors become a message and an exit code (see cli-error.ts).
-import { readFileSync } from "node:fs";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { CliError, errorDetails, errorLine, exitCodeFor, usageMessage } from "./cli-error.js";
@@ -18,8 +17,9 @@ import { mapCommand } from "./commands/map.js";
 import { conflictsCommand } from "./commands/conflicts.js";
 import { initCommand } from "./commands/init.js";
 import { addCommand, listCommand, removeCommand } from "./commands/repos.js";
-
-const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+import { completionCommand } from "./commands/completion.js";
+import { serviceCommand } from "./commands/service.js";
+import { versionText } from "./version.js";
 
 async function main(args: string[]): Promise<number> {
   // Fit a terminal (up to 100 columns); into a pipe or file, don't wrap: a wrapped example
@@ -47,9 +47,12 @@ async function main(args: string[]): Promise<number> {
     .command(addCommand)
     .command(removeCommand)
     .command(listCommand)
+    .command(serviceCommand)
+    .command(completionCommand(() => cli.showCompletionScript()))
     .demandCommand(1, "no command given")
     .strict()
-    .version(version)
+    // A dev build asks git for the commit, which costs a process: only when the version is wanted.
+    .version(args.includes("--version") ? versionText() : "")
     .help()
     .wrap(columns)
     // Exit codes are decided below, not by yargs (it would exit 1 on usage errors, and early).

@@ -1,7 +1,9 @@
 // Talks to a running Herald over a control socket (a single-clone agent's .git/herald/control.sock,
 // or the daemon's $XDG_RUNTIME_DIR/herald/control.sock): one JSON line per request and per reply.
 // "No agent" is a clear one-line failure, never a stack trace.
-import { controlSocketPath, type ControlCommand, type ControlReply } from "@herald/agent";
+import type { ControlCommand, ControlReply } from "@herald/agent";
+// The light entry point: the whole agent (XMPP, git, watchers) is not needed to talk to it.
+import { controlSocketPath } from "@herald/agent/paths";
 import { existsSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { join, resolve } from "node:path";

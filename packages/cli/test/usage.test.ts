@@ -1,4 +1,5 @@
 // Usage as a user meets it: help with examples, and one-line errors with exit code 2.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { herald, lines } from "./run-herald.js";
 
@@ -7,6 +8,17 @@ describe("herald usage", () => {
     const r = await herald(["--help"]);
     expect(r.code).toBe(0);
     for (const c of ["agent", "plan", "merge-driver", "status", "sync", "pause", "resume", "log", "stop", "map", "init", "conflicts"]) expect(r.stdout).toContain(`herald ${c}`);
+  });
+
+  it("has an Examples: section in the --help of every command that herald --help lists", async () => {
+    const top = await herald(["--help"]);
+    const commands = [...top.stdout.matchAll(/^ {2}herald ([a-z-]+)/gm)].map((m) => m[1]!);
+    expect(commands).toEqual(expect.arrayContaining(["daemon", "status", "stop", "completion"]));
+    const helps = await Promise.all(commands.map(async (c) => {
+      const r = await herald([c, "--help"]);
+      return { command: c, code: r.code, examples: /^Examples:\n {2}\S/m.test(r.stdout) };
+    }));
+    expect(helps).toEqual(commands.map((command) => ({ command, code: 0, examples: true })));
   });
 
   it.each([
@@ -29,11 +41,12 @@ describe("herald usage", () => {
     expect(r.stdout).toContain(example);
   });
 
-  it("prints the package version", async () => {
+  it("prints the package version and the commit of this checkout", async () => {
     const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    const head = spawnSync("git", ["rev-parse", "--short=7", "HEAD"], { encoding: "utf8" }).stdout.trim();
     const r = await herald(["--version"]);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe(version);
+    expect(r.stdout.trim()).toBe(`${version} (${head})`);
   });
 
   it.each([

@@ -3,10 +3,9 @@
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { Agent, type Level } from "@herald/agent";
+import type { Level } from "@herald/agent";
 import { open, gitDirOf } from "../control-client.js";
 import { mkdir } from "node:fs/promises";
-import { runForeground, startDetached } from "../background.js";
 import { CliError } from "../cli-error.js";
 import type { GlobalArgs } from "../global-args.js";
 
@@ -41,6 +40,8 @@ async function handler(args: ArgumentsCamelCase<AgentArgs>): Promise<void> {
   await checkRepoDir(repoDir);
   if (args.detach) return detach(repoDir, args);
   const level: Level = args.verbose ? "debug" : args.quiet ? "warn" : "info";
+  // Loaded here, not at the top: every other command starts faster without the XMPP stack.
+  const [{ Agent }, { runForeground }] = await Promise.all([import("@herald/agent"), import("../background.js")]);
   await runForeground(level, async (log) => {
     const agent = await Agent.start({ repoDir, log });
     return { service: agent, logPath: join(agent.heraldDir, "agent.log") };
@@ -54,6 +55,7 @@ async function handler(args: ArgumentsCamelCase<AgentArgs>): Promise<void> {
 async function detach(repoDir: string, args: ArgumentsCamelCase<AgentArgs>): Promise<void> {
   const { gitDir } = await gitDirOf(repoDir);
   await mkdir(join(gitDir, "herald"), { recursive: true });
+  const { startDetached } = await import("../background.js");
   // Quiet on stderr unless asked: everything is in agent.log anyway.
   const pid = await startDetached(["agent", "--repo", repoDir, ...(args.verbose ? ["--verbose"] : ["--quiet"])], join(gitDir, "herald", "agent.stderr"),
     () => open(join(gitDir, "herald", "control.sock")).then((c) => { c.close(); return true; }, () => false));

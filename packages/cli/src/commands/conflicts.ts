@@ -3,12 +3,17 @@
 // work whether or not an agent is running; a running agent pushes the settling commit by itself.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { CliError } from "../cli-error.js";
-import { openClone, pathCandidates, type Clone } from "../conflicts/clone.js";
-import { formatList, listConflicts } from "../conflicts/list.js";
-import { conflictsFor, loadConflicts, SideCache, type ConflictView } from "../conflicts/model.js";
-import { KEEP_WORDS, resolveConflict } from "../conflicts/resolve.js";
-import { showConflict } from "../conflicts/show.js";
+import type { Clone } from "../conflicts/clone.js";
+import type { ConflictView } from "../conflicts/model.js";
 import type { GlobalArgs } from "../global-args.js";
+
+// The words resolveConflict understands besides a variant file's name.
+const KEEP_WORDS = ["ours", "theirs", "both"] as const;
+
+// The conflict modules read git through the agent: loaded by the handlers, so that other
+// commands (and --help) start without them.
+const clones = () => import("../conflicts/clone.js");
+const model = () => import("../conflicts/model.js");
 
 interface RepoArgs extends GlobalArgs { repo?: string }
 interface ListArgs extends RepoArgs { json?: boolean; all?: boolean }
@@ -26,6 +31,7 @@ const withPath = <T>(y: Argv<T>) =>
 
 /** The records of the path the user named; an unknown path is bad input (exit 2). */
 async function locate(args: PathArgs): Promise<{ clone: Clone; path: string; views: ConflictView[] }> {
+  const [{ openClone, pathCandidates }, { conflictsFor, loadConflicts }] = await Promise.all([clones(), model()]);
   const clone = await openClone(args.repo);
   const found = conflictsFor(await loadConflicts(clone), pathCandidates(clone, args.path));
   if (!found) throw new CliError(`no conflict recorded for ${args.path} (see herald conflicts)`);
@@ -38,6 +44,7 @@ const showCommand: CommandModule<GlobalArgs, PathArgs> = {
   builder: (y) => withPath(y).example("$0 conflicts show notes.txt", "what each side wrote"),
   handler: async (args: ArgumentsCamelCase<PathArgs>) => {
     const { clone, path, views } = await locate(args);
+    const [{ showConflict }, { SideCache }] = await Promise.all([import("../conflicts/show.js"), model()]);
     process.stdout.write(await showConflict(clone.repo, path, views, new SideCache(clone)));
   },
 };
@@ -57,11 +64,13 @@ const resolveCommand: CommandModule<GlobalArgs, ResolveArgs> = {
   handler: async (args: ArgumentsCamelCase<ResolveArgs>) => {
     if (args.keep === "") throw new CliError("--keep needs ours, theirs, both or a variant file");
     const { clone, path, views } = await locate(args);
+    const [{ resolveConflict }, { SideCache }] = await Promise.all([import("../conflicts/resolve.js"), model()]);
     process.stdout.write(await resolveConflict(clone, path, views, args.keep, new SideCache(clone)));
   },
 };
 
 async function list(args: ArgumentsCamelCase<ListArgs>): Promise<void> {
+  const [{ openClone }, { loadConflicts, SideCache }, { formatList, listConflicts }] = await Promise.all([clones(), model(), import("../conflicts/list.js")]);
   const clone = await openClone(args.repo);
   const views = (await loadConflicts(clone)).filter((v) => args.all || v.state === "open");
   const listed = await listConflicts(views, new SideCache(clone));

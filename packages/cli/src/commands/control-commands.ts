@@ -3,7 +3,6 @@ import type { AgentStatus, MachineStatus, RemoteSyncReport } from "@herald/agent
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { ask } from "../control-client.js";
 import type { GlobalArgs } from "../global-args.js";
-import { renderMachineStatus, renderStatus } from "../render/status.js";
 
 export interface RepoArgs extends GlobalArgs { repo?: string; json?: boolean }
 
@@ -19,6 +18,7 @@ export const statusCommand: CommandModule<GlobalArgs, RepoArgs> = {
     .example("$0 status --json --repo ~/notes", "one clone as JSON, for scripts"),
   handler: async (args: ArgumentsCamelCase<RepoArgs>) => {
     const s = (await ask(args.repo, "status")) as AgentStatus | MachineStatus;
+    const { renderMachineStatus, renderStatus } = await import("../render/status.js");
     const text = args.json ? JSON.stringify(s, null, 2) : "repos" in s ? renderMachineStatus(s) : renderStatus(s, Date.now());
     process.stdout.write(`${text}\n`);
     if ("error" in s && s.error) process.exitCode = 1;

@@ -1,10 +1,10 @@
 // `herald daemon [--detach]`: one Herald per user, serving every repository on its list
 // (herald add DIR), in the foreground until SIGINT or SIGTERM, or in the background.
-import { Daemon, controlSocketPath, daemonLogFile, ensurePrivateDir, runtimeDir, type Level } from "@herald/agent";
+import type { Level } from "@herald/agent";
+import { controlSocketPath, daemonLogFile, ensurePrivateDir, runtimeDir } from "@herald/agent/paths";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { runForeground, startDetached } from "../background.js";
 import { open } from "../control-client.js";
 import type { GlobalArgs } from "../global-args.js";
 
@@ -24,6 +24,8 @@ function builder(y: Argv<GlobalArgs>): Argv<DaemonArgs> {
 async function handler(args: ArgumentsCamelCase<DaemonArgs>): Promise<void> {
   const logPath = daemonLogFile();
   await mkdir(dirname(logPath), { recursive: true, mode: 0o700 });
+  // background.ts brings in the logger, and the foreground the whole agent: only this command needs them.
+  const { runForeground, startDetached } = await import("../background.js");
   if (args.detach) {
     const dir = runtimeDir();
     await ensurePrivateDir(dir);
@@ -33,6 +35,7 @@ async function handler(args: ArgumentsCamelCase<DaemonArgs>): Promise<void> {
     return;
   }
   const level: Level = args.verbose ? "debug" : args.quiet ? "warn" : "info";
+  const { Daemon } = await import("@herald/agent");
   await runForeground(level, async (log) => ({ service: await Daemon.start({ log }), logPath }));
 }
 

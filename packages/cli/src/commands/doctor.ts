@@ -1,7 +1,7 @@
 // `herald doctor [--repo DIR]`: checks everything a sync needs, one line each with the fix; exit 0
 // only when nothing failed. In a clone it checks that clone; elsewhere every repository on the
 // daemon's list. It needs no running agent: it does what the agent would, once.
-import { doctorReport, machineConfigFile, readMachineEntries, readRepoList, reposFile, runDoctor, type Check } from "@herald/agent";
+import type { Check } from "@herald/agent";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
 import { cloneHere } from "../control-client.js";
 import type { GlobalArgs } from "../global-args.js";
@@ -14,6 +14,7 @@ export const doctorCommand: CommandModule<GlobalArgs, RepoArgs> = {
     .example("$0 doctor", "in a clone: that clone; elsewhere: every repository on the daemon's list")
     .example("$0 doctor --repo ~/notes", "one clone"),
   handler: async (args: ArgumentsCamelCase<RepoArgs>) => {
+    const { doctorReport, machineConfigFile, readMachineEntries, readRepoList, reposFile, runDoctor } = await import("@herald/agent");
     const clone = await cloneHere(args.repo);
     const dirs = clone ? [clone.dir] : (await readRepoList(reposFile())).paths;
     const extra: Check[] = [];

@@ -1,5 +1,5 @@
 // `herald log [--follow] [-n N]`: the agent's recent events, as readable lines.
-import { formatHuman, type LogRecord } from "@herald/agent";
+import type { LogRecord } from "@herald/agent";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
 import { connectHerald } from "../control-client.js";
 import type { GlobalArgs } from "../global-args.js";
@@ -17,6 +17,8 @@ export const logCommand: CommandModule<GlobalArgs, LogArgs> = {
     .example("$0 log --follow", "watch events as they happen"),
   handler: async (args: ArgumentsCamelCase<LogArgs>) => {
     const { conn: c, repo } = await connectHerald(args.repo);
+    // The agent's logger module (it pulls in the whole agent); only needed once connected.
+    const { formatHuman } = await import("@herald/agent");
     const print = (r: unknown) => process.stdout.write(`${args.json ? JSON.stringify(r) : formatHuman(r as LogRecord)}\n`);
     const recent = (await c.request("log", { lines: args.lines, follow: !!args.follow, ...(repo ? { repo } : {}) }, print)) as LogRecord[];
     recent.forEach(print);

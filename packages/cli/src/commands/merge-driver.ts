@@ -7,7 +7,6 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { CliError } from "../cli-error.js";
 import type { GlobalArgs } from "../global-args.js";
 import { mergeThreeWay } from "../merge/three-way.js";
-import { writeVariants } from "../merge/variants.js";
 import { checkRepoPath } from "../repo-path.js";
 import { runGit } from "../run-git.js";
 
@@ -53,6 +52,9 @@ async function handler(args: ArgumentsCamelCase<MergeDriverArgs>): Promise<void>
     await writeFile(args.ours, merged.result);
     return;
   }
+  // Only a conflict needs the variant naming (and the agent module it lives in); git runs this
+  // driver once per merged file, so a clean merge should start fast.
+  const { writeVariants } = await import("../merge/variants.js");
   const kept = await writeVariants(top, path, [{ label: "ours", content: ours }, { label: "theirs", content: theirs }]);
   // %A still holds our version, untouched: that is what stays at `path`, with no markers in it.
   const what = merged.binary ? "binary conflict" : "conflict";

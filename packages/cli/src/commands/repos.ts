@@ -3,7 +3,7 @@
 import { realpath, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { addRepo, readRepoList, removeRepo, reposFile } from "@herald/agent";
+import { reposFile } from "@herald/agent/paths";
 import { CliError } from "../cli-error.js";
 import type { GlobalArgs } from "../global-args.js";
 import { runGit } from "../run-git.js";
@@ -45,6 +45,7 @@ export const addCommand: CommandModule<GlobalArgs, DirArgs> = {
     .epilog("The list is $XDG_CONFIG_HOME/herald/repos (default ~/.config/herald/repos), one path per line."),
   handler: async (args: ArgumentsCamelCase<DirArgs>) => {
     const top = await cloneTop(resolve(args.dir));
+    const { addRepo } = await import("@herald/agent"); // the agent is heavy: load it only when used
     const added = await addRepo(reposFile(process.env), top);
     process.stdout.write(added ? `added ${top} (the daemon picks it up at once)\n` : `${top} is already on the list\n`);
   },
@@ -66,6 +67,7 @@ export const removeCommand: CommandModule<GlobalArgs, DirArgs> = {
       if (top) names.add(top);
     }
     const file = reposFile(process.env);
+    const { removeRepo } = await import("@herald/agent");
     const removed: string[] = [];
     for (const n of names) if (await removeRepo(file, n)) removed.push(n);
     if (removed.length === 0) throw new CliError(`${abs} is not on the list (see herald list)`, "NOT_LISTED");
@@ -82,6 +84,7 @@ export const listCommand: CommandModule<GlobalArgs, ListArgs> = {
     .example("$0 list --json", "machine-readable"),
   handler: async (args: ArgumentsCamelCase<ListArgs>) => {
     const file = reposFile(process.env);
+    const { readRepoList } = await import("@herald/agent");
     const { paths, problems } = await readRepoList(file);
     // A hand-edited line the daemon skips: say so, without spoiling stdout for scripts.
     for (const p of problems) process.stderr.write(`herald: warning: ${file} ${p} (ignored)\n`);

@@ -1,7 +1,7 @@
 // `herald stop`: stop the Herald serving this clone, and wait until it has finished its merges and
 // pushes and exited: the clone's own agent (pid in .git/herald/agent.pid) if one runs, else the
 // daemon (pid in $XDG_RUNTIME_DIR/herald/daemon.pid), which serves every repository on its list.
-import { runtimeDir } from "@herald/agent";
+import { runtimeDir } from "@herald/agent/paths";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";

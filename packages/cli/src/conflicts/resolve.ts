@@ -9,8 +9,6 @@ import type { ConflictView, SideCache } from "./model.js";
 import { oursIndex } from "./sides.js";
 import { currentFiles } from "./show.js";
 
-export const KEEP_WORDS = ["ours", "theirs", "both"] as const;
-
 interface Choice { keep: string[]; label: string }
 
 function choose(which: string, files: string[], clone: Clone): Choice {

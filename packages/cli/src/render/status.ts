@@ -1,5 +1,6 @@
 // Pure: `herald status` as text, from the agent's status JSON. Quiet when all is well, exact when not.
-import { IGNORED, statusLine, type AgentStatus } from "@herald/agent";
+import type { AgentStatus } from "@herald/agent";
+import { IGNORED, statusLine } from "@herald/agent/status";
 
 const ago = (iso: string, now: number) => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
 

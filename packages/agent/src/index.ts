@@ -25,3 +25,7 @@ export {
   addRepo, formatRepoList, parseRepoList, readRepoList, removeRepo, RepoListWatcher, withRepoAdded, withRepoRemoved, type RepoList,
   MACHINE_KEYS, mergeConfigEntries, readMachineEntries, unknownMachineKeys, type ConfigEntry,
 } from "./machine/index.js";
+export {
+  checkRepoPath, cloneOf, conflictsFor, currentFiles, formatList, KEEP_WORDS, listConflicts, loadConflicts, openClone, pathCandidates, resolveConflict, showConflict, SideCache,
+  type Clone, type ConflictState, type ConflictView, type ListedConflict, type ListedVariant,
+} from "./conflicts/index.js";

@@ -2,12 +2,12 @@
 // --keep ours|theirs|both|VARIANT`. They read .git/herald/conflicts.json and HEAD directly, so they
 // work whether or not an agent is running; a running agent pushes the settling commit by itself.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { resolve } from "node:path";
+import {
+  conflictsFor, formatList, KEEP_WORDS, listConflicts, loadConflicts, openClone as openAt, pathCandidates, resolveConflict, showConflict, SideCache,
+  type Clone, type ConflictView,
+} from "@herald/agent";
 import { CliError } from "../cli-error.js";
-import { openClone, pathCandidates, type Clone } from "../conflicts/clone.js";
-import { formatList, listConflicts } from "../conflicts/list.js";
-import { conflictsFor, loadConflicts, SideCache, type ConflictView } from "../conflicts/model.js";
-import { KEEP_WORDS, resolveConflict } from "../conflicts/resolve.js";
-import { showConflict } from "../conflicts/show.js";
 import type { GlobalArgs } from "../global-args.js";
 
 interface RepoArgs extends GlobalArgs { repo?: string }
@@ -23,6 +23,12 @@ const withRepo = <T>(y: Argv<T>) =>
 // mean nothing there, so keep them out of their help.
 const withPath = <T>(y: Argv<T>) =>
   withRepo(y).hide("all").hide("json").positional("path", { type: "string", demandOption: true, describe: "the conflicted path, as `herald conflicts` lists it" });
+
+/** `--repo DIR` (paths relative to its top) or the current directory (paths relative to it, as in git). */
+function openClone(repoArg: string | undefined): Promise<Clone> {
+  if (repoArg === "") throw new CliError("--repo needs a directory");
+  return repoArg === undefined ? openAt(process.cwd(), process.cwd()) : openAt(resolve(repoArg));
+}
 
 /** The records of the path the user named; an unknown path is bad input (exit 2). */
 async function locate(args: PathArgs): Promise<{ clone: Clone; path: string; views: ConflictView[] }> {

@@ -19,6 +19,9 @@ export { CONTROL_COMMANDS, type ControlCommand, type ControlReply, type ControlR
 export { presenceText, statusLine, statusText, type AgentStatus } from "./status.js";
 export { RepoChannel, type SignalingStats } from "./xmpp/repo-channel.js";
 export { Daemon, type DaemonOptions } from "./machine/daemon.js";
+export { apiKeyFile } from "./web/api-key.js";
+export { DEFAULT_WEB_PORT } from "./web/settings.js";
+export type { WebEvent } from "./web/events.js";
 // The per-user daemon's files (machine/): paths, repository list, machine settings.
 export {
   configDir, controlSocketPath, daemonLogFile, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env,

@@ -29,7 +29,8 @@ function draw(panel, data, render) {
 }
 
 async function refresh() {
-  const [status, conflicts, maps] = await Promise.all([api("/api/status"), api("/api/conflicts"), api("/api/map")]);
+  // All at once: the page shows a change as soon as the slowest of these answers.
+  const [status, conflicts, maps, repo] = await Promise.all([api("/api/status"), api("/api/conflicts"), api("/api/map"), selected ? api(`/api/repos/${selected}`) : null]);
   const select = $("repo-select");
   if (!status.repos.some((r) => r.id === selected)) selected = status.repos[0]?.id ?? null;
   draw("select", status.repos.map((r) => [r.id, r.repo]), (list) => {
@@ -39,10 +40,8 @@ async function refresh() {
   draw("conflicts", conflicts, (list) => renderConflicts($("conflicts"), list, act));
   const map = maps.find((m) => m.repo === selected);
   if (map) draw("map", map, (m) => renderMap($("map"), m));
-  if (selected) {
-    const repo = await api(`/api/repos/${selected}`);
-    draw("changes", repo.changes, (changes) => renderChanges($("changes"), changes));
-  }
+  if (repo?.id === selected) draw("changes", repo.changes, (changes) => renderChanges($("changes"), changes));
+  else if (selected) refreshSoon(); // the first load, or another repository was chosen meanwhile
   document.body.dataset.lastEvent = String(lastId ?? 0);
 }
 

@@ -19,6 +19,7 @@ export function renderMap(container, map) {
     container,
     elements,
     userZoomingEnabled: false,
+    maxZoom: 1.3, // two nodes would otherwise fill the panel
     style: [
       { selector: "node", style: { label: "data(label)", "background-color": "#8c959f", color: "#1f2328", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4, width: 22, height: 22 } },
       { selector: "node.self", style: { "background-color": "#0969da", "border-width": 3, "border-color": "#0550ae" } },

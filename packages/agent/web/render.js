@@ -1,8 +1,9 @@
 // Drawing the panels from API data. Text always goes in as textContent, never as HTML: file
 // names, commit subjects and log lines come from other machines.
 
-function el(tag, props = {}, ...children) {
+function el(tag, { dataset = {}, ...props } = {}, ...children) {
   const e = Object.assign(document.createElement(tag), props);
+  Object.assign(e.dataset, dataset);
   e.append(...children.filter((c) => c !== null && c !== undefined));
   return e;
 }

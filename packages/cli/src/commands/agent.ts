@@ -42,7 +42,7 @@ async function handler(args: ArgumentsCamelCase<AgentArgs>): Promise<void> {
   if (args.detach) return detach(repoDir, args);
   const level: Level = args.verbose ? "debug" : args.quiet ? "warn" : "info";
   await runForeground(level, async (log) => {
-    const agent = await Agent.start({ repoDir, log });
+    const agent = await Agent.start({ repoDir, log, web: true });
     return { service: agent, logPath: join(agent.heraldDir, "agent.log") };
   });
 }

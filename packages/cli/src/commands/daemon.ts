@@ -33,7 +33,7 @@ async function handler(args: ArgumentsCamelCase<DaemonArgs>): Promise<void> {
     return;
   }
   const level: Level = args.verbose ? "debug" : args.quiet ? "warn" : "info";
-  await runForeground(level, async (log) => ({ service: await Daemon.start({ log }), logPath }));
+  await runForeground(level, async (log) => ({ service: await Daemon.start({ log, web: true }), logPath }));
 }
 
 export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {

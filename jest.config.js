@@ -9,6 +9,7 @@ const common = {
     // The agent's light entry points (package.json "exports"), which the CLI loads at start-up.
     "^@herald/agent/paths$": "<rootDir>/packages/agent/src/machine/paths.ts",
     "^@herald/agent/status$": "<rootDir>/packages/agent/src/status.ts",
+    "^@herald/agent/repo-path$": "<rootDir>/packages/agent/src/conflicts/repo-path.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   transform: { "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "<rootDir>/tsconfig.test.json" }] },

@@ -6,6 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 # sendxmpp and go-sendxmpp: third-party clients the chat tests drive as a person would.
 # ejabberd: the signaling flows run against it too (they skip, saying why, where it is absent).
-setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp ejabberdctl:ejabberd
+# chromium: the dashboard's tests drive the system's browser (never a downloaded one).
+setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp ejabberdctl:ejabberd chromium:chromium
 npx --no-install tsc -p tsconfig.test.json >&2
 exec node scripts/run-jest.mjs "$@"

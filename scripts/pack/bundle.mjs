@@ -5,8 +5,8 @@
 // hundreds. Run after `tsc -b` (it bundles packages/cli/dist/bin.js); scripts/pack.sh does both.
 //   node scripts/pack/bundle.mjs [DIR]
 import { execFileSync } from "node:child_process";
-import { builtinModules } from "node:module";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { builtinModules, createRequire } from "node:module";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -57,9 +57,17 @@ writeFileSync(join(out, "package.json"), `${JSON.stringify({
   type: "module",
   bin: { herald: "herald.mjs" },
   engines: { node: ">=20.19" },
-  files: ["herald.mjs"],
+  files: ["herald.mjs", "web"],
   // Everything is in herald.mjs: nothing to fetch at install time.
   dependencies: {},
 }, null, 2)}\n`);
 copyFileSync(join(root, "README.md"), join(out, "README.md"));
+// The dashboard's page and the layout libraries it loads, which the server finds beside
+// herald.mjs once there is no node_modules (packages/agent/src/web/server.ts).
+const web = join(root, "packages/agent/web");
+mkdirSync(join(out, "web", "vendor"), { recursive: true });
+for (const f of readdirSync(web)) copyFileSync(join(web, f), join(out, "web", f));
+const { VENDOR_FILES } = await import(join(root, "packages/agent/dist/web/server.js"));
+const requireFromAgent = createRequire(join(root, "packages/agent/package.json"));
+for (const [name, spec] of Object.entries(VENDOR_FILES)) copyFileSync(requireFromAgent.resolve(spec), join(out, "web", "vendor", name));
 process.stdout.write(`${join(out, "herald.mjs")}: ${cli.version} (${commit})\n`);

@@ -7,17 +7,22 @@ import type { EngineOptions, RemoteSyncReport, RepoEngine } from "./engine/engin
 import type { Logger } from "./log.js";
 import { controlHandlers } from "./machine/control-handlers.js";
 import { Machine } from "./machine/machine.js";
+import { readConfigEntries } from "./config.js";
 import type { AgentStatus } from "./status.js";
+import { serveDashboard } from "./web/start.js";
+import type { WebServer } from "./web/server.js";
 
 export interface AgentOptions extends EngineOptions {
   repoDir: string;
   log?: Logger;
   /** Where HERALD_PASSWORD and HERALD_DEBUG_XMPP are read from (default process.env). */
   env?: Record<string, string | undefined>;
+  /** Serve the dashboard (on herald.webPort of the clone's config). */
+  web?: boolean;
 }
 
 export class Agent {
-  private constructor(readonly machine: Machine, readonly engine: RepoEngine, private readonly control: ControlServer) {}
+  private constructor(readonly machine: Machine, readonly engine: RepoEngine, private readonly control: ControlServer, private readonly web: WebServer | null) {}
 
   static async start(opts: AgentOptions): Promise<Agent> {
     const machine = new Machine({ ...opts, env: opts.env ?? process.env });
@@ -31,8 +36,9 @@ export class Agent {
     await chmod(engine.heraldDir, 0o700); // the socket's directory: only this user may even look
     const control = new ControlServer(join(engine.heraldDir, "control.sock"), controlHandlers(machine), machine.log.child("control"));
     await control.start();
+    const web = opts.web ? await serveDashboard(machine, await readConfigEntries(engine.repo), opts.env ?? process.env) : null;
     void machine.updatePresence();
-    return new Agent(machine, engine, control);
+    return new Agent(machine, engine, control, web);
   }
 
   get events() { return this.engine.events; }
@@ -52,7 +58,11 @@ export class Agent {
   pause(): void { this.engine.pause(); void this.machine.updatePresence(); }
   resume(): void { this.engine.resume(); void this.machine.updatePresence(); }
 
+  /** The dashboard's address, while it serves. */
+  get webUrl(): string | null { return this.web?.url ?? null; }
+
   async stop(): Promise<void> {
+    await this.web?.stop();
     await this.control.stop();
     await this.machine.stop();
   }

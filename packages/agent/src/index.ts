@@ -23,9 +23,16 @@ export { runDoctor, type DoctorOptions } from "./doctor/doctor.js";
 export { report as doctorReport, type Check } from "./doctor/judge.js";
 export { RepoChannel, type SignalingStats } from "./xmpp/repo-channel.js";
 export { Daemon, type DaemonOptions } from "./machine/daemon.js";
+export { apiKeyFile } from "./web/api-key.js";
+export { DEFAULT_WEB_PORT } from "./web/settings.js";
+export type { WebEvent } from "./web/events.js";
 // The per-user daemon's files (machine/): paths, repository list, machine settings.
 export {
   configDir, controlSocketPath, daemonLogFile, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env,
   addRepo, formatRepoList, parseRepoList, readRepoList, removeRepo, RepoListWatcher, withRepoAdded, withRepoRemoved, type RepoList,
   MACHINE_KEYS, mergeConfigEntries, readMachineEntries, unknownMachineKeys, type ConfigEntry,
 } from "./machine/index.js";
+export {
+  checkRepoPath, cloneOf, conflictsFor, currentFiles, formatList, KEEP_WORDS, listConflicts, loadConflicts, openClone, pathCandidates, resolveConflict, showConflict, SideCache,
+  type Clone, type ConflictState, type ConflictView, type ListedConflict, type ListedVariant,
+} from "./conflicts/index.js";

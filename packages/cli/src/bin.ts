@@ -14,6 +14,7 @@ import { pauseCommand, resumeCommand, statusCommand, syncCommand } from "./comma
 import { logCommand } from "./commands/log.js";
 import { stopCommand } from "./commands/stop.js";
 import { mapCommand } from "./commands/map.js";
+import { openCommand } from "./commands/open.js";
 import { conflictsCommand } from "./commands/conflicts.js";
 import { initCommand } from "./commands/init.js";
 import { addCommand, listCommand, removeCommand } from "./commands/repos.js";
@@ -41,6 +42,7 @@ async function main(args: string[]): Promise<number> {
     .command(logCommand)
     .command(stopCommand)
     .command(mapCommand)
+    .command(openCommand)
     .command(initCommand)
     .command(conflictsCommand)
     .command(doctorCommand)

@@ -37,10 +37,10 @@ describe("the installable package (scripts/pack.sh)", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("installs one file and no dependencies under the prefix", async () => {
+  it("installs one program file, the dashboard's page and no dependencies under the prefix", async () => {
     const installed = join(prefix, "lib", "node_modules", "herald");
     expect(await realpath(bin)).toBe(join(installed, "herald.mjs"));
-    expect(readdirSync(installed).sort()).toEqual(["README.md", "herald.mjs", "package.json"]);
+    expect(readdirSync(installed).sort()).toEqual(["README.md", "herald.mjs", "package.json", "web"]);
     const pkg = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as Record<string, unknown>;
     expect(pkg).toMatchObject({ name: "herald", version, bin: { herald: "herald.mjs" }, engines: { node: ">=20.19" }, dependencies: {} });
     // Module resolution from there walks up through the prefix and the temp dir only.
@@ -65,7 +65,7 @@ describe("the installable package (scripts/pack.sh)", () => {
     expect(help.stdout).toMatch(/^Examples:$/m);
   });
 
-  it("runs the doctor and the daemon: serves a clone, reports it, stops", () => {
+  it("runs the doctor and the daemon: serves a clone and the dashboard, reports it, stops", async () => {
     const clone = join(dir, "clone");
     expect(run("git", ["init", "-q", clone]).status).toBe(0);
     expect(run("git", ["-C", clone, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "--allow-empty", "-m", "first"]).status).toBe(0);
@@ -75,12 +75,24 @@ describe("the installable package (scripts/pack.sh)", () => {
     expect({ status: doctor.status, stderr: doctor.stderr }).toEqual({ status: 0, stderr: "" });
     expect(doctor.stdout).toMatch(/^ok {3}git: 2\.\d+/m);
     expect(doctor.stdout).toContain(`ok   ${clone} settings: `);
+    expect(run("git", ["config", "-f", join(dir, "config", "herald", "config"), "herald.webPort", "0"]).status).toBe(0);
     const start = run(bin, ["daemon", "--detach"]);
     expect({ status: start.status, stderr: start.stderr }).toEqual({ status: 0, stderr: "" });
     try {
       const status = run(bin, ["status"]);
       expect(status.stdout).toMatch(/^daemon \(pid \d+\): 1 repository$/m);
       expect(status.stdout).toContain(`${clone}: `);
+      // The dashboard's page and its layout library come from the package (no node_modules here).
+      const link = run(bin, ["open", "--no-browser"]).stdout.trim();
+      expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?key=/);
+      const login = await fetch(link, { redirect: "manual" });
+      const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+      const origin = new URL(link).origin;
+      for (const [path, expected] of [["/", "<html"], ["/assets/cytoscape.js", "cytoscape"], ["/assets/app.js", "import"]] as const) {
+        const res = await fetch(`${origin}${path}`, { headers: { cookie } });
+        expect({ path, status: res.status }).toEqual({ path, status: 200 });
+        expect(await res.text()).toContain(expected);
+      }
     } finally {
       expect(run(bin, ["stop"]).stdout).toMatch(/^stopped daemon \d+$/m);
     }

@@ -4,7 +4,7 @@
 // {"id":1,"event":{...}} lines until the client closes the connection. `args.repo` (an absolute
 // path) picks one repository of the machine's; without it a command covers them all.
 
-export const CONTROL_COMMANDS = ["status", "sync", "pause", "resume", "log", "map"] as const;
+export const CONTROL_COMMANDS = ["status", "sync", "pause", "resume", "log", "map", "web"] as const;
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
 
 export interface ControlRequest { id: number; cmd: ControlCommand; args?: { lines?: number; follow?: boolean; repo?: string } }

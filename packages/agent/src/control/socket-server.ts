@@ -12,6 +12,7 @@ export interface ControlHandlers {
   pause(repo?: string): Promise<unknown>;
   resume(repo?: string): Promise<unknown>;
   map(repo?: string): Promise<unknown>;
+  web(repo?: string): Promise<unknown>;
   recentLog(lines: number, repo?: string): LogRecord[];
   onLog(fn: (r: LogRecord) => void, repo?: string): () => void;
 }

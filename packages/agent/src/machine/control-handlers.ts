@@ -37,6 +37,8 @@ export function controlHandlers(m: Machine): ControlHandlers {
       if (engines.length !== 1) throw new HeraldError("USAGE", "name the repository: --repo DIR (this daemon serves several)");
       return { node: engines[0]!.node, adverts: engines[0]!.plan.adverts() };
     },
+    // The dashboard's address (`herald open`); never the key, which the user's own file holds.
+    web: async () => ({ url: m.webUrl }),
     recentLog: (lines, repo) => m.ring.recent(10_000).filter(ofRepo(repo)).slice(-lines),
     onLog: (fn, repo) => {
       const keep = ofRepo(repo);

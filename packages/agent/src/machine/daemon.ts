@@ -15,16 +15,20 @@ import { readMachineEntries, unknownMachineKeys } from "./machine-config.js";
 import { Machine } from "./machine.js";
 import { controlSocketPath, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env } from "./paths.js";
 import { RepoListWatcher } from "./repo-list.js";
+import { serveDashboard } from "../web/start.js";
+import type { WebServer } from "../web/server.js";
 
 export interface DaemonOptions extends EngineOptions {
   log?: Logger;
   /** XDG_CONFIG_HOME, XDG_RUNTIME_DIR, HERALD_PASSWORD, … (default process.env) */
   env?: Env;
+  /** Serve the dashboard (on herald.webPort of the machine settings). */
+  web?: boolean;
 }
 
 export class Daemon {
   private constructor(readonly machine: Machine, readonly socketPath: string, private readonly pidFile: string,
-    private readonly control: ControlServer, private readonly list: RepoListWatcher) {}
+    private readonly control: ControlServer, private readonly list: RepoListWatcher, private readonly web: WebServer | null) {}
 
   static async start(o: DaemonOptions = {}): Promise<Daemon> {
     const env = o.env ?? process.env;
@@ -47,14 +51,19 @@ export class Daemon {
     const socketPath = controlSocketPath(env);
     const control = new ControlServer(socketPath, controlHandlers(machine), machine.log.child("control"));
     await control.start();
+    // Before the list: the page is there from the start, repositories appear on it as they open.
+    const web = o.web ? await serveDashboard(machine, await readMachineEntries(configFile).catch(() => []), env) : null;
     const list = new RepoListWatcher(reposFile(env), (paths) => void machine.serve(paths).then(() => machine.updatePresence()), machine.log.child("repo-list"));
     await list.start();
     machine.log.info("daemon-started", { pid: process.pid, list: list.file, socket: socketPath });
-    return new Daemon(machine, socketPath, pidFile, control, list);
+    return new Daemon(machine, socketPath, pidFile, control, list, web);
   }
+
+  get webUrl(): string | null { return this.web?.url ?? null; }
 
   async stop(): Promise<void> {
     this.list.stop();
+    await this.web?.stop();
     await this.control.stop();
     await this.machine.stop();
     await rm(this.pidFile, { force: true });

@@ -13,6 +13,8 @@ import { LogRing } from "../log-ring.js";
 import { presenceText } from "../status.js";
 import { XmppHub } from "../xmpp/xmpp-hub.js";
 import { chatHandlers } from "./chat-handlers.js";
+import { EventLog } from "../web/events.js";
+import { feedEvents, repoKey } from "./repo-events.js";
 
 export type MachineOptions = Omit<OpenOptions, "log" | "machine"> & {
   log?: Logger;
@@ -20,13 +22,21 @@ export type MachineOptions = Omit<OpenOptions, "log" | "machine"> & {
   machineConfig?: () => Promise<Array<[string, string]>>;
 };
 
-interface Slot { dir: string; engine: RepoEngine | null; error: string | null; busy: Promise<void> }
+interface Slot { dir: string; key: string; engine: RepoEngine | null; error: string | null; busy: Promise<void>; synced: Map<string, string> }
+
+export type RepoState = "in sync" | "syncing" | "paused" | "error";
+/** A repository's status as the machine reports it: the engine's, with its id, state and sync times. */
+export type MachineRepoStatus = AgentStatus & { id: string; state: RepoState; remotes: Array<AgentStatus["remotes"][number] & { lastSync?: string }> };
 
 /** A status answer may take this long before the repository is reported as not answering. */
 const STATUS_TIMEOUT_MS = 3000;
 
 export class Machine {
   readonly ring = new LogRing();
+  /** Everything the dashboard streams: engine events and log records, numbered. */
+  readonly events = new EventLog();
+  /** The dashboard's address while it serves (`herald open` asks for it). */
+  webUrl: string | null = null;
   readonly log: Logger;
   readonly hub: XmppHub;
   #slots = new Map<string, Slot>();
@@ -38,13 +48,19 @@ export class Machine {
       const { t: _t, level, event, ...rest } = r;
       base[level as Level](event, rest);
     };
-    this.log = createLogger([(r) => { if (r.level !== "debug") this.ring.sink(r); }, forward], "debug", o.now);
+    const keyOf = (r: LogRecord) => (typeof r.repo === "string" ? repoKey(r.repo) : undefined);
+    const keep = (r: LogRecord) => {
+      if (r.level === "debug") return;
+      this.ring.sink(r);
+      this.events.append("log", r, keyOf(r));
+    };
+    this.log = createLogger([keep, forward], "debug", o.now);
     this.hub = new XmppHub(chatHandlers(this), this.log);
   }
 
   /** Start serving `dir`. A failure is kept as the repository's error (or thrown, with `strict`). */
   add(dir: string, strict = false): Promise<RepoEngine | null> {
-    const slot: Slot = this.#slots.get(dir) ?? { dir, engine: null, error: null, busy: Promise.resolve() };
+    const slot: Slot = this.#slots.get(dir) ?? { dir, key: repoKey(dir), engine: null, error: null, busy: Promise.resolve(), synced: new Map() };
     this.#slots.set(dir, slot);
     const started = slot.busy.then(() => this.#start(slot, strict));
     slot.busy = started.then(() => undefined, () => undefined);
@@ -57,6 +73,7 @@ export class Machine {
     try {
       engine = await openEngine(slot.dir, { ...this.o, log: this.log, machine: (await this.o.machineConfig?.()) ?? [] });
       engine.events.on("conflict", () => void this.updatePresence());
+      feedEvents(engine, slot.key, this.events, slot.synced);
       await engine.start(this.hub);
       slot.engine = engine;
       slot.error = null;
@@ -102,16 +119,24 @@ export class Machine {
     throw new HeraldError("NO_SUCH_REPO", `${dir} is not served here (add it with: herald add ${dir})`);
   }
 
+  /** The slot whose id (repoKey) is `key`. */
+  byKey(key: string): Readonly<Slot> {
+    for (const s of this.#slots.values()) if (s.key === key) return s;
+    throw new HeraldError("NO_SUCH_REPO", `no repository with id ${JSON.stringify(key.slice(0, 40))} is served here`);
+  }
+
   /** One repository's status; its error instead when it is down, gone or not answering. */
-  async status(dir: string): Promise<AgentStatus> {
+  async status(dir: string): Promise<MachineRepoStatus> {
     const slot = this.find(dir);
-    const down = (error: string) => ({ node: "", repo: slot.dir, branch: null, head: null, paused: false, remotes: [], retries: {}, conflicts: 0, xmpp: null, error });
+    const down = (error: string): MachineRepoStatus => ({ id: slot.key, state: "error", node: "", repo: slot.dir, branch: null, head: null, paused: false, remotes: [], retries: {}, conflicts: 0, xmpp: null, error });
     if (!existsSync(slot.dir)) return down(`${slot.dir} is gone (removed or moved while Herald ran); put it back, or: herald remove ${slot.dir}`);
     if (!slot.engine) return down(slot.error ?? "starting");
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`not answering within ${STATUS_TIMEOUT_MS / 1000} s`)), STATUS_TIMEOUT_MS); });
     try {
-      return await Promise.race([slot.engine.status(), late]);
+      const s = await Promise.race([slot.engine.status(), late]);
+      const state: RepoState = s.error ? "error" : s.paused ? "paused" : slot.engine.busy ? "syncing" : "in sync";
+      return { id: slot.key, state, ...s, remotes: s.remotes.map((r) => ({ ...r, ...(slot.synced.has(r.name) ? { lastSync: slot.synced.get(r.name)! } : {}) })) };
     } catch (e) {
       return down((e as Error).message);
     } finally {
@@ -119,7 +144,7 @@ export class Machine {
     }
   }
 
-  async statuses(): Promise<AgentStatus[]> {
+  async statuses(): Promise<MachineRepoStatus[]> {
     return Promise.all(this.dirs.map((d) => this.status(d)));
   }
 

@@ -43,7 +43,7 @@ async function handler(args: ArgumentsCamelCase<AgentArgs>): Promise<void> {
   // Loaded here, not at the top: every other command starts faster without the XMPP stack.
   const [{ Agent }, { runForeground }] = await Promise.all([import("@herald/agent"), import("../background.js")]);
   await runForeground(level, async (log) => {
-    const agent = await Agent.start({ repoDir, log });
+    const agent = await Agent.start({ repoDir, log, web: true });
     return { service: agent, logPath: join(agent.heraldDir, "agent.log") };
   });
 }

@@ -2,18 +2,15 @@
 // --keep ours|theirs|both|VARIANT`. They read .git/herald/conflicts.json and HEAD directly, so they
 // work whether or not an agent is running; a running agent pushes the settling commit by itself.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { resolve } from "node:path";
+import type { Clone, ConflictView } from "@herald/agent";
 import { CliError } from "../cli-error.js";
-import type { Clone } from "../conflicts/clone.js";
-import type { ConflictView } from "../conflicts/model.js";
 import type { GlobalArgs } from "../global-args.js";
 
-// The words resolveConflict understands besides a variant file's name.
+// The words resolveConflict understands besides a variant file's name (for --help, which must not
+// load the agent: the conflict code is loaded by the handlers, so other commands start without it).
 const KEEP_WORDS = ["ours", "theirs", "both"] as const;
-
-// The conflict modules read git through the agent: loaded by the handlers, so that other
-// commands (and --help) start without them.
-const clones = () => import("../conflicts/clone.js");
-const model = () => import("../conflicts/model.js");
+const agent = () => import("@herald/agent");
 
 interface RepoArgs extends GlobalArgs { repo?: string }
 interface ListArgs extends RepoArgs { json?: boolean; all?: boolean }
@@ -29,9 +26,16 @@ const withRepo = <T>(y: Argv<T>) =>
 const withPath = <T>(y: Argv<T>) =>
   withRepo(y).hide("all").hide("json").positional("path", { type: "string", demandOption: true, describe: "the conflicted path, as `herald conflicts` lists it" });
 
+/** `--repo DIR` (paths relative to its top) or the current directory (paths relative to it, as in git). */
+async function openClone(repoArg: string | undefined): Promise<Clone> {
+  if (repoArg === "") throw new CliError("--repo needs a directory");
+  const { openClone: openAt } = await agent();
+  return repoArg === undefined ? openAt(process.cwd(), process.cwd()) : openAt(resolve(repoArg));
+}
+
 /** The records of the path the user named; an unknown path is bad input (exit 2). */
 async function locate(args: PathArgs): Promise<{ clone: Clone; path: string; views: ConflictView[] }> {
-  const [{ openClone, pathCandidates }, { conflictsFor, loadConflicts }] = await Promise.all([clones(), model()]);
+  const { conflictsFor, loadConflicts, pathCandidates } = await agent();
   const clone = await openClone(args.repo);
   const found = conflictsFor(await loadConflicts(clone), pathCandidates(clone, args.path));
   if (!found) throw new CliError(`no conflict recorded for ${args.path} (see herald conflicts)`);
@@ -43,8 +47,8 @@ const showCommand: CommandModule<GlobalArgs, PathArgs> = {
   describe: "Show the kept versions of PATH as a diff",
   builder: (y) => withPath(y).example("$0 conflicts show notes.txt", "what each side wrote"),
   handler: async (args: ArgumentsCamelCase<PathArgs>) => {
+    const { showConflict, SideCache } = await agent();
     const { clone, path, views } = await locate(args);
-    const [{ showConflict }, { SideCache }] = await Promise.all([import("../conflicts/show.js"), model()]);
     process.stdout.write(await showConflict(clone.repo, path, views, new SideCache(clone)));
   },
 };
@@ -63,14 +67,14 @@ const resolveCommand: CommandModule<GlobalArgs, ResolveArgs> = {
       "clone). Resolving a conflict already settled says so and exits 0."),
   handler: async (args: ArgumentsCamelCase<ResolveArgs>) => {
     if (args.keep === "") throw new CliError("--keep needs ours, theirs, both or a variant file");
+    const { resolveConflict, SideCache } = await agent();
     const { clone, path, views } = await locate(args);
-    const [{ resolveConflict }, { SideCache }] = await Promise.all([import("../conflicts/resolve.js"), model()]);
     process.stdout.write(await resolveConflict(clone, path, views, args.keep, new SideCache(clone)));
   },
 };
 
 async function list(args: ArgumentsCamelCase<ListArgs>): Promise<void> {
-  const [{ openClone }, { loadConflicts, SideCache }, { formatList, listConflicts }] = await Promise.all([clones(), model(), import("../conflicts/list.js")]);
+  const { formatList, listConflicts, loadConflicts, SideCache } = await agent();
   const clone = await openClone(args.repo);
   const views = (await loadConflicts(clone)).filter((v) => args.all || v.state === "open");
   const listed = await listConflicts(views, new SideCache(clone));

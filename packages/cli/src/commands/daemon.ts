@@ -36,7 +36,7 @@ async function handler(args: ArgumentsCamelCase<DaemonArgs>): Promise<void> {
   }
   const level: Level = args.verbose ? "debug" : args.quiet ? "warn" : "info";
   const { Daemon } = await import("@herald/agent");
-  await runForeground(level, async (log) => ({ service: await Daemon.start({ log }), logPath }));
+  await runForeground(level, async (log) => ({ service: await Daemon.start({ log, web: true }), logPath }));
 }
 
 export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {

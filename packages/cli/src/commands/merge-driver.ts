@@ -6,8 +6,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { CliError } from "../cli-error.js";
 import type { GlobalArgs } from "../global-args.js";
+import { checkRepoPath } from "@herald/agent/repo-path";
 import { mergeThreeWay } from "../merge/three-way.js";
-import { checkRepoPath } from "../repo-path.js";
 import { runGit } from "../run-git.js";
 
 interface MergeDriverArgs extends GlobalArgs {

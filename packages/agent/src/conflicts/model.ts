@@ -1,7 +1,8 @@
 // Conflict records (.git/herald/conflicts.json) joined with what HEAD says now. The file is only
 // written by merges on this clone, so a conflict settled on another clone and fast-forwarded in
 // still reads "unresolved" there; HEAD is the truth: once every variant file is gone, it is settled.
-import { parseSettlementTrailer, type ConflictRecord } from "@herald/agent";
+import { parseSettlementTrailer } from "../git/conflict-trailer.js";
+import type { ConflictRecord } from "../sync/conflict-store.js";
 import { inHead, localCommits, userEmail, type Clone } from "./clone.js";
 import { describeSide, mergeParents, type Side } from "./sides.js";
 

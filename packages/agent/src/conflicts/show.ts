@@ -2,8 +2,8 @@
 // work tree (`git diff --no-index`, so what you see is what `resolve` would keep).
 import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { GitRepo } from "@herald/agent";
-import { CliError } from "../cli-error.js";
+import type { GitRepo } from "../git/repo.js";
+import { HeraldError } from "../errors.js";
 import { variantsInHead } from "./clone.js";
 import { formatList, listConflicts } from "./list.js";
 import type { ConflictView, SideCache } from "./model.js";
@@ -18,7 +18,7 @@ export async function currentFiles(repo: GitRepo, path: string, open: ConflictVi
 /** git's own test: a NUL byte in the first 8000 bytes makes a file binary. */
 async function probe(top: string, file: string): Promise<{ size: number; binary: boolean }> {
   const st = await stat(join(top, file)).catch(() => null);
-  if (!st) throw new CliError(`${file} is missing from the work tree (git checkout -- ${file} brings it back)`, "MISSING");
+  if (!st) throw new HeraldError("MISSING", `${file} is missing from the work tree (git checkout -- ${file} brings it back)`);
   const fh = await open(join(top, file), "r");
   try {
     const buf = Buffer.alloc(Math.min(8000, st.size));
@@ -35,7 +35,7 @@ async function diff(repo: GitRepo, a: string, b: string): Promise<string> {
   // Exit 1 means "they differ": that is the answer, not a failure.
   const r = await repo.exec(["diff", "--no-index", "--no-color", "--", a, b]);
   if (r.code === 0) return `${a} and ${b} are identical\n`;
-  if (r.code !== 1) throw new CliError(`git diff failed: ${r.stderr.trim().split("\n").pop() ?? ""}`, "GIT");
+  if (r.code !== 1) throw new HeraldError("GIT", `git diff failed: ${r.stderr.trim().split("\n").pop() ?? ""}`);
   return r.stdout;
 }
 

@@ -1,10 +1,10 @@
 // Pure: is this a path git could name inside a working tree? The merge driver writes files next
 // to %P, so a hostile or mistaken path must never lead it outside the clone or into .git.
-import { CliError } from "./cli-error.js";
+import { HeraldError } from "../errors.js";
 
-/** Returns `path` unchanged if safe; throws CliError (exit 2) saying what is wrong otherwise. */
+/** Returns `path` unchanged if safe; throws HeraldError USAGE (the CLI exits 2, the web answers 400) saying what is wrong otherwise. */
 export function checkRepoPath(path: string): string {
-  const bad = (why: string) => new CliError(`path ${JSON.stringify(path)} ${why}; expected a path relative to the repository (git's %P)`);
+  const bad = (why: string) => new HeraldError("USAGE", `path ${JSON.stringify(path)} ${why}; expected a path relative to the repository (git's %P)`);
   if (path === "") throw bad("is empty");
   if (path.includes("\0")) throw bad("contains a NUL byte");
   if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\")) throw bad("is absolute");

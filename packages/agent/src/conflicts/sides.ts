@@ -1,7 +1,7 @@
 // Who wrote each side of a conflict, and which side is "ours". A variant's `from` is one parent
 // of the merge; when several heads were folded at once it is itself a Herald merge, whose author
 // (herald@localhost) says nothing, so the commits on that side that changed the path speak instead.
-import type { GitRepo } from "@herald/agent";
+import type { GitRepo } from "../git/repo.js";
 import { LITERAL } from "./clone.js";
 
 const HERALD_EMAIL = "herald@localhost";

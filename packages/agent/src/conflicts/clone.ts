@@ -1,9 +1,10 @@
 // The clone `herald conflicts` works on, and the few questions it asks git about it. Paths go to
 // git as literal pathspecs: a file named `*.txt` or `:(top)x` must mean exactly that file.
 import { realpath } from "node:fs/promises";
-import { isAbsolute, posix, relative, resolve, sep } from "node:path";
-import { ConflictStore, GitRepo, isVariantFileName, variantOriginal } from "@herald/agent";
-import { CliError } from "../cli-error.js";
+import { isAbsolute, posix, relative, sep } from "node:path";
+import { GitRepo } from "../git/repo.js";
+import { isVariantFileName, variantOriginal } from "../git/variant-file-name.js";
+import { ConflictStore } from "../sync/conflict-store.js";
 
 export const LITERAL = { GIT_LITERAL_PATHSPECS: "1" };
 
@@ -14,17 +15,23 @@ export interface Clone {
   prefix: string;
 }
 
-/** `--repo DIR` or the current directory; not a git work tree is bad input (exit 2). */
-export async function openClone(repoArg: string | undefined): Promise<Clone> {
-  if (repoArg === "") throw new CliError("--repo needs a directory");
-  const repo = await GitRepo.open(resolve(repoArg ?? process.cwd())); // NOT_A_REPO → exit 2
-  // A path typed in a subdirectory is relative to it, as in git; with --repo, to the top.
-  // (Asking git is no use: GitRepo runs it at the top.)
+/**
+ * The clone at `dir` (not a git work tree: NOT_A_REPO). `cwd`, when the user typed paths relative
+ * to where they stand, gives the prefix: a path typed in a subdirectory is relative to it, as in
+ * git (asking git is no use: GitRepo runs it at the top).
+ */
+export async function openClone(dir: string, cwd?: string): Promise<Clone> {
+  const repo = await GitRepo.open(dir);
   let prefix = "";
-  if (repoArg === undefined) {
-    const rel = relative(await realpath(repo.dir), await realpath(process.cwd()));
+  if (cwd !== undefined) {
+    const rel = relative(await realpath(repo.dir), await realpath(cwd));
     if (!rel.startsWith("..") && !isAbsolute(rel)) prefix = rel.split(sep).join("/");
   }
+  return cloneOf(repo, prefix);
+}
+
+/** A clone already open (a running engine's), paths relative to its top. */
+export function cloneOf(repo: GitRepo, prefix = ""): Clone {
   return { repo, store: new ConflictStore(`${repo.gitDir}/herald/conflicts.json`), prefix };
 }
 

@@ -2,12 +2,14 @@
 // (their identity, their hooks) that puts the chosen version at PATH and removes the variant
 // files. The agent sees the branch move and pushes it like any local commit.
 import { posix } from "node:path";
-import { settlementTrailer } from "@herald/agent";
-import { CliError } from "../cli-error.js";
+import { settlementTrailer } from "../git/conflict-trailer.js";
+import { HeraldError } from "../errors.js";
 import { headEntry, uncommitted, LITERAL, type Clone } from "./clone.js";
 import type { ConflictView, SideCache } from "./model.js";
 import { oursIndex } from "./sides.js";
 import { currentFiles } from "./show.js";
+
+export const KEEP_WORDS = ["ours", "theirs", "both"] as const;
 
 interface Choice { keep: string[]; label: string }
 
@@ -17,12 +19,12 @@ function choose(which: string, files: string[], clone: Clone): Choice {
   const typed = [which, posix.normalize(posix.join(clone.prefix, which))];
   const byName = files.filter((f) => posix.basename(f) === which);
   const file = files.find((f) => typed.includes(f)) ?? (byName.length === 1 ? byName[0] : undefined);
-  if (!file) throw new CliError(`--keep ${which}: expected ours, theirs, both or one of the variant files: ${files.join(", ")}`);
+  if (!file) throw new HeraldError("USAGE", `--keep ${which}: expected ours, theirs, both or one of the variant files: ${files.join(", ")}`);
   return { keep: [file], label: file };
 }
 
 async function chooseSide(which: "ours" | "theirs", path: string, open: ConflictView[], files: string[], extra: string[], sides: SideCache): Promise<Choice> {
-  const ambiguous = (why: string) => new CliError(`cannot tell which version of ${path} is ${which} (${why}); choose one with --keep FILE: ${files.join(", ")}`);
+  const ambiguous = (why: string) => new HeraldError("USAGE", `cannot tell which version of ${path} is ${which} (${why}); choose one with --keep FILE: ${files.join(", ")}`);
   if (open.length !== 1 || extra.length > 0) throw ambiguous("more than two versions");
   const s = await sides.sides(open[0]!.record);
   const ours = oursIndex(s);
@@ -51,7 +53,7 @@ export async function resolveConflict(clone: Clone, path: string, views: Conflic
   const remove = files.filter((f) => f === write || !choice.keep.includes(f));
   // Never overwrite work: every file this touches must be exactly as committed.
   const dirty = await uncommitted(repo, [...(pathIsDir ? [] : [path]), ...files]);
-  if (dirty.length) throw new CliError(`uncommitted changes in ${dirty.join(", ")}; commit or stash them first (nothing was changed)`, "DIRTY");
+  if (dirty.length) throw new HeraldError("DIRTY", `uncommitted changes in ${dirty.join(", ")}; commit or stash them first (nothing was changed)`);
 
   if (write) {
     const entry = (await headEntry(repo, write))!;
@@ -71,7 +73,7 @@ export async function resolveConflict(clone: Clone, path: string, views: Conflic
   const r = await repo.exec(args, LITERAL);
   if (r.code !== 0) {
     const said = (r.stderr || r.stdout).trim().split("\n").filter(Boolean).pop() ?? "";
-    throw new CliError(`git commit failed (exit ${r.code}): ${said}${touched.length ? "; the settlement is staged but not committed (see git status)" : ""}`, "GIT");
+    throw new HeraldError("GIT", `git commit failed (exit ${r.code}): ${said}${touched.length ? "; the settlement is staged but not committed (see git status)" : ""}`);
   }
   const outcome = `committed ${(await repo.head())!.slice(0, 12)}`;
   await store.markResolved(path, choice.label, new Date(), open.map((v) => v.record.merge));

@@ -1,0 +1,19 @@
+// Starting the dashboard for a daemon or a single-clone agent, from their settings. Any trouble
+// (a bad setting, an unreadable key file, the port in use) is logged and leaves syncing alone.
+import type { Machine } from "../machine/machine.js";
+import type { Env } from "../machine/paths.js";
+import { apiKeyFile, loadApiKey } from "./api-key.js";
+import { startDashboard, type WebServer } from "./server.js";
+import { parseWebSettings } from "./settings.js";
+
+export async function serveDashboard(m: Machine, entries: ReadonlyArray<readonly [string, string]>, env: Env): Promise<WebServer | null> {
+  const log = m.log.child("web");
+  try {
+    const server = await startDashboard(m, parseWebSettings(entries), await loadApiKey(apiKeyFile(env)), log);
+    m.webUrl = server?.url ?? null;
+    return server;
+  } catch (e) {
+    log.error("web-unavailable", { error: (e as Error).message, why: "the dashboard is off; syncing goes on" });
+    return null;
+  }
+}

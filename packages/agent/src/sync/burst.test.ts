@@ -1,4 +1,19 @@
-import { burstDecision, type BurstState } from "./burst.js";
+import { burstDecision, LOCAL_BURST, type BurstRule, type BurstState } from "./burst.js";
+
+/** How many sends `count` events `every` ms apart make under `r` (a timer fires held ones). */
+function sendsFor(r: BurstRule, count: number, every: number): number {
+  let s: BurstState = { lastAt: -Infinity, heldSince: null }, sends = 0, due: number | null = null;
+  for (let t = 0; t <= count * every + r.maxMs; t++) {
+    if (due !== null && t >= due) { sends++; due = null; s = { ...s, heldSince: null }; }
+    if (t % every === 0 && t < count * every) {
+      const d = burstDecision(s, t, r);
+      s = d.next;
+      if (d.waitMs === 0 && s.heldSince === null) sends++;
+      else due = t + d.waitMs;
+    }
+  }
+  return sends;
+}
 
 const rule = { gapMs: 50, maxMs: 1000 };
 const idle: BurstState = { lastAt: -Infinity, heldSince: null };
@@ -32,5 +47,23 @@ describe("burstDecision", () => {
     if (due !== null) sends++;
     expect(sends).toBeGreaterThanOrEqual(2);
     expect(sends).toBeLessThanOrEqual(5);
+  });
+  it("with stretchToMs, a burst slower than the gap (a loaded machine) is still one: 200 commits 60 ms apart in a few sends", () => {
+    expect(sendsFor({ gapMs: 50, maxMs: 1000 }, 200, 60)).toBe(200); // a fixed 50 ms gap sees no burst
+    const sends = sendsFor(LOCAL_BURST, 200, 60);
+    expect(sends).toBeGreaterThanOrEqual(3);
+    expect(sends).toBeLessThanOrEqual(10);
+    expect(sendsFor(LOCAL_BURST, 200, 8)).toBeLessThanOrEqual(4);
+  });
+  it("with stretchToMs, commits a person makes seconds apart each go at once", () => {
+    expect(sendsFor(LOCAL_BURST, 5, 2000)).toBe(5);
+  });
+  it("a quiet spell forgets the pace: the first commit after it goes at once", () => {
+    let s: BurstState = { lastAt: -Infinity, heldSince: null };
+    for (const t of [0, 60, 120, 180]) s = burstDecision(s, t, LOCAL_BURST).next;
+    expect(s.pace).toBe(60);
+    const after = burstDecision({ ...s, heldSince: null }, 10_000, LOCAL_BURST);
+    expect(after.waitMs).toBe(0);
+    expect(after.next).toEqual({ lastAt: 10_000, heldSince: null });
   });
 });

@@ -22,10 +22,10 @@ export { loginFailure, withLogin, within } from "./xmpp/login-once.js";
 export { runDoctor, type DoctorOptions } from "./doctor/doctor.js";
 export { report as doctorReport, type Check } from "./doctor/judge.js";
 export { RepoChannel, type SignalingStats } from "./xmpp/repo-channel.js";
-export { Daemon, type DaemonOptions } from "./machine/daemon.js";
+export { Daemon, type DaemonOptions } from "./daemon.js";
 export { apiKeyFile } from "./web/api-key.js";
 export { DEFAULT_WEB_PORT } from "./web/settings.js";
-export type { WebEvent } from "./web/events.js";
+export type { WebEvent } from "./machine/event-log.js";
 // The per-user daemon's files (machine/): paths, repository list, machine settings.
 export {
   configDir, controlSocketPath, daemonLogFile, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env,

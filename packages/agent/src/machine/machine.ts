@@ -13,7 +13,7 @@ import { LogRing } from "../log-ring.js";
 import { presenceText } from "../status.js";
 import { XmppHub } from "../xmpp/xmpp-hub.js";
 import { chatHandlers } from "./chat-handlers.js";
-import { EventLog } from "../web/events.js";
+import { EventLog } from "./event-log.js";
 import { feedEvents, repoKey } from "./repo-events.js";
 
 export type MachineOptions = Omit<OpenOptions, "log" | "machine"> & {

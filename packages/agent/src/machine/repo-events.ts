@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import type { AgentEventName } from "../agent-events.js";
 import type { RepoEngine } from "../engine/engine.js";
-import type { EventLog } from "../web/events.js";
+import type { EventLog } from "./event-log.js";
 
 const ENGINE_EVENTS: readonly AgentEventName[] = ["commit", "merged", "conflict", "pushed", "push-failed", "fetched", "head"];
 

@@ -3,7 +3,7 @@
 // again with ?since=ID. Events too old to replay: a `reset` event says to reload everything.
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { EventLog, WebEvent } from "./events.js";
+import type { EventLog, WebEvent } from "../machine/event-log.js";
 
 /** A comment line now and then, so proxies and the browser keep an idle stream open. */
 const KEEPALIVE_MS = 15_000;

@@ -5,18 +5,18 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { ControlServer } from "../control/socket-server.js";
-import type { EngineOptions } from "../engine/engine.js";
-import { HeraldError } from "../errors.js";
-import type { Logger } from "../log.js";
-import { pidAlive } from "../pid-alive.js";
-import { controlHandlers } from "./control-handlers.js";
-import { readMachineEntries, unknownMachineKeys } from "./machine-config.js";
-import { Machine } from "./machine.js";
-import { controlSocketPath, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env } from "./paths.js";
-import { RepoListWatcher } from "./repo-list.js";
-import { serveDashboard } from "../web/start.js";
-import type { WebServer } from "../web/server.js";
+import { ControlServer } from "./control/socket-server.js";
+import type { EngineOptions } from "./engine/engine.js";
+import { HeraldError } from "./errors.js";
+import type { Logger } from "./log.js";
+import { pidAlive } from "./pid-alive.js";
+import { controlHandlers } from "./machine/control-handlers.js";
+import { readMachineEntries, unknownMachineKeys } from "./machine/machine-config.js";
+import { Machine } from "./machine/machine.js";
+import { controlSocketPath, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env } from "./machine/paths.js";
+import { RepoListWatcher } from "./machine/repo-list.js";
+import { serveDashboard } from "./web/start.js";
+import type { WebServer } from "./web/server.js";
 
 export interface DaemonOptions extends EngineOptions {
   log?: Logger;

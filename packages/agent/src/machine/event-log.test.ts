@@ -1,4 +1,4 @@
-import { EventLog } from "./events.js";
+import { EventLog } from "./event-log.js";
 
 describe("EventLog", () => {
   it("numbers events one by one and replays those after an id", () => {

@@ -49,10 +49,10 @@ export class Daemon {
       },
     });
     const socketPath = controlSocketPath(env);
-    const control = new ControlServer(socketPath, controlHandlers(machine), machine.log.child("control"));
-    await control.start();
     // Before the list: the page is there from the start, repositories appear on it as they open.
     const web = o.web ? await serveDashboard(machine, await readMachineEntries(configFile).catch(() => []), env) : null;
+    const control = new ControlServer(socketPath, controlHandlers(machine, () => web?.url ?? null), machine.log.child("control"));
+    await control.start();
     const list = new RepoListWatcher(reposFile(env), (paths) => void machine.serve(paths).then(() => machine.updatePresence()), machine.log.child("repo-list"));
     await list.start();
     machine.log.info("daemon-started", { pid: process.pid, list: list.file, socket: socketPath });

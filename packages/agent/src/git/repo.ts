@@ -112,6 +112,12 @@ export class GitRepo {
     return sha === undefined ? undefined : new Map(sha === null ? [] : [[ref, sha]]);
   }
 
+  /** A blob's bytes from the cat-file process; null when it is not here (or not a blob). */
+  async blob(oid: string): Promise<Buffer | null> {
+    const o = await this.#objects.read(assertSha(oid));
+    return o?.type === "blob" ? o.body : null;
+  }
+
   /** A commit's parents, author and date from the cat-file process; null when it is not here.
    * A commit never changes, so the last few hundred read are kept (the walks revisit them). */
   async commit(sha: string): Promise<CommitInfo | null> {

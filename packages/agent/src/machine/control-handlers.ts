@@ -8,14 +8,20 @@ import type { Machine } from "./machine.js";
 
 export interface MachineStatus { pid: number; repos: Awaited<ReturnType<Machine["statuses"]>> }
 
-export function controlHandlers(m: Machine): ControlHandlers {
+/** `webUrl`: where the dashboard serves now, if it does (the root that started it knows). */
+export function controlHandlers(m: Machine, webUrl: () => string | null = () => null): ControlHandlers {
   const engineOf = async (repo: string): Promise<RepoEngine> => {
     const slot = m.find(repo);
     if (slot.engine) return slot.engine;
     throw new HeraldError("REPO_DOWN", `${slot.dir} is not syncing: ${(await m.status(slot.dir)).error}`);
   };
   const targets = async (repo?: string): Promise<RepoEngine[]> => (repo ? [await engineOf(repo)] : m.engines());
-  const ofRepo = (repo?: string) => (r: LogRecord) => !repo || r.repo === undefined || r.repo === m.find(repo).dir;
+  /** Records about `repo` (and machine-wide ones); the repository is looked up once, not per record. */
+  const ofRepo = (repo?: string) => {
+    const dir = repo === undefined ? undefined : m.find(repo).dir;
+    return (r: LogRecord) => dir === undefined || r.repo === undefined || r.repo === dir;
+  };
+  const records = (n: number) => m.events.recent("log", n).map((e) => e.data as LogRecord);
   return {
     status: async (repo) => (repo ? m.status(repo) : ({ pid: process.pid, repos: await m.statuses() } satisfies MachineStatus)),
     sync: async (repo) => {
@@ -38,11 +44,11 @@ export function controlHandlers(m: Machine): ControlHandlers {
       return { node: engines[0]!.node, adverts: engines[0]!.plan.adverts() };
     },
     // The dashboard's address (`herald open`); never the key, which the user's own file holds.
-    web: async () => ({ url: m.webUrl }),
-    recentLog: (lines, repo) => m.ring.recent(10_000).filter(ofRepo(repo)).slice(-lines),
+    web: async () => ({ url: webUrl() }),
+    recentLog: (lines, repo) => records(Number.MAX_SAFE_INTEGER).filter(ofRepo(repo)).slice(-lines),
     onLog: (fn, repo) => {
       const keep = ofRepo(repo);
-      return m.ring.listen((r) => { if (keep(r)) fn(r); });
+      return m.events.listen((e) => { if (e.type === "log" && keep(e.data as LogRecord)) fn(e.data as LogRecord); });
     },
   };
 }

@@ -21,4 +21,12 @@ describe("EventLog", () => {
     expect(log.since(2)).toBeNull();
     expect(log.since(3)!.map((e) => e.id)).toEqual([4, 5]);
   });
+
+  it("gives the newest events of one type, oldest first (the log tail)", () => {
+    const log = new EventLog();
+    for (const [type, n] of [["log", 1], ["commit", 2], ["log", 3], ["log", 4], ["pushed", 5]] as const) log.append(type, { n });
+    expect(log.recent("log", 2).map((e) => e.data.n)).toEqual([3, 4]);
+    expect(log.recent("log", 10).map((e) => e.data.n)).toEqual([1, 3, 4]);
+    expect(log.recent("merged", 5)).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 // The machine's numbered event log: what the dashboard's stream (/api/events) sends. Ids increase
 // by exactly one, so a client that sees a jump knows it missed events and asks again with
 // ?since=ID; the last few hundred are kept for that, older ones are gone (the client reloads).
+// Log records are events too: `herald log` reads its tail from here.
 
 export interface WebEvent {
   id: number;
@@ -35,6 +36,13 @@ export class EventLog {
     const first = this.#events[0]?.id ?? this.#next;
     if (id + 1 < first) return null;
     return this.#events.filter((e) => e.id > id);
+  }
+
+  /** The newest `n` events of one type (the log tail: `herald log`, the page's log). */
+  recent(type: string, n: number): WebEvent[] {
+    const out: WebEvent[] = [];
+    for (let i = this.#events.length - 1; i >= 0 && out.length < n; i--) if (this.#events[i]!.type === type) out.push(this.#events[i]!);
+    return out.reverse();
   }
 
   listen(fn: (e: WebEvent) => void): () => void {

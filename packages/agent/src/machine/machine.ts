@@ -1,5 +1,5 @@
 // The machine part: every repository this process serves, one XMPP hub (a login per account,
-// not per repository) and the log ring. A repository's trouble (it would not start, its directory
+// not per repository) and the event log. A repository's trouble (it would not start, its directory
 // vanished, its git calls fail or hang) is that repository's error in the status; the others
 // never wait on it. The daemon and the single-clone agent are both this part, with many
 // repositories or with one.
@@ -9,7 +9,6 @@ import { RepoEngine } from "../engine/engine.js";
 import { openEngine, type OpenOptions } from "./open-engine.js";
 import { HeraldError } from "../errors.js";
 import { createLogger, silentLogger, type Level, type Logger, type LogRecord } from "../log.js";
-import { LogRing } from "../log-ring.js";
 import { presenceText } from "../status.js";
 import { XmppHub } from "../xmpp/xmpp-hub.js";
 import { chatHandlers } from "./chat-handlers.js";
@@ -32,27 +31,21 @@ export type MachineRepoStatus = AgentStatus & { id: string; state: RepoState; re
 const STATUS_TIMEOUT_MS = 3000;
 
 export class Machine {
-  readonly ring = new LogRing();
-  /** Everything the dashboard streams: engine events and log records, numbered. */
+  /** Everything the dashboard streams and `herald log` reads: engine events and log records, numbered. */
   readonly events = new EventLog();
-  /** The dashboard's address while it serves (`herald open` asks for it). */
-  webUrl: string | null = null;
   readonly log: Logger;
   readonly hub: XmppHub;
   #slots = new Map<string, Slot>();
 
   constructor(private readonly o: MachineOptions) {
-    // Every record goes to the caller's logger and to a ring that `herald log` reads.
+    // Every record goes to the caller's logger and to the event log (`herald log`, the dashboard).
     const base = o.log ?? silentLogger;
     const forward = (r: LogRecord) => {
       const { t: _t, level, event, ...rest } = r;
       base[level as Level](event, rest);
     };
-    const keyOf = (r: LogRecord) => (typeof r.repo === "string" ? repoKey(r.repo) : undefined);
     const keep = (r: LogRecord) => {
-      if (r.level === "debug") return;
-      this.ring.sink(r);
-      this.events.append("log", r, keyOf(r));
+      if (r.level !== "debug") this.events.append("log", r, typeof r.repo === "string" ? repoKey(r.repo) : undefined);
     };
     this.log = createLogger([keep, forward], "debug", o.now);
     this.hub = new XmppHub(chatHandlers(this), this.log);

@@ -1,8 +1,6 @@
 // The REST API (README, "Dashboard and API"); the page uses nothing else. Repositories are named
 // by id (machine/repo-events.ts repoKey), never by path; a file path in a request is checked
 // (checkRepoPath) and must be a variant of an open conflict before git sees it.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import type { Hono } from "hono";
 import { cloneOf, type Clone } from "../conflicts/clone.js";
 import { headEntry } from "../conflicts/clone.js";
@@ -17,8 +15,6 @@ import type { Machine } from "../machine/machine.js";
 import { isRepoKey } from "../machine/repo-events.js";
 import { recentChanges } from "./changes.js";
 import { mapView } from "./map-view.js";
-
-const execFileP = promisify(execFile);
 
 /** Content types of variant files the page may show as they are (images); anything else is text. */
 const IMAGE_TYPES: Record<string, string> = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp" };
@@ -66,17 +62,17 @@ export function apiRoutes(app: Hono, m: Machine): void {
     const listed = (await openOf(clone)).some((v) => v.variants.some((x) => x.present && x.file === path));
     if (!listed) throw new HeraldError("NO_SUCH_FILE", `${path} is not a version of an open conflict`);
     const entry = await headEntry(engine.repo, path);
-    if (!entry || !/^[0-9a-f]{40,64}$/.test(entry.oid)) throw new HeraldError("NO_SUCH_FILE", `${path} is not in HEAD`);
-    const { stdout } = await execFileP("git", ["cat-file", "blob", entry.oid], { cwd: engine.repo.dir, encoding: "buffer", maxBuffer: 32 << 20 });
+    const body = entry && /^[0-9a-f]{40,64}$/.test(entry.oid) ? await engine.repo.blob(entry.oid) : null;
+    if (!body) throw new HeraldError("NO_SUCH_FILE", `${path} is not in HEAD`);
     const type = IMAGE_TYPES[extension(path)] ?? "text/plain; charset=utf-8";
-    return c.body(new Uint8Array(stdout), 200, { "Content-Type": type });
+    return c.body(new Uint8Array(body), 200, { "Content-Type": type });
   });
 
   app.get("/api/map", (c) => c.json(m.engines().map((e) => ({ repo: m.find(e.repo.dir).key, ...mapView(e.node, e.plan.adverts()) }))));
 
   app.get("/api/log", (c) => {
     const lines = Math.min(Math.max(Number(c.req.query("lines") ?? 100) || 100, 1), 500);
-    return c.json(m.ring.recent(lines));
+    return c.json(m.events.recent("log", lines).map((e) => e.data));
   });
 
   app.post("/api/repos/:id/sync", async (c) => c.json({ report: await engineOf(c.req.param("id")).sync() }));

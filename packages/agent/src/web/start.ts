@@ -9,9 +9,7 @@ import { parseWebSettings } from "./settings.js";
 export async function serveDashboard(m: Machine, entries: ReadonlyArray<readonly [string, string]>, env: Env): Promise<WebServer | null> {
   const log = m.log.child("web");
   try {
-    const server = await startDashboard(m, parseWebSettings(entries), await loadApiKey(apiKeyFile(env)), log);
-    m.webUrl = server?.url ?? null;
-    return server;
+    return await startDashboard(m, parseWebSettings(entries), await loadApiKey(apiKeyFile(env)), log);
   } catch (e) {
     log.error("web-unavailable", { error: (e as Error).message, why: "the dashboard is off; syncing goes on" });
     return null;

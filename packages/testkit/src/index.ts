@@ -2,6 +2,8 @@ export { startXmppServer, prosodyInstalled } from "./xmpp-server.js";
 export type { Account, XmppServer, StartXmppServerOptions } from "./xmpp-server.js";
 export { startEjabberdServer, ejabberdInstalled, ejabberdConfig } from "./ejabberd-server.js";
 export type { StartEjabberdServerOptions, EjabberdConfigOptions } from "./ejabberd-server.js";
+export { startEjabberdCluster } from "./ejabberd-cluster.js";
+export type { EjabberdCluster, EjabberdClusterNode } from "./ejabberd-cluster.js";
 export { prosodyConfig } from "./prosody-config.js";
 export type { ProsodyConfigOptions } from "./prosody-config.js";
 export { freePort, portOpen } from "./ports.js";

@@ -45,6 +45,10 @@ setup_all() {
   cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
   need_node
   apt_install git:git openssl:openssl prosody:prosody prosodyctl:prosody "$@"
+  # Federated test servers (testkit federation.ts) resolve their .test domains through Prosody's
+  # libunbound resolver; lua-unbound is a Recommends of prosody, so an install without them lacks it.
+  # It has no command of its own: the pair names one that never exists, so apt_install acts.
+  lua5.4 -e 'require "lunbound"' 2>/dev/null || apt_install "lua-unbound-missing:lua-unbound"
   need_npm_packages
   build
 }

@@ -36,3 +36,4 @@ export {
   checkRepoPath, cloneOf, conflictsFor, currentFiles, formatList, KEEP_WORDS, listConflicts, loadConflicts, openClone, pathCandidates, resolveConflict, showConflict, SideCache,
   type Clone, type ConflictState, type ConflictView, type ListedConflict, type ListedVariant,
 } from "./conflicts/index.js";
+export { addPeer, grantPeers, PRIVATE_NODE_CONFIG, type AddPeerOptions, type AddPeerResult } from "./xmpp/peer-grant.js";

@@ -20,6 +20,7 @@ import { initCommand } from "./commands/init.js";
 import { addCommand, listCommand, removeCommand } from "./commands/repos.js";
 import { completionCommand } from "./commands/completion.js";
 import { serviceCommand } from "./commands/service.js";
+import { peerCommand } from "./commands/peer.js";
 import { versionText } from "./version.js";
 
 async function main(args: string[]): Promise<number> {
@@ -50,6 +51,7 @@ async function main(args: string[]): Promise<number> {
     .command(removeCommand)
     .command(listCommand)
     .command(serviceCommand)
+    .command(peerCommand)
     .command(completionCommand(() => cli.showCompletionScript()))
     .demandCommand(1, "no command given")
     .strict()

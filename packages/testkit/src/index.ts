@@ -9,3 +9,5 @@ export type { ProsodyConfigOptions } from "./prosody-config.js";
 export { freePort, portOpen } from "./ports.js";
 export { commitFile, git, head, makeSandbox, waitFor } from "./git-sandbox.js";
 export type { Sandbox, Topology } from "./git-sandbox.js";
+export { federationUnavailable, startFederation, S2S_PORT } from "./federation.js";
+export type { FederatedDomain, Federation } from "./federation.js";

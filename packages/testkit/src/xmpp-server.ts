@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort, portOpen } from "./ports.js";
-import { prosodyConfig } from "./prosody-config.js";
+import { prosodyConfig, type S2sOptions } from "./prosody-config.js";
 
 const execFileP = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,6 +45,10 @@ export interface StartXmppServerOptions {
   /** false: a stock Prosody's default, where items carry no publisher (see prosody-config.ts). */
   exposePublisher?: boolean;
   startTimeoutMs?: number;
+  /** Loopback address to listen on (default 127.0.0.1). */
+  ip?: string;
+  /** Federation with other test servers (prosody-config.ts). */
+  s2s?: S2sOptions;
 }
 
 export async function prosodyInstalled(): Promise<boolean> {
@@ -69,9 +73,10 @@ export async function startXmppServer(opts: StartXmppServerOptions = {}): Promis
   const timeout = opts.startTimeoutMs ?? 15_000;
   const runAsRoot = process.getuid?.() === 0;
   const pubsubAdmins = names.map((n) => `${n}@${domain}`);
+  const ip = opts.ip ?? "127.0.0.1";
 
   const launch = async (): Promise<"ready" | "busy"> => {
-    await writeFile(cfg, prosodyConfig({ dir, port, domain, pubsubAdmins, tls, runAsRoot, ...(opts.exposePublisher === false ? { exposePublisher: false } : {}) }));
+    await writeFile(cfg, prosodyConfig({ dir, port, domain, pubsubAdmins, tls, runAsRoot, ip, ...(opts.s2s ? { s2s: opts.s2s } : {}), ...(opts.exposePublisher === false ? { exposePublisher: false } : {}) }));
     const logFile = join(dir, "prosody.log");
     await rm(logFile, { force: true });
     await rm(join(dir, "prosody.pid"), { force: true });
@@ -88,7 +93,7 @@ export async function startXmppServer(opts: StartXmppServerOptions = {}): Promis
       if (/Failed to open server port/.test(log)) { await kill(c); return "busy"; }
       if (/Shutting down|Refusing to run as root/.test(log)) break;
       const pid = (await readFile(join(dir, "prosody.pid"), "utf8").catch(() => "")).trim();
-      if (log.includes(`Activated service 'c2s' on [127.0.0.1]:${port}`) && pid === String(c.pid) && (await portOpen(port))) {
+      if (log.includes(`Activated service 'c2s' on [${ip}]:${port}`) && pid === String(c.pid) && (await portOpen(port, ip))) {
         child = c;
         return "ready";
       }
@@ -101,7 +106,7 @@ export async function startXmppServer(opts: StartXmppServerOptions = {}): Promis
 
   try {
     for (let attempt = 0; ; attempt++) {
-      port = await freePort();
+      port = await freePort(ip);
       if ((await launch()) === "ready") break;
       if (attempt === 4) throw new Error("prosody: no free port after 5 attempts");
     }
@@ -126,7 +131,7 @@ export async function startXmppServer(opts: StartXmppServerOptions = {}): Promis
   };
   return {
     kind: "prosody", dir, port, domain, accounts, caFile,
-    service: `xmpp://127.0.0.1:${port}`,
+    service: `xmpp://${ip}:${port}`,
     pubsub: `pubsub.${domain}`,
     register, halt, resume,
     restart: async () => { await halt(); await resume(); },

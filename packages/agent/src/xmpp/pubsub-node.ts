@@ -7,6 +7,7 @@ import type { Session } from "./session.js";
 
 export const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
 export const NS_PUBSUB_EVENT = `${NS_PUBSUB}#event`;
+export const NS_PUBSUB_OWNER = `${NS_PUBSUB}#owner`;
 const NS_DATA = "jabber:x:data";
 
 export interface PubsubItem {
@@ -38,6 +39,9 @@ export const ANNOUNCE_NODE_CONFIG = {
   "pubsub#notification_type": "headline",
   "pubsub#itemreply": "publisher",
 } as const;
+
+/** XEP-0060 §4.1 affiliations an owner may hand out. */
+export type Affiliation = "owner" | "publisher" | "publish-only" | "member" | "none" | "outcast";
 
 export class PubsubNode {
   constructor(private readonly session: Session, readonly service: string, readonly node: string) {}
@@ -83,6 +87,27 @@ export class PubsubNode {
   /** Remove one item (XEP-0060 §7.2), without notifying subscribers. */
   async retract(itemId: string): Promise<void> {
     await this.#iq("set", xml("retract", { node: this.node }, xml("item", { id: itemId })));
+  }
+
+  /** The owner changes the node's configuration (XEP-0060 §8.2.4: a submitted node_config form). */
+  async configure(config: Record<string, string | number>): Promise<void> {
+    await this.session.request(xml("iq", { type: "set", to: this.service },
+      xml("pubsub", { xmlns: NS_PUBSUB_OWNER }, xml("configure", { node: this.node }, form(`${NS_PUBSUB}#node_config`, config)))));
+  }
+
+  /** The owner sets affiliations, e.g. `publisher` (XEP-0060 §8.9.2; §4.1 lists what each may do). */
+  async setAffiliations(affiliations: Record<string, Affiliation>): Promise<void> {
+    await this.session.request(xml("iq", { type: "set", to: this.service },
+      xml("pubsub", { xmlns: NS_PUBSUB_OWNER }, xml("affiliations", { node: this.node },
+        ...Object.entries(affiliations).map(([jid, affiliation]) => xml("affiliation", { jid, affiliation }))))));
+  }
+
+  /** The node's affiliations as its owner sees them (XEP-0060 §8.9.1), bare JIDs in lower case. */
+  async affiliations(): Promise<Record<string, string>> {
+    const res = await this.session.request(xml("iq", { type: "get", to: this.service },
+      xml("pubsub", { xmlns: NS_PUBSUB_OWNER }, xml("affiliations", { node: this.node }))));
+    const list = res.getChild("pubsub", NS_PUBSUB_OWNER)?.getChild("affiliations")?.getChildren("affiliation") ?? [];
+    return Object.fromEntries(list.map((a) => [String(a.attrs.jid).toLowerCase(), String(a.attrs.affiliation)]));
   }
 
   /** The node's persisted items (XEP-0060 §6.5), for catch-up after a (re)connect. */

@@ -94,7 +94,7 @@ export class RepoEngine {
       onSuccess: (remote) => this.#retrier.succeeded(remote),
       gate: new TransferGate(config.limits),
     });
-    this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, isPaused, announce: (sha) => this.#channel?.announce(sha) });
+    this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, isPaused, announce: (sha, relay) => this.#channel?.announce(sha, relay) });
     this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, failing);
     this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
     this.#drives = new Drives(this.#remotes, this.#pipeline, log);

@@ -50,7 +50,9 @@ export class HeadRouter {
 
   async #send(): Promise<void> {
     const sha = await this.d.repo.head();
-    await this.d.pipeline.run({ reason: "new head", push: { to: this.d.plan.targets(this.#origin) }, announce: sha ?? true });
+    const to = this.d.plan.targets(this.#origin);
+    // No children in the plan: nobody relies on our announcement of a head someone else announced.
+    await this.d.pipeline.run({ reason: "new head", push: { to }, announce: sha ?? true, relay: to.length > 0 });
   }
 
   async stop(): Promise<void> {

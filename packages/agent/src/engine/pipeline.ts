@@ -22,6 +22,9 @@ export interface SyncJob {
   push?: { to: string[]; again?: boolean };
   /** true: HEAD as it is then; a sha: the head these pushes delivered. */
   announce?: boolean | string;
+  /** false: no clone gets this head from us, so a head another clone announced is not announced
+   * again (xmpp/announce-policy.ts). Default true. */
+  relay?: boolean;
 }
 
 export interface SyncOutcome {
@@ -36,7 +39,7 @@ export interface PipelineDeps {
   log: Logger;
   merges: MergeScheduler;
   pusher: Pusher;
-  announce: (sha?: string) => void;
+  announce: (sha?: string, relay?: boolean) => void;
   isPaused: () => boolean;
 }
 
@@ -62,7 +65,7 @@ export class SyncPipeline {
     if (job.merge) await this.d.merges.now();
     if (job.push) await Promise.all(this.d.pusher.nudge(job.push.to, job.push.again ?? false));
     // Paused means not syncing: an announcement would send peers to fetch what we hold back.
-    if (job.announce && !this.d.isPaused()) this.d.announce(typeof job.announce === "string" ? job.announce : undefined);
+    if (job.announce && !this.d.isPaused()) this.d.announce(typeof job.announce === "string" ? job.announce : undefined, job.relay ?? true);
     return out;
   }
 

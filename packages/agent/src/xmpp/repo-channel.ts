@@ -7,6 +7,7 @@ import { announcementToElement, decodePayload, networkMapToElement, pubsubNodeNa
 import type { Logger } from "../log.js";
 import { CoalescingLoop } from "../nudge.js";
 import { bareJid, judgeItem } from "./announcement-filter.js";
+import { announceDecision, HeardHeads } from "./announce-policy.js";
 import { PubsubNode, type PubsubItem } from "./pubsub-node.js";
 import { PUBLISHER_FIX } from "./publisher-probe.js";
 import type { Session } from "./session.js";
@@ -36,14 +37,20 @@ export interface SignalingStats {
   peersSeen: string[];
   /** Items arrive without the publisher the server should stamp: every announcement is ignored. */
   publisherMissing: boolean;
+  /** Heads reached but not announced: another clone's announcement had told everyone (announce-policy.ts). */
+  quiet?: number;
+  /** The session's stanza counts (shared by the repositories of one account). */
+  stanzas?: { in: number; out: number };
 }
 
 export class RepoChannel {
   readonly pubsubNode: PubsubNode;
-  readonly stats: SignalingStats = { online: false, announced: 0, heard: 0, dropped: {}, lastOut: null, lastIn: null, peersSeen: [], publisherMissing: false };
+  readonly stats: SignalingStats;
   #announcer: CoalescingLoop;
   #lastAnnounced: string | null = null;
   #toAnnounce: string | null = null;
+  #relay = true;
+  #heardHeads = new HeardHeads();
   #lastSeq = new Map<string, number>();
   #seq = 0;
   #lastMap = "";
@@ -53,6 +60,7 @@ export class RepoChannel {
 
   constructor(private readonly d: RepoChannelDeps) {
     this.#now = d.now ?? Date.now;
+    this.stats = { online: false, announced: 0, heard: 0, dropped: {}, lastOut: null, lastIn: null, peersSeen: [], publisherMissing: false, quiet: 0, stanzas: d.session.stanzas };
     this.#peers = new Set(d.peers.map((p) => p.toLowerCase()));
     this.pubsubNode = new PubsubNode(d.session, d.pubsub, pubsubNodeName(d.repoId));
     this.#announcer = new CoalescingLoop("announcer", () => this.#announce(), d.log);
@@ -64,10 +72,12 @@ export class RepoChannel {
    * Announce a head once it has been pushed (coalesced: a burst announces only the newest).
    * `sha` is the head the pushes delivered: HEAD may have moved on meanwhile (a burst of commits
    * held back, sync/burst.ts), and announcing a commit no remote has yet only sends peers to
-   * fetch it. Without `sha` (a reconnect), HEAD as it is now.
+   * fetch it. Without `sha` (a reconnect), HEAD as it is now. `relay`: some clone gets this head
+   * from us (announce-policy.ts); false lets a head another clone announced go unannounced.
    */
-  announce(sha?: string): void {
+  announce(sha?: string, relay = true): void {
     if (sha) this.#toAnnounce = sha;
+    this.#relay = relay;
     this.#announcer.nudge();
   }
 
@@ -116,8 +126,16 @@ export class RepoChannel {
   async #announce(): Promise<void> {
     const now = await this.d.head();
     const h = now && { branch: now.branch, sha: this.#toAnnounce ?? now.sha };
+    const relay = this.#relay;
     this.#toAnnounce = null;
-    if (!h || h.sha === this.#lastAnnounced || !this.stats.online) return;
+    this.#relay = true;
+    if (!h || !this.stats.online) return;
+    const decision = announceDecision({ sha: h.sha, lastAnnounced: this.#lastAnnounced, heard: this.#heardHeads.has(h.sha), relay });
+    if (decision === "heard-from-announcer") {
+      this.stats.quiet = (this.stats.quiet ?? 0) + 1;
+      this.d.log.debug("announce-skipped", { sha: h.sha, why: decision });
+    }
+    if (decision !== "announce") return;
     const seq = (this.#seq = Math.max(this.#seq + 1, this.#now()));
     const a: CommitAnnouncement = { repo: this.d.repoId, ref: h.branch, sha: h.sha, prev: this.#lastAnnounced, node: this.d.node, seq, time: this.#now() };
     await this.pubsubNode.publish(`${this.d.node}:${h.branch}`, announcementToElement(a));
@@ -183,6 +201,7 @@ export class RepoChannel {
     if (v.action === "ignore") return;
     const a = v.announcement;
     this.#lastSeq.set(a.node, a.seq);
+    this.#heardHeads.add(a.sha);
     if (!this.stats.peersSeen.includes(a.node)) this.stats.peersSeen = [...this.stats.peersSeen, a.node].sort();
     this.stats.heard++;
     this.stats.lastIn = { node: a.node, sha: a.sha, at: new Date(this.#now()).toISOString() };

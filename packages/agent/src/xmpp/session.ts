@@ -39,6 +39,9 @@ export class Session extends EventEmitter<SessionEvents> {
   readonly client: Client;
   readonly bareJid: string;
   readonly domain: string;
+  /** Stanzas (RFC 6120 §8: message, presence, iq) sent and received since it was made; stream
+   * management acks and SASL are not counted. Read by status and by `npm run bench`. */
+  readonly stanzas = { in: 0, out: 0 };
   #online = false;
   #attempt = 0;
   #presence: Presence = {};
@@ -104,7 +107,11 @@ export class Session extends EventEmitter<SessionEvents> {
       this.log.info("xmpp-trying", { service: addresses[current] });
     });
     c.reconnect.delay = reconnectDelay(0);
-    c.on("stanza", (el: Element) => this.emit("stanza", el));
+    c.on("stanza", (el: Element) => {
+      this.stanzas.in++;
+      this.emit("stanza", el);
+    });
+    c.on("send", (el: Element) => { if (el.name === "message" || el.name === "iq" || el.name === "presence") this.stanzas.out++; });
   }
 
   get online(): boolean { return this.#online; }

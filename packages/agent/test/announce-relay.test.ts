@@ -1,0 +1,65 @@
+// Who announces a commit (xmpp/announce-policy.ts). Clones around one bare hub all hear the
+// origin's announcement from the pubsub service: the ones that fetch the commit stay quiet about
+// it. A clone that relays (the next clone fetches only from it, never from the origin) still
+// announces, or the last clone would never learn where to fetch. Ref watching is off: only
+// announcements make an agent fetch.
+import { commitFile, git, head, makeSandbox, startXmppServer, waitFor, type Sandbox, type XmppServer } from "@herald/testkit";
+import { configureXmpp, startOne, stopAll, type Running } from "./helpers.js";
+
+const NAMES = ["n1", "n2", "n3"];
+
+describe("announcing a commit once", () => {
+  let server: XmppServer;
+  let sb: Sandbox | undefined;
+  let agents: Record<string, Running> = {};
+  beforeAll(async () => {
+    server = await startXmppServer({ accounts: NAMES });
+  });
+  afterEach(async () => {
+    await stopAll(agents);
+    agents = {};
+    await sb?.cleanup();
+    sb = undefined;
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const startAll = async (s: Sandbox) => {
+    for (const n of NAMES) agents[n] = await startOne(s.clones[n]!, { watchRemoteRefs: false, env: { HERALD_PASSWORD: `${n}-pw` } });
+    await waitFor(async () => Object.values(agents).every((r) => r.agent.channel?.stats.online), 10_000, "all online");
+    // Start-up announcements and map adverts settle before the commit.
+    await waitFor(async () => Object.values(agents).every((r) => r.agent.plan.heardCount >= 2), 10_000, "map adverts heard");
+  };
+  const announcedBy = (n: string, sha: string) => agents[n]!.records.some((r) => r.event === "announced" && r.sha === sha);
+
+  it("around a bare hub, only the clone that made the commit announces it", async () => {
+    sb = await makeSandbox(NAMES, [], { bares: ["hub"] });
+    await configureXmpp(sb, server, NAMES);
+    await startAll(sb);
+    const sha = await commitFile(sb.clones.n1!, "one.txt", "1\n");
+    for (const n of ["n2", "n3"]) await waitFor(async () => (await head(sb!.clones[n]!)) === sha, 15_000, `${n} has n1's commit`);
+    await Promise.all(Object.values(agents).map((r) => r.agent.idle()));
+    expect(announcedBy("n1", sha)).toBe(true);
+    expect(announcedBy("n2", sha)).toBe(false);
+    expect(announcedBy("n3", sha)).toBe(false);
+    for (const n of ["n2", "n3"]) {
+      expect(agents[n]!.records.some((r) => r.event === "announce-skipped" && r.sha === sha)).toBe(true);
+      expect(agents[n]!.agent.channel!.stats.quiet).toBeGreaterThan(0);
+    }
+    // The counts the bench reads: every agent sent and received stanzas.
+    for (const r of Object.values(agents)) expect(r.agent.channel!.stats.stanzas!.in).toBeGreaterThan(0);
+  });
+
+  it("a clone that relays still announces: n3 fetches only from n2, n2 only from n1", async () => {
+    sb = await makeSandbox(NAMES, "line");
+    await git(sb.clones.n1!, "remote", "remove", "n2");
+    await git(sb.clones.n2!, "remote", "remove", "n3");
+    await configureXmpp(sb, server, NAMES);
+    await startAll(sb);
+    const sha = await commitFile(sb.clones.n1!, "two.txt", "2\n");
+    await waitFor(async () => (await head(sb!.clones.n3!)) === sha, 20_000, "n1's commit on n3, through n2");
+    expect(announcedBy("n2", sha)).toBe(true);
+    expect(agents.n3!.records.some((r) => r.event === "fetched-announced" && r.sha === sha && r.remote === "n2")).toBe(true);
+  });
+});

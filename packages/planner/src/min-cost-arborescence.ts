@@ -54,8 +54,7 @@ function chooseEntering(g: IndexedGraph): Int32Array {
   const n = g.ids.length;
   const { from, to, root, reachable } = g;
   const heaps = new SkewHeapPool(from.length);
-  const heap = new Int32Array(n).fill(-1); // heap[component root] = edges entering it
-  for (let e = 0; e < from.length; e++) heap[to[e]!] = heaps.merge(heap[to[e]!]!, heaps.singleton(e, g.cost[e]!));
+  const heap = enteringHeaps(g, heaps); // heap[component root] = edges entering it
 
   const uf = new RollbackUnionFind(n);
   const seen = new Int32Array(n).fill(-1); // walk that reached a component; -1 = not yet
@@ -113,4 +112,35 @@ function chooseEntering(g: IndexedGraph): Int32Array {
     entering[uf.find(to[enter]!)] = enter;
   }
   return entering;
+}
+
+/** Per node, a heap of the edges entering it: grouped by head (counting sort), each group sorted
+ * by (cost, edge number), the heap's own order, and chained. */
+function enteringHeaps(g: IndexedGraph, heaps: SkewHeapPool): Int32Array {
+  const n = g.ids.length;
+  const { to, cost } = g;
+  const m = to.length;
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) start[to[e]! + 1]!++;
+  for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
+  const next = start.slice(0, n);
+  const into = new Int32Array(m); // edge numbers grouped by head, ascending within a group
+  for (let e = 0; e < m; e++) into[next[to[e]!]!++] = e;
+  const byCost = (a: number, b: number) => cost[a]! - cost[b]! || a - b;
+  const heap = new Int32Array(n).fill(-1);
+  for (let v = 0; v < n; v++) {
+    const a = start[v]!;
+    const b = start[v + 1]!;
+    if (b - a > 16) into.subarray(a, b).sort(byCost);
+    else {
+      for (let i = a + 1; i < b; i++) { // insertion sort: groups are mostly small
+        const e = into[i]!;
+        let j = i - 1;
+        while (j >= a && byCost(into[j]!, e) > 0) into[j + 1] = into[j--]!;
+        into[j + 1] = e;
+      }
+    }
+    heap[v] = heaps.chain(into, a, b, cost);
+  }
+  return heap;
 }

@@ -63,4 +63,20 @@ describe("SkewHeapPool", () => {
     expect(h).toBe(0);
     expect(pool.pop(h)).toBe(1);
   });
+
+  test("a chain of sorted nodes is a heap: it pops in order, melds, and takes a lazy add", () => {
+    const pool = new SkewHeapPool(6);
+    const keys = Float64Array.from([4, 1, 9, 1, 3, 7]);
+    const a = pool.chain(Int32Array.from([1, 3, 0, 2]), 0, 4, keys); // keys 1, 1, 4, 9
+    const b = pool.chain(Int32Array.from([9, 4, 5, 9]), 1, 3, keys); // nodes 4, 5: keys 3, 7
+    expect(pool.chain(Int32Array.from([1]), 1, 1, keys)).toBe(-1);
+    pool.addAll(b, -2.5); // 0.5, 4.5
+    let h = pool.merge(a, b);
+    const out: Array<[number, number]> = [];
+    while (h >= 0) {
+      out.push([h, pool.minKey(h)]);
+      h = pool.pop(h);
+    }
+    expect(out).toEqual([[4, 0.5], [1, 1], [3, 1], [0, 4], [5, 4.5], [2, 9]]);
+  });
 });

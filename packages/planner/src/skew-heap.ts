@@ -33,6 +33,22 @@ export class SkewHeapPool {
     return i;
   }
 
+  /**
+   * One heap of the nodes `items[start..end)`, which must be sorted by (key, node number): a chain
+   * of left children, heap-ordered, with no right-heavy node (zero potential in Sleator & Tarjan's
+   * analysis, so the amortized bounds hold). O(k), where k singleton merges cost O(k log k).
+   */
+  chain(items: Int32Array, start: number, end: number, keys: Float64Array): number {
+    for (let i = start; i < end; i++) {
+      const node = items[i]!;
+      this.key[node] = keys[node]!;
+      this.lazy[node] = 0;
+      this.left[node] = i + 1 < end ? items[i + 1]! : -1;
+      this.right[node] = -1;
+    }
+    return start < end ? items[start]! : -1;
+  }
+
   /** The minimum key of heap `h` (which must be non-empty). */
   minKey(h: number): number {
     this.settle(h);

@@ -6,8 +6,9 @@
 //   npm run bench                      everything (about 18 minutes)
 //   npm run bench -- --quick           a smoke run: few commits, no git-annex, no footprint
 //   npm run bench -- --in-process      Herald agents in the bench's process (lighter, see herald.mjs)
-//   npm run bench -- --only=propagation,throughput   (planner, startup, propagation, throughput, footprint)
+//   npm run bench -- --only=propagation,throughput   (planner, startup, propagation, throughput, footprint, scale)
 //   npm run bench -- --only=startup    how fast `herald` starts: the bundle and dist/, beside node -e 0
+//   npm run bench -- --only=planner,scale   the planner at 100,000 nodes; 10, 25 and 50 clones of one repository
 //   npm run bench -- --only=propagation --cases="line 5;floor, pair"   propagation cases whose name has one of these
 //   npm run bench -- --commits=10      commits per propagation case (default 30; 5 with --quick)
 //
@@ -23,7 +24,7 @@ import { promisify } from "node:util";
 
 const execFileP = promisify(execFile);
 const resultsFile = new URL("../bench/results.json", import.meta.url);
-const SECTIONS = ["planner", "startup", "propagation", "throughput", "footprint"];
+const SECTIONS = ["planner", "startup", "propagation", "throughput", "footprint", "scale"];
 
 async function importBuilt(path) {
   try {
@@ -121,8 +122,15 @@ async function main() {
     // 3. Planner (pure, fast): first.
     if (run("planner")) {
       const { benchPlanner } = await importBuilt("../packages/planner/dist/bench.js");
-      results.planner = benchPlanner([1000, 10000, 50000]);
-      printTable("planner: minCostArborescence on random graphs (10 edges per node)", results.planner);
+      results.planner = benchPlanner([1000, 10000, 100000]);
+      printTable("planner: minCostArborescence on random graphs (10 edges per node; target < 1 s at 100,000 nodes)", results.planner);
+    }
+
+    if (run("scale")) {
+      const { benchScale } = await import("./bench/scale.mjs");
+      await importBuilt("@herald/agent");
+      results.scale = await benchScale(cleanup, args.quick ? { sizes: [10, 50], commits: 2 } : { sizes: [10, 25, 50], commits: 5 });
+      printTable("scale: clones of one repository around a bare hub, agents in this process (per commit, p50; stanzas per clone must stay flat)", results.scale);
     }
 
     if (run("startup")) {

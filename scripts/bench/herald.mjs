@@ -31,6 +31,8 @@ async function startInProcess(dir, name, watchRemoteRefs) {
   return {
     name, records, pid: null,
     online: () => Boolean(agent.channel?.stats.online),
+    // Stanzas this agent's session sent and received (in-process only: the scale section).
+    stanzas: () => agent.channel?.stats.stanzas ?? { in: 0, out: 0 },
     idle: () => agent.idle(),
     stop: () => agent.stop(),
   };
@@ -76,7 +78,7 @@ async function startChild(dir, name, watchRemoteRefs) {
  * Returns { agents: {name: {name, records, pid, idle(), stop()}}, pids(), stop() } (also
  * registered for cleanup).
  */
-export async function startHerald(cleanup, topo, { xmpp = false, watchRemoteRefs = true, inProcess = false } = {}) {
+export async function startHerald(cleanup, topo, { xmpp = false, watchRemoteRefs = true, inProcess = false, onlineTimeoutMs = 20_000 } = {}) {
   const agents = {};
   const stopAll = async () => {
     await Promise.all(Object.values(agents).map((a) => a.stop().catch((e) => console.error(`bench: stopping agent ${a.name}: ${e.message}`))));
@@ -87,9 +89,9 @@ export async function startHerald(cleanup, topo, { xmpp = false, watchRemoteRefs
       agents[name] = await (inProcess ? startInProcess : startChild)(topo.clones[name], name, watchRemoteRefs);
     }));
     if (xmpp) {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + onlineTimeoutMs;
       while (!Object.values(agents).every((a) => a.online())) {
-        if (Date.now() > deadline) throw new Error("herald agents did not all come online on XMPP within 20 s");
+        if (Date.now() > deadline) throw new Error(`herald agents did not all come online on XMPP within ${onlineTimeoutMs / 1000} s`);
         await sleep(20);
       }
     }

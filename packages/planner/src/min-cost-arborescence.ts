@@ -135,8 +135,10 @@ function enteringHeaps(g: IndexedGraph, heaps: SkewHeapPool): Int32Array {
     else {
       for (let i = a + 1; i < b; i++) { // insertion sort: groups are mostly small
         const e = into[i]!;
+        const c = cost[e]!;
         let j = i - 1;
-        while (j >= a && byCost(into[j]!, e) > 0) into[j + 1] = into[j--]!;
+        // Within a group edge numbers ascend, so (cost, number) order needs only cost > c to move.
+        while (j >= a && cost[into[j]!]! > c) into[j + 1] = into[j--]!;
         into[j + 1] = e;
       }
     }

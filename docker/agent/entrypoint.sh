@@ -5,7 +5,7 @@
 # the clone(s) on the daemon's list. An unset or empty variable leaves the setting as it is.
 #
 #   HERALD_JID       herald.jid            the agent's account, e.g. agent1@example.org
-#   HERALD_SERVICE   herald.service        e.g. xmpp://prosody:5222
+#   HERALD_SERVICE   herald.service (multi) e.g. xmpp://prosody:5222; space-separated for a cluster
 #   HERALD_PUBSUB    herald.pubsub         default pubsub.<domain of HERALD_JID>
 #   HERALD_PEERS     herald.peer (multi)   space-separated JIDs whose announcements are trusted
 #   HERALD_ADMINS    herald.admin (multi)  space-separated JIDs whose chat commands are obeyed
@@ -73,7 +73,7 @@ set_many() { # KEY "space separated values": replaces every existing value of KE
 }
 
 set_one herald.jid "${HERALD_JID:-}"
-set_one herald.service "${HERALD_SERVICE:-}"
+set_many herald.service "${HERALD_SERVICE:-}"   # several: a cluster's nodes, tried in turn
 set_one herald.pubsub "${HERALD_PUBSUB:-}"
 set_many herald.peer "${HERALD_PEERS:-}"
 set_many herald.admin "${HERALD_ADMINS:-}"

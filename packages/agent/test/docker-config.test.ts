@@ -10,19 +10,16 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { accessSync, constants, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ANNOUNCE_NODE_CONFIG } from "@herald/agent";
 import { prosodyConfig } from "@herald/testkit";
+import { list, loadYaml, obj, YAML, type Json, type Obj } from "./yaml-file.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const DOCKER = join(ROOT, "docker");
 const PROSODY_CFG = join(DOCKER, "prosody", "prosody.cfg.lua");
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Obj = { [key: string]: Json };
 
 const run = (cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): SpawnSyncReturns<string> =>
   spawnSync(cmd, args, { encoding: "utf8", timeout: 30_000, ...opts });
@@ -37,12 +34,6 @@ function which(cmd: string): string | null {
   }
   return null;
 }
-
-function obj(v: Json | undefined, what: string): Obj {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error(`${what}: expected a mapping, got ${JSON.stringify(v)}`);
-  return v;
-}
-const list = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
 
 // ---------------------------------------------------------------------------------------------
 // (a) Prosody
@@ -187,35 +178,6 @@ describe("docker/prosody/prosody.cfg.lua", () => {
 // ---------------------------------------------------------------------------------------------
 // (b) compose.yaml and ejabberd.yml
 // ---------------------------------------------------------------------------------------------
-
-interface YamlParser { name: string; load(text: string): Json }
-
-/** js-yaml (in node_modules through jest), else PyYAML through python3. */
-function yamlParser(): YamlParser | null {
-  try {
-    const y = createRequire(import.meta.url)("js-yaml") as { load(text: string): unknown };
-    return { name: "js-yaml", load: (text) => y.load(text) as Json };
-  } catch { /* not installed */ }
-  for (const py of ["python3", "/usr/bin/python3"]) {
-    if (run(py, ["-c", "import yaml"]).status !== 0) continue;
-    return {
-      name: `${py} + PyYAML`,
-      load(text) {
-        const r = run(py, ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))"], { input: text });
-        if (r.status !== 0) throw new Error(r.stderr);
-        return JSON.parse(r.stdout) as Json;
-      },
-    };
-  }
-  return null;
-}
-
-const YAML = yamlParser();
-
-function loadYaml(file: string): Obj {
-  if (!YAML) throw new Error("no YAML parser: add js-yaml to devDependencies (or install python3-yaml)");
-  return obj(YAML.load(readFileSync(file, "utf8")), file);
-}
 
 /** `${NAME:-default}` → default; a plain value → itself. */
 function composeDefault(v: Json | undefined): string | undefined {

@@ -1,8 +1,8 @@
 // Who announces a commit (xmpp/announce-policy.ts). Clones around one bare hub all hear the
 // origin's announcement from the pubsub service: the ones that fetch the commit stay quiet about
-// it. A clone that relays (the next clone fetches only from it, never from the origin) still
-// announces, or the last clone would never learn where to fetch. Ref watching is off: only
-// announcements make an agent fetch.
+// it. A clone that relays (the next clone fetches only from it, never from the origin: along a
+// fetch-only line, or where a clone has it as its only remote) still announces, or the last
+// clone would never learn where to fetch. Ref watching is off: only announcements make an agent fetch.
 import { commitFile, git, head, makeSandbox, startXmppServer, waitFor, type Sandbox, type XmppServer } from "@herald/testkit";
 import { configureXmpp, startOne, stopAll, type Running } from "./helpers.js";
 
@@ -49,6 +49,18 @@ describe("announcing a commit once", () => {
     }
     // The counts the bench reads: every agent sent and received stanzas.
     for (const r of Object.values(agents)) expect(r.agent.channel!.stats.stanzas!.in).toBeGreaterThan(0);
+  });
+
+  it("a clone another fetches through still announces: n3 has only n2 as a remote, n2 the hub", async () => {
+    sb = await makeSandbox(NAMES, [["n2", "n3"]], { bares: ["hub"] });
+    await git(sb.clones.n3!, "remote", "remove", "hub");
+    await git(sb.clones.n2!, "remote", "remove", "n3"); // n2 never pushes to n3: n3 must fetch
+    await configureXmpp(sb, server, NAMES);
+    await startAll(sb);
+    const sha = await commitFile(sb.clones.n1!, "three.txt", "3\n");
+    await waitFor(async () => (await head(sb!.clones.n3!)) === sha, 20_000, "n1's commit on n3, fetched from n2");
+    expect(announcedBy("n2", sha)).toBe(true);
+    expect(agents.n3!.records.some((r) => r.event === "fetched-announced" && r.sha === sha && r.remote === "n2")).toBe(true);
   });
 
   it("a clone that relays still announces: n3 fetches only from n2, n2 only from n1", async () => {

@@ -137,7 +137,7 @@ export class RepoEngine {
         head: async () => { const { branch, sha } = await this.repo.headState(); return branch && sha ? { branch, sha } : null; },
         advertise: () => this.plan.advertise(),
         onAnnouncement: (a) => this.#announcements.heard(a),
-        onMap: (m) => this.plan.hear(m),
+        onMap: (m) => this.plan.hear(m), relaysFor: (announcer) => this.plan.fetchesThrough(announcer),
       });
     }
     await this.#committer?.commitNow();

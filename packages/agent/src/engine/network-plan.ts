@@ -4,6 +4,7 @@
 import { graphFromAdverts, minCostArborescence } from "@herald/planner";
 import type { NetworkMapAdvert } from "@herald/protocol";
 import { ownAdverts, pushTargets } from "../sync/plan-targets.js";
+import { fetchesThrough } from "../xmpp/announce-policy.js";
 import type { PlanParent } from "../sync/fetch-policy.js";
 import type { RemoteSet } from "../sync/remote-set.js";
 
@@ -43,6 +44,11 @@ export class NetworkPlan {
     if (!graph.nodes.includes(origin) || !graph.nodes.includes(this.node)) return null;
     const parent = minCostArborescence({ nodes: graph.nodes, edges: graph.edges, root: origin }).parent[this.node];
     return parent === undefined ? null : { node: parent, passive: adverts.some((a) => a.node === parent && a.passive === true) };
+  }
+
+  /** Whether some clone has us as a remote but not `announcer`: it may fetch only through us. */
+  fetchesThrough(announcer: string): boolean {
+    return fetchesThrough(this.adverts(), this.node, announcer);
   }
 
   /** Remote names to push to for a change that came from `origin`, cheapest first. */

@@ -1,4 +1,5 @@
-import { announceDecision, HeardHeads } from "./announce-policy.js";
+import type { NetworkMapAdvert } from "@herald/protocol";
+import { announceDecision, fetchesThrough, HeardHeads } from "./announce-policy.js";
 
 const A = "a".repeat(40), B = "b".repeat(40);
 
@@ -19,14 +20,33 @@ describe("announceDecision", () => {
 });
 
 describe("HeardHeads", () => {
-  it("remembers the latest shas and forgets the oldest beyond its limit", () => {
+  it("remembers who announced the latest shas and forgets the oldest beyond its limit", () => {
     const h = new HeardHeads(2);
-    h.add(A);
-    h.add(B);
-    h.add(A); // seen again: now the newest
-    h.add("c".repeat(40));
-    expect(h.has(A)).toBe(true);
-    expect(h.has(B)).toBe(false);
-    expect(h.has("c".repeat(40))).toBe(true);
+    h.add(A, "n1");
+    h.add(B, "n2");
+    h.add(A, "n3"); // heard again: now the newest
+    h.add("c".repeat(40), "n1");
+    expect(h.by(A)).toBe("n3");
+    expect(h.by(B)).toBeUndefined();
+    expect(h.by("c".repeat(40))).toBe("n1");
+  });
+});
+
+describe("fetchesThrough", () => {
+  const advert = (node: string, to: string[], passive = false): NetworkMapAdvert =>
+    ({ repo: "r", node, seq: 1, time: 0, edges: to.map((t) => ({ to: t, cost: 1, online: true })), ...(passive ? { passive, by: "x" } : {}) });
+  const hub = "bare-123456789abc";
+
+  it("is false around a bare hub: nobody has us as a remote", () => {
+    expect(fetchesThrough([advert("n1", [hub]), advert("n2", [hub]), advert("n3", [hub]), advert(hub, ["n2"], true)], "n2", "n1")).toBe(false);
+  });
+  it("is true when a clone has us as a remote and not the announcer", () => {
+    expect(fetchesThrough([advert("n1", [hub]), advert("n2", [hub]), advert("n3", ["n2"])], "n2", "n1")).toBe(true);
+  });
+  it("is false in a mesh: whoever has us as a remote has the announcer too", () => {
+    expect(fetchesThrough([advert("n1", ["n2", "n3"]), advert("n2", ["n1", "n3"]), advert("n3", ["n1", "n2"])], "n2", "n1")).toBe(false);
+  });
+  it("counts neither the announcer, nor us, nor a passive node", () => {
+    expect(fetchesThrough([advert("n1", ["n2"]), advert("n2", ["n2"]), advert(hub, ["n2"], true)], "n2", "n1")).toBe(false);
   });
 });

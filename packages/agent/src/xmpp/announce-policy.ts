@@ -6,6 +6,7 @@
 // each per commit (N²). It still announces a head nobody announced (its own commits, a merge
 // commit) and a head it relays: a clone the plan feeds through it (plan-targets.ts) may not reach
 // the announcer, and learns from this clone's announcement where to fetch.
+import type { NetworkMapAdvert } from "@herald/protocol";
 
 export type AnnounceDecision = "announce" | "already-announced" | "heard-from-announcer";
 
@@ -25,16 +26,28 @@ export function announceDecision(i: AnnounceInput): AnnounceDecision {
   return "announce";
 }
 
-/** The shas other clones announced lately, oldest forgotten first (bounded: one entry per commit). */
+/**
+ * Whether a clone may be waiting for our announcement: one that has us as a remote (its advert
+ * has an edge to us, and a remote one pushes to is one it fetches from: fetch-policy.ts) but not
+ * the announcer, so it cannot fetch the commit where it was announced. The plan's tree does not
+ * show it: the map's edges say who pushes to whom, and such a clone fetches from us unasked.
+ */
+export function fetchesThrough(adverts: readonly NetworkMapAdvert[], self: string, announcer: string): boolean {
+  return adverts.some((a) => !a.passive && a.node !== self && a.node !== announcer
+    && a.edges.some((e) => e.to === self) && !a.edges.some((e) => e.to === announcer));
+}
+
+/** Who announced each sha lately, oldest forgotten first (bounded: one entry per commit). */
 export class HeardHeads {
-  #shas = new Set<string>();
+  #by = new Map<string, string>();
   constructor(private readonly limit = 256) {}
 
-  add(sha: string): void {
-    this.#shas.delete(sha);
-    this.#shas.add(sha);
-    if (this.#shas.size > this.limit) this.#shas.delete(this.#shas.values().next().value!);
+  add(sha: string, announcer: string): void {
+    this.#by.delete(sha);
+    this.#by.set(sha, announcer);
+    if (this.#by.size > this.limit) this.#by.delete(this.#by.keys().next().value!);
   }
 
-  has(sha: string): boolean { return this.#shas.has(sha); }
+  /** The node that announced `sha`, if it was heard. */
+  by(sha: string): string | undefined { return this.#by.get(sha); }
 }

@@ -11,6 +11,9 @@ import { announceDecision, HeardHeads } from "./announce-policy.js";
 import { PubsubNode, type PubsubItem } from "./pubsub-node.js";
 import { PUBLISHER_FIX } from "./publisher-probe.js";
 import type { Session } from "./session.js";
+import type { SignalingStats } from "./signaling-stats.js";
+
+export type { SignalingStats } from "./signaling-stats.js";
 
 export interface RepoChannelDeps {
   session: Session;
@@ -24,23 +27,9 @@ export interface RepoChannelDeps {
   advertise: () => NetworkMapAdvert[];
   onAnnouncement: (a: CommitAnnouncement) => void;
   onMap: (m: NetworkMapAdvert) => void;
+  /** Some clone fetches from us and not from `announcer` (announce-policy.ts fetchesThrough). */
+  relaysFor?: (announcer: string) => boolean;
   now?: () => number;
-}
-
-export interface SignalingStats {
-  online: boolean;
-  announced: number;
-  heard: number;
-  dropped: Record<string, number>;
-  lastOut: { sha: string; at: string } | null;
-  lastIn: { node: string; sha: string; at: string } | null;
-  peersSeen: string[];
-  /** Items arrive without the publisher the server should stamp: every announcement is ignored. */
-  publisherMissing: boolean;
-  /** Heads reached but not announced: another clone's announcement had told everyone (announce-policy.ts). */
-  quiet?: number;
-  /** The session's stanza counts (shared by the repositories of one account). */
-  stanzas?: { in: number; out: number };
 }
 
 export class RepoChannel {
@@ -130,7 +119,9 @@ export class RepoChannel {
     this.#toAnnounce = null;
     this.#relay = true;
     if (!h || !this.stats.online) return;
-    const decision = announceDecision({ sha: h.sha, lastAnnounced: this.#lastAnnounced, heard: this.#heardHeads.has(h.sha), relay });
+    const announcer = this.#heardHeads.by(h.sha);
+    const relays = relay || (announcer !== undefined && (this.d.relaysFor?.(announcer) ?? true));
+    const decision = announceDecision({ sha: h.sha, lastAnnounced: this.#lastAnnounced, heard: announcer !== undefined, relay: relays });
     if (decision === "heard-from-announcer") {
       this.stats.quiet = (this.stats.quiet ?? 0) + 1;
       this.d.log.debug("announce-skipped", { sha: h.sha, why: decision });
@@ -201,7 +192,7 @@ export class RepoChannel {
     if (v.action === "ignore") return;
     const a = v.announcement;
     this.#lastSeq.set(a.node, a.seq);
-    this.#heardHeads.add(a.sha);
+    this.#heardHeads.add(a.sha, a.node);
     if (!this.stats.peersSeen.includes(a.node)) this.stats.peersSeen = [...this.stats.peersSeen, a.node].sort();
     this.stats.heard++;
     this.stats.lastIn = { node: a.node, sha: a.sha, at: new Date(this.#now()).toISOString() };

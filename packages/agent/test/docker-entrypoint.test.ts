@@ -81,6 +81,13 @@ describe("docker/agent/entrypoint.sh on real clones", () => {
     expect(clone("herald.node")).toEqual(["laptop"]);
   });
 
+  it("takes several server addresses, in order (a cluster's nodes: compose.cluster.yaml)", () => {
+    expect(entrypoint({ HERALD_SERVICE: "xmpp://ejabberd-1:5222 xmpp://ejabberd-2:5222", HERALD_PASSWORD_FILE: password }).status).toBe(0);
+    expect(machine("herald.service")).toEqual(["xmpp://ejabberd-1:5222", "xmpp://ejabberd-2:5222"]);
+    expect(entrypoint({ HERALD_SERVICE: "xmpp://prosody:5222", HERALD_PASSWORD_FILE: password }).status).toBe(0);
+    expect(machine("herald.service")).toEqual(["xmpp://prosody:5222"]);
+  });
+
   it("drops a copy an earlier version wrote into the clone, which would override the environment", () => {
     expect(run("git", ["-C", repo, "config", "--add", "herald.peer", "old@example.org"]).status).toBe(0);
     const r = entrypoint({ HERALD_PEERS: "agent5@example.org", HERALD_PASSWORD_FILE: password });

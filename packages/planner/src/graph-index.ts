@@ -44,15 +44,16 @@ export function indexGraph(graph: PlanGraph): IndexedGraph {
   }
 
   const n = ids.length;
-  const byTo = countingSort(rawTo, n, identity(m)).order;
-  const { order, start } = countingSort(rawFrom, n, byTo); // stable: now sorted by (from, to)
+  const byTo = countingSort(rawTo, n, null, m).order;
+  const { order, start } = countingSort(rawFrom, n, byTo, m); // stable: now sorted by (from, to)
   const reachable = reach(n, root, start, order, rawTo);
 
   const from = new Int32Array(m);
   const to = new Int32Array(m);
   const cost = new Float64Array(m);
   let k = 0;
-  for (const e of order) {
+  for (let i = 0; i < m; i++) {
+    const e = order[i]!;
     const f = rawFrom[e]!;
     const t = rawTo[e]!;
     if (f === t || t === root || !reachable[f]) continue;
@@ -73,20 +74,18 @@ function lookup(number: Map<string, number>, id: string, path: string): number {
   return i;
 }
 
-function identity(m: number): Int32Array {
-  const a = new Int32Array(m);
-  for (let i = 0; i < m; i++) a[i] = i;
-  return a;
-}
-
-/** Stable counting sort of the items in `input` by `keys[item]` in 0..n-1. */
-function countingSort(keys: Int32Array, n: number, input: Int32Array): { order: Int32Array; start: Int32Array } {
+/**
+ * Stable counting sort by `keys[item]` in 0..n-1 of the items `input` lists in order (null: the
+ * items 0..m-1, which spares an identity array). Indexed loops: typed-array iterators cost more.
+ */
+function countingSort(keys: Int32Array, n: number, input: Int32Array | null, m: number): { order: Int32Array; start: Int32Array } {
   const start = new Int32Array(n + 1); // items with key k end up in order[start[k] .. start[k+1])
-  for (const item of input) start[keys[item]! + 1]!++;
+  for (let i = 0; i < m; i++) start[keys[i]! + 1]!++; // every item once, in any order
   for (let k = 0; k < n; k++) start[k + 1]! += start[k]!;
   const next = start.slice();
-  const order = new Int32Array(input.length);
-  for (const item of input) order[next[keys[item]!]!++] = item;
+  const order = new Int32Array(m);
+  if (input === null) for (let i = 0; i < m; i++) order[next[keys[i]!]!++] = i;
+  else for (let i = 0; i < m; i++) { const item = input[i]!; order[next[keys[item]!]!++] = item; }
   return { order, start };
 }
 

@@ -32,6 +32,15 @@ describe("announcing a commit once", () => {
     await waitFor(async () => Object.values(agents).every((r) => r.agent.plan.heardCount >= 2), 10_000, "map adverts heard");
   };
   const announcedBy = (n: string, sha: string) => agents[n]!.records.some((r) => r.event === "announced" && r.sha === sha);
+  /** Every agent started on `s`, a commit on n1 reaches n3 by a fetch from n2, which announced it. */
+  const relayedByN2 = async (s: Sandbox) => {
+    await configureXmpp(s, server, NAMES);
+    await startAll(s);
+    const sha = await commitFile(s.clones.n1!, "relayed.txt", "r\n");
+    await waitFor(async () => (await head(s.clones.n3!)) === sha, 20_000, "n1's commit on n3, fetched from n2");
+    expect(announcedBy("n2", sha)).toBe(true);
+    expect(agents.n3!.records.some((r) => r.event === "fetched-announced" && r.sha === sha && r.remote === "n2")).toBe(true);
+  };
 
   it("around a bare hub, only the clone that made the commit announces it", async () => {
     sb = await makeSandbox(NAMES, [], { bares: ["hub"] });
@@ -55,23 +64,13 @@ describe("announcing a commit once", () => {
     sb = await makeSandbox(NAMES, [["n2", "n3"]], { bares: ["hub"] });
     await git(sb.clones.n3!, "remote", "remove", "hub");
     await git(sb.clones.n2!, "remote", "remove", "n3"); // n2 never pushes to n3: n3 must fetch
-    await configureXmpp(sb, server, NAMES);
-    await startAll(sb);
-    const sha = await commitFile(sb.clones.n1!, "three.txt", "3\n");
-    await waitFor(async () => (await head(sb!.clones.n3!)) === sha, 20_000, "n1's commit on n3, fetched from n2");
-    expect(announcedBy("n2", sha)).toBe(true);
-    expect(agents.n3!.records.some((r) => r.event === "fetched-announced" && r.sha === sha && r.remote === "n2")).toBe(true);
+    await relayedByN2(sb);
   });
 
   it("a clone that relays still announces: n3 fetches only from n2, n2 only from n1", async () => {
     sb = await makeSandbox(NAMES, "line");
     await git(sb.clones.n1!, "remote", "remove", "n2");
     await git(sb.clones.n2!, "remote", "remove", "n3");
-    await configureXmpp(sb, server, NAMES);
-    await startAll(sb);
-    const sha = await commitFile(sb.clones.n1!, "two.txt", "2\n");
-    await waitFor(async () => (await head(sb!.clones.n3!)) === sha, 20_000, "n1's commit on n3, through n2");
-    expect(announcedBy("n2", sha)).toBe(true);
-    expect(agents.n3!.records.some((r) => r.event === "fetched-announced" && r.sha === sha && r.remote === "n2")).toBe(true);
+    await relayedByN2(sb);
   });
 });

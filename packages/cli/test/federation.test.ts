@@ -6,6 +6,8 @@ import { Session, PubsubNode, silentLogger, type Agent } from "@herald/agent";
 import { commitFile, federationUnavailable, git, head, makeSandbox, startFederation, waitFor, type Federation, type Sandbox, type XmppServer } from "@herald/testkit";
 import { pubsubNodeName } from "@herald/protocol";
 import { xml } from "@xmpp/client";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { startAgents, stopAgents } from "./in-process-agents.js";
 import { herald, lines } from "./run-herald.js";
 
@@ -41,19 +43,26 @@ describeIfFederation("two federated servers", () => {
       if (peer) await git(dir, "config", "herald.peer", peer);
     }
 
-    const bad = await herald(["peer", "add", "not a jid", "--repo", n1], { env: { HERALD_PASSWORD: "n1-pw" } });
-    expect(bad.code).toBe(2);
-    expect(lines(bad.stderr)).toEqual([expect.stringMatching(/herald\.peer: "not a jid" is not a bare JID/)]);
+    // The machine's settings list one peer already; n1's clone has no list of its own.
+    const xdg = join(sb.root, "xdg");
+    await mkdir(join(xdg, "herald"), { recursive: true });
+    await writeFile(join(xdg, "herald", "config"), "[herald]\n\tpeer = ops@a.test\n");
+    const env = { HERALD_PASSWORD: "n1-pw", XDG_CONFIG_HOME: xdg };
 
-    const r = await herald(["peer", "add", "n2@b.test", "--repo", n1], { env: { HERALD_PASSWORD: "n1-pw" } });
+    const bad = await herald(["peer", "add", "not a jid", "--repo", n1], { env });
+    expect(bad.code).toBe(2);
+    expect(lines(bad.stderr)).toEqual([expect.stringContaining('herald.peer: "not a jid" is not a bare JID')]);
+
+    const r = await herald(["peer", "add", "n2@b.test", "--repo", n1], { env });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^added: herald\.peer n2@b\.test$/m);
-    expect(r.stdout).toMatch(/whitelist; .*n1@a\.test owner.*n2@b\.test publisher|whitelist; .*n2@b\.test publisher.*n1@a\.test owner/);
-    expect((await git(n1, "config", "--get-all", "herald.peer")).trim()).toBe("n2@b.test");
+    for (const grant of ["n1@a.test owner", "n2@b.test publisher", "ops@a.test publisher"]) expect(r.stdout).toContain(grant);
+    // A clone's list replaces the machine's: the clone took the machine's peer along.
+    expect((await git(n1, "config", "--get-all", "herald.peer")).trim().split("\n")).toEqual(["ops@a.test", "n2@b.test"]);
 
     // Only the owner grants: b.test's agent may publish but not hand out rights.
-    const notOwner = await herald(["peer", "add", "mallory@b.test", "--repo", n2], { env: { HERALD_PASSWORD: "n2-pw" } });
+    const notOwner = await herald(["peer", "add", "mallory@b.test", "--repo", n2], { env: { HERALD_PASSWORD: "n2-pw", XDG_CONFIG_HOME: join(sb.root, "xdg-none") } });
     expect(notOwner.code).toBe(1);
     expect(notOwner.stderr).toMatch(/n2@b\.test does not own/);
 

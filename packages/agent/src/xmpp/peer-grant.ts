@@ -19,7 +19,8 @@ export const PRIVATE_NODE_CONFIG = {
   "pubsub#publish_model": "publishers",
 } as const;
 
-const BARE_JID = /^[^@/\s"'<>&]+@[^@/\s"'<>&]+$/;
+// No leading "-": the JID is an argument of `git config`, never to be read as an option.
+const BARE_JID = /^(?!-)[^@/\s"'<>&]+@[^@/\s"'<>&]+$/;
 
 /**
  * Affiliations first, then the access model: a node switched to whitelist before its peers are
@@ -56,12 +57,18 @@ export async function addPeer(o: AddPeerOptions): Promise<AddPeerResult> {
   if (!BARE_JID.test(jid)) throw new ConfigError("herald.peer", `${JSON.stringify(o.jid)} is not a bare JID (user@domain)`);
   const repo = await GitRepo.open(o.dir);
   try {
-    const config = parseConfig(mergeConfigEntries(o.machine, await readConfigEntries(repo)), repo.dir);
+    const own = await readConfigEntries(repo);
+    const config = parseConfig(mergeConfigEntries(o.machine, own), repo.dir);
     if (!config.jid) throw new ConfigError("herald.jid", "not set: the grant is made by this clone's XMPP account, the node's owner (herald init)");
     const owner = config.jid.toLowerCase();
     if (jid === owner) throw new ConfigError("herald.peer", `${jid} is this clone's own account`);
     const listed = !config.peers.some((p) => p.toLowerCase() === jid);
-    if (listed) await repo.run(["config", "--add", "herald.peer", jid]);
+    if (listed) {
+      // A clone's herald.peer list replaces the machine's (machine-config.ts): a clone that had
+      // none of its own takes the machine's list with it, so adding one drops nobody.
+      const inherited = own.some(([k]) => k === "herald.peer") ? [] : config.peers;
+      for (const p of [...inherited, jid]) await repo.run(["config", "--add", "--", "herald.peer", p]);
+    }
     const x = await resolveXmppSettings(repo, config, o.env);
     const timeoutMs = o.timeoutMs ?? 15_000;
     const node = pubsubNodeName(x.repoId);

@@ -25,7 +25,7 @@ const addCommand: CommandModule<GlobalArgs, AddArgs> = {
     const granted = Object.entries(r.affiliations).map(([j, a]) => `${j} ${a}`).join(", ");
     process.stdout.write(`${r.listed ? "added" : "already listed"}: herald.peer ${args.jid.toLowerCase()}\n`
       + `${r.node} on ${r.pubsub}: whitelist; ${granted}\n`
-      + (r.listed ? "restart the agent (herald stop; herald agent) to trust it now\n" : ""));
+      + (r.listed ? "a running agent or daemon trusts it once restarted (herald stop, then start it again)\n" : ""));
   },
 };
 

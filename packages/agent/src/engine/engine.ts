@@ -12,6 +12,7 @@ import type { Logger } from "../log.js";
 import type { AgentStatus } from "../status.js";
 import { LOCAL_BURST, type BurstRule } from "../sync/burst.js";
 import { Committer } from "../sync/committer.js";
+import { Content } from "../content/content.js";
 import { ConflictStore } from "../sync/conflict-store.js";
 import { Merger } from "../sync/merger.js";
 import { PushRetrier } from "../sync/push-retrier.js";
@@ -51,6 +52,7 @@ export class RepoEngine {
   readonly heraldDir: string;
   readonly conflicts: ConflictStore;
   readonly plan: NetworkPlan;
+  readonly content: Content;
   #paused = false;
   #remotes: RemoteSet;
   #heads = new HeadTracker();
@@ -97,6 +99,7 @@ export class RepoEngine {
     this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, isPaused, announce: (sha) => this.#channel?.announce(sha) });
     this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, failing);
     this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
+    this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, log: log.child("content") });
     this.#drives = new Drives(this.#remotes, this.#pipeline, log);
     this.#local = new LocalCommits(repo, this.#heads, this.events, () => this.#merges.nudge(), opts.burst ?? LOCAL_BURST, log);
     this.#refWatcher = new RefWatcher(repo.gitDir, { onLocal: () => this.#local.changed(), onRemote: () => this.#merges.incoming() }, opts.watchRemoteRefs ?? true);
@@ -127,6 +130,7 @@ export class RepoEngine {
     await this.#refWatcher.start();
     await this.#committer?.start();
     await this.#drives.start();
+    await this.content.start();
     this.#heads.settled(await this.repo.head());
     this.log.info("started", { node: this.node, repo: this.repo.dir, remotes: this.remotes.map((r) => `${r.name}:${r.kind}`) });
     // 4. Signaling (logs in in the background), then local work first (SparkleShare lost edits
@@ -176,6 +180,7 @@ export class RepoEngine {
       await this.#merges.idle();
       await this.#pusher.idle();
       await this.#hooks?.idle();
+      await this.content.idle();
     } while (this.#merges.busy);
   }
 
@@ -191,6 +196,7 @@ export class RepoEngine {
     await routed;
     await this.#pusher.idle();
     await this.#retrier.stop();
+    await this.content.stop();
     await this.#hooks?.idle();
     await this.#lock.release();
     this.repo.close();

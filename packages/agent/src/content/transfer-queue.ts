@@ -32,6 +32,7 @@ export class TransferQueue {
   #wake: NodeJS.Timeout | null = null;
   #retry: NodeJS.Timeout | null = null;
   #stopped = false;
+  #pausedAll = false;
   readonly #now: () => number;
 
   constructor(private readonly d: QueueDeps) {
@@ -50,6 +51,8 @@ export class TransferQueue {
     this.#pump();
   }
 
+  get paused(): boolean { return this.#pausedAll; }
+
   list(): TransferRecord[] { return [...this.#records.values()].map((r) => ({ ...r })); }
 
   /** Queue one transfer, unless one for this key and remote is already queued, running or done. */
@@ -64,9 +67,11 @@ export class TransferQueue {
     void this.#save();
   }
 
-  /** Pause, resume or cancel the transfers of `key` (null: all). A running one is stopped now. */
+  /** Pause, resume or cancel the transfers of `key` (null: all; a pause of all also holds back
+   * transfers queued later, until resume). A running one is stopped now. */
   control(action: "pause" | "resume" | "cancel", key: string | null): number {
     let n = 0;
+    if (key === null && action !== "cancel") { this.#sched[action](this.#now()); this.#pausedAll = action === "pause"; }
     for (const r of this.#records.values()) {
       if (key !== null && r.key !== key) continue;
       if (action === "resume" ? r.state !== "paused" : !["queued", "running", "failed"].includes(r.state)) continue;

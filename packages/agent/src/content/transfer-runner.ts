@@ -8,6 +8,7 @@
 // through `git annex`, so that a signal reaches the process doing the transfer; it keeps the
 // partial content (.git/annex/tmp on the receiving side) and the next run resumes from it.
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseAnnexLine } from "./annex-json.js";
 
@@ -35,9 +36,15 @@ export function annexArgs(job: TransferJob): string[] {
   return [...cmd, ...want, "--json", "--json-progress", ...limit, "--", job.path];
 }
 
+// setpriv(1) --pdeathsig: git-annex gets SIGTERM if the agent dies (SIGKILL included), so a
+// killed agent leaves no transfer running that its restart would collide with (git-annex's
+// transfer lock refuses a second). setpriv execs, so the pid we signal is git-annex's own.
+const SETPRIV = existsSync("/usr/bin/setpriv") ? "/usr/bin/setpriv" : null;
+
 export function runTransfer(cwd: string, job: TransferJob, onProgress: (bytes: number, total: number | null) => void, signal: AbortSignal): Promise<TransferOutcome> {
   return new Promise((resolve) => {
-    const child = spawn("git-annex", annexArgs(job), { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const args = annexArgs(job);
+    const child = SETPRIV ? spawn(SETPRIV, ["--pdeathsig", "TERM", "git-annex", ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] }) : spawn("git-annex", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let outcome: TransferOutcome | null = null;
     let bytes = 0;
     let stderr = "";

@@ -64,6 +64,12 @@ maybe("herald transfers", () => {
     // Nothing starts while paused; a queued transfer can be cancelled.
     const small = await addFile("small.bin", 1);
     await waitFor(async () => (await of(small))?.state === "queued", 10_000, "the small file to be queued");
+    // Status: two keys wanted on b and missing there, the bytes still to send, transfers paused.
+    const st = JSON.parse((await herald(["status", "--json", "--repo", a()])).stdout) as { content: { keys: number; bytes: number; remotes: Record<string, { keys: number; bytes: number }>; paused: boolean } };
+    expect(st.content).toMatchObject({ keys: 2, paused: true, remotes: { b: { keys: 2 } } });
+    expect(st.content.bytes).toBe(st.content.remotes.b!.bytes);
+    expect(st.content.bytes).toBeGreaterThan((50 << 20) - kept); // the big one's rest, and the small one
+    expect((await herald(["status", "--repo", a()])).stdout).toMatch(/^content: 2 keys, [\d.]+ MiB to move \(b 2\); transfers PAUSED$/m);
     const cancel = await herald(["transfers", "cancel", small, "--repo", a()]);
     expect(cancel.stdout).toBe("cancelled 1 transfer\n");
     expect((await of(small))?.state).toBe("cancelled");
@@ -82,6 +88,7 @@ maybe("herald transfers", () => {
     await startAgent();
     await waitFor(async () => has(b(), second), 40_000, "the second file on b after the restart");
     expect((await of(second))?.state).toBe("done");
+    expect((await herald(["status", "--repo", a()])).stdout).toMatch(/^content: all transferred$/m);
   });
 
   it("refuses a key that is not one, naming it", async () => {

@@ -13,6 +13,8 @@ import type { RemoteSet } from "../sync/remote-set.js";
 import { RefWatcher } from "../watch/ref-watcher.js";
 import { AnnexBranch } from "./annex-branch.js";
 import { contentSteps } from "./content-plan.js";
+import { contentStatus } from "./content-status.js";
+import type { ContentStatus } from "../status.js";
 import { changedLinks, isSafePath, keyFromLink, MAX_POINTER_BYTES } from "./keys.js";
 import type { TransferRecord } from "./transfer-records.js";
 import { TransferQueue } from "./transfer-queue.js";
@@ -56,6 +58,7 @@ export class Content {
   get annexed(): boolean { return this.#annexed; }
   transfers(): TransferRecord[] { return this.#queue.list(); }
   control(action: "pause" | "resume" | "cancel", key: string | null): number { return this.#queue.control(action, key); }
+  status(): ContentStatus | undefined { return this.#annexed ? contentStatus(this.#queue.list(), this.#pending.size, this.#queue.paused) : undefined; }
 
   async start(): Promise<void> {
     this.#annexed = (await this.d.repo.config("annex.uuid")) !== null;

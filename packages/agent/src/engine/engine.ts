@@ -171,7 +171,7 @@ export class RepoEngine {
   }
 
   status(): Promise<AgentStatus> {
-    return repoStatus({ repo: this.repo, node: this.node, remotes: this.remotes, pusher: this.#pusher, retries: this.#retrier.queue, conflicts: this.conflicts, paused: this.#paused, xmpp: this.#channel?.stats ?? null });
+    return repoStatus({ repo: this.repo, node: this.node, remotes: this.remotes, pusher: this.#pusher, retries: this.#retrier.queue, conflicts: this.conflicts, paused: this.#paused, xmpp: this.#channel?.stats ?? null, content: this.content.status() });
   }
 
   /** Resolves when no merge or push is running or pending. */

@@ -6,6 +6,7 @@
 // Herald ran (its log) and checked against where the content is (git-annex contentlocation).
 import { commitFile, git, makeSandbox, startXmppServer, waitFor, type Sandbox, type XmppServer } from "@herald/testkit";
 import { randomBytes } from "node:crypto";
+import { rename } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
 import { configureXmpp, startOne, stopAll, type Running } from "./helpers.js";
 
@@ -80,5 +81,33 @@ maybe("annexed content", () => {
     await Promise.all(Object.values(agents).map((r) => r.agent.idle()));
     expect(await has(sb.clones.b!, key)).toBe(false);
     expect(agents.a!.records.filter((r) => r.key === key && r.remote === "b").map((r) => r.event)).toEqual(["transfer-started", "transfer-skipped"]);
+  });
+});
+
+maybe("annexed content and a removable drive", () => {
+  let sb: Sandbox;
+  let agent: Running | undefined;
+  afterAll(async () => {
+    await agent?.agent.stop();
+    await sb?.cleanup();
+  });
+
+  it("a drive that appears receives the content it wants, and not what it does not", async () => {
+    sb = await makeSandbox(["a"], "line", { bares: ["stick"], config: { "annex.largefiles": "anything" } });
+    const a = sb.clones.a!;
+    const stick = sb.bare.stick!;
+    await git(a, "annex", "init", "-q", "a");
+    await git(stick, "annex", "init", "-q", "stick");
+    await git(a, "config", "remote.stick.herald-removable", "true");
+    await git(a, "annex", "wanted", "stick", "exclude=*.iso");
+    const wanted = (await commitFile(a, "photo.jpg", randomBytes(2 << 20)), (await git(a, "annex", "lookupkey", "photo.jpg")).trim());
+    const unwanted = (await commitFile(a, "disc.iso", randomBytes(1 << 20)), (await git(a, "annex", "lookupkey", "disc.iso")).trim());
+    await rename(stick, `${stick}-away`); // unplugged
+    agent = await startOne(a);
+    await rename(`${stick}-away`, stick); // plugged in
+    await waitFor(async () => has(stick, wanted), 20_000, "the wanted file on the drive");
+    await agent.agent.idle();
+    expect(await has(stick, unwanted)).toBe(false);
+    expect(agent.records.filter((r) => r.event === "transfer-done").map((r) => `${r.remote} ${r.key}`)).toEqual([`stick ${wanted}`]);
   });
 });

@@ -15,7 +15,8 @@ import { AnnexBranch } from "./annex-branch.js";
 import { contentSteps } from "./content-plan.js";
 import { contentStatus } from "./content-status.js";
 import type { ContentStatus } from "../status.js";
-import { changedLinks, isSafePath, keyFromLink, MAX_POINTER_BYTES } from "./keys.js";
+import { changedLinks, isAnnexKey, isSafePath, keyFromLink, MAX_POINTER_BYTES } from "./keys.js";
+import { remoteCost } from "../sync/plan-targets.js";
 import type { TransferRecord } from "./transfer-records.js";
 import { TransferQueue } from "./transfer-queue.js";
 import { runTransfer } from "./transfer-runner.js";
@@ -77,6 +78,21 @@ export class Content {
   #serially(fn: () => Promise<void>): Promise<void> {
     this.#work = this.#work.then(fn).catch((e: Error) => this.d.log.warn("content-failed", { error: e.message }));
     return this.#work;
+  }
+
+  /** A drive appeared (and its branches were synced): queue the content here that it wants and lacks. */
+  driveAppeared(remote: string): void {
+    if (!this.#annexed) return;
+    void this.#serially(async () => {
+      await this.#branch.fetch(remote);
+      await this.#branch.mergeIfChanged();
+      const want = (await this.#hasWanted(remote)) ? [`--want-get-by=${remote}`] : [];
+      const out = await this.d.repo.tryRun(["annex", "find", "--in=here", "--not", `--in=${remote}`, ...want, "--format=${key}\t${file}\n"]);
+      const r = this.d.remotes.get(remote);
+      for (const [key, path] of (out ?? "").split("\n").filter(Boolean).map((l) => l.split("\t"))) {
+        if (r && key && path && isAnnexKey(key) && isSafePath(path)) this.#queue.add({ key, path, direction: "to", remote, cost: remoteCost(r) });
+      }
+    });
   }
 
   async #newHead(sha: string, origin: string): Promise<void> {

@@ -33,4 +33,8 @@ describe("content steps along the plan", () => {
   it("without a map, the holder sends to every remote, cheapest first", () => {
     expect(contentSteps([], "a", "a", [...remotesOf.a!].reverse(), true).map((s) => s.remote)).toEqual(["b", "cloud"]);
   });
+  it("off the plan (the map does not reach us from the origin), the holder sends to every remote", () => {
+    const own = ownAdverts("b", "r", remotesOf.b!, new Set(), 1, 0);
+    expect(contentSteps(own, "b", "a", remotesOf.b!, true).map((s) => s.remote)).toEqual(["a", "cloud"]);
+  });
 });

@@ -22,6 +22,9 @@ export function contentSteps(adverts: NetworkMapAdvert[], self: string, origin: 
   if (!graph.nodes.includes(self)) return present ? byCost.map(step("to")) : [];
   const root = graph.nodes.includes(origin) ? origin : self;
   const plan = minCostArborescence({ nodes: graph.nodes, edges: graph.edges, root });
+  // Off the plan (the map does not reach us from the origin yet): send to every remote, as the
+  // push side does (plan-targets.ts); git-annex skips a remote its location log says has it.
+  if (present && self !== root && plan.parent[self] === undefined) return byCost.map(step("to"));
   if (present) {
     const children = childrenOf(plan, self, graph);
     const planned = children.flatMap((c) => remotes.filter((r) => remoteNode(r) === c)).map(step("to"));

@@ -29,6 +29,8 @@ export interface ContentDeps {
   plan: NetworkPlan;
   heraldDir: string;
   limits: { concurrent: number; bytesPerSecond?: number };
+  /** announce our head again (peers below a passive repository learn that content is there) */
+  reannounce: () => void;
   log: Logger;
 }
 
@@ -141,9 +143,17 @@ export class Content {
     return this.d.repo.exec(["annex", "contentlocation", key]).then((r) => r.code === 0);
   }
 
-  /** Where content moved, the location log changed: tell the remotes (synced/git-annex). */
+  /** A peer announced: content may have reached a passive repository; gets that found nothing there try again now. */
+  heard(): void {
+    if (this.#annexed) this.#queue.retryNow("from");
+  }
+
+  /** Where content moved, the location log changed: tell the remotes (synced/git-annex). Content
+   * that reached a passive repository (no agent there to push it on) is announced, so that the
+   * clones below it in the plan get it now rather than at their next retry. */
   #ended(r: TransferRecord): void {
     if (r.state !== "done") return;
+    if (r.direction === "to" && !this.d.remotes.get(r.remote)?.node) this.d.reannounce();
     for (const remote of this.d.remotes.all()) if (this.d.remotes.available(remote)) void this.#branch.push(remote.name);
   }
 

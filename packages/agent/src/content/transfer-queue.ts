@@ -153,6 +153,15 @@ export class TransferQueue {
     this.d.onEnd({ ...r });
   }
 
+  /** Try failed transfers from `remote` now, not at their backoff time (news that it has them). */
+  retryNow(direction: "to" | "from"): void {
+    let n = 0;
+    for (const r of this.#records.values()) if (r.state === "failed" && r.direction === direction) { r.state = "queued"; r.nextTry = null; this.#enqueue(r); n++; }
+    if (!n) return;
+    this.#armRetry();
+    this.#pump();
+  }
+
   /** One timer for the earliest failed transfer's next try. */
   #armRetry(): void {
     if (this.#retry) clearTimeout(this.#retry);

@@ -99,7 +99,7 @@ export class RepoEngine {
     this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, isPaused, announce: (sha) => this.#channel?.announce(sha) });
     this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, failing);
     this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
-    this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, log: log.child("content") });
+    this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, reannounce: () => this.#channel?.reannounce(), log: log.child("content") });
     this.#drives = new Drives(this.#remotes, this.#pipeline, log, (drive) => this.content.driveAppeared(drive));
     this.#local = new LocalCommits(repo, this.#heads, this.events, () => this.#merges.nudge(), opts.burst ?? LOCAL_BURST, log);
     this.#refWatcher = new RefWatcher(repo.gitDir, { onLocal: () => this.#local.changed(), onRemote: () => this.#merges.incoming() }, opts.watchRemoteRefs ?? true);
@@ -140,7 +140,7 @@ export class RepoEngine {
         pubsub: this.xmpp.pubsub, repoId: this.xmpp.repoId, node: this.node, peers: this.config.peers, log: this.log,
         head: async () => { const { branch, sha } = await this.repo.headState(); return branch && sha ? { branch, sha } : null; },
         advertise: () => this.plan.advertise(),
-        onAnnouncement: (a) => this.#announcements.heard(a),
+        onAnnouncement: (a) => { this.#announcements.heard(a); this.content.heard(); },
         onMap: (m) => this.plan.hear(m),
       });
     }

@@ -7,6 +7,7 @@
 // outlives it, so its count is left empty rather than guessed. Arrival is polled (git annex
 // contentlocation) by the bench, not by either system.
 import { randomBytes } from "node:crypto";
+import { hasContent } from "@herald/testkit";
 import { startAnnex } from "./annex.mjs";
 import { settle, startHerald } from "./herald.mjs";
 import { commitNewFile, git, now, round, sleep } from "./lib.mjs";
@@ -14,15 +15,11 @@ import { buildTopology, configureXmpp, label, names } from "./topology.mjs";
 
 const SIZE = 20 << 20;
 
-async function present(dir, key) {
-  return git(dir, "annex", "contentlocation", key).then(() => true, () => false);
-}
-
 /** ms from the commit on c1 until every clone holds the content (null: not within `timeoutMs`). */
 async function spread(topo, key, t0, timeoutMs) {
   const waiting = new Set(names(topo.n).slice(1));
   while (waiting.size && now() - t0 < timeoutMs) {
-    for (const c of [...waiting]) if (await present(topo.clones[c], key)) waiting.delete(c);
+    for (const c of [...waiting]) if (await hasContent(topo.clones[c], key)) waiting.delete(c);
     if (waiting.size) await sleep(50);
   }
   return waiting.size ? null : round(now() - t0);

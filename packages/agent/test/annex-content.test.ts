@@ -4,22 +4,19 @@
 // added on a reaches b, the cloud and c with one upload to the cloud and one download by c,
 // where a flood uploads it twice (from a and from b). Bytes are counted from the transfers
 // Herald ran (its log) and checked against where the content is (git-annex contentlocation).
-import { commitFile, git, makeSandbox, startXmppServer, waitFor, type Sandbox, type XmppServer } from "@herald/testkit";
+import { commitFile, git, gitAnnexInstalled, hasContent, makeSandbox, startXmppServer, waitFor, type Sandbox, type XmppServer } from "@herald/testkit";
 import { randomBytes } from "node:crypto";
 import { rename } from "node:fs/promises";
-import { execFileSync } from "node:child_process";
 import { configureXmpp, startOne, stopAll, type Running } from "./helpers.js";
 
-const hasAnnex = (() => { try { execFileSync("git-annex", ["version", "--raw"]); return true; } catch { return false; } })();
+const hasAnnex = gitAnnexInstalled();
 if (!hasAnnex) console.log("annex-content tests skipped: git-annex is not installed (apt-get install git-annex)");
 const maybe = hasAnnex ? describe : describe.skip;
 
 const EXPENSIVE = 200;
 const names = ["a", "b", "c"];
 
-async function has(dir: string, key: string): Promise<boolean> {
-  return git(dir, "annex", "contentlocation", key).then(() => true, () => false);
-}
+const has = hasContent;
 
 maybe("annexed content", () => {
   let server: XmppServer;

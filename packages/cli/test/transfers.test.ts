@@ -2,14 +2,13 @@
 // herald.maxBytesPerSecond (annex.bwlimit) is listed with its progress, stops at once when paused
 // (its partial content kept), nothing starts until resume, a queued one can be cancelled, and
 // after SIGKILL of the agent mid-transfer a restart completes it.
-import { commitFile, git, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
-import { execFileSync } from "node:child_process";
+import { commitFile, git, gitAnnexInstalled, hasContent, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
 import { randomBytes } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { herald, startHerald, type Running } from "./run-herald.js";
 
-const hasAnnex = (() => { try { execFileSync("git-annex", ["version", "--raw"]); return true; } catch { return false; } })();
+const hasAnnex = gitAnnexInstalled();
 if (!hasAnnex) console.log("transfers tests skipped: git-annex is not installed (apt-get install git-annex)");
 const maybe = hasAnnex ? describe : describe.skip;
 
@@ -30,7 +29,7 @@ maybe("herald transfers", () => {
     return r.code === 0 ? (JSON.parse(r.stdout) as Listed[])[0]! : null;
   };
   const of = async (key: string) => (await list())?.transfers.find((t) => t.key === key);
-  const has = (dir: string, key: string) => git(dir, "annex", "contentlocation", key).then(() => true, () => false);
+  const has = hasContent;
   /** bytes of partial content b holds for `key` (git-annex keeps it in .git/annex/tmp) */
   const partial = async (key: string) => ((await readdir(join(b(), ".git/annex/tmp")).catch((): string[] => [])).includes(key) ? (await stat(join(b(), ".git/annex/tmp", key))).size : 0);
   const startAgent = async () => {

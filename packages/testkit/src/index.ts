@@ -7,3 +7,4 @@ export type { ProsodyConfigOptions } from "./prosody-config.js";
 export { freePort, portOpen } from "./ports.js";
 export { commitFile, git, head, makeSandbox, waitFor } from "./git-sandbox.js";
 export type { Sandbox, Topology } from "./git-sandbox.js";
+export { gitAnnexInstalled, hasContent } from "./annex.js";

@@ -69,16 +69,20 @@ maybe("annexed content", () => {
     for (const n of names) expect(await git(sb.clones[n]!, "log", "--format=%s", "main")).not.toMatch(/git-annex/);
   });
 
-  it("never sends a file to a repository whose preferred content excludes it", async () => {
+  it("never sends a file to a repository whose preferred content excludes it, nor gets one it does not want", async () => {
     const a = sb.clones.a!;
     await git(a, "annex", "wanted", "b", "exclude=*.iso");
-    await commitFile(a, "disc.iso", randomBytes(1 << 20), "an image b does not want");
+    await git(sb.clones.c!, "annex", "wanted", "here", "exclude=*.iso");
+    await commitFile(a, "disc.iso", randomBytes(1 << 20), "an image b and c do not want");
     const key = (await git(a, "annex", "lookupkey", "disc.iso")).trim();
-    await waitFor(async () => (await has(sb.bare.cloud!, key)) && (await has(sb.clones.c!, key)), 30_000, "the image on the cloud and c");
-    await waitFor(async () => agents.a!.records.some((r) => r.key === key && r.remote === "b" && /^transfer-(done|skipped)$/.test(r.event)), 10_000, "a to settle b's copy");
+    const settled = (n: string, remote: string) => agents[n]!.records.some((r) => r.key === key && r.remote === remote && /^transfer-(done|skipped)$/.test(r.event));
+    await waitFor(async () => (await has(sb.bare.cloud!, key)) && settled("a", "b") && settled("c", "cloud"), 30_000, "the image on the cloud, and b's and c's transfers settled");
     await Promise.all(Object.values(agents).map((r) => r.agent.idle()));
     expect(await has(sb.clones.b!, key)).toBe(false);
+    expect(await has(sb.clones.c!, key)).toBe(false);
     expect(agents.a!.records.filter((r) => r.key === key && r.remote === "b").map((r) => r.event)).toEqual(["transfer-started", "transfer-skipped"]);
+    // c skipped it without trying: not a failure to retry forever.
+    expect(agents.c!.records.filter((r) => r.key === key).map((r) => r.event)).toEqual(["transfer-started", "transfer-skipped"]);
   });
 });
 

@@ -19,7 +19,7 @@ import { changedLinks, isAnnexKey, isSafePath, keyFromLink, MAX_POINTER_BYTES } 
 import { remoteCost } from "../sync/plan-targets.js";
 import type { TransferRecord } from "./transfer-records.js";
 import { TransferQueue } from "./transfer-queue.js";
-import { runTransfer } from "./transfer-runner.js";
+import { runTransfer, type TransferJob, type TransferOutcome } from "./transfer-runner.js";
 
 export interface ContentDeps {
   repo: GitRepo;
@@ -50,9 +50,7 @@ export class Content {
     this.#branch = new AnnexBranch(d.repo, d.log.child("annex-branch"));
     this.#queue = new TransferQueue({
       file: join(d.heraldDir, "transfers.json"), limits: d.limits, log: d.log.child("transfers"),
-      run: async (job, progress, signal) => runTransfer(d.repo.dir, { ...job, wanted: await this.#hasWanted(job.direction === "to" ? job.remote : "here") }, progress, signal).then(async (out) =>
-        // `get --from` of content the remote does not have yet ends quietly: a failure to retry.
-        out.result === "skipped" && job.direction === "from" && !(await this.#present(job.key)) ? { result: "failed", error: `${job.remote} does not have it yet` } : out),
+      run: (job, progress, signal) => this.#transfer(job, progress, signal),
       onEnd: (r) => this.#ended(r),
     });
     this.#refs = new RefWatcher(d.repo.gitDir, { onLocal: () => this.#serially(() => this.#localRefs()), onRemote: () => this.#serially(() => this.#branch.mergeIfChanged()) });
@@ -132,6 +130,15 @@ export class Content {
       for (const s of contentSteps(this.d.plan.adverts(), this.d.node, p.origin, remotes, present)) this.#queue.add({ key, path: p.path, ...s });
       if (present) this.#pending.delete(key);
     }
+  }
+
+  /** One transfer. A get this clone does not want is skipped before it starts; any other get that
+   * ends quietly without the content found nothing at the remote yet: a failure, to retry. */
+  async #transfer(job: TransferJob, progress: (bytes: number, total: number | null) => void, signal: AbortSignal): Promise<TransferOutcome> {
+    const wanted = await this.#hasWanted(job.direction === "to" ? job.remote : "here");
+    if (wanted && job.direction === "from" && !(await this.d.repo.tryRun(["annex", "find", "--want-get", "--", job.path]))?.trim()) return { result: "skipped" };
+    const out = await runTransfer(this.d.repo.dir, { ...job, wanted }, progress, signal);
+    return out.result === "skipped" && job.direction === "from" && !(await this.#present(job.key)) ? { result: "failed", error: `${job.remote} does not have it yet` } : out;
   }
 
   /** Whether a repository has a preferred content expression (`git annex wanted`), its own or its group's. */

@@ -48,6 +48,7 @@ export class TransferQueue {
       this.#records.set(r.id, r);
       if (r.state === "queued") this.#enqueue(r);
     }
+    this.#armRetry(); // failed ones keep their next try across the restart
     this.#pump();
   }
 
@@ -126,7 +127,8 @@ export class TransferQueue {
       this.#sched.progress(sid, bytes, this.#now());
     }, abort.signal).then((out) => this.#ended(r, sid, out))
       .catch((e: Error) => this.#ended(r, sid, { result: "failed", error: e.message }))
-      .finally(() => { this.#aborts.delete(r.id); this.#runs.delete(run); });
+      // Only our own controller: a pause and a resume in one tick start the next run before this one ends.
+      .finally(() => { if (this.#aborts.get(r.id) === abort) this.#aborts.delete(r.id); this.#runs.delete(run); });
     this.#runs.add(run);
   }
 

@@ -1,11 +1,13 @@
 // `herald transfers` against a running agent and real git-annex: a 50 MB transfer slowed by
 // herald.maxBytesPerSecond (annex.bwlimit) is listed with its progress, stops at once when paused
 // (its partial content kept), nothing starts until resume, a queued one can be cancelled, and
-// after SIGKILL of the agent mid-transfer a restart completes it.
+// after SIGKILL of the agent mid-transfer a restart completes it; content committed while the
+// agent was down goes when it starts.
 import { commitFile, git, gitAnnexInstalled, hasContent, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
 import { randomBytes } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { ask } from "../src/control-client.js";
 import { herald, startHerald, type Running } from "./run-herald.js";
 
 const hasAnnex = gitAnnexInstalled();
@@ -24,10 +26,9 @@ maybe("herald transfers", () => {
 
   const a = () => sb.clones.a!;
   const b = () => sb.clones.b!;
-  const list = async () => {
-    const r = await herald(["transfers", "--json", "--repo", a()]);
-    return r.code === 0 ? (JSON.parse(r.stdout) as Listed[])[0]! : null;
-  };
+  // Polls ask the agent's socket from here (the CLI's own client), not through a new `herald`
+  // process each time; what a user types is checked with the real command below.
+  const list = async () => ((await ask(a(), "transfers", { action: "list" }).catch(() => null)) as Listed[] | null)?.[0] ?? null;
   const of = async (key: string) => (await list())?.transfers.find((t) => t.key === key);
   const has = hasContent;
   /** bytes of partial content b holds for `key` (git-annex keeps it in .git/annex/tmp) */
@@ -84,10 +85,20 @@ maybe("herald transfers", () => {
     await waitFor(async () => (await partial(second)) > 0, 20_000, "the second transfer to run");
     agent!.child.kill("SIGKILL");
     await agent!.exited;
+    await git(a(), "config", "herald.maxBytesPerSecond", "25M"); // the rest need not be slow
     await startAgent();
-    await waitFor(async () => has(b(), second), 40_000, "the second file on b after the restart");
-    expect((await of(second))?.state).toBe("done");
+    await waitFor(async () => (await of(second))?.state === "done", 40_000, "the second transfer done after the restart");
+    expect(await has(b(), second)).toBe(true);
     expect((await herald(["status", "--repo", a()])).stdout).toMatch(/^content: all transferred$/m);
+
+    // Committed while no agent ran: sent when it starts; what was cancelled stays cancelled.
+    agent!.child.kill("SIGTERM");
+    await agent!.exited;
+    const offline = await addFile("offline.bin", 1);
+    await startAgent();
+    await waitFor(async () => has(b(), offline), 20_000, "the file committed while the agent was down on b");
+    expect((await of(small))?.state).toBe("cancelled");
+    expect(await has(b(), small)).toBe(false);
   });
 
   it("refuses a key that is not one, naming it", async () => {

@@ -72,6 +72,8 @@ export class Content {
     events.on("pushed", (e) => void this.#branch.push(e.remote));
     events.on("fetched", (e) => this.#serially(async () => { await this.#branch.fetch(e.remote); await this.#branch.mergeIfChanged(); }));
     void this.#serially(() => this.#branch.mergeIfChanged());
+    // Content committed while no agent ran: what each reachable remote lacks goes now.
+    for (const r of this.d.remotes.all()) if (this.d.remotes.available(r)) void this.#serially(() => this.#offer(r.name));
   }
 
   /** One step at a time: heads are diffed in order, and a merge never races a route. */
@@ -82,17 +84,21 @@ export class Content {
 
   /** A drive appeared (and its branches were synced): queue the content here that it wants and lacks. */
   driveAppeared(remote: string): void {
-    if (!this.#annexed) return;
-    void this.#serially(async () => {
-      await this.#branch.fetch(remote);
-      await this.#branch.mergeIfChanged();
-      const want = (await this.#hasWanted(remote)) ? [`--want-get-by=${remote}`] : [];
-      const out = await this.d.repo.tryRun(["annex", "find", "--in=here", "--not", `--in=${remote}`, ...want, "--format=${key}\t${file}\n"]);
-      const r = this.d.remotes.get(remote);
-      for (const [key, path] of (out ?? "").split("\n").filter(Boolean).map((l) => l.split("\t"))) {
-        if (r && key && path && isAnnexKey(key) && isSafePath(path)) this.#queue.add({ key, path, direction: "to", remote, cost: remoteCost(r) });
-      }
-    });
+    if (this.#annexed) void this.#serially(() => this.#offer(remote));
+  }
+
+  /** Queue for `remote` the content here that it wants and, by the location log, lacks; not
+   * what was cancelled for it (a cancel holds until the next change brings the key again). */
+  async #offer(remote: string): Promise<void> {
+    const r = this.d.remotes.get(remote);
+    if (!r) return;
+    await this.#branch.fetch(remote);
+    await this.#branch.mergeIfChanged();
+    const want = (await this.#hasWanted(remote)) ? [`--want-get-by=${remote}`] : [];
+    const out = await this.d.repo.tryRun(["annex", "find", "--in=here", "--not", `--in=${remote}`, ...want, "--format=${key}\t${file}\n"]);
+    for (const [key, path] of (out ?? "").split("\n").filter(Boolean).map((l) => l.split("\t"))) {
+      if (key && path && isAnnexKey(key) && isSafePath(path)) this.#queue.add({ key, path, direction: "to", remote, cost: remoteCost(r) }, false);
+    }
   }
 
   async #newHead(sha: string, origin: string): Promise<void> {

@@ -56,11 +56,12 @@ export class TransferQueue {
 
   list(): TransferRecord[] { return [...this.#records.values()].map((r) => ({ ...r })); }
 
-  /** Queue one transfer, unless one for this key and remote is already queued, running or done. */
-  add(t: Pick<TransferRecord, "key" | "path" | "direction" | "remote" | "cost">): void {
+  /** Queue one transfer, unless one for this key and remote is already queued, running or done
+   * (`overCancel`: also when it was cancelled; a new commit bringing the key asks again). */
+  add(t: Pick<TransferRecord, "key" | "path" | "direction" | "remote" | "cost">, overCancel = true): void {
     const id = transferId(t.direction, t.remote, t.key);
     const known = this.#records.get(id);
-    if (known && known.state !== "cancelled") return;
+    if (known && !(overCancel && known.state === "cancelled")) return;
     const r: TransferRecord = { ...t, id, state: "queued", bytes: 0, total: null, rate: null, startedAt: null, endedAt: null, attempts: 0, nextTry: null, error: null };
     this.#records.set(id, r);
     this.#enqueue(r);

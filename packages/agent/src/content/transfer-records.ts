@@ -36,9 +36,10 @@ export function secondsLeft(r: Pick<TransferRecord, "bytes" | "total" | "rate">)
   return r.total !== null && r.rate ? Math.max(0, Math.round((r.total - r.bytes) / r.rate)) : null;
 }
 
-/** What survives a restart: unfinished records; a running one is queued again (it resumes). */
+/** What survives a restart: unfinished records (a running one is queued again: it resumes), and
+ * cancelled ones, so that a restart does not send what was cancelled. */
 export function persistable(records: TransferRecord[]): TransferRecord[] {
-  return records.filter((r) => ["queued", "running", "paused", "failed"].includes(r.state)).map((r) => (r.state === "running" ? { ...r, state: "queued", rate: null } : r));
+  return records.filter((r) => ["queued", "running", "paused", "failed", "cancelled"].includes(r.state)).map((r) => (r.state === "running" ? { ...r, state: "queued", rate: null } : r));
 }
 
 /** A persisted list, dropping anything malformed (the file is ours, but it may be damaged). */
@@ -48,7 +49,7 @@ export function parseRecords(json: unknown): TransferRecord[] {
     const r = x as Partial<TransferRecord> | null;
     if (!r || typeof r.key !== "string" || !isAnnexKey(r.key) || typeof r.path !== "string" || !isSafePath(r.path)) return [];
     if ((r.direction !== "to" && r.direction !== "from") || typeof r.remote !== "string" || !/^[A-Za-z0-9._-]+$/.test(r.remote)) return [];
-    const state = r.state === "paused" || r.state === "failed" ? r.state : "queued";
+    const state = r.state === "paused" || r.state === "failed" || r.state === "cancelled" ? r.state : "queued";
     const num = (n: unknown, d: number) => (typeof n === "number" && Number.isFinite(n) ? n : d);
     return [{
       id: transferId(r.direction, r.remote, r.key), key: r.key, path: r.path, direction: r.direction, remote: r.remote,

@@ -4,9 +4,9 @@
 // part runs them (transfer-runner.ts), keeps the records, retries failures with backoff (one
 // timer, no polling) and persists what is unfinished in .git/herald/transfers.json.
 import { TransferScheduler } from "@herald/planner";
-import { readFile, rename, writeFile } from "node:fs/promises";
 import type { Logger } from "../log.js";
-import { backoffMs, parseRecords, persistable, transferId, type TransferRecord } from "./transfer-records.js";
+import { backoffMs, transferId, type TransferRecord } from "./transfer-records.js";
+import { TransferStore } from "./transfer-store.js";
 import type { TransferJob, TransferOutcome } from "./transfer-runner.js";
 
 export interface QueueDeps {
@@ -34,17 +34,16 @@ export class TransferQueue {
   #stopped = false;
   #pausedAll = false;
   readonly #now: () => number;
+  readonly #store: TransferStore;
 
   constructor(private readonly d: QueueDeps) {
     this.#now = d.now ?? Date.now;
+    this.#store = new TransferStore(d.file, d.log);
     this.#sched = new TransferScheduler({ maxConcurrentPerNode: Math.max(1, d.limits.concurrent), ...(d.limits.bytesPerSecond ? { bytesPerSec: d.limits.bytesPerSecond } : {}) }, this.#now());
   }
 
   async load(): Promise<void> {
-    const text = await readFile(this.d.file, "utf8").catch(() => "[]");
-    let json: unknown = [];
-    try { json = JSON.parse(text); } catch { this.d.log.warn("transfers-file-unreadable", { file: this.d.file }); }
-    for (const r of parseRecords(json)) {
+    for (const r of await this.#store.load()) {
       this.#records.set(r.id, r);
       if (r.state === "queued") this.#enqueue(r);
     }
@@ -185,15 +184,7 @@ export class TransferQueue {
     for (const r of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) this.#records.delete(r.id);
   }
 
-  #saving: Promise<void> = Promise.resolve();
-  #save(): Promise<void> {
-    this.#saving = this.#saving.then(async () => {
-      const tmp = `${this.d.file}.tmp`;
-      await writeFile(tmp, JSON.stringify(persistable(this.list()), null, 1));
-      await rename(tmp, this.d.file);
-    }).catch((e: Error) => this.d.log.warn("transfers-save-failed", { error: e.message }));
-    return this.#saving;
-  }
+  #save(): Promise<void> { return this.#store.save(this.list()); }
 
   async idle(): Promise<void> {
     while (this.#runs.size) await Promise.all([...this.#runs]);
@@ -207,6 +198,6 @@ export class TransferQueue {
     await this.#save(); // running ones are saved as queued
     for (const a of this.#aborts.values()) a.abort();
     await Promise.all([...this.#runs]);
-    await this.#saving;
+    await this.#save();
   }
 }

@@ -46,7 +46,7 @@ maybe("annexed content", () => {
 
     const a = sb.clones.a!;
     await git(a, "config", "annex.largefiles", "anything");
-    await git(a, "config", "herald.maxBytesPerSecond", "2M"); // c asks the cloud before the upload is done
+    await git(a, "config", "herald.maxBytesPerSecond", "8M"); // 2 MB/s per transfer: c asks the cloud before the upload is done
     await commitFile(a, "big.bin", randomBytes(5 << 20), "a large file");
     const key = (await git(a, "annex", "lookupkey", "big.bin")).trim();
     await waitFor(async () => (await has(sb.clones.b!, key)) && (await has(sb.bare.cloud!, key)) && (await has(sb.clones.c!, key)), 40_000, "the content on b, the cloud and c");

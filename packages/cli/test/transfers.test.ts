@@ -46,6 +46,7 @@ maybe("herald transfers", () => {
     sb = await makeSandbox(["a", "b"], "line", { config: { "annex.largefiles": "anything" } });
     for (const n of ["a", "b"]) await git(sb.clones[n]!, "annex", "init", "-q", n);
     await git(a(), "config", "herald.maxBytesPerSecond", "10M");
+    await git(a(), "config", "herald.maxConcurrentTransfers", "1"); // all 10M for the one transfer
     await git(a(), "config", "herald.retryInterval", "1h");
     await startAgent();
 

@@ -118,7 +118,10 @@ export class TransferQueue {
     Object.assign(r, { state: "running", startedAt: this.#now(), rate: null, error: null });
     const from = r.bytes;
     this.d.log.info("transfer-started", { key: r.key, direction: r.direction, remote: r.remote, attempt: r.attempts + 1 });
-    const job: TransferJob = { key: r.key, path: r.path, direction: r.direction, remote: r.remote, ...(this.d.limits.bytesPerSecond ? { bwlimit: this.d.limits.bytesPerSecond } : {}) };
+    // annex.bwlimit holds per git-annex process: a share of the limit each, so that all the
+    // transfers allowed at once stay under herald.maxBytesPerSecond together.
+    const { bytesPerSecond: bps, concurrent } = this.d.limits;
+    const job: TransferJob = { key: r.key, path: r.path, direction: r.direction, remote: r.remote, ...(bps ? { bwlimit: bps / Math.max(1, concurrent) } : {}) };
     const run = this.d.run(job, (bytes, total) => {
       r.bytes = bytes;
       r.total = total;

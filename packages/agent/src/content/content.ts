@@ -45,6 +45,7 @@ export class Content {
   #pending = new Map<string, Pending>();
   #lastHead: string | null = null;
   #work: Promise<void> = Promise.resolve();
+  #refsPassWaiting = false;
 
   constructor(private readonly d: ContentDeps) {
     this.#branch = new AnnexBranch(d.repo, d.log.child("annex-branch"));
@@ -53,7 +54,7 @@ export class Content {
       run: (job, progress, signal) => this.#transfer(job, progress, signal),
       onEnd: (r) => this.#ended(r),
     });
-    this.#refs = new RefWatcher(d.repo.gitDir, { onLocal: () => this.#serially(() => this.#localRefs()), onRemote: () => this.#serially(() => this.#branch.mergeIfChanged()) });
+    this.#refs = new RefWatcher(d.repo.gitDir, { onLocal: () => this.#localRefsChanged(), onRemote: () => this.#localRefsChanged() });
   }
 
   get annexed(): boolean { return this.#annexed; }
@@ -123,9 +124,16 @@ export class Content {
     return new Map(out.split("\n").filter(Boolean).map((l) => l.split(" ")).map(([o, s]) => [o!, Number(s)]));
   }
 
-  async #localRefs(): Promise<void> {
-    await this.#branch.mergeIfChanged();
-    await this.#route();
+  /** A burst of ref moves (every git-annex write moves refs/heads/git-annex) is one pass: one
+   * waiting at most, like a nudge. */
+  #localRefsChanged(): void {
+    if (this.#refsPassWaiting) return;
+    this.#refsPassWaiting = true;
+    void this.#serially(async () => {
+      this.#refsPassWaiting = false;
+      await this.#branch.mergeIfChanged();
+      await this.#route();
+    });
   }
 
   /** Queue what the plan says for each pending key; a key is done here once it is present. */

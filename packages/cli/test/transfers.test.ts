@@ -5,6 +5,7 @@
 // agent was down goes when it starts.
 import { commitFile, git, gitAnnexInstalled, hasContent, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ask } from "../src/control-client.js";
@@ -106,5 +107,27 @@ maybe("herald transfers", () => {
     const r = await herald(["transfers", "pause", "../../etc/passwd", "--repo", a()]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/not a git-annex key: "\.\.\/\.\.\/etc\/passwd"/);
+  });
+});
+
+describe("a clone that is not a git-annex repository", () => {
+  let sb: Sandbox;
+  let agent: Running | null = null;
+  afterAll(async () => {
+    if (agent && agent.child.exitCode === null) { agent.child.kill("SIGTERM"); await agent.exited; }
+    await sb?.cleanup();
+  });
+
+  it("has no transfers, no content in its status, and pushes no git-annex branch", async () => {
+    sb = await makeSandbox(["a", "b"], "line");
+    const a = sb.clones.a!;
+    agent = startHerald(["agent", "--repo", a]);
+    await waitFor(async () => ((await ask(a, "transfers", { action: "list" }).catch(() => null)) as Listed[] | null)?.[0], 20_000, "the agent to answer");
+    const sha = await commitFile(a, "notes.txt", "plain git\n");
+    await waitFor(async () => (await git(sb.clones.b!, "for-each-ref", "--format=%(objectname)", "refs/remotes/a/main")).trim() === sha, 20_000, "the push to b");
+    expect((await herald(["transfers", "--repo", a])).stdout).toBe(`${a}: not a git-annex repository\n`);
+    expect((await herald(["status", "--repo", a])).stdout).not.toMatch(/^content:/m);
+    expect(await git(sb.clones.b!, "for-each-ref", "refs/heads/synced/")).toBe("");
+    expect(existsSync(join(a, ".git", "herald", "transfers.json"))).toBe(false);
   });
 });

@@ -15,6 +15,18 @@ export function siblingRefs(refs: Map<string, string>): string {
   return [...refs].filter(([name]) => name !== LOCAL && name.endsWith("/git-annex")).map(([n, s]) => `${n} ${s}`).sort().join("\n");
 }
 
+/**
+ * Pure: the git-annex command that union-merges the siblings into our git-annex branch.
+ * `git annex merge` also merges a local `synced/<branch>` into the checked-out branch (the
+ * merging `git annex sync` does), which only git annex sync writes, and a plain `git merge` there
+ * could stop with conflicts in the work tree. Where one exists, a read of the branch does the
+ * union merge alone (git-annex merges the sibling branches before any read: Annex.Branch.update).
+ */
+export function unionMergeArgs(refs: Map<string, string>): string[] {
+  const userSynced = [...refs.keys()].some((n) => n.startsWith("refs/heads/synced/") && n !== SYNCED);
+  return userSynced ? ["annex", "info", "--fast", "here"] : ["annex", "merge", "--quiet"];
+}
+
 export class AnnexBranch {
   /** the siblings as of the last merge */
   #merged = "";
@@ -33,9 +45,10 @@ export class AnnexBranch {
     this.#merging = (async () => {
       do {
         this.#again = false;
-        const now = siblingRefs(await this.repo.refs("refs/"));
+        const refs = await this.repo.refs("refs/");
+        const now = siblingRefs(refs);
         if (now === this.#merged) continue;
-        const r = await this.repo.exec(["annex", "merge", "--quiet"]);
+        const r = await this.repo.exec(unionMergeArgs(refs));
         if (r.code === 0) this.#merged = now;
         else this.log.warn("annex-merge-failed", { error: r.stderr.trim().slice(-300) });
       } while (this.#again);

@@ -15,8 +15,8 @@ export { parseSettlementTrailer, settlementTrailer, type Settlement } from "./gi
 export { createLogger, formatHuman, silentLogger, type Logger, type LogRecord, type Level } from "./log.js";
 export { Session, type SessionOptions } from "./xmpp/session.js";
 export { PubsubNode, eventItems, ANNOUNCE_NODE_CONFIG, type PubsubItem } from "./xmpp/pubsub-node.js";
-export { CONTROL_COMMANDS, TRANSFER_ACTIONS, type ControlCommand, type ControlReply, type ControlRequest, type TransferAction } from "./control/protocol.js";
-export { secondsLeft, type TransferRecord, type TransferState } from "./content/transfer-records.js";
+export { CONTROL_COMMANDS, type ControlCommand, type ControlReply, type ControlRequest } from "./control/protocol.js";
+export { secondsLeft, type TransferRecord } from "./content/transfer-records.js";
 export { IGNORED, presenceText, statusLine, statusText, type AgentStatus } from "./status.js";
 export { PUBLISHER_FIX, serverStampsPublisher } from "./xmpp/publisher-probe.js";
 export { loginFailure, withLogin, within } from "./xmpp/login-once.js";

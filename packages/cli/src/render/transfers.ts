@@ -5,11 +5,11 @@ export interface RepoTransfers { repo: string; annexed: boolean; transfers?: Tra
 
 const ORDER = ["running", "queued", "paused", "failed", "done", "skipped", "cancelled"];
 
-export function mib(n: number): string {
+function mib(n: number): string {
   return `${(n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0)} MiB`;
 }
 
-export function transferLine(t: TransferRecord, now: number): string {
+function transferLine(t: TransferRecord, now: number): string {
   const what = `${t.direction === "to" ? "to" : "from"} ${t.remote}: ${t.path} (${t.key.length > 40 ? `${t.key.slice(0, 37)}...` : t.key})`;
   const size = t.total !== null ? `${mib(t.bytes)} of ${mib(t.total)}` : t.bytes ? mib(t.bytes) : "";
   if (t.state === "running") {

@@ -4,7 +4,7 @@
 // Holding the content, a node copies it to its children in that tree, cheapest first. Lacking
 // it, a node whose parent is passive (a bare or cloud repository: nobody there can push) gets it
 // from that parent; an agent parent will send it, so there is nothing to do but wait.
-import { childrenOf, graphFromAdverts, minCostArborescence } from "@herald/planner";
+import { graphFromAdverts, minCostArborescence, planTransfers } from "@herald/planner";
 import type { NetworkMapAdvert } from "@herald/protocol";
 import { remoteCost, remoteNode, type PlannedRemote } from "../sync/plan-targets.js";
 
@@ -26,8 +26,8 @@ export function contentSteps(adverts: NetworkMapAdvert[], self: string, origin: 
   // push side does (plan-targets.ts); git-annex skips a remote its location log says has it.
   if (present && self !== root && plan.parent[self] === undefined) return byCost.map(step("to"));
   if (present) {
-    const children = childrenOf(plan, self, graph);
-    const planned = children.flatMap((c) => remotes.filter((r) => remoteNode(r) === c)).map(step("to"));
+    // The planner's sends for this node: its children in the tree, cheapest edge first.
+    const planned = planTransfers(plan, graph, self).flatMap((t) => remotes.filter((r) => remoteNode(r) === t.to).map((r): ContentStep => ({ direction: "to", remote: r.name, cost: t.cost })));
     const unplanned = byCost.filter((r) => !graph.nodes.includes(remoteNode(r))).map(step("to"));
     return [...planned, ...unplanned];
   }

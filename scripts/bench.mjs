@@ -11,6 +11,7 @@
 //   npm run bench -- --only=planner,scale   the planner at 100,000 nodes; 10, 25 and 50 clones of one repository
 //   npm run bench -- --only=propagation --cases="line 5;floor, pair"   propagation cases whose name has one of these
 //   npm run bench -- --commits=10      commits per propagation case (default 30; 5 with --quick)
+//   npm run bench -- --only=content    a 20 MB annexed file to every clone: Herald vs git-annex's assistant
 //
 // Sections: planner; propagation latency (Herald with and without XMPP, the floor of one push
 // plus one fast-forward, a 5 s polling loop, git-annex's assistant); footprint of idle agents,
@@ -24,7 +25,7 @@ import { promisify } from "node:util";
 
 const execFileP = promisify(execFile);
 const resultsFile = new URL("../bench/results.json", import.meta.url);
-const SECTIONS = ["planner", "startup", "propagation", "throughput", "footprint", "scale"];
+const SECTIONS = ["planner", "startup", "propagation", "throughput", "footprint", "scale", "content"];
 
 async function importBuilt(path) {
   try {
@@ -139,7 +140,7 @@ async function main() {
       printTable("startup: exec to exit, ms (status with no daemon running; target p50 < 150 ms)", results.startup);
     }
 
-    if (run("propagation") || run("throughput") || run("footprint")) await live(args, results, mode, cleanup);
+    if (run("propagation") || run("throughput") || run("footprint") || run("content")) await live(args, results, mode, cleanup);
   } finally {
     await cleanup.run();
     const left = [...cleanup.paths].filter((p) => existsSync(p));
@@ -315,6 +316,30 @@ async function live(args, results, mode, cleanup) {
           ["setup", "processes", "rssAtOnlineMB", "rssMB", "childProcesses", "childRssMB", "totalRssMB", "onlineMs", "settleTicks", "idleSeconds", "ticks", "processesTicking", "childTicks", "logLinesWhileIdle"]);
         console.log(`  children: daemon ${f.daemon20.children}; agents ${f.agents20?.children ?? "–"}; tick = ${f.idle.tickMs} ms; \`herald status --json\`: ${f.daemon20.statusOnline} of 20 online`);
       }
+    }
+  }
+
+  // 6. Content: a 20 MB annexed file, Herald's plan against the assistant's flood, side by side.
+  if (run("content")) {
+    if (!results.machine.gitAnnex || !server) console.log(`\ncontent: skipped (${!server ? noXmpp : "git-annex is not installed (apt-get install -y git-annex)"})`);
+    else {
+      const { contentCase } = await import("./bench/content.mjs");
+      const rows = [];
+      console.log("\ncontent: one 20 MB annexed file committed on c1 → its content in every clone");
+      for (const [shape, n] of [["line", 5], ["star", 5]]) {
+        for (const system of ["herald", "annex"]) {
+          process.stdout.write(`  ${system}, ${shape} ${n} … `);
+          try {
+            const row = await contentCase(ctx, shape, n, system);
+            rows.push(row);
+            console.log(`${row.msToAll ?? "TIMED OUT"} ms${row.transfers === null ? "" : `, ${row.transfers} transfers`}`);
+          } catch (e) {
+            console.log(`FAILED: ${e.message}`);
+          }
+        }
+      }
+      results.content = { ...mode, unit: "ms from `git commit` of the file on c1 returning until every clone holds its content; transfers and MB over the edges (every edge alike)", rows };
+      printTable("content: a 20 MB file to every clone (ms; transfers and MB over the edges; ideal = clones - 1)", rows);
     }
   }
 

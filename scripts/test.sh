@@ -7,6 +7,6 @@ source "$(dirname "$0")/lib/setup.sh"
 # sendxmpp and go-sendxmpp: third-party clients the chat tests drive as a person would.
 # ejabberd: the signaling flows run against it too (they skip, saying why, where it is absent).
 # chromium: the dashboard's tests drive the system's browser (never a downloaded one).
-setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp ejabberdctl:ejabberd chromium:chromium
+setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp ejabberdctl:ejabberd chromium:chromium git-annex:git-annex
 npx --no-install tsc -p tsconfig.test.json >&2
 exec node scripts/run-jest.mjs "$@"

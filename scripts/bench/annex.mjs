@@ -51,8 +51,11 @@ async function stopOne(dir, child, daemon) {
   await killChild(child, 2000);
 }
 
-/** Init annex in every clone, start an assistant in each, wait until each has written its pid. */
-export async function startAnnex(cleanup, topo) {
+/**
+ * Init annex in every clone, start an assistant in each, wait until each has written its pid.
+ * `largefiles`: annex.largefiles ("nothing" keeps files in git, for the propagation case).
+ */
+export async function startAnnex(cleanup, topo, { largefiles = "nothing" } = {}) {
   const running = [];
   const stopAll = async () => { await Promise.all(running.map((r) => stopOne(r.dir, r.child, r.daemon))); };
   const remove = cleanup.add("git-annex assistants", stopAll);
@@ -60,7 +63,7 @@ export async function startAnnex(cleanup, topo) {
     for (const name of names(topo.n)) {
       const dir = topo.clones[name];
       await git(dir, "annex", "init", "-q", name);
-      await git(dir, "config", "annex.largefiles", "nothing");
+      await git(dir, "config", "annex.largefiles", largefiles);
     }
     for (const name of names(topo.n)) {
       const dir = topo.clones[name];

@@ -16,6 +16,7 @@ export { createLogger, formatHuman, silentLogger, type Logger, type LogRecord, t
 export { Session, type SessionOptions } from "./xmpp/session.js";
 export { PubsubNode, eventItems, ANNOUNCE_NODE_CONFIG, type PubsubItem } from "./xmpp/pubsub-node.js";
 export { CONTROL_COMMANDS, type ControlCommand, type ControlReply, type ControlRequest } from "./control/protocol.js";
+export { secondsLeft, type TransferRecord } from "./content/transfer-records.js";
 export { IGNORED, presenceText, statusLine, statusText, type AgentStatus } from "./status.js";
 export { PUBLISHER_FIX, serverStampsPublisher } from "./xmpp/publisher-probe.js";
 export { loginFailure, withLogin, within } from "./xmpp/login-once.js";

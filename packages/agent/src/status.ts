@@ -12,8 +12,37 @@ export interface AgentStatus {
   retries: RetryQueue;
   conflicts: number;
   xmpp: SignalingStats | null;
+  /** git-annex content (annexed clones only): what is still to move, per remote. */
+  content?: ContentStatus;
   /** Why this repository is not syncing (gone, would not start, not answering, damaged). */
   error?: string;
+}
+
+export interface ContentStatus {
+  /** keys with a transfer not yet done, and the bytes still to move for them */
+  keys: number;
+  bytes: number;
+  /** per remote: keys wanted there and missing there, bytes still to send (or get) */
+  remotes: Record<string, { keys: number; bytes: number }>;
+  running: number;
+  failing: number;
+  /** keys a commit brought whose content has not arrived here yet */
+  waiting: number;
+  paused: boolean;
+}
+
+const mb = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+
+/** Pure: the content in one line ("content: 2 keys, 55.0 MiB to move (cloud 1, b 1); 1 failing"). */
+export function contentText(c: ContentStatus): string {
+  if (!c.keys && !c.waiting) return `content: all transferred${c.paused ? " (transfers PAUSED)" : ""}`;
+  const per = Object.entries(c.remotes).map(([r, x]) => `${r} ${x.keys}`).join(", ");
+  const parts = [`${c.keys} key${c.keys === 1 ? "" : "s"}, ${mb(c.bytes)} to move${per ? ` (${per})` : ""}`];
+  if (c.running) parts.push(`${c.running} running`);
+  if (c.failing) parts.push(`${c.failing} failing (herald transfers)`);
+  if (c.waiting) parts.push(`${c.waiting} awaited here`);
+  if (c.paused) parts.push("transfers PAUSED");
+  return `content: ${parts.join("; ")}`;
 }
 
 /** What status says when the server does not stamp publishers (xmpp/publisher-probe.ts). */
@@ -31,6 +60,7 @@ export function statusText(s: AgentStatus, now: number): string {
     ? `pending retries: ${retries.map(([r, e]) => `${r} (next in ${Math.max(0, Math.round((e.nextAt - now) / 1000))} s)`).join(", ")}`
     : "pending retries: none");
   lines.push(`conflicts: ${s.conflicts}${s.conflicts ? " (see herald conflicts)" : ""}`);
+  if (s.content) lines.push(contentText(s.content));
   return lines.join("\n");
 }
 
@@ -55,5 +85,6 @@ export function statusLine(s: AgentStatus): string {
   if (failing) parts.push(`${failing} push${failing === 1 ? "" : "es"} failing`);
   parts.push(s.xmpp ? `xmpp ${s.xmpp.online ? "online" : "offline"}${s.xmpp.publisherMissing ? ` (${IGNORED})` : ""}` : "git only");
   if (s.conflicts) parts.push(`${s.conflicts} conflict${s.conflicts === 1 ? "" : "s"}`);
+  if (s.content && (s.content.keys || s.content.waiting)) parts.push(`${s.content.keys} keys (${mb(s.content.bytes)}) to transfer`);
   return parts.join(", ");
 }

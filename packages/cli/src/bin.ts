@@ -13,6 +13,7 @@ import { planCommand } from "./commands/plan.js";
 import { pauseCommand, resumeCommand, statusCommand, syncCommand } from "./commands/control-commands.js";
 import { logCommand } from "./commands/log.js";
 import { stopCommand } from "./commands/stop.js";
+import { transfersCommand } from "./commands/transfers.js";
 import { mapCommand } from "./commands/map.js";
 import { openCommand } from "./commands/open.js";
 import { conflictsCommand } from "./commands/conflicts.js";
@@ -40,6 +41,7 @@ async function main(args: string[]): Promise<number> {
     .command(syncCommand)
     .command(pauseCommand)
     .command(resumeCommand)
+    .command(transfersCommand)
     .command(logCommand)
     .command(stopCommand)
     .command(mapCommand)

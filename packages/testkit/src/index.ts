@@ -11,3 +11,4 @@ export { commitFile, git, head, makeSandbox, waitFor } from "./git-sandbox.js";
 export type { Sandbox, Topology } from "./git-sandbox.js";
 export { federationUnavailable, startFederation, S2S_PORT } from "./federation.js";
 export type { FederatedDomain, Federation } from "./federation.js";
+export { gitAnnexInstalled, hasContent } from "./annex.js";

@@ -20,4 +20,10 @@ describe("parseRequest", () => {
       expect(parseRequest(`{"id":4,"cmd":"sync","args":{"repo":${bad}}}`)).toMatchObject({ id: 4, error: expect.stringMatching(/^args.repo must be an absolute path/) });
     }
   });
+  it("takes a transfers action and a git-annex key, nothing else", () => {
+    const key = "SHA256E-s5--abc.bin";
+    expect(parseRequest(JSON.stringify({ id: 3, cmd: "transfers", args: { action: "pause", key } }))).toEqual({ id: 3, cmd: "transfers", args: { follow: false, action: "pause", key } });
+    expect(parseRequest(JSON.stringify({ id: 4, cmd: "transfers", args: { action: "drop" } }))).toEqual({ id: 4, error: "args.action must be one of list, pause, resume, cancel" });
+    expect(parseRequest(JSON.stringify({ id: 5, cmd: "transfers", args: { key: "--to=evil" } }))).toEqual({ id: 5, error: 'args.key is not a git-annex key: "--to=evil"' });
+  });
 });

@@ -4,10 +4,14 @@
 // {"id":1,"event":{...}} lines until the client closes the connection. `args.repo` (an absolute
 // path) picks one repository of the machine's; without it a command covers them all.
 
-export const CONTROL_COMMANDS = ["status", "sync", "pause", "resume", "log", "map", "web"] as const;
+import { isAnnexKey } from "../content/keys.js";
+
+export const CONTROL_COMMANDS = ["status", "sync", "pause", "resume", "log", "map", "web", "transfers"] as const;
+export const TRANSFER_ACTIONS = ["list", "pause", "resume", "cancel"] as const;
+export type TransferAction = (typeof TRANSFER_ACTIONS)[number];
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
 
-export interface ControlRequest { id: number; cmd: ControlCommand; args?: { lines?: number; follow?: boolean; repo?: string } }
+export interface ControlRequest { id: number; cmd: ControlCommand; args?: { lines?: number; follow?: boolean; repo?: string; action?: TransferAction; key?: string } }
 export type ControlReply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { code: string; message: string } }
@@ -31,5 +35,9 @@ export function parseRequest(line: string): ControlRequest | { error: string; id
   if (repo !== undefined && (typeof repo !== "string" || !repo.startsWith("/") || repo.length > 4096 || repo.includes("\0"))) {
     return { error: `args.repo must be an absolute path, got ${JSON.stringify(repo).slice(0, 100)}`, id };
   }
-  return { id, cmd: o.cmd as ControlCommand, args: { ...(lines ? { lines } : {}), follow: args.follow === true, ...(repo ? { repo } : {}) } };
+  // `transfers`: an action, and the git-annex key it is about (none: all of them).
+  const { action, key } = args;
+  if (action !== undefined && !TRANSFER_ACTIONS.includes(action)) return { error: `args.action must be one of ${TRANSFER_ACTIONS.join(", ")}`, id };
+  if (key !== undefined && (typeof key !== "string" || !isAnnexKey(key))) return { error: `args.key is not a git-annex key: ${JSON.stringify(key).slice(0, 100)}`, id };
+  return { id, cmd: o.cmd as ControlCommand, args: { ...(lines ? { lines } : {}), follow: args.follow === true, ...(repo ? { repo } : {}), ...(action ? { action } : {}), ...(key ? { key } : {}) } };
 }

@@ -3,7 +3,7 @@
 import { chmod, rm } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
 import type { Logger, LogRecord } from "../log.js";
-import { parseRequest, type ControlReply, type ControlRequest } from "./protocol.js";
+import { parseRequest, type ControlReply, type ControlRequest, type TransferAction } from "./protocol.js";
 
 /** `repo`: the repository asked about (an absolute path); undefined: all of them. */
 export interface ControlHandlers {
@@ -13,6 +13,7 @@ export interface ControlHandlers {
   resume(repo?: string): Promise<unknown>;
   map(repo?: string): Promise<unknown>;
   web(repo?: string): Promise<unknown>;
+  transfers(repo: string | undefined, action: TransferAction, key: string | null): Promise<unknown>;
   recentLog(lines: number, repo?: string): LogRecord[];
   onLog(fn: (r: LogRecord) => void, repo?: string): () => void;
 }
@@ -61,7 +62,8 @@ export class ControlServer {
         if (req.args?.follow) unsubscribe.push(this.h.onLog((r) => this.#send(s, { id: req.id, event: r }), req.args?.repo));
         return;
       }
-      this.#send(s, { id: req.id, ok: true, result: await this.h[req.cmd](req.args?.repo) });
+      const result = req.cmd === "transfers" ? await this.h.transfers(req.args?.repo, req.args?.action ?? "list", req.args?.key ?? null) : await this.h[req.cmd](req.args?.repo);
+      this.#send(s, { id: req.id, ok: true, result });
     } catch (e) {
       const err = e as Error & { code?: string };
       this.#send(s, { id: req.id, ok: false, error: { code: err.code ?? "FAILED", message: err.message } });

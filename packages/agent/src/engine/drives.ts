@@ -1,5 +1,5 @@
 // Removable remotes (a USB drive): not tried while absent (RemoteSet.available), and synced both
-// ways the moment the drive appears, then announced.
+// ways the moment the drive appears, then announced; then `onSynced` (the annexed content it wants).
 import type { Logger } from "../log.js";
 import { MountWatcher } from "../watch/mount-watcher.js";
 import type { SyncPipeline } from "./pipeline.js";
@@ -8,7 +8,7 @@ import type { RemoteSet } from "../sync/remote-set.js";
 export class Drives {
   #mounts: MountWatcher | null = null;
 
-  constructor(private readonly remotes: RemoteSet, private readonly pipeline: SyncPipeline, private readonly log: Logger) {}
+  constructor(private readonly remotes: RemoteSet, private readonly pipeline: SyncPipeline, private readonly log: Logger, private readonly onSynced: (remote: string) => void = () => {}) {}
 
   async start(): Promise<void> {
     if (!this.remotes.drivePaths().length) return;
@@ -26,5 +26,6 @@ export class Drives {
     const fresh = (await this.remotes.refresh(r.name)) ?? r;
     await this.pipeline.run({ reason: "drive appeared", fetch: { from: [fresh] }, merge: true, push: { to: [r.name], again: true }, announce: true });
     this.log.info("drive-synced", { remote: r.name, ms: Math.round(performance.now() - t0) });
+    this.onSynced(r.name);
   }
 }

@@ -12,6 +12,7 @@ import type { Logger } from "../log.js";
 import type { AgentStatus } from "../status.js";
 import { LOCAL_BURST, type BurstRule } from "../sync/burst.js";
 import { Committer } from "../sync/committer.js";
+import { Content } from "../content/content.js";
 import { ConflictStore } from "../sync/conflict-store.js";
 import { Merger } from "../sync/merger.js";
 import { PushRetrier } from "../sync/push-retrier.js";
@@ -51,6 +52,7 @@ export class RepoEngine {
   readonly heraldDir: string;
   readonly conflicts: ConflictStore;
   readonly plan: NetworkPlan;
+  readonly content: Content;
   #paused = false;
   #remotes: RemoteSet;
   #heads = new HeadTracker();
@@ -97,7 +99,8 @@ export class RepoEngine {
     this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, isPaused, announce: (sha, relay) => this.#channel?.announce(sha, relay) });
     this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, failing);
     this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
-    this.#drives = new Drives(this.#remotes, this.#pipeline, log);
+    this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, reannounce: () => this.#channel?.reannounce(), log: log.child("content") });
+    this.#drives = new Drives(this.#remotes, this.#pipeline, log, (drive) => this.content.driveAppeared(drive));
     this.#local = new LocalCommits(repo, this.#heads, this.events, () => this.#merges.nudge(), opts.burst ?? LOCAL_BURST, log);
     this.#refWatcher = new RefWatcher(repo.gitDir, { onLocal: () => this.#local.changed(), onRemote: () => this.#merges.incoming() }, opts.watchRemoteRefs ?? true);
     if (config.hook) (this.#hooks = new HookRunner(config.hook, repo.dir, log.child("hook"), opts.hookTimeoutMs)).follow(this.events);
@@ -127,6 +130,7 @@ export class RepoEngine {
     await this.#refWatcher.start();
     await this.#committer?.start();
     await this.#drives.start();
+    await this.content.start();
     this.#heads.settled(await this.repo.head());
     this.log.info("started", { node: this.node, repo: this.repo.dir, remotes: this.remotes.map((r) => `${r.name}:${r.kind}`) });
     // 4. Signaling (logs in in the background), then local work first (SparkleShare lost edits
@@ -136,7 +140,7 @@ export class RepoEngine {
         pubsub: this.xmpp.pubsub, repoId: this.xmpp.repoId, node: this.node, peers: this.config.peers, log: this.log,
         head: async () => { const { branch, sha } = await this.repo.headState(); return branch && sha ? { branch, sha } : null; },
         advertise: () => this.plan.advertise(),
-        onAnnouncement: (a) => this.#announcements.heard(a),
+        onAnnouncement: (a) => { this.#announcements.heard(a); this.content.heard(); },
         onMap: (m) => this.plan.hear(m), relaysFor: (announcer) => this.plan.fetchesThrough(announcer),
       });
     }
@@ -167,7 +171,7 @@ export class RepoEngine {
   }
 
   status(): Promise<AgentStatus> {
-    return repoStatus({ repo: this.repo, node: this.node, remotes: this.remotes, pusher: this.#pusher, retries: this.#retrier.queue, conflicts: this.conflicts, paused: this.#paused, xmpp: this.#channel?.stats ?? null });
+    return repoStatus({ repo: this.repo, node: this.node, remotes: this.remotes, pusher: this.#pusher, retries: this.#retrier.queue, conflicts: this.conflicts, paused: this.#paused, xmpp: this.#channel?.stats ?? null, content: this.content.status() });
   }
 
   /** Resolves when no merge or push is running or pending. */
@@ -176,6 +180,7 @@ export class RepoEngine {
       await this.#merges.idle();
       await this.#pusher.idle();
       await this.#hooks?.idle();
+      await this.content.idle();
     } while (this.#merges.busy);
   }
 
@@ -191,6 +196,7 @@ export class RepoEngine {
     await routed;
     await this.#pusher.idle();
     await this.#retrier.stop();
+    await this.content.stop();
     await this.#hooks?.idle();
     await this.#lock.release();
     this.repo.close();

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { GitRepo } from "../git/repo.js";
 import { RefFiles } from "../git/ref-files.js";
-import type { AgentStatus } from "../status.js";
+import type { AgentStatus, ContentStatus } from "../status.js";
 import type { ConflictStore } from "../sync/conflict-store.js";
 import type { Pusher } from "../sync/pusher.js";
 import type { ResolvedRemote } from "../sync/remotes.js";
@@ -20,6 +20,7 @@ export interface StatusSources {
   conflicts: ConflictStore;
   paused: boolean;
   xmpp: SignalingStats | null;
+  content?: ContentStatus | undefined;
 }
 
 export async function repoStatus(s: StatusSources): Promise<AgentStatus> {
@@ -37,6 +38,7 @@ export async function repoStatus(s: StatusSources): Promise<AgentStatus> {
     // have settled it; its commit removed the variants here too).
     conflicts: conflicts.filter((c) => !c.resolved && c.variants.some((v) => v.file !== c.path && existsSync(join(repo.dir, v.file)))).length,
     xmpp: s.xmpp ? { ...s.xmpp } : null,
+    ...(s.content ? { content: s.content } : {}),
   };
 }
 

@@ -43,6 +43,11 @@ export function controlHandlers(m: Machine, webUrl: () => string | null = () => 
       if (engines.length !== 1) throw new HeraldError("USAGE", "name the repository: --repo DIR (this daemon serves several)");
       return { node: engines[0]!.node, adverts: engines[0]!.plan.adverts() };
     },
+    // git-annex content transfers: listed per repository, or paused/resumed/cancelled by key (or all).
+    transfers: async (repo, action, key) => (await targets(repo)).map((e) => ({
+      repo: e.repo.dir, annexed: e.content.annexed,
+      ...(action === "list" ? { transfers: e.content.transfers() } : { changed: e.content.control(action, key) }),
+    })),
     // The dashboard's address (`herald open`); never the key, which the user's own file holds.
     web: async () => ({ url: webUrl() }),
     recentLog: (lines, repo) => records(Number.MAX_SAFE_INTEGER).filter(ofRepo(repo)).slice(-lines),

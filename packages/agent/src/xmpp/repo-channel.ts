@@ -70,6 +70,13 @@ export class RepoChannel {
     this.#announcer.nudge();
   }
 
+  /** Announce the head again though it was announced: annexed content reached a repository
+   * peers fetch from (content/content.ts), and an announcement is what wakes them. */
+  reannounce(): void {
+    this.#lastAnnounced = null;
+    this.#announcer.nudge();
+  }
+
   /** The session is (again) online: node, subscription, catch-up, our head and our map. */
   async joined(): Promise<void> {
     const { log } = this.d;

@@ -1,6 +1,6 @@
 // Pure: `herald status` as text, from the agent's status JSON. Quiet when all is well, exact when not.
 import type { AgentStatus } from "@herald/agent";
-import { IGNORED, statusLine } from "@herald/agent/status";
+import { contentText, IGNORED, statusLine } from "@herald/agent/status";
 
 const ago = (iso: string, now: number) => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
 
@@ -27,6 +27,7 @@ export function renderStatus(s: AgentStatus, now: number): string {
   }
   if (s.remotes.length === 0) lines.push("no remotes: add one with git remote add");
   lines.push(s.conflicts ? `conflicts: ${s.conflicts} (herald conflicts)` : "conflicts: none");
+  if (s.content) lines.push(contentText(s.content));
   return lines.join("\n");
 }
 

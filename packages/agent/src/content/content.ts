@@ -1,0 +1,193 @@
+// Annexed content, for a clone that is a git-annex repository (annex.uuid set; otherwise this
+// part stays idle and the clone syncs exactly as before). It wires the pieces: the git-annex
+// branch travels (annex-branch.ts), each new HEAD's annexed keys are routed along the plan
+// (content-plan.ts) and queued (transfer-queue.ts). Triggers are events, never a poll: a new
+// HEAD, a push or fetch of the branch, and a local ref move (a peer's `git annex copy` into this
+// clone records it in our git-annex branch, so content arriving here wakes us too).
+import { join } from "node:path";
+import type { AgentEmitter } from "../agent-events.js";
+import type { GitRepo } from "../git/repo.js";
+import type { Logger } from "../log.js";
+import type { NetworkPlan } from "../engine/network-plan.js";
+import type { RemoteSet } from "../sync/remote-set.js";
+import { RefWatcher } from "../watch/ref-watcher.js";
+import { AnnexBranch } from "./annex-branch.js";
+import { contentSteps } from "./content-plan.js";
+import { contentStatus } from "./content-status.js";
+import type { ContentStatus } from "../status.js";
+import { changedLinks, isAnnexKey, isSafePath, keyFromLink, MAX_POINTER_BYTES } from "./keys.js";
+import { remoteCost } from "../sync/plan-targets.js";
+import type { TransferRecord } from "./transfer-records.js";
+import { TransferQueue } from "./transfer-queue.js";
+import { runTransfer, type TransferJob, type TransferOutcome } from "./transfer-runner.js";
+
+export interface ContentDeps {
+  repo: GitRepo;
+  node: string;
+  events: AgentEmitter;
+  remotes: RemoteSet;
+  plan: NetworkPlan;
+  heraldDir: string;
+  limits: { concurrent: number; bytesPerSecond?: number };
+  /** announce our head again (peers below a passive repository learn that content is there) */
+  reannounce: () => void;
+  log: Logger;
+}
+
+/** A key this clone has seen arrive in a commit and has not finished routing. */
+interface Pending { path: string; origin: string }
+
+export class Content {
+  #annexed = false;
+  #branch: AnnexBranch;
+  #queue: TransferQueue;
+  #refs: RefWatcher;
+  #pending = new Map<string, Pending>();
+  #lastHead: string | null = null;
+  #work: Promise<void> = Promise.resolve();
+  #refsPassWaiting = false;
+
+  constructor(private readonly d: ContentDeps) {
+    this.#branch = new AnnexBranch(d.repo, d.log.child("annex-branch"));
+    this.#queue = new TransferQueue({
+      file: join(d.heraldDir, "transfers.json"), limits: d.limits, log: d.log.child("transfers"),
+      run: (job, progress, signal) => this.#transfer(job, progress, signal),
+      onEnd: (r) => this.#ended(r),
+    });
+    this.#refs = new RefWatcher(d.repo.gitDir, { onLocal: () => this.#localRefsChanged(), onRemote: () => this.#localRefsChanged() });
+  }
+
+  get annexed(): boolean { return this.#annexed; }
+  transfers(): TransferRecord[] { return this.#queue.list(); }
+  control(action: "pause" | "resume" | "cancel", key: string | null): number { return this.#queue.control(action, key); }
+  status(): ContentStatus | undefined { return this.#annexed ? contentStatus(this.#queue.list(), this.#pending.size, this.#queue.paused) : undefined; }
+
+  async start(): Promise<void> {
+    this.#annexed = (await this.d.repo.config("annex.uuid")) !== null;
+    if (!this.#annexed) return;
+    this.#lastHead = await this.d.repo.head();
+    await this.#queue.load();
+    await this.#refs.start();
+    const { events } = this.d;
+    events.on("head", (e) => this.#serially(() => this.#newHead(e.sha, e.origin === "local" || !e.source ? this.d.node : this.d.remotes.nodeOf(e.source))));
+    events.on("pushed", (e) => void this.#branch.push(e.remote));
+    events.on("fetched", (e) => this.#serially(async () => { await this.#branch.fetch(e.remote); await this.#branch.mergeIfChanged(); }));
+    void this.#serially(() => this.#branch.mergeIfChanged());
+    // Content committed while no agent ran: what each reachable remote lacks goes now.
+    for (const r of this.d.remotes.all()) if (this.d.remotes.available(r)) void this.#serially(() => this.#offer(r.name));
+  }
+
+  /** One step at a time: heads are diffed in order, and a merge never races a route. */
+  #serially(fn: () => Promise<void>): Promise<void> {
+    this.#work = this.#work.then(fn).catch((e: Error) => this.d.log.warn("content-failed", { error: e.message }));
+    return this.#work;
+  }
+
+  /** A drive appeared (and its branches were synced): queue the content here that it wants and lacks. */
+  driveAppeared(remote: string): void {
+    if (this.#annexed) void this.#serially(() => this.#offer(remote));
+  }
+
+  /** Queue for `remote` the content here that it wants and, by the location log, lacks; not
+   * what was cancelled for it (a cancel holds until the next change brings the key again). */
+  async #offer(remote: string): Promise<void> {
+    const r = this.d.remotes.get(remote);
+    if (!r) return;
+    await this.#branch.fetch(remote);
+    await this.#branch.mergeIfChanged();
+    const want = (await this.#hasWanted(remote)) ? [`--want-get-by=${remote}`] : [];
+    const out = await this.d.repo.tryRun(["annex", "find", "--in=here", "--not", `--in=${remote}`, ...want, "--format=${key}\t${file}\n"]);
+    for (const [key, path] of (out ?? "").split("\n").filter(Boolean).map((l) => l.split("\t"))) {
+      if (key && path && isAnnexKey(key) && isSafePath(path)) this.#queue.add({ key, path, direction: "to", remote, cost: remoteCost(r) }, false);
+    }
+  }
+
+  async #newHead(sha: string, origin: string): Promise<void> {
+    const from = this.#lastHead;
+    this.#lastHead = sha;
+    const diff = from ? ["diff-tree", "-r", "-z", "--no-renames", from, sha] : ["diff-tree", "-r", "-z", "--root", "--no-renames", sha];
+    const out = await this.d.repo.tryRun(diff);
+    const links = changedLinks(out ?? "").filter((l) => isSafePath(l.path));
+    const sizes = await this.#sizes(links.filter((l) => l.pointer).map((l) => l.blob));
+    for (const link of links) {
+      if (link.pointer && !((sizes.get(link.blob) ?? Infinity) <= MAX_POINTER_BYTES)) continue;
+      const key = keyFromLink((await this.d.repo.blob(link.blob))?.toString("utf8") ?? "");
+      if (key) this.#pending.set(key, { path: link.path, origin });
+    }
+    await this.#route();
+  }
+
+  /** Blob sizes in one `git cat-file --batch-check` (a large file's blob is never read). */
+  async #sizes(blobs: string[]): Promise<Map<string, number>> {
+    if (!blobs.length) return new Map();
+    const out = await this.d.repo.run(["cat-file", "--batch-check=%(objectname) %(objectsize)"], undefined, blobs.join("\n") + "\n");
+    return new Map(out.split("\n").filter(Boolean).map((l) => l.split(" ")).map(([o, s]) => [o!, Number(s)]));
+  }
+
+  /** A burst of ref moves (every git-annex write moves refs/heads/git-annex) is one pass: one
+   * waiting at most, like a nudge. */
+  #localRefsChanged(): void {
+    if (this.#refsPassWaiting) return;
+    this.#refsPassWaiting = true;
+    void this.#serially(async () => {
+      this.#refsPassWaiting = false;
+      await this.#branch.mergeIfChanged();
+      await this.#route();
+    });
+  }
+
+  /** Queue what the plan says for each pending key; a key is done here once it is present. */
+  async #route(): Promise<void> {
+    const remotes = this.d.remotes.all().filter((r) => this.d.remotes.available(r));
+    for (const [key, p] of this.#pending) {
+      const present = await this.#present(key);
+      for (const s of contentSteps(this.d.plan.adverts(), this.d.node, p.origin, remotes, present)) this.#queue.add({ key, path: p.path, ...s });
+      if (present) this.#pending.delete(key);
+    }
+  }
+
+  /** One transfer. A get this clone does not want is skipped before it starts; any other get that
+   * ends quietly without the content found nothing at the remote yet: a failure, to retry. */
+  async #transfer(job: TransferJob, progress: (bytes: number, total: number | null) => void, signal: AbortSignal): Promise<TransferOutcome> {
+    const wanted = await this.#hasWanted(job.direction === "to" ? job.remote : "here");
+    if (wanted && job.direction === "from" && !(await this.d.repo.tryRun(["annex", "find", "--want-get", "--", job.path]))?.trim()) return { result: "skipped" };
+    const out = await runTransfer(this.d.repo.dir, { ...job, wanted }, progress, signal);
+    return out.result === "skipped" && job.direction === "from" && !(await this.#present(job.key)) ? { result: "failed", error: `${job.remote} does not have it yet` } : out;
+  }
+
+  /** Whether a repository has a preferred content expression (`git annex wanted`), its own or its group's. */
+  async #hasWanted(repo: string): Promise<boolean> {
+    return ((await this.d.repo.tryRun(["annex", "wanted", repo])) ?? "").trim() !== "";
+  }
+
+  #present(key: string): Promise<boolean> {
+    return this.d.repo.exec(["annex", "contentlocation", key]).then((r) => r.code === 0);
+  }
+
+  /** A peer announced: content may have reached a passive repository; gets that found nothing there try again now. */
+  heard(): void {
+    if (this.#annexed) this.#queue.retryNow("from");
+  }
+
+  /** Where content moved, the location log changed: tell the remotes (synced/git-annex). Content
+   * that reached a passive repository (no agent there to push it on) is announced, so that the
+   * clones below it in the plan get it now rather than at their next retry. */
+  #ended(r: TransferRecord): void {
+    if (r.state !== "done") return;
+    if (r.direction === "to" && !this.d.remotes.get(r.remote)?.node) this.d.reannounce();
+    for (const remote of this.d.remotes.all()) if (this.d.remotes.available(remote)) void this.#branch.push(remote.name);
+  }
+
+  async idle(): Promise<void> {
+    await this.#work;
+    await this.#queue.idle();
+    await this.#branch.idle();
+  }
+
+  async stop(): Promise<void> {
+    await this.#refs.stop();
+    await this.#queue.stop();
+    await this.#work;
+    await this.#branch.idle();
+  }
+}

@@ -1,0 +1,67 @@
+// Runs one content transfer as a git-annex process and follows its JSON progress. Where the
+// receiving repository has a preferred content expression (`git annex wanted`, groups), the
+// matching option `--want-get-by=REMOTE` (`--want-get` for this clone) lets git-annex itself
+// evaluate it against the file: a repository that does not want the file is not sent it, and the
+// process ends having sent nothing. (Not `--auto`: with no expression set it sends nothing at all,
+// and Herald's default, like its git sync, is that every clone gets everything; nor `--key`,
+// which matching options do not apply to.) git-annex is run directly, not
+// through `git annex`, so that a signal reaches the process doing the transfer; it keeps the
+// partial content (.git/annex/tmp on the receiving side) and the next run resumes from it.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { parseAnnexLine } from "./annex-json.js";
+
+export interface TransferJob {
+  key: string;
+  path: string;
+  direction: "to" | "from";
+  remote: string;
+  /** the receiver has a preferred content expression: let git-annex apply it */
+  wanted?: boolean;
+  /** annex.bwlimit in bytes per second */
+  bwlimit?: number;
+}
+
+export type TransferOutcome =
+  | { result: "done"; bytes: number }
+  | { result: "skipped" }
+  | { result: "failed"; error: string }
+  | { result: "stopped" };
+
+export function annexArgs(job: TransferJob): string[] {
+  const cmd = job.direction === "to" ? ["copy", `--to=${job.remote}`] : ["get", `--from=${job.remote}`];
+  const limit = job.bwlimit ? ["-c", `annex.bwlimit=${Math.max(1, Math.floor(job.bwlimit))}B`] : [];
+  const want = !job.wanted ? [] : job.direction === "to" ? [`--want-get-by=${job.remote}`] : ["--want-get"];
+  return [...cmd, ...want, "--json", "--json-progress", ...limit, "--", job.path];
+}
+
+// setpriv(1) --pdeathsig: git-annex gets SIGTERM if the agent dies (SIGKILL included), so a
+// killed agent leaves no transfer running that its restart would collide with (git-annex's
+// transfer lock refuses a second). setpriv execs, so the pid we signal is git-annex's own.
+const SETPRIV = existsSync("/usr/bin/setpriv") ? "/usr/bin/setpriv" : null;
+
+export function runTransfer(cwd: string, job: TransferJob, onProgress: (bytes: number, total: number | null) => void, signal: AbortSignal): Promise<TransferOutcome> {
+  return new Promise((resolve) => {
+    const args = annexArgs(job);
+    const child = SETPRIV ? spawn(SETPRIV, ["--pdeathsig", "TERM", "git-annex", ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] }) : spawn("git-annex", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let outcome: TransferOutcome | null = null;
+    let bytes = 0;
+    let stderr = "";
+    const stop = () => child.kill("SIGTERM");
+    signal.addEventListener("abort", stop, { once: true });
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      const l = parseAnnexLine(line);
+      if (l.kind === "progress") onProgress((bytes = l.bytes), l.total);
+      else if (l.kind === "result") outcome = l.success ? { result: "done", bytes: Math.max(bytes, 0) } : { result: "failed", error: l.error || "git-annex reported failure" };
+    });
+    child.stderr!.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-2000)));
+    child.once("error", (e) => resolve({ result: "failed", error: e.message }));
+    child.once("close", (code) => {
+      signal.removeEventListener("abort", stop);
+      if (signal.aborted) return resolve({ result: "stopped" });
+      if (outcome) return resolve(outcome);
+      resolve(code === 0 ? { result: "skipped" } : { result: "failed", error: stderr.trim().split("\n").slice(-2).join(" / ") || `git-annex exited ${code}` });
+    });
+  });
+}

@@ -10,7 +10,7 @@
 //   npm run bench -- --only=startup    how fast `herald` starts: the bundle and dist/, beside node -e 0
 //   npm run bench -- --only=propagation --cases="line 5;floor, pair"   propagation cases whose name has one of these
 //   npm run bench -- --commits=10      commits per propagation case (default 30; 5 with --quick)
-//   npm run bench -- --only=content    a 20 MB annexed file to every clone: Herald vs git-annex's assistant
+//   npm run bench -- --only=content    a 20 MB annexed file to every repository (line 5, star 5, the cloud case): Herald vs git-annex's assistant
 //
 // Sections: planner; propagation latency (Herald with and without XMPP, the floor of one push
 // plus one fast-forward, a 5 s polling loop, git-annex's assistant); footprint of idle agents,

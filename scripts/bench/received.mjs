@@ -2,13 +2,13 @@
 // by watching each repository's annex directory (.git/annex, or annex/ in a bare repository;
 // inotify through fs.watch). git-annex writes incoming content to the receiver's `tmp/KEY` and
 // renames it into `objects/…/KEY/KEY` when it is complete and checked, so an arrival is a rename
-// event for that file after which it exists. Not tmp/KEY itself: a
-// get from a local remote creates and removes it twice (a `cp --reflink` try first). While a
-// transfer runs git-annex also keeps a record in the annex directory of the repository at the
-// other end of a local remote (`transfer/<direction>/<uuid>/KEY`, created and removed; seen with 10.20230126 for
-// both a copy into that repository and a get from it): their creations give every
-// transfer that touched a repository, uploads and downloads. The same key received twice, or
-// sent where it already was, shows as more receipts than repositories.
+// event for that file after which it exists; the same key arriving twice (dropped and sent
+// again) counts twice. Not tmp/KEY itself: one get from a local remote was seen to create and
+// remove it twice (a `cp --reflink` try first, probably). While a transfer runs, git-annex also
+// keeps a record in the annex directory of the repository at the other end of a local remote
+// (`transfer/<direction>/<uuid>/KEY`, created and removed; seen with 10.20230126 for both a copy
+// into that repository and a get from it): their creations count every transfer that touched a
+// repository, uploads and downloads.
 import { existsSync, mkdirSync, watch } from "node:fs";
 import { join } from "node:path";
 

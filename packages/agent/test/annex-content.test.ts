@@ -69,8 +69,9 @@ maybe("annexed content", () => {
     for (const n of names) expect(await git(sb.clones[n]!, "log", "--format=%s", "main")).not.toMatch(/git-annex/);
   });
 
-  it("never sends a file to a repository whose preferred content excludes it, nor gets one it does not want", async () => {
+  it("never sends a file to a repository whose preferred content excludes it, nor gets one it does not want; never leaves fewer than numcopies copies", async () => {
     const a = sb.clones.a!;
+    await git(a, "annex", "numcopies", "2"); // in the git-annex branch: every clone learns it
     await git(a, "annex", "wanted", "b", "exclude=*.iso");
     await git(sb.clones.c!, "annex", "wanted", "here", "exclude=*.iso");
     await commitFile(a, "disc.iso", randomBytes(1 << 20), "an image b and c do not want");
@@ -83,6 +84,18 @@ maybe("annexed content", () => {
     expect(agents.a!.records.filter((r) => r.key === key && r.remote === "b").map((r) => r.event)).toEqual(["transfer-started", "transfer-skipped"]);
     // c skipped it without trying: not a failure to retry forever.
     expect(agents.c!.records.filter((r) => r.key === key).map((r) => r.event)).toEqual(["transfer-started", "transfer-skipped"]);
+    // numcopies: Herald only copies and gets (never git annex move or drop), so the origin keeps
+    // every key and each has at least numcopies copies, by the content present where and by a's
+    // location log (git annex find --copies=N, what git-annex itself checks before a drop).
+    const numcopies = Number((await git(a, "annex", "numcopies")).trim());
+    expect(numcopies).toBe(2);
+    const repos = [a, sb.clones.b!, sb.clones.c!, sb.bare.cloud!];
+    for (const [file, k] of [["big.bin", (await git(a, "annex", "lookupkey", "big.bin")).trim()], ["disc.iso", key]] as const) {
+      expect(await has(a, k)).toBe(true);
+      const copies = (await Promise.all(repos.map((r) => has(r, k)))).filter(Boolean).length;
+      expect(copies).toBeGreaterThanOrEqual(numcopies);
+      await waitFor(async () => (await git(a, "annex", "find", `--copies=${numcopies}`, "--", file)).trim() === file, 10_000, `a's location log to count ${numcopies} copies of ${file}`);
+    }
   });
 });
 

@@ -18,3 +18,25 @@ describe("the git-annex command of a transfer", () => {
     expect(parseAnnexLine("(recording state in git...)")).toEqual({ kind: "other" });
   });
 });
+
+describe("content is only ever copied or fetched", () => {
+  // The acceptance "a move never leaves fewer than numcopies copies" holds because Herald never
+  // moves or drops: every transfer it builds is `git annex copy --to` or `git annex get --from`,
+  // which add a copy and remove none (git-annex's own move/drop check numcopies themselves).
+  it("builds no git-annex command but copy and get, whatever the job", () => {
+    for (const direction of ["to", "from"] as const) {
+      for (const wanted of [undefined, false, true]) {
+        for (const bwlimit of [undefined, 0, 1, 2_000_000]) {
+          // A file named "move" and a remote named "drop": neither may become a command.
+          const argv = annexArgs({ key, path: "move", direction, remote: "drop", wanted, bwlimit });
+          const [command, ...options] = argv.slice(0, argv.indexOf("--"));
+          expect(command).toBe(direction === "to" ? "copy" : "get");
+          expect(argv.slice(argv.indexOf("--") + 1)).toEqual(["move"]);
+          // Only options (and -c's annex.bwlimit value) follow: no second command word.
+          expect(options.filter((a) => !a.startsWith("-") && !/^annex\.bwlimit=\d+B$/.test(a))).toEqual([]);
+          expect(options.filter((a) => /move|drop/.test(a.replace(/=drop$/, "")))).toEqual([]);
+        }
+      }
+    }
+  });
+});

@@ -23,7 +23,7 @@ import { promisify } from "node:util";
 
 const execFileP = promisify(execFile);
 const resultsFile = new URL("../bench/results.json", import.meta.url);
-const SECTIONS = ["planner", "startup", "propagation", "throughput", "footprint"];
+const SECTIONS = ["planner", "startup", "propagation", "autocommit", "throughput", "footprint"];
 
 async function importBuilt(path) {
   try {
@@ -131,7 +131,7 @@ async function main() {
       printTable("startup: exec to exit, ms (status with no daemon running; target p50 < 150 ms)", results.startup);
     }
 
-    if (run("propagation") || run("throughput") || run("footprint")) await live(args, results, mode, cleanup);
+    if (["propagation", "autocommit", "throughput", "footprint"].some(run)) await live(args, results, mode, cleanup);
   } finally {
     await cleanup.run();
     const left = [...cleanup.paths].filter((p) => existsSync(p));
@@ -257,6 +257,12 @@ async function live(args, results, mode, cleanup) {
       ["system", "topology", "notice", "pushed", "announced", "fetchedAnnounced", "peerMerged", "inTree", "merges", "fetches", "fetchedOnAnnounce", "notFound", "selfEcho", "otherWarnings"]);
   }
 
+  // 1b. Autocommit: a file written (not committed) → in every other clone; Herald vs the assistant.
+  if (run("autocommit")) {
+    const { autocommitSection } = await import("./bench/autocommit.mjs");
+    results.autocommit = { ...mode, ...(await autocommitSection(ctx, { annex: !args.quick && args.annex && Boolean(results.machine.gitAnnex), cases: args.cases })) };
+  }
+
   // 4. Throughput: a 200-commit burst.
   if (run("throughput")) {
     const { burst } = await import("./bench/throughput.mjs");
@@ -317,7 +323,7 @@ async function live(args, results, mode, cleanup) {
     results.ratios = ratios(prop);
     printTable("side by side (p50 ms to reach all; ratio = how many times slower than Herald over XMPP, or Herald vs the floor)", results.ratios);
   }
-  results.targets = targets({ propagation: prop, footprint: results.footprint, throughput: results.throughput?.rows });
+  results.targets = targets({ propagation: prop, footprint: results.footprint, throughput: results.throughput?.rows, autocommit: results.autocommit?.rows });
   if (results.targets.length) {
     printTable("targets", results.targets.map((t) => ({ "": t.met ? "met" : "MISSED", target: t.target, measured: t.measured, miss: t.miss ?? "" })));
   }

@@ -17,7 +17,7 @@ const execFileP = promisify(execFile);
  * `between()` after the commit has arrived everywhere (Herald: until the agents are quiet again);
  * `cpu()` is read before the first counted commit and after the last.
  */
-async function sequentialCommits(detector, topo, { commits, pauseMs, timeoutMs, tag, afterCommit, between, cpu }) {
+export async function sequentialCommits(detector, topo, { commits, pauseMs, timeoutMs, tag, afterCommit, between, cpu, write = false }) {
   const rows = [];
   let byPoll = 0;
   let byOther = 0;
@@ -27,10 +27,11 @@ async function sequentialCommits(detector, topo, { commits, pauseMs, timeoutMs, 
     const file = `${tag}-${i < 0 ? "warmup" : i}.txt`;
     const paths = topo.peers.map((p) => join(p, file));
     const arrival = detector.arrival(paths, timeoutMs); // before the commit: the file is new
-    const c = await detector.commit(topo.origin, file, `${tag} ${i}\n`);
+    // `write`: only the file is written; the system under test commits it (autocommit).
+    const c = await (write ? detector.write(topo.origin, file, `${tag} ${i}\n`) : detector.commit(topo.origin, file, `${tag} ${i}\n`));
     if (afterCommit) await afterCommit(file);
-    const sha = (await git(topo.origin, "rev-parse", "HEAD")).trim();
     const { times, byPoll: polled } = await arrival;
+    const sha = (await git(topo.origin, "rev-parse", "HEAD")).trim();
     if (i >= 0) {
       byPoll += polled;
       byOther += c.byOther ? 1 : 0;
@@ -45,7 +46,7 @@ async function sequentialCommits(detector, topo, { commits, pauseMs, timeoutMs, 
   return { rows, byPoll, byOther, cpuPerCommit };
 }
 
-function summarize(system, topo, run, extra = {}) {
+export function summarize(system, topo, run, extra = {}) {
   const all = run.rows.map((r) => r.all).filter((x) => x !== null);
   const each = run.rows.flatMap((r) => r.each).filter((x) => x !== null);
   const lost = run.rows.filter((r) => r.all === null).length;

@@ -128,7 +128,7 @@ async function main() {
     if (run("startup")) {
       const { benchStartup } = await import("./bench/startup.mjs");
       results.startup = await benchStartup(cleanup, { runs: args.quick ? 7 : 21 });
-      printTable("startup: exec to exit, ms (status with no daemon running; target p50 < 150 ms)", results.startup);
+      printTable("startup: exec to exit, ms (status with no daemon running, then with one; target p50 < 150 ms); spawn to first sync (the start-up push in the peer)", results.startup);
     }
 
     if (["propagation", "autocommit", "throughput", "footprint"].some(run)) await live(args, results, mode, cleanup);

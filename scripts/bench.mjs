@@ -6,7 +6,7 @@
 //   npm run bench                      everything (about 18 minutes)
 //   npm run bench -- --quick           a smoke run: few commits, no git-annex, no footprint
 //   npm run bench -- --in-process      Herald agents in the bench's process (lighter, see herald.mjs)
-//   npm run bench -- --only=propagation,throughput   (planner, startup, propagation, throughput, footprint)
+//   npm run bench -- --only=propagation,throughput   (planner, startup, propagation, autocommit, large, throughput, footprint)
 //   npm run bench -- --only=startup    how fast `herald` starts: the bundle and dist/, beside node -e 0
 //   npm run bench -- --only=propagation --cases="line 5;floor, pair"   propagation cases whose name has one of these
 //   npm run bench -- --commits=10      commits per propagation case (default 30; 5 with --quick)
@@ -23,7 +23,7 @@ import { promisify } from "node:util";
 
 const execFileP = promisify(execFile);
 const resultsFile = new URL("../bench/results.json", import.meta.url);
-const SECTIONS = ["planner", "startup", "propagation", "autocommit", "throughput", "footprint"];
+const SECTIONS = ["planner", "startup", "propagation", "autocommit", "large", "throughput", "footprint"];
 
 async function importBuilt(path) {
   try {
@@ -131,7 +131,7 @@ async function main() {
       printTable("startup: exec to exit, ms (status with no daemon running, then with one; target p50 < 150 ms); spawn to first sync (the start-up push in the peer)", results.startup);
     }
 
-    if (["propagation", "autocommit", "throughput", "footprint"].some(run)) await live(args, results, mode, cleanup);
+    if (["propagation", "autocommit", "large", "throughput", "footprint"].some(run)) await live(args, results, mode, cleanup);
   } finally {
     await cleanup.run();
     const left = [...cleanup.paths].filter((p) => existsSync(p));
@@ -162,7 +162,7 @@ async function live(args, results, mode, cleanup) {
     // Only accounts named up front may create pubsub nodes (testkit's Prosody).
     const { daemonFootprintAccounts } = await import("./bench/daemon-footprint.mjs");
     const extra = run("footprint") && !args.quick ? daemonFootprintAccounts() : [];
-    server = await startXmppServer({ accounts: [...Array.from({ length: 10 }, (_, i) => `c${i + 1}`), "idle", ...extra] });
+    server = await startXmppServer({ accounts: [...Array.from({ length: 20 }, (_, i) => `c${i + 1}`), "idle", ...extra] });
     cleanup.add("prosody", () => server.stop());
     cleanup.paths.add(server.dir);
     prosodyPid = Number((await readFile(`${server.dir}/prosody.pid`, "utf8").catch(() => "")).trim()) || null;
@@ -263,6 +263,12 @@ async function live(args, results, mode, cleanup) {
     results.autocommit = { ...mode, ...(await autocommitSection(ctx, { annex: !args.quick && args.annex && Boolean(results.machine.gitAnnex), cases: args.cases })) };
   }
 
+  // 1c. Large: star 20, and a pair on a repository of 100,000 files (about 1 GB).
+  if (run("large")) {
+    const { largeSection } = await import("./bench/large.mjs");
+    results.large = { ...mode, ...(await largeSection(ctx, { quick: args.quick, server })) };
+  }
+
   // 4. Throughput: a 200-commit burst.
   if (run("throughput")) {
     const { burst } = await import("./bench/throughput.mjs");
@@ -323,7 +329,7 @@ async function live(args, results, mode, cleanup) {
     results.ratios = ratios(prop);
     printTable("side by side (p50 ms to reach all; ratio = how many times slower than Herald over XMPP, or Herald vs the floor)", results.ratios);
   }
-  results.targets = targets({ propagation: prop, footprint: results.footprint, throughput: results.throughput?.rows, autocommit: results.autocommit?.rows });
+  results.targets = targets({ propagation: prop, footprint: results.footprint, throughput: results.throughput?.rows, autocommit: results.autocommit?.rows, large: results.large?.rows });
   if (results.targets.length) {
     printTable("targets", results.targets.map((t) => ({ "": t.met ? "met" : "MISSED", target: t.target, measured: t.measured, miss: t.miss ?? "" })));
   }

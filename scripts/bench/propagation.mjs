@@ -102,11 +102,12 @@ function heraldCounts(agents) {
   };
 }
 
-export async function propagationHerald(ctx, shape, n, variant) {
+/** `build`: makes the clones (default buildTopology; the large cases bring their own). */
+export async function propagationHerald(ctx, shape, n, variant, build = buildTopology) {
   const { cleanup, detector, server, opts } = ctx;
   const xmpp = variant !== "herald-noxmpp";
   const directed = variant === "herald-xmpp-only";
-  const topo = await buildTopology(cleanup, shape, n, { directed });
+  const topo = await build(cleanup, shape, n, { directed });
   try {
     if (xmpp) await configureXmpp(topo, server, `bench-${variant}-${shape}${n}-${process.pid}-${Date.now()}`);
     const h = await startHerald(cleanup, topo, { xmpp, watchRemoteRefs: !directed, inProcess: opts.inProcess });
@@ -128,9 +129,9 @@ export async function propagationHerald(ctx, shape, n, variant) {
 }
 
 /** The floor: push into the peer's refs/remotes, `merge --ff-only` there; a line is a chain of those. */
-export async function propagationFloor(ctx, shape, n) {
+export async function propagationFloor(ctx, shape, n, build = buildTopology) {
   const { cleanup, detector, opts } = ctx;
-  const topo = await buildTopology(cleanup, shape, n);
+  const topo = await build(cleanup, shape, n);
   try {
     const hop = async (up, down) => {
       await git(topo.clones[up], "push", "-q", down, `HEAD:refs/remotes/${up}/main`);

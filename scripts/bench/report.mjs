@@ -10,6 +10,8 @@ const TARGETS = {
   daemon20RssMB: 120, // 20 repositories in one daemon: RSS in total (node and its git children)
   daemon20IdleTicks: 0, // no CPU tick in a 60 s idle window
   daemon20OnlineMs: 2000, // spawn to all 20 online
+  topologyVsFloor: 1.2, // every topology over XMPP: p50 within 1.2× the floor (the big repository too)
+  cpuVsFloor: 1.3, // and CPU per commit within 1.3× the floor's
   autocommitVsAssistant: 0.5, // a written file everywhere: Herald's p50 at most half the assistant's
 };
 
@@ -36,8 +38,29 @@ export function ratios(propagation) {
   });
 }
 
-export function targets({ propagation = [], footprint, throughput = [], autocommit = [] }) {
+export function targets({ propagation = [], footprint, throughput = [], autocommit = [], large = [] }) {
   const out = [];
+  const all = [...propagation, ...large];
+  for (const topology of [...new Set(all.map((r) => r.topology))]) {
+    const h = find(all, "herald-xmpp", topology) ?? find(all, "herald-noxmpp", topology);
+    const floor = find(all, "floor", topology);
+    if (!h?.p50 || !floor?.p50) continue;
+    const limit = TARGETS.topologyVsFloor * floor.p50;
+    out.push({
+      target: `${topology}, ${h.system}: p50 ≤ ${TARGETS.topologyVsFloor}× the floor`,
+      measured: `${h.p50} ms vs floor ${floor.p50} ms (${round(h.p50 / floor.p50, 2)}×)`,
+      met: h.p50 <= limit,
+      miss: h.p50 <= limit ? null : `${round(h.p50 - limit)} ms over`,
+    });
+    if (!h.cpuMsPerCommit || !floor.cpuMsPerCommit) continue;
+    const cpuLimit = TARGETS.cpuVsFloor * floor.cpuMsPerCommit;
+    out.push({
+      target: `${topology}, ${h.system}: CPU per commit ≤ ${TARGETS.cpuVsFloor}× the floor's`,
+      measured: `${h.cpuMsPerCommit} ms vs floor ${floor.cpuMsPerCommit} ms (${round(h.cpuMsPerCommit / floor.cpuMsPerCommit, 2)}×)`,
+      met: h.cpuMsPerCommit <= cpuLimit,
+      miss: h.cpuMsPerCommit <= cpuLimit ? null : `${round(h.cpuMsPerCommit - cpuLimit)} ms over`,
+    });
+  }
   for (const topology of [...new Set(autocommit.map((r) => r.topology))]) {
     const h = find(autocommit, "herald autocommit", topology);
     const a = find(autocommit, "git-annex", topology);

@@ -3,10 +3,9 @@
 // peer's work tree. Herald with herald.autocommit=true (over XMPP when Prosody is there) against
 // git-annex's assistant in its own mode (it commits the file you save; annex.mjs keeps files in
 // git with annex.largefiles=nothing), on the same topologies, one write at a time.
-import { startAnnex } from "./annex.mjs";
 import { settle, startHerald } from "./herald.mjs";
 import { cpuMs, git } from "./lib.mjs";
-import { sequentialCommits, summarize } from "./propagation.mjs";
+import { propagationAnnex, sequentialCommits, summarize } from "./propagation.mjs";
 import { buildTopology, configureXmpp, names } from "./topology.mjs";
 
 export const AUTOCOMMIT_CASES = [["star", 2], ["star", 5], ["line", 5]];
@@ -34,24 +33,7 @@ export async function autocommitHerald(ctx, shape, n) {
   }
 }
 
-export async function autocommitAnnex(ctx, shape, n) {
-  const { cleanup, detector, opts } = ctx;
-  const topo = await buildTopology(cleanup, shape, n);
-  try {
-    const annex = await startAnnex(cleanup, topo);
-    try {
-      const run = await sequentialCommits(detector, topo, {
-        commits: opts.annexCommits(shape, n), pauseMs: 100, timeoutMs: 60_000, tag: "annex-write", write: true,
-        cpu: () => cpuMs({ pids: annex.pids(), pgids: annex.pgids() }),
-      });
-      return summarize("git-annex assistant (its own commits)", topo, run);
-    } finally {
-      await annex.stop();
-    }
-  } finally {
-    await topo.dispose();
-  }
-}
+export const autocommitAnnex = (ctx, shape, n) => propagationAnnex(ctx, shape, n, { write: true });
 
 /** Every case, printed as it goes and as a table; `annex`: run the assistant's cases too. */
 export async function autocommitSection(ctx, { annex, cases }) {

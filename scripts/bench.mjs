@@ -6,7 +6,7 @@
 //   npm run bench                      everything (about 18 minutes)
 //   npm run bench -- --quick           a smoke run: few commits, no git-annex, no footprint
 //   npm run bench -- --in-process      Herald agents in the bench's process (lighter, see herald.mjs)
-//   npm run bench -- --only=propagation,throughput   (planner, startup, propagation, throughput, footprint, scale)
+//   npm run bench -- --only=propagation,throughput   (planner, startup, propagation, autocommit, large, throughput, footprint, scale, content)
 //   npm run bench -- --only=startup    how fast `herald` starts: the bundle and dist/, beside node -e 0
 //   npm run bench -- --only=planner,scale   the planner at 100,000 nodes; 10, 25 and 50 clones of one repository
 //   npm run bench -- --only=propagation --cases="line 5;floor, pair"   propagation cases whose name has one of these
@@ -25,7 +25,7 @@ import { promisify } from "node:util";
 
 const execFileP = promisify(execFile);
 const resultsFile = new URL("../bench/results.json", import.meta.url);
-const SECTIONS = ["planner", "startup", "propagation", "throughput", "footprint", "scale", "content"];
+const SECTIONS = ["planner", "startup", "propagation", "autocommit", "large", "throughput", "footprint", "scale", "content"];
 
 async function importBuilt(path) {
   try {
@@ -137,10 +137,10 @@ async function main() {
     if (run("startup")) {
       const { benchStartup } = await import("./bench/startup.mjs");
       results.startup = await benchStartup(cleanup, { runs: args.quick ? 7 : 21 });
-      printTable("startup: exec to exit, ms (status with no daemon running; target p50 < 150 ms)", results.startup);
+      printTable("startup: exec to exit, ms (status with no daemon running, then with one; target p50 < 150 ms); spawn to first sync (the start-up push in the peer)", results.startup);
     }
 
-    if (run("propagation") || run("throughput") || run("footprint") || run("content")) await live(args, results, mode, cleanup);
+    if (["propagation", "autocommit", "large", "throughput", "footprint", "content"].some(run)) await live(args, results, mode, cleanup);
   } finally {
     await cleanup.run();
     const left = [...cleanup.paths].filter((p) => existsSync(p));
@@ -171,7 +171,7 @@ async function live(args, results, mode, cleanup) {
     // Only accounts named up front may create pubsub nodes (testkit's Prosody).
     const { daemonFootprintAccounts } = await import("./bench/daemon-footprint.mjs");
     const extra = run("footprint") && !args.quick ? daemonFootprintAccounts() : [];
-    server = await startXmppServer({ accounts: [...Array.from({ length: 10 }, (_, i) => `c${i + 1}`), "idle", ...extra] });
+    server = await startXmppServer({ accounts: [...Array.from({ length: 20 }, (_, i) => `c${i + 1}`), "idle", ...extra] });
     cleanup.add("prosody", () => server.stop());
     cleanup.paths.add(server.dir);
     prosodyPid = Number((await readFile(`${server.dir}/prosody.pid`, "utf8").catch(() => "")).trim()) || null;
@@ -266,6 +266,18 @@ async function live(args, results, mode, cleanup) {
       ["system", "topology", "notice", "pushed", "announced", "fetchedAnnounced", "peerMerged", "inTree", "merges", "fetches", "fetchedOnAnnounce", "notFound", "selfEcho", "otherWarnings"]);
   }
 
+  // 1b. Autocommit: a file written (not committed) → in every other clone; Herald vs the assistant.
+  if (run("autocommit")) {
+    const { autocommitSection } = await import("./bench/autocommit.mjs");
+    results.autocommit = { ...mode, ...(await autocommitSection(ctx, { annex: !args.quick && args.annex && Boolean(results.machine.gitAnnex), cases: args.cases })) };
+  }
+
+  // 1c. Large: star 20, and a pair on a repository of 100,000 files (about 1 GB).
+  if (run("large")) {
+    const { largeSection } = await import("./bench/large.mjs");
+    results.large = { ...mode, ...(await largeSection(ctx, { quick: args.quick, server })) };
+  }
+
   // 4. Throughput: a 200-commit burst.
   if (run("throughput")) {
     const { burst } = await import("./bench/throughput.mjs");
@@ -350,7 +362,7 @@ async function live(args, results, mode, cleanup) {
     results.ratios = ratios(prop);
     printTable("side by side (p50 ms to reach all; ratio = how many times slower than Herald over XMPP, or Herald vs the floor)", results.ratios);
   }
-  results.targets = targets({ propagation: prop, footprint: results.footprint, throughput: results.throughput?.rows });
+  results.targets = targets({ propagation: prop, footprint: results.footprint, throughput: results.throughput?.rows, autocommit: results.autocommit?.rows, large: results.large?.rows });
   if (results.targets.length) {
     printTable("targets", results.targets.map((t) => ({ "": t.met ? "met" : "MISSED", target: t.target, measured: t.measured, miss: t.miss ?? "" })));
   }

@@ -19,6 +19,8 @@ function runWorker() {
   const ops = {
     /** A new file, `git add`, `git commit`: { t, byOther } (t = when git commit exited). */
     commitNewFile: async (dir, name, content) => (await libP).commitNewFile(dir, name, content),
+    /** A new file, written and nothing more (an autocommitter's case): { t } (t = when written). */
+    writeNewFile: async (dir, name, content) => { await writeFile(join(dir, name), content); return { t: now() }; },
     /**
      * `count - 1` commits of a tracked file (one `git commit -a` each), then one that adds `last`:
      * { t0, tLast } = before the first, after the last.
@@ -155,6 +157,8 @@ export class Detector {
   }
   /** Commit a new file in `dir` from the worker: { t, byOther }. */
   commit(dir, name, content) { return this.#run("commitNewFile", dir, name, content); }
+  /** Write a new file in `dir` from the worker, no commit: { t }. */
+  write(dir, name, content) { return this.#run("writeNewFile", dir, name, content); }
   /** The burst, from the worker: { t0, tLast }. */
   burst(dir, file, count, last) { return this.#run("burst", dir, file, count, last); }
   reset() { this.#worker.postMessage({ type: "reset" }); }

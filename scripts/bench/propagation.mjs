@@ -17,7 +17,7 @@ const execFileP = promisify(execFile);
  * `between()` after the commit has arrived everywhere (Herald: until the agents are quiet again);
  * `cpu()` is read before the first counted commit and after the last.
  */
-async function sequentialCommits(detector, topo, { commits, pauseMs, timeoutMs, tag, afterCommit, between, cpu }) {
+export async function sequentialCommits(detector, topo, { commits, pauseMs, timeoutMs, tag, afterCommit, between, cpu, write = false }) {
   const rows = [];
   let byPoll = 0;
   let byOther = 0;
@@ -27,10 +27,11 @@ async function sequentialCommits(detector, topo, { commits, pauseMs, timeoutMs, 
     const file = `${tag}-${i < 0 ? "warmup" : i}.txt`;
     const paths = topo.peers.map((p) => join(p, file));
     const arrival = detector.arrival(paths, timeoutMs); // before the commit: the file is new
-    const c = await detector.commit(topo.origin, file, `${tag} ${i}\n`);
+    // `write`: only the file is written; the system under test commits it (autocommit).
+    const c = await (write ? detector.write(topo.origin, file, `${tag} ${i}\n`) : detector.commit(topo.origin, file, `${tag} ${i}\n`));
     if (afterCommit) await afterCommit(file);
-    const sha = (await git(topo.origin, "rev-parse", "HEAD")).trim();
     const { times, byPoll: polled } = await arrival;
+    const sha = (await git(topo.origin, "rev-parse", "HEAD")).trim();
     if (i >= 0) {
       byPoll += polled;
       byOther += c.byOther ? 1 : 0;
@@ -45,7 +46,7 @@ async function sequentialCommits(detector, topo, { commits, pauseMs, timeoutMs, 
   return { rows, byPoll, byOther, cpuPerCommit };
 }
 
-function summarize(system, topo, run, extra = {}) {
+export function summarize(system, topo, run, extra = {}) {
   const all = run.rows.map((r) => r.all).filter((x) => x !== null);
   const each = run.rows.flatMap((r) => r.each).filter((x) => x !== null);
   const lost = run.rows.filter((r) => r.all === null).length;
@@ -101,11 +102,12 @@ function heraldCounts(agents) {
   };
 }
 
-export async function propagationHerald(ctx, shape, n, variant) {
+/** `build`: makes the clones (default buildTopology; the large cases bring their own). */
+export async function propagationHerald(ctx, shape, n, variant, build = buildTopology) {
   const { cleanup, detector, server, opts } = ctx;
   const xmpp = variant !== "herald-noxmpp";
   const directed = variant === "herald-xmpp-only";
-  const topo = await buildTopology(cleanup, shape, n, { directed });
+  const topo = await build(cleanup, shape, n, { directed });
   try {
     if (xmpp) await configureXmpp(topo, server, `bench-${variant}-${shape}${n}-${process.pid}-${Date.now()}`);
     const h = await startHerald(cleanup, topo, { xmpp, watchRemoteRefs: !directed, inProcess: opts.inProcess });
@@ -127,9 +129,9 @@ export async function propagationHerald(ctx, shape, n, variant) {
 }
 
 /** The floor: push into the peer's refs/remotes, `merge --ff-only` there; a line is a chain of those. */
-export async function propagationFloor(ctx, shape, n) {
+export async function propagationFloor(ctx, shape, n, build = buildTopology) {
   const { cleanup, detector, opts } = ctx;
-  const topo = await buildTopology(cleanup, shape, n);
+  const topo = await build(cleanup, shape, n);
   try {
     const hop = async (up, down) => {
       await git(topo.clones[up], "push", "-q", down, `HEAD:refs/remotes/${up}/main`);
@@ -145,16 +147,18 @@ export async function propagationFloor(ctx, shape, n) {
   }
 }
 
-export async function propagationAnnex(ctx, shape, n) {
+/** `write`: the assistant in its own mode, committing the files written (autocommit.mjs). */
+export async function propagationAnnex(ctx, shape, n, { write = false } = {}) {
   const { cleanup, detector, opts } = ctx;
   const topo = await buildTopology(cleanup, shape, n);
   try {
     const annex = await startAnnex(cleanup, topo);
     try {
       const run = await sequentialCommits(detector, topo, {
-        commits: opts.annexCommits(shape, n), pauseMs: 100, timeoutMs: 60_000, tag: "annex",
+        commits: opts.annexCommits(shape, n), pauseMs: 100, timeoutMs: 60_000, tag: write ? "annex-write" : "annex", write,
         cpu: () => cpuMs({ pids: annex.pids(), pgids: annex.pgids() }),
       });
+      if (write) return summarize("git-annex assistant (its own commits)", topo, run);
       return summarize("git-annex assistant", topo, run, run.byOther ? { committedByAssistant: run.byOther } : {});
     } finally {
       await annex.stop();

@@ -2,7 +2,7 @@
 // nudges that arrive while a pass runs collapse into one more pass, never into a replay of each.
 // A pass that throws is logged with the loop's name and does not kill the loop.
 import type { Logger } from "./log.js";
-import { burstDecision, type BurstRule, type BurstState } from "./sync/burst.js";
+import { burstDecision, burstSent, type BurstRule, type BurstState } from "./sync/burst.js";
 
 export class CoalescingLoop {
   #running: Promise<void> | null = null;
@@ -77,7 +77,7 @@ export class Batcher {
 
   #fire(): void {
     this.#timer = null;
-    this.#state = { ...this.#state, heldSince: null };
+    this.#state = burstSent(this.#state);
     this.act();
   }
 }

@@ -1,18 +1,36 @@
-import { burstDecision, LOCAL_BURST, type BurstRule, type BurstState } from "./burst.js";
+import { burstDecision, burstSent, LOCAL_BURST, type BurstRule, type BurstState } from "./burst.js";
 
-/** How many sends `count` events `every` ms apart make under `r` (a timer fires held ones). */
-function sendsFor(r: BurstRule, count: number, every: number): number {
-  let s: BurstState = { lastAt: -Infinity, heldSince: null }, sends = 0, due: number | null = null;
-  for (let t = 0; t <= count * every + r.maxMs; t++) {
-    if (due !== null && t >= due) { sends++; due = null; s = { ...s, heldSince: null }; }
-    if (t % every === 0 && t < count * every) {
+/** Sends for events at `times` (ms, ascending) under `r`, a timer firing held ones; and when the last went. */
+function sendsAt(r: BurstRule, times: number[]): { sends: number; lastSendAt: number } {
+  let s: BurstState = { lastAt: -Infinity, heldSince: null }, sends = 0, due: number | null = null, lastSendAt = -1, i = 0;
+  const end = times[times.length - 1]! + (r.maxToMs ?? r.maxMs) + 1;
+  for (let t = 0; t <= end; t++) {
+    if (due !== null && t >= due) { sends++; lastSendAt = t; due = null; s = burstSent(s); }
+    while (i < times.length && times[i] === t) {
       const d = burstDecision(s, t, r);
       s = d.next;
-      if (d.waitMs === 0 && s.heldSince === null) sends++;
-      else due = t + d.waitMs;
+      i++;
+      if (d.waitMs === 0 && s.heldSince === null) { sends++; lastSendAt = t; due = null; } else due = t + d.waitMs;
     }
   }
-  return sends;
+  return { sends, lastSendAt };
+}
+
+/** How many sends `count` events `every` ms apart make under `r`. */
+function sendsFor(r: BurstRule, count: number, every: number): number {
+  return sendsAt(r, Array.from({ length: count }, (_, i) => i * every)).sends;
+}
+
+/** `count` event times with intervals drawn from `lo`..`hi` ms (a loaded machine's jitter), seeded. */
+function jittered(count: number, lo: number, hi: number, seed: number): number[] {
+  const out: number[] = [];
+  let t = 0, x = seed;
+  for (let i = 0; i < count; i++) {
+    out.push(t);
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    t += lo + Math.floor((x / 2 ** 31) * (hi - lo));
+  }
+  return out;
 }
 
 const rule = { gapMs: 50, maxMs: 1000 };
@@ -64,6 +82,33 @@ describe("burstDecision", () => {
     expect(s.pace).toBe(60);
     const after = burstDecision({ ...s, heldSince: null }, 10_000, LOCAL_BURST);
     expect(after.waitMs).toBe(0);
-    expect(after.next).toEqual({ lastAt: 10_000, heldSince: null });
+    expect(after.next).toEqual({ lastAt: 10_000, heldSince: null, sent: 1 });
+  });
+  it("a 200-commit burst makes at most 10 sends whatever the machine's speed: fast, slow, stalling", () => {
+    for (const every of [8, 30, 60, 100, 200]) expect(sendsFor(LOCAL_BURST, 200, every)).toBeLessThanOrEqual(10);
+    for (const seed of [1, 2, 3, 4, 5]) {
+      // 40-100 ms apart, with a 150-350 ms stall every 20 commits (a loaded machine; a pause of
+      // stretchToMs or more is a quiet spell, the end of the burst).
+      const times = jittered(200, 40, 100, seed).map((t, i) => t + Math.floor(i / 20) * (100 + seed * 50));
+      expect(sendsAt(LOCAL_BURST, times).sends).toBeLessThanOrEqual(10);
+    }
+    // A fixed rule (no growth) on the same slow bursts sends far more: growth is what bounds it.
+    expect(sendsFor({ gapMs: 50, maxMs: 500, stretchToMs: 500 }, 200, 100)).toBeGreaterThan(20);
+  });
+  it("a long burst still goes out along the way, and its last commit soon after the burst ends", () => {
+    const times = Array.from({ length: 300 }, (_, i) => i * 100); // 30 s of commits
+    const { sends, lastSendAt } = sendsAt(LOCAL_BURST, times);
+    expect(sends).toBeGreaterThanOrEqual(5);
+    expect(lastSendAt - times[times.length - 1]!).toBeLessThanOrEqual(LOCAL_BURST.stretchToMs!);
+  });
+  it("growth restarts after a quiet spell: the next burst's first commit goes at once", () => {
+    let s: BurstState = { lastAt: -Infinity, heldSince: null };
+    for (let t = 0; t < 5000; t += 60) {
+      s = burstDecision(s, t, LOCAL_BURST).next;
+      if (t % 600 === 0 && s.heldSince !== null) s = burstSent(s); // the timer fired
+    }
+    expect(s.sent).toBeGreaterThan(3);
+    const after = burstDecision({ ...s, heldSince: null }, 20_000, LOCAL_BURST);
+    expect(after).toEqual({ waitMs: 0, next: { lastAt: 20_000, heldSince: null, sent: 1 } });
   });
 });

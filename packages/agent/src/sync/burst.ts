@@ -6,6 +6,12 @@
 // With `stretchToMs`, "right behind" follows the burst's own pace: a pause of twice the last
 // interval (up to stretchToMs) ends it. A loaded machine makes a script's commits 60 ms apart
 // instead of 8; a fixed 50 ms gap then saw no burst at all and pushed each commit by itself.
+// With `maxToMs`, a burst that goes on after a send (nothing quiet for stretchToMs) is a long
+// one: each send doubles both the hold (maxMs, 2·maxMs, 4·maxMs … up to maxToMs) and the pause
+// that counts as its end (up to stretchToMs). The sends a burst makes then grow with the log of
+// its length, so a slow machine (a longer burst, stalls between commits) sends about as often as
+// a fast one. The pusher carries the rest: while a push is in flight, later heads wait for it and
+// the next push takes the newest (pusher.ts).
 // Pure: the caller owns the clock and the timer.
 
 export interface BurstState {
@@ -15,18 +21,32 @@ export interface BurstState {
   heldSince: number | null;
   /** the burst's pace: its recent intervals between events (ms), slowly forgotten; when known */
   pace?: number;
+  /** with maxToMs: sends made so far in this burst (0 or absent after a quiet spell) */
+  sent?: number;
 }
 
-export interface BurstRule { gapMs: number; maxMs: number; stretchToMs?: number }
+export interface BurstRule { gapMs: number; maxMs: number; stretchToMs?: number; maxToMs?: number }
 
 /** A person's commits are seconds apart (never a burst); a script's under 250 ms apart, even on a
- * loaded machine. A long burst goes out every 2 s. */
-export const LOCAL_BURST: BurstRule = { gapMs: 50, maxMs: 2000, stretchToMs: 500 };
+ * loaded machine. A long burst goes out after 0.5 s, 1 s, 2 s … then every 8 s. */
+export const LOCAL_BURST: BurstRule = { gapMs: 50, maxMs: 500, stretchToMs: 500, maxToMs: 8000 };
 
-/** The pause that ends a burst, given its pace so far. */
+/** How many sends this burst has made, as far as growth is concerned. */
+function level(s: BurstState, rule: BurstRule): number {
+  return rule.maxToMs ? (s.sent ?? 0) : 0;
+}
+
+/** The pause that ends a burst, given its pace and its sends so far. */
 function gapOf(s: BurstState, rule: BurstRule): number {
   if (!rule.stretchToMs || s.pace === undefined) return rule.gapMs;
-  return Math.max(rule.gapMs, Math.min(rule.stretchToMs, 2 * s.pace));
+  const gap = Math.max(rule.gapMs, 2 * s.pace) * 2 ** Math.max(0, level(s, rule) - 1);
+  return Math.min(rule.stretchToMs, gap);
+}
+
+/** How long a held burst may wait from its start. */
+function holdOf(s: BurstState, rule: BurstRule): number {
+  const k = Math.max(0, level(s, rule) - 1);
+  return rule.maxToMs ? Math.min(rule.maxToMs, rule.maxMs * 2 ** k) : rule.maxMs;
 }
 
 /** For an event seen at `now`: act at once (heldSince stays null) or in `waitMs`, and the new state. */
@@ -35,10 +55,19 @@ export function burstDecision(s: BurstState, now: number, rule: BurstRule = LOCA
   const gap = gapOf(s, rule);
   // Only an interval inside the stretch range tells the pace; a quiet spell forgets it. The pace
   // falls slowly (a loaded machine's intervals jitter: one long one must not end the burst).
-  const pace = rule.stretchToMs && interval < rule.stretchToMs ? { pace: Math.max(interval, 0.8 * (s.pace ?? 0)) } : {};
+  const inStretch = rule.stretchToMs !== undefined && interval < rule.stretchToMs;
+  const pace = inStretch ? { pace: Math.max(interval, 0.8 * (s.pace ?? 0)) } : {};
+  // A quiet spell (stretchToMs, or the gap without one) starts the count of sends afresh.
+  const sentBefore = rule.maxToMs && inStretch ? (s.sent ?? 0) : 0;
+  const sent = rule.maxToMs ? { sent: sentBefore } : {};
   const inBurst = s.heldSince !== null || interval < gap;
-  if (!inBurst) return { waitMs: 0, next: { lastAt: now, heldSince: null, ...pace } };
+  if (!inBurst) return { waitMs: 0, next: { lastAt: now, heldSince: null, ...pace, ...(rule.maxToMs ? { sent: sentBefore + 1 } : {}) } };
   const heldSince = s.heldSince ?? now;
-  const next = { lastAt: now, heldSince, ...pace };
-  return { waitMs: Math.max(0, Math.min(gapOf(next, rule), heldSince + rule.maxMs - now)), next };
+  const next = { lastAt: now, heldSince, ...pace, ...sent };
+  return { waitMs: Math.max(0, Math.min(gapOf(next, rule), heldSince + holdOf(next, rule) - now)), next };
+}
+
+/** The state after the held burst was acted on (the timer fired). */
+export function burstSent(s: BurstState): BurstState {
+  return { ...s, heldSince: null, ...(s.sent !== undefined ? { sent: s.sent + 1 } : {}) };
 }

@@ -1,0 +1,105 @@
+// herald.autocommit commits what a person or a tool changed, once per change, and nothing else:
+// an editor's save (a temp file renamed over the file) is one commit without the temp file; a
+// `git checkout` of 1,000 files is no commit at all (git wrote the index under index.lock, so the
+// tree and the index agree once it is done); writes into an ignored directory are none.
+import { git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { startOne, type Running } from "./helpers.js";
+import { bigCommit, recordsOf, sleep } from "./fixtures.js";
+
+describe("herald.autocommit", () => {
+  let sb: Sandbox;
+  let b: Running | undefined;
+  afterEach(async () => {
+    await b?.agent.stop();
+    b = undefined;
+    await sb?.cleanup();
+  });
+
+  /** The commits on b's branch since `base`, with the files each touched. */
+  const commitsSince = async (dir: string, base: string) =>
+    (await git(dir, "log", "--format=%x00%s", "--name-only", `${base}..HEAD`)).split("\0").filter((c) => c.trim()).map((c) => {
+      const [subject, ...files] = c.trim().split("\n").filter(Boolean);
+      return { subject: subject!, files };
+    });
+  /** Wait until b's agent is idle and has stayed so for a moment (late watcher events included). */
+  const quiet = async () => {
+    for (let before = -1; before !== b!.records.length;) {
+      before = b!.records.length;
+      await b!.agent.idle();
+      await sleep(400);
+    }
+  };
+
+  async function start(prepare?: (dir: string) => Promise<void>): Promise<string> {
+    sb = await makeSandbox(["a", "b"], "line");
+    const dir = sb.clones.b!;
+    await prepare?.(dir);
+    await git(dir, "config", "herald.autocommit", "true");
+    b = await startOne(dir);
+    return dir;
+  }
+
+  it("an editor's save (temp file written, renamed over the file) is one commit, without the temp file", async () => {
+    const dir = await start();
+    const base = await head(dir);
+    // As an editor does it, back to back: write the new content beside the file, rename it over.
+    writeFileSync(join(dir, ".README.md.swp~"), "saved by the editor\n");
+    renameSync(join(dir, ".README.md.swp~"), join(dir, "README.md"));
+    await waitFor(async () => (await head(dir)) !== base, 20_000, "the autocommit");
+    await quiet();
+    expect(await commitsSince(dir, base)).toEqual([{ subject: "herald: autocommit on b: changed README.md", files: ["README.md"] }]);
+    expect(await git(dir, "status", "--porcelain")).toBe("");
+  }, 60_000);
+
+  it("a `git checkout` of 1,000 files makes no commit, there and back; an edit after it does", async () => {
+    const dir = await start(async (d) => {
+      await git(d, "checkout", "-q", "-b", "many");
+      await bigCommit(d, 1000, "many");
+      await git(d, "checkout", "-q", "main");
+    });
+    const many = (await git(dir, "rev-parse", "many")).trim();
+    const main = await head(dir);
+    await git(dir, "checkout", "-q", "many");
+    await quiet();
+    expect(await head(dir)).toBe(many);
+    await git(dir, "checkout", "-q", "main");
+    await quiet();
+    expect(await head(dir)).toBe(main);
+    expect(recordsOf(b!, "autocommitted")).toEqual([]);
+    // It waited for the checkout's index.lock rather than run into it (and so never held the lock
+    // when the user's next git command wanted it).
+    expect(recordsOf(b!, "autocommit-failed")).toEqual([]);
+    // Still watching: an edit now is committed (so the silence above was not a deaf watcher).
+    await writeFile(join(dir, "after.txt"), "after the checkouts\n");
+    await waitFor(async () => (await head(dir)) !== main, 20_000, "the autocommit of after.txt");
+    await quiet();
+    expect(await commitsSince(dir, main)).toEqual([{ subject: "herald: autocommit on b: added after.txt", files: ["after.txt"] }]);
+  }, 60_000);
+
+  it("writes into an ignored directory make no commit", async () => {
+    const dir = await start(async (d) => {
+      await writeFile(join(d, ".gitignore"), "build/\n");
+      await git(d, "add", ".gitignore");
+      await git(d, "commit", "-q", "-m", "ignore build/");
+    });
+    const base = await head(dir);
+    // A build tool: directories and files appearing and changing under build/.
+    for (let i = 0; i < 10; i++) {
+      mkdirSync(join(dir, "build", `m${i}`), { recursive: true });
+      for (let k = 0; k < 20; k++) writeFileSync(join(dir, "build", `m${i}`, `o${k}.o`), `object ${i}.${k}\n`);
+      await sleep(20);
+    }
+    await mkdir(join(dir, "build", "m0"), { recursive: true });
+    await writeFile(join(dir, "build", "m0", "o0.o"), "rebuilt\n");
+    await quiet();
+    expect(await head(dir)).toBe(base);
+    expect(recordsOf(b!, "autocommitted")).toEqual([]);
+    await writeFile(join(dir, "notes.txt"), "a tracked file\n");
+    await waitFor(async () => (await head(dir)) !== base, 20_000, "the autocommit of notes.txt");
+    await quiet();
+    expect(await commitsSince(dir, base)).toEqual([{ subject: "herald: autocommit on b: added notes.txt", files: ["notes.txt"] }]);
+  }, 60_000);
+});

@@ -26,7 +26,12 @@ describe("chat nudges from third-party clients", () => {
   const children: ChildProcess[] = [];
   let agent: Running | undefined;
   afterEach(async () => {
-    for (const c of children.splice(0)) c.kill("SIGTERM");
+    // Wait for each to exit: an agent still stopping writes into .git/herald while the sandbox goes.
+    await Promise.all(children.splice(0).map((c) => new Promise((r) => {
+      if (c.exitCode !== null || c.signalCode !== null) return r(null);
+      c.once("exit", r);
+      c.kill("SIGTERM");
+    })));
     await agent?.agent.stop();
     agent = undefined;
     await sb?.cleanup();

@@ -5,7 +5,7 @@
 import { git, head, makeSandbox, type Sandbox } from "@herald/testkit";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { GitRepo } from "@herald/agent";
+import { GitRepo } from "../src/git/repo.js";
 import { advanceHead } from "../src/git/advance-head.js";
 import { installGitWrapper } from "./fixtures.js";
 

@@ -17,7 +17,7 @@ describe("a clone held back by its user's uncommitted edit", () => {
 
   it("says why, lets the others sync, and converges with both versions once the user commits", async () => {
     sb = await makeSandbox(["a", "b", "c"], "mesh");
-    const { a, b, c } = sb.clones as Record<string, string>;
+    const [a, b, c] = [sb.clones.a!, sb.clones.b!, sb.clones.c!];
     await commitFile(a, "notes.txt", "first\n");
     await git(b, "pull", "-q", "--ff-only", a, "main");
     await git(c, "pull", "-q", "--ff-only", a, "main");

@@ -45,7 +45,9 @@ export async function runCase(cleanup, spec, rng, opts) {
   const T = opts.durationS * 1000;
   const until = Date.now() + T;
   const holding = new Set(); // clones whose user holds uncommitted work: no scripted edits there
-  const edits = runEdits({ net, rng: rng.fork("edits"), until, eligible: () => net.names.filter((c) => !holding.has(c)), envOf, parallel: opts.parallel });
+  const away = new Set(); // clones moved away (unreachable)
+  const busy = new Set(); // clones a scripted edit is running on
+  const edits = runEdits({ net, rng: rng.fork("edits"), until, eligible: () => net.names.filter((c) => !holding.has(c) && !away.has(c)), envOf, parallel: opts.parallel, busy });
   const kills = killLoop({ herald, net, rng: rng.fork("kills"), until, log });
   const extra = [];
   const wip = [];
@@ -60,11 +62,12 @@ export async function runCase(cleanup, spec, rng, opts) {
       if (kind === "kill-checkout") { const c = await killDuringCheckout({ herald, net, from: faultRng.pick(net.names.filter((c) => c !== wipClone)), files: opts.checkoutFiles, log, spare: [wipClone] }); if (c) extra.push(c); }
       else if (kind === "prosody-restart") await prosodyRestart({ server, log });
       else if (kind === "prosody-wipe") await prosodyWipe({ server, log });
-      else if (kind === "unreachable") await unreachable({ herald, net, rng: faultRng, log, ms: opts.unreachableMs, spare: [wipClone, diskClone] });
+      else if (kind === "unreachable") await unreachable({ herald, net, rng: faultRng, log, ms: opts.unreachableMs, spare: [wipClone, diskClone], away, busy });
       else if (kind === "disk-full") await diskFull({ disk, clone: diskClone, log, ms: opts.diskFullMs });
       else {
         // The user edits a file incoming commits touch (another clone commits to it now) and one they do not.
         holding.add(wipClone);
+        while (busy.has(wipClone)) await sleep(50);
         const dir = net.clones[wipClone];
         for (const [p, text] of [[own, `uncommitted edit of ${own}\n`], [shared, `the user's uncommitted ${shared} on ${wipClone}\n`]]) {
           await writeFile(join(dir, p), text);

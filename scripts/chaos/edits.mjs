@@ -66,13 +66,13 @@ export async function commitStaged(g, message) {
 
 /**
  * Edits at random on the clones `eligible()` names until `until` (ms since the epoch).
- * One edit at a time per clone, at most `parallel` at once. Returns { commits, byKind, failed }.
+ * One edit at a time per clone (`busy` names those editing now), at most `parallel` at once.
+ * Returns { commits, byKind, failed }.
  */
-export async function runEdits({ net, rng, until, eligible, envOf = () => ({}), parallel = 3, gapMs = [40, 250] }) {
+export async function runEdits({ net, rng, until, eligible, envOf = () => ({}), parallel = 3, gapMs = [40, 250], busy = new Set() }) {
   const commits = [];
   const byKind = Object.fromEntries(KINDS.map((k) => [k, 0]));
   const failed = [];
-  const busy = new Set();
   const running = new Set();
   while (Date.now() < until) {
     await sleep(rng.int(...gapMs));

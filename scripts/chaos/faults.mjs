@@ -88,13 +88,16 @@ export async function prosodyWipe({ server, log }) {
  * machine is off the network meanwhile (its agent is down too: moving a clone from under a
  * running agent is the different fault "directory gone", which Herald reports and waits out).
  */
-export async function unreachable({ herald, net, rng, log, ms = 10_000, spare = [] }) {
+export async function unreachable({ herald, net, rng, log, ms = 10_000, spare = [], away, busy }) {
   const c = net.hub ? "hub" : rng.pick(net.names.filter((x) => !spare.includes(x)));
   const dir = net.hub ?? net.clones[c];
+  away.add(c); // no user edits there meanwhile: writing a file would make the directory again
+  while (busy.has(c)) await sleep(50);
   if (!net.hub) { herald.hold(c); await herald.kill(c); }
   await rename(dir, `${dir}.away`);
   await sleep(ms);
   await rename(`${dir}.away`, dir);
+  away.delete(c);
   if (!net.hub) { herald.release(c); await herald.revive(c); }
   log.add("unreachable", { clone: c, ms });
 }

@@ -2,10 +2,10 @@
 // are injected, then the invariants, and (when asked) the hostile-input suite. Returns its figures.
 import { startXmppServer } from "@herald/testkit";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { sleep } from "../bench/lib.mjs";
 import { tmpfsClone } from "./disk.mjs";
-import { commitStaged, gitIn, runEdits } from "./edits.mjs";
+import { commitStaged, gitIn, runEdits, tidy } from "./edits.mjs";
 import { diskFull, FaultLog, killDuringCheckout, killLoop, prosodyRestart, prosodyWipe, unreachable } from "./faults.mjs";
 import { hostileSuite } from "./hostile.mjs";
 import { checkInvariants, waitForOneHead } from "./invariants.mjs";
@@ -31,10 +31,13 @@ export async function runCase(cleanup, spec, rng, opts) {
   if (disk.skipped) say(`disk-full skipped: ${disk.skipped}`);
   const wg = gitIn(net.clones[wipClone]);
   const own = `wip/${wipClone}.txt`;
-  await mkdir(join(net.clones[wipClone], "wip"), { recursive: true });
-  await writeFile(join(net.clones[wipClone], own), "committed\n");
-  await wg("add", "--", own);
-  await commitStaged(wg, `${wipClone}: ${own}`);
+  const shared = "notes/n0.txt"; // also one of the files the scripted edits write
+  for (const p of [own, shared]) {
+    await mkdir(dirname(join(net.clones[wipClone], p)), { recursive: true });
+    await writeFile(join(net.clones[wipClone], p), "committed\n");
+    await wg("add", "--", p);
+  }
+  await commitStaged(wg, `${wipClone}: ${own} and ${shared}`);
 
   const skew = { LD_PRELOAD: FAKETIME, FAKETIME: "+1h", FAKETIME_DONT_FAKE_MONOTONIC: "1" };
   const envOf = (c) => (c === skewClone ? skew : {});
@@ -52,7 +55,6 @@ export async function runCase(cleanup, spec, rng, opts) {
   const extra = [];
   const wip = [];
   let status = null;
-  const shared = "notes/n0.txt";
   const faultRng = rng.fork("faults");
   const oneShots = shuffle(faultRng, ["kill-checkout", "prosody-restart", "prosody-wipe", "unreachable", "disk-full", "uncommitted"]);
   const faults = (async () => {
@@ -98,6 +100,9 @@ export async function runCase(cleanup, spec, rng, opts) {
     const sha = await commitStaged(wg, `${wipClone}: the user commits ${shared}`);
     if (sha) extra.push({ sha, clone: wipClone, kind: "text" });
   }
+  const tidied = await tidy(net, new Set(wip.map((w) => `${w.clone}:${w.path}`)));
+  extra.push(...tidied);
+  if (tidied.length) say(`tidied: ${tidied.length} commits of leftovers from failed edits`);
   const lastFault = log.lastEnd;
   const head = await waitForOneHead(net, opts.convergeMs);
   const toOneHeadS = head ? Math.round((Date.now() - lastFault) / 100) / 10 : null;
@@ -112,7 +117,7 @@ export async function runCase(cleanup, spec, rng, opts) {
   }
   return {
     case: spec.label, shape: spec.shape, clones: spec.n, refWatching: spec.watch, seconds: Math.round((Date.now() - t0) / 1000),
-    edits: made.byKind, editsFailed: made.failed.length, editFailures: made.failed.slice(0, 5),
+    edits: made.byKind, editsFailed: made.failed.length, tidyCommits: tidied.length, editFailures: made.failed.slice(0, 5),
     faults: countKinds(log), faultLog: log.entries,
     uncommitted: { clone: wipClone, sharedIntact, status },
     toOneHeadS, ...figures, hostile,

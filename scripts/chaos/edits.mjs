@@ -46,9 +46,27 @@ async function edit(kind, dir, g, rng, c) {
     case "symlink": { const p = `links/l${rng.int(0, 3)}`; await mkdir(join(dir, "links"), { recursive: true }); await rm(join(dir, p), { force: true, recursive: true }); await symlink(`../notes/n${rng.int(0, 11)}.txt`, join(dir, p)); await g("add", "--", p); return `symlink ${p}`; }
     case "delete": { const files = await tracked(g); if (!files.length) return null; const p = rng.pick(files); await g("rm", "-q", "--cached", "--", p); await rm(join(dir, p), { force: true }); return `delete ${p}`; }
     case "rename": { const files = await tracked(g); if (!files.length) return null; const p = rng.pick(files); const to = `moved/${rng.int(0, 20)}/${p.split("/").pop()}`; await mkdir(dirname(join(dir, to)), { recursive: true }); await g("mv", "-k", "--", p, to); return `rename ${p} ${to}`; }
-    case "exec": { const files = (await tracked(g)).filter((p) => !p.startsWith("links/")); if (!files.length) return null; const p = rng.pick(files); const x = rng.chance(0.5); await chmod(join(dir, p), x ? 0o755 : 0o644).catch(() => {}); await g("update-index", `--chmod=${x ? "+" : "-"}x`, "--", p); return `exec ${x ? "+" : "-"}x ${p}`; }
+    case "exec": { const files = (await g("ls-files", "-s", "-z")).split("\0").filter((l) => l.startsWith("100")).map((l) => l.slice(l.indexOf("\t") + 1)).filter((p) => !p.startsWith("wip/") && p !== "README.md"); if (!files.length) return null; const p = rng.pick(files); const x = rng.chance(0.5); await chmod(join(dir, p), x ? 0o755 : 0o644).catch(() => {}); await g("update-index", `--chmod=${x ? "+" : "-"}x`, "--", p); return `exec ${x ? "+" : "-"}x ${p}`; }
     default: throw new Error(`unknown edit kind ${kind}`);
   }
+}
+
+/**
+ * The scripted users' work left uncommitted by edits that failed half-way (a full disk, a file a
+ * merge just removed) is committed, as a person tidying up would; `keep` (the uncommitted-work
+ * fault's file) stays as it is. Returns the commits made.
+ */
+export async function tidy(net, keep = new Set()) {
+  const out = [];
+  for (const c of net.names) {
+    const g = gitIn(net.clones[c]);
+    const dirty = (await g("status", "--porcelain", "-z", "--untracked-files=all", "--no-renames")).split("\0").filter(Boolean).map((l) => l.slice(3)).filter((p) => !keep.has(`${c}:${p}`));
+    if (!dirty.length) continue;
+    await g("add", "-A", "--", ...dirty);
+    const sha = await commitStaged(g, `${c}: tidy ${dirty.length} leftover change(s)`).catch(() => null);
+    if (sha) out.push({ sha, clone: c, kind: "tidy" });
+  }
+  return out;
 }
 
 /** Commit what is staged; returns its sha, or null when nothing was staged. */

@@ -93,7 +93,7 @@ export async function unreachable({ herald, net, rng, log, ms = 10_000, spare = 
   const dir = net.hub ?? net.clones[c];
   away.add(c); // no user edits there meanwhile: writing a file would make the directory again
   while (busy.has(c)) await sleep(50);
-  if (!net.hub) { herald.hold(c); await herald.kill(c); }
+  if (!net.hub) { herald.hold(c); await herald.settled(c); await herald.kill(c); }
   await rename(dir, `${dir}.away`);
   await sleep(ms);
   await rename(`${dir}.away`, dir);

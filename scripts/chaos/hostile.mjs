@@ -39,7 +39,6 @@ export async function hostileSuite({ net, server, herald, seed, count, accounts 
     const { stdout } = await execFileP(PYTHON, [SCRIPT, JSON.stringify(cfg)], { maxBuffer: 16 << 20, timeout: 300_000 });
     runs.push(JSON.parse(stdout.trim().split("\n").pop()));
   }
-  await Promise.all(Object.values(herald.agents).map((a) => a.idle()));
   await sleep(3000); // what is still in flight lands, or would have moved something by now
   const unchanged = (await snapshot(net)) === before;
   const alive = net.names.filter((c) => herald.alive(c)).length;

@@ -24,7 +24,7 @@ def mutations(real, cfg, rnd):
     canary = cfg["canary"]
     evil = [f"--upload-pack=touch {canary}", f"-c core.sshCommand=touch {canary}", f"refs/heads/main;touch {canary}",
             f"refs/heads/$(touch {canary})", f"refs/heads/`touch {canary}`", f"refs/heads/a|touch {canary}",
-            f"refs/heads/main\ntouch {canary}", "refs/heads/../../config", "HEAD", "--all", "refs/heads/main\x00x"]
+            f"refs/heads/main\ntouch {canary}", "refs/heads/../../config", "HEAD", "--all", "refs/heads/main\tx"]
     bad_shas = ["z" * 40, real.get("sha", "")[:7], real.get("sha", "") + "0", "HEAD", "--all", "0" * 40, "-" + "a" * 39,
                 real.get("sha", "")[:39] + "\n", "f" * 64 + "f"]
     other_repo = "%040x" % rnd.getrandbits(160)
@@ -46,14 +46,14 @@ def mutations(real, cfg, rnd):
         elif kind == "bad-sha":
             yield kind, copy(**{rnd.choice(["sha", "prev"]): rnd.choice(bad_shas)})
         elif kind == "huge":
-            yield kind, copy(**{rnd.choice(["ref", "sha", "node", "repo", "seq", "time"]): "9" * rnd.choice([5000, 30000, 60000])})
+            yield kind, copy(**{rnd.choice(["ref", "sha", "node", "repo", "seq", "time"]): "9" * rnd.choice([5000, 12000])})
         elif kind == "namespace":
             el = ET.Element(rnd.choice(["{urn:herald:1}announce", "{urn:evil}announce", "announce", f"{{{NS}}}map"]), dict(real.attrib))
             yield kind, el
         elif kind == "nesting":
             el = copy()
             cur = el
-            for _ in range(rnd.choice([10, 100, 400])):
+            for _ in range(rnd.choice([10, 60])):
                 cur = ET.SubElement(cur, f"{{{NS}}}announce", dict(real.attrib))
             yield kind, el
         elif kind == "replay":

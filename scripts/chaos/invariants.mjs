@@ -44,32 +44,28 @@ async function withMarkers(g) {
 }
 
 /**
- * Merges that lost a side: for every two-parent merge, each path both sides changed differently
- * since their merge base must have each side's version (blob) somewhere in the merge's tree,
- * under its name or as a variant; a side that deleted the path has nothing to keep.
+ * Merges that lost a side: for every two-parent merge, git merge-tree (git-merge-tree(1),
+ * --write-tree) names the conflicting paths and each side's version (index stages 2 and 3,
+ * renames followed); every one of those blobs must be somewhere in the merge's tree, under its
+ * name or as a variant. A side that deleted the path has no stage, so nothing to keep.
  */
 async function droppedSides(g) {
   const merges = (await g("rev-list", "--merges", "--parents", "HEAD")).split("\n").filter(Boolean).map((l) => l.split(" "));
   let checked = 0, dropped = 0;
-  const changes = async (base, tip) => new Map((await g("diff", "--raw", "--no-renames", "-z", base, tip)).split(":").filter(Boolean).map((rec) => {
-    const [meta, path] = rec.split("\0");
-    const [, , from, to] = meta.split(" ");
-    return [path, from === to ? null : to]; // null: the mode alone changed, not the content
-  }).filter(([, to]) => to !== null));
+  const examples = [];
   for (const [m, p1, p2, ...more] of merges) {
     if (more.length || !p2) continue;
-    const base = (await g("merge-base", p1, p2).catch(() => "")).trim();
-    if (!base) continue;
-    const [a, b] = await Promise.all([changes(base, p1), changes(base, p2)]);
-    const both = [...a.keys()].filter((p) => b.has(p) && b.get(p) !== a.get(p));
-    if (!both.length) continue;
+    // Exit status 1 means "conflicts": the output is what we want either way.
+    const out = await g("merge-tree", "--write-tree", "-z", "--no-messages", p1, p2).catch((e) => (e.code === 1 ? e.stdout : ""));
+    const sides = out.split("\0").slice(1).filter(Boolean).map((rec) => /^\d+ ([0-9a-f]+) ([123])\t(.*)$/s.exec(rec)).filter((x) => x && x[2] !== "1");
+    if (!sides.length) continue;
     const blobs = new Set((await g("ls-tree", "-r", "--format=%(objectname)", m)).split("\n"));
-    for (const p of both) {
+    for (const [, blob, , path] of sides) {
       checked++;
-      for (const blob of [a.get(p), b.get(p)]) if (!/^0+$/.test(blob) && !blobs.has(blob)) dropped++;
+      if (!blobs.has(blob)) { dropped++; if (examples.length < 3) examples.push(`${m.slice(0, 10)} ${path}`); }
     }
   }
-  return { checked, dropped };
+  return { checked, dropped, examples };
 }
 
 /** Files a clone shows as changed or unknown, and whether it is mid-merge or holds a lock. */
@@ -81,18 +77,28 @@ async function cloneState(dir) {
 }
 
 /** All the figures; `wip` = [{clone, path, bytes}] uncommitted work that must be untouched. */
-export async function checkInvariants({ net, commits, wip, herald, quietMs }) {
+export async function checkInvariants({ net, commits, wip, herald, quietMs, settleMs = 60_000 }) {
   const hs = await heads(net);
   const g1 = gitIn(net.clones[net.names[0]]);
-  const before = await snapshot(net);
-  const records = () => Object.values(herald.agents).reduce((s, a) => s + a.records.filter((r) => /push|fetch|merge|announce/.test(r.event)).length, 0);
-  const r0 = records();
-  await sleep(quietMs);
-  const quiet = (await snapshot(net)) === before && records() === r0;
+  // Quiet: a window of `quietMs` in which no ref moves anywhere and no agent pushes, fetches,
+  // merges or announces. The tail of a storm (late fetches of announcements, tracking refs
+  // emptied once merged) may take a few windows; after `settleMs` it counts as not quiet.
+  const counts = () => Object.values(herald.agents).flatMap((a) => a.records).filter((r) => /push|fetch|merge|announce/.test(r.event)).reduce((m, r) => ({ ...m, [r.event]: (m[r.event] ?? 0) + 1 }), {});
+  const t0 = Date.now();
+  let quiet = false, refsStill = false, activity = {};
+  while (!quiet && Date.now() - t0 < settleMs) {
+    const before = await snapshot(net);
+    const c0 = counts();
+    await sleep(quietMs);
+    refsStill = (await snapshot(net)) === before;
+    activity = Object.fromEntries(Object.entries(counts()).map(([k, v]) => [k, v - (c0[k] ?? 0)]).filter(([, d]) => d > 0));
+    quiet = refsStill && Object.keys(activity).length === 0;
+  }
+  const quietAfterS = Math.round((Date.now() - t0 - quietMs) / 100) / 10;
   const states = await Promise.all(net.names.map((c) => cloneState(net.clones[c])));
   const wipChanged = (await Promise.all(wip.map(async (w) => (await readFile(join(net.clones[w.clone], w.path)).catch(() => Buffer.alloc(0))).equals(w.bytes)))).filter((same) => !same).length;
   const expectedDirty = new Map(wip.map((w) => [w.clone, ` M ${w.path}`]));
-  const { checked, dropped } = await droppedSides(g1);
+  const { checked, dropped, examples } = await droppedSides(g1);
   return {
     commits: commits.length,
     lost: await lost(net, commits),
@@ -100,10 +106,13 @@ export async function checkInvariants({ net, commits, wip, herald, quietMs }) {
     commitsWithMarkers: await withMarkers(g1),
     conflictPathsChecked: checked,
     sidesDropped: dropped,
+    ...(dropped ? { droppedExamples: examples } : {}),
+    ...(quiet ? {} : { quietBroken: { refsMoved: !refsStill, activity } }),
     midMerge: states.filter((s) => s.midMerge.length).length,
     strayChanges: states.reduce((n, s, i) => n + s.dirty.filter((d) => d !== expectedDirty.get(net.names[i])).length, 0),
     wipChanged,
     quiet,
+    ...(quiet ? { quietAfterS } : {}),
     agentsDead: net.names.filter((c) => !herald.alive(c)).length,
   };
 }

@@ -37,7 +37,8 @@ export async function startAgents(cleanup, net, { watchRemoteRefs, envOf = () =>
     agents[c].restarts = (agents[c].restarts ?? 0);
     return agents[c];
   };
-  cleanup.add("chaos agents", () => Promise.all(Object.values(agents).map((a) => kill(a).then(() => a.stop()).catch(() => {}))));
+  // SIGKILL, not stop: a run may end with agents just killed, and IPC to those fails (EPIPE).
+  cleanup.add("chaos agents", () => Promise.all(Object.values(agents).map((a) => kill(a))));
   await Promise.all(net.names.map(start));
   const deadline = Date.now() + 60_000;
   while (!Object.values(agents).every((a) => a.online())) {
@@ -46,6 +47,7 @@ export async function startAgents(cleanup, net, { watchRemoteRefs, envOf = () =>
   }
   await settle(agents);
   const held = new Set(); // agents another fault keeps down: not to be revived by the kill loop
+  const reviving = new Map(); // clone -> its latest start, so starts of one agent never overlap
   return {
     agents,
     alive: (c) => alive(agents[c]),
@@ -54,14 +56,20 @@ export async function startAgents(cleanup, net, { watchRemoteRefs, envOf = () =>
     held: (c) => held.has(c),
     /** SIGKILL the agent and every process of its group (the git it runs). */
     async kill(c) { await kill(agents[c]); },
-    /** Start a killed agent again; its records carry on in a new list. */
-    async revive(c) {
-      const before = agents[c];
-      if (alive(before)) return; // two faults chose the same agent: it is up already
-      const a = await start(c);
-      a.restarts = before.restarts + 1;
-      a.earlier = [...(before.earlier ?? []), before.records];
+    /** Start a killed agent again (not one held down); its records carry on in a new list. */
+    revive(c) {
+      const run = (reviving.get(c) ?? Promise.resolve()).then(async () => {
+        const before = agents[c];
+        if (alive(before) || held.has(c)) return; // up already (two faults chose it), or kept down
+        const a = await start(c);
+        a.restarts = before.restarts + 1;
+        a.earlier = [...(before.earlier ?? []), before.records];
+      });
+      reviving.set(c, run.catch(() => {}));
+      return run;
     },
+    /** Resolves once no start of this agent is under way. */
+    settled: (c) => reviving.get(c) ?? Promise.resolve(),
   };
 }
 

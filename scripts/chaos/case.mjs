@@ -93,7 +93,11 @@ export async function runCase(cleanup, spec, rng, opts) {
   const sharedWip = wip.find((w) => w.path === shared);
   let sharedIntact = null;
   if (sharedWip) {
-    status = await blockedReason(net.clones[wipClone]);
+    // The clone tries the held-back merge again with a growing pause: give it a little while.
+    for (let i = 0; i < 15 && !/BLOCKED/.test(status ?? ""); i++) {
+      if (i) await sleep(1000);
+      status = await blockedReason(net.clones[wipClone]);
+    }
     sharedIntact = (await readFile(join(net.clones[wipClone], shared))).equals(sharedWip.bytes);
     wip.splice(wip.indexOf(sharedWip), 1);
     await wg("add", "--", shared);
@@ -108,7 +112,7 @@ export async function runCase(cleanup, spec, rng, opts) {
   const toOneHeadS = head ? Math.round((Date.now() - lastFault) / 100) / 10 : null;
   say(head ? `one HEAD ${head.slice(0, 10)} ${toOneHeadS}s after the last fault` : `no single HEAD within ${opts.convergeMs / 1000}s`);
   const figures = await checkInvariants({ net, commits: [...made.commits, ...extra], wip, herald, quietMs: opts.quietMs });
-  const hostile = opts.hostileCount > 0 ? await hostileSuite({ net, server, herald, seed: opts.seed, count: opts.hostileCount, accounts: [STRANGER, FRIEND] }) : { skipped: "not asked for (--hostile 0)" };
+  const hostile = opts.hostileCount > 0 ? await hostileSuite({ net, server, herald, seed: opts.seed, count: opts.hostileCount, accounts: [STRANGER, FRIEND] }) : { skipped: "run once per run, on its first case (or --hostile 0)" };
   if (hostile.skipped) say(`hostile input skipped: ${hostile.skipped}`);
   if (opts.keep) {
     const all = Object.values(herald.agents).flatMap((a) => [...(a.earlier ?? []).flat(), ...a.records]).filter((r) => r.level !== "debug");

@@ -62,8 +62,10 @@ export async function tidy(net, keep = new Set()) {
     const g = gitIn(net.clones[c]);
     const dirty = (await g("status", "--porcelain", "-z", "--untracked-files=all", "--no-renames")).split("\0").filter(Boolean).map((l) => l.slice(3)).filter((p) => !keep.has(`${c}:${p}`));
     if (!dirty.length) continue;
-    await g("add", "-A", "--", ...dirty);
-    const sha = await commitStaged(g, `${c}: tidy ${dirty.length} leftover change(s)`).catch(() => null);
+    // Everything but the kept files (listed paths may be gone by now: a merge moved on).
+    const exclude = [...keep].filter((k) => k.startsWith(`${c}:`)).map((k) => `:(exclude,literal)${k.slice(c.length + 1)}`);
+    const added = await g("add", "-A", "--", ".", ...exclude).then(() => true, () => false);
+    const sha = added ? await commitStaged(g, `${c}: tidy ${dirty.length} leftover change(s)`).catch(() => null) : null;
     if (sha) out.push({ sha, clone: c, kind: "tidy" });
   }
   return out;

@@ -44,11 +44,17 @@ for (const c of caseNames) if (!CASES[c]) throw new Error(`unknown case ${c} (on
 
 const cleanup = new Cleanup();
 for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => void cleanup.run().finally(() => process.exit(130)));
+// A stray rejection ends the run, but never with agents, Prosody or a mount left behind.
+process.on("unhandledRejection", (e) => {
+  console.error("chaos: unhandled:", e);
+  void Promise.all([current?.run(), cleanup.run()]).finally(() => process.exit(2));
+});
+let current = null;
 const rng = prng(seed);
 const results = [];
 try {
   for (const name of caseNames) {
-    const one = new Cleanup();
+    const one = current = new Cleanup();
     try {
       // The hostile suite does not depend on the shape: once per run, on the first case.
       results.push(await runCase(one, { label: name, ...CASES[name] }, rng.fork(name), { ...opts, hostileCount: results.length ? 0 : opts.hostileCount }));

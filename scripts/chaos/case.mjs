@@ -61,27 +61,33 @@ export async function runCase(cleanup, spec, rng, opts) {
     for (const [i, kind] of oneShots.entries()) {
       await sleep(Math.max(0, until - T + ((i + 0.5) * T) / (oneShots.length + 0.5) - Date.now())); // spread over the run
       say(`fault: ${kind}`);
-      if (kind === "kill-checkout") { const c = await killDuringCheckout({ herald, net, from: faultRng.pick(net.names.filter((c) => c !== wipClone)), files: opts.checkoutFiles, log, spare: [wipClone] }); if (c) extra.push(c); }
-      else if (kind === "prosody-restart") await prosodyRestart({ server, log });
-      else if (kind === "prosody-wipe") await prosodyWipe({ server, log });
-      else if (kind === "unreachable") await unreachable({ herald, net, rng: faultRng, log, ms: opts.unreachableMs, spare: [wipClone, diskClone], away, busy });
-      else if (kind === "disk-full") await diskFull({ disk, clone: diskClone, log, ms: opts.diskFullMs });
-      else {
-        // The user edits a file incoming commits touch (another clone commits to it now) and one they do not.
-        holding.add(wipClone);
-        while (busy.has(wipClone)) await sleep(50);
-        const dir = net.clones[wipClone];
-        for (const [p, text] of [[own, `uncommitted edit of ${own}\n`], [shared, `the user's uncommitted ${shared} on ${wipClone}\n`]]) {
-          await writeFile(join(dir, p), text);
-          wip.push({ clone: wipClone, path: p, bytes: Buffer.from(text) });
+      try {
+        if (kind === "kill-checkout") { const c = await killDuringCheckout({ herald, net, from: faultRng.pick(net.names.filter((c) => c !== wipClone)), files: opts.checkoutFiles, log, spare: [wipClone] }); if (c) extra.push(c); }
+        else if (kind === "prosody-restart") await prosodyRestart({ server, log });
+        else if (kind === "prosody-wipe") await prosodyWipe({ server, log });
+        else if (kind === "unreachable") await unreachable({ herald, net, rng: faultRng, log, ms: opts.unreachableMs, spare: [wipClone, diskClone], away, busy });
+        else if (kind === "disk-full") await diskFull({ disk, clone: diskClone, log, ms: opts.diskFullMs });
+        else {
+          // The user edits a file incoming commits touch (another clone commits to it now) and one they do not.
+          holding.add(wipClone);
+          while (busy.has(wipClone)) await sleep(50);
+          const dir = net.clones[wipClone];
+          for (const [p, text] of [[own, `uncommitted edit of ${own}\n`], [shared, `the user's uncommitted ${shared} on ${wipClone}\n`]]) {
+            await writeFile(join(dir, p), text);
+            wip.push({ clone: wipClone, path: p, bytes: Buffer.from(text) });
+          }
+          const other = net.clones[faultRng.pick(net.names.filter((c) => c !== wipClone))];
+          await writeFile(join(other, shared), `incoming ${shared}\n`);
+          const og = gitIn(other);
+          await og("add", "--", shared);
+          const sha = await commitStaged(og, `incoming ${shared}`);
+          if (sha) extra.push({ sha, clone: "incoming", kind: "text" });
+          log.add("uncommitted", { clone: wipClone, paths: [own, shared] });
         }
-        const other = net.clones[faultRng.pick(net.names.filter((c) => c !== wipClone))];
-        await writeFile(join(other, shared), `incoming ${shared}\n`);
-        const og = gitIn(other);
-        await og("add", "--", shared);
-        const sha = await commitStaged(og, `incoming ${shared}`);
-        if (sha) extra.push({ sha, clone: "incoming", kind: "text" });
-        log.add("uncommitted", { clone: wipClone, paths: [own, shared] });
+      } catch (e) {
+        // A fault the harness failed to inject: reported (and the run fails), the others go on.
+        say(`fault ${kind} could not be injected: ${e.message}`);
+        log.add(kind, { skipped: `injection failed: ${String(e.stderr || e.message).split("\n")[0]}`, error: true });
       }
     }
   })();
@@ -122,7 +128,7 @@ export async function runCase(cleanup, spec, rng, opts) {
   return {
     case: spec.label, shape: spec.shape, clones: spec.n, refWatching: spec.watch, seconds: Math.round((Date.now() - t0) / 1000),
     edits: made.byKind, editsFailed: made.failed.length, tidyCommits: tidied.length, editFailures: made.failed.slice(0, 5),
-    faults: countKinds(log), faultLog: log.entries,
+    faults: countKinds(log), faultLog: log.entries, faultErrors: log.entries.filter((e) => e.error).length,
     uncommitted: { clone: wipClone, sharedIntact, status },
     toOneHeadS, ...figures, hostile,
   };
@@ -136,6 +142,6 @@ function shuffle(rng, list) {
 
 function countKinds(log) {
   const out = {};
-  for (const e of log.entries) if (e.kind !== "revived") out[e.kind] = (out[e.kind] ?? 0) + (e.skipped ? 0 : 1);
+  for (const e of log.entries) if (e.kind !== "revived" && e.kind !== "revive-failed") out[e.kind] = (out[e.kind] ?? 0) + (e.skipped ? 0 : 1);
   return out;
 }

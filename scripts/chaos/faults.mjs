@@ -31,7 +31,7 @@ export async function killLoop({ herald, net, rng, until, log, spare = () => [] 
     const back = rng.int(300, 1500);
     await herald.kill(c);
     log.add("kill", { clone: c });
-    revivals.push(sleep(back).then(() => !herald.held(c) && herald.revive(c)).then(() => log.add("revived", { clone: c })));
+    revivals.push(sleep(back).then(() => !herald.held(c) && herald.revive(c)).then(() => log.add("revived", { clone: c }), (e) => log.add("revive-failed", { clone: c, error: e.message })));
   }
   await Promise.all(revivals);
 }

@@ -118,4 +118,4 @@ export async function checkInvariants({ net, commits, wip, herald, quietMs, sett
 }
 
 /** True when every figure says nothing was lost or broken. */
-export const passed = (f) => f.lost === 0 && f.heads === 1 && f.commitsWithMarkers === 0 && f.sidesDropped === 0 && f.midMerge === 0 && f.strayChanges === 0 && f.wipChanged === 0 && f.quiet && f.agentsDead === 0;
+export const passed = (f) => !f.faultErrors && f.lost === 0 && f.heads === 1 && f.commitsWithMarkers === 0 && f.sidesDropped === 0 && f.midMerge === 0 && f.strayChanges === 0 && f.wipChanged === 0 && f.quiet && f.agentsDead === 0;

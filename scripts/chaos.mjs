@@ -43,13 +43,11 @@ const caseNames = (a.cases ?? (a.quick ? "ring5" : "ring8,mesh10,star7,ring8-ann
 for (const c of caseNames) if (!CASES[c]) throw new Error(`unknown case ${c} (one of ${Object.keys(CASES).join(", ")})`);
 
 const cleanup = new Cleanup();
-for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => void cleanup.run().finally(() => process.exit(130)));
-// A stray rejection ends the run, but never with agents, Prosody or a mount left behind.
-process.on("unhandledRejection", (e) => {
-  console.error("chaos: unhandled:", e);
-  void Promise.all([current?.run(), cleanup.run()]).finally(() => process.exit(2));
-});
-let current = null;
+let current = null; // the running case's cleanup: its agents, Prosody, mount and clones
+// Ctrl-C, SIGTERM or a stray rejection end the run, never with anything left behind.
+const bail = (code) => void Promise.all([current?.run(), cleanup.run()]).finally(() => process.exit(code));
+for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => bail(130));
+process.on("unhandledRejection", (e) => { console.error("chaos: unhandled:", e); bail(2); });
 const rng = prng(seed);
 const results = [];
 try {

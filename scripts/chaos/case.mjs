@@ -77,7 +77,8 @@ export async function runCase(cleanup, spec, rng, opts) {
             wip.push({ clone: wipClone, path: p, bytes: Buffer.from(text) });
           }
           const other = net.clones[faultRng.pick(net.names.filter((c) => c !== wipClone))];
-          await writeFile(join(other, shared), `incoming ${shared}\n`);
+          await mkdir(dirname(join(other, shared)), { recursive: true }); // a rename may have emptied notes/ there
+        await writeFile(join(other, shared), `incoming ${shared}\n`);
           const og = gitIn(other);
           await og("add", "--", shared);
           const sha = await commitStaged(og, `incoming ${shared}`);

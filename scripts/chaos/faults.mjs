@@ -57,14 +57,14 @@ export async function killDuringCheckout({ herald, net, from, files, log, spare 
     }
   });
   const sha = await commitStaged(g, `${from}: ${files} files in ${batch}`);
-  const c = await Promise.race([victim, sleep(30_000).then(() => null)]);
+  const c = await Promise.race([victim, sleep(20_000).then(() => null)]);
   for (const w of watchers) w.close();
   if (c && herald.alive(c) && !herald.held(c)) {
     await herald.kill(c);
     log.add("kill-checkout", { clone: c, files });
     await sleep(500);
     await herald.revive(c);
-  } else log.add("kill-checkout", { skipped: "no clone began the checkout within 30 s" });
+  } else log.add("kill-checkout", { skipped: "no clone began the checkout within 20 s" });
   return sha ? { sha, clone: from, kind: "checkout" } : null;
 }
 

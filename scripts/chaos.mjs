@@ -33,9 +33,9 @@ const seed = Number(a.seed);
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a whole number, not ${a.seed}`);
 const opts = {
   seed,
-  durationS: Number(a.duration ?? (a.quick ? 25 : 60)),
-  hostileCount: Number(a.hostile ?? (a.quick ? 150 : 1000)), // per account: a stranger and an allow-listed one
-  checkoutFiles: a.quick ? 2000 : 4000,
+  durationS: Number(a.duration ?? (a.quick ? 20 : 60)),
+  hostileCount: Number(a.hostile ?? (a.quick ? 100 : 1000)), // per account: a stranger and an allow-listed one
+  checkoutFiles: a.quick ? 1500 : 4000,
   unreachableMs: 10_000, diskFullMs: a.quick ? 5000 : 8000, quietMs: 10_000,
   convergeMs: 180_000, parallel: a.quick ? 2 : 3, keep: a.keep,
 };

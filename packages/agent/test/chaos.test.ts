@@ -1,5 +1,5 @@
 // The CI version of npm run chaos (scripts/chaos.mjs --quick): five clones in a ring, announcements
-// alone (ref watching off), 25 s of edits while every fault kind is injected at least once, then
+// alone (ref watching off), 20 s of edits while every fault kind is injected at least once, then
 // the invariants, and the slixmpp hostile-input suite. The run is a child process (it SIGKILLs
 // agents, restarts Prosody, mounts a tmpfs) and runs the built packages, so they are built first.
 import { prosodyInstalled } from "@herald/testkit";

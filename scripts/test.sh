@@ -7,6 +7,10 @@ source "$(dirname "$0")/lib/setup.sh"
 # sendxmpp and go-sendxmpp: third-party clients the chat tests drive as a person would.
 # ejabberd: the signaling flows run against it too (they skip, saying why, where it is absent).
 # chromium: the dashboard's tests drive the system's browser (never a downloaded one).
-setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp ejabberdctl:ejabberd chromium:chromium git-annex:git-annex
+# git-annex: annexed content travels along the plan (packages/agent/src/content/).
+# faketime (libfaketime) and python3-slixmpp: the chaos test's clock an hour off and its hostile
+# third-party client (scripts/chaos/).
+setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp ejabberdctl:ejabberd chromium:chromium git-annex:git-annex faketime:faketime
+apt_python_module slixmpp:python3-slixmpp
 npx --no-install tsc -p tsconfig.test.json >&2
 exec node scripts/run-jest.mjs "$@"

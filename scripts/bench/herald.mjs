@@ -38,10 +38,15 @@ async function startInProcess(dir, name, watchRemoteRefs) {
   };
 }
 
-async function startChild(dir, name, watchRemoteRefs) {
+/**
+ * One agent in a child process. `env`: more environment (the chaos run's clock skew);
+ * `detached`: a process group of its own, so that a SIGKILL to -pid takes the git it runs too.
+ */
+export async function startChild(dir, name, watchRemoteRefs, { env = {}, detached = false } = {}) {
   const child = fork(CHILD, [dir, name, watchRemoteRefs ? "1" : "0"], {
-    env: { ...process.env, HERALD_PASSWORD: `${name}-pw` },
+    env: { ...process.env, ...env, HERALD_PASSWORD: `${name}-pw` },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
+    detached,
   });
   const records = [];
   let online = false;
@@ -61,7 +66,7 @@ async function startChild(dir, name, watchRemoteRefs) {
     exited.then(() => reject(new Error(`agent ${name} exited during start-up`)));
   });
   return {
-    name, records, pid: child.pid,
+    name, records, pid: child.pid, child,
     online: () => online,
     idle: () => (child.connected ? new Promise((r) => { const id = next++; idleWaits.set(id, r); child.send({ type: "idle", id }); }) : Promise.resolve()),
     async stop() {

@@ -29,6 +29,15 @@ apt_install() {
   # The Debian package may start a system-wide Prosody on 5222; ours use their own ports, so leave it.
 }
 
+# apt_python_module MODULE:PKG ...  installs PKG for every module Debian's /usr/bin/python3 cannot
+# import (a module is no command, so apt_install is handed a name that is never on PATH).
+apt_python_module() {
+  local pair
+  for pair in "$@"; do
+    /usr/bin/python3 -c "import ${pair%%:*}" 2>/dev/null || apt_install "herald-needs-python3-${pair%%:*}:${pair#*:}"
+  done
+}
+
 need_npm_packages() {
   # npm ci when node_modules is absent or older than the lockfile.
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

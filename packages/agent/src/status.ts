@@ -14,6 +14,8 @@ export interface AgentStatus {
   xmpp: SignalingStats | null;
   /** git-annex content (annexed clones only): what is still to move, per remote. */
   content?: ContentStatus;
+  /** Why HEAD cannot move: the user's uncommitted changes in files the pending merge changes. */
+  blocked?: BlockedMerge;
   /** Why this repository is not syncing (gone, would not start, not answering, damaged). */
   error?: string;
 }
@@ -43,6 +45,14 @@ export function contentText(c: ContentStatus): string {
   if (c.waiting) parts.push(`${c.waiting} awaited here`);
   if (c.paused) parts.push("transfers PAUSED");
   return `content: ${parts.join("; ")}`;
+}
+
+export interface BlockedMerge { sha: string; files: string[] }
+
+/** Pure: why this clone cannot move, in one line (herald status, the daemon's list). */
+export function blockedText(b: BlockedMerge): string {
+  const files = b.files.length > 3 ? `${b.files.slice(0, 3).join(", ")} and ${b.files.length - 3} more` : b.files.join(", ");
+  return `cannot merge ${b.sha.slice(0, 10)}: uncommitted changes in ${files || "files it changes"}; commit them (Herald keeps both versions) and this clone syncs again`;
 }
 
 /** What status says when the server does not stamp publishers (xmpp/publisher-probe.ts). */
@@ -77,6 +87,7 @@ export function statusLine(s: AgentStatus): string {
   if (s.error) return `ERROR: ${s.error}`;
   const parts = [`${s.branch?.replace(/^refs\/heads\//, "") ?? "(detached)"} at ${s.head?.slice(0, 10) ?? "(no commits)"}`];
   if (s.paused) parts.push("PAUSED");
+  if (s.blocked) parts.push(`BLOCKED: ${blockedText(s.blocked)}`);
   const known = s.remotes.filter((r) => r.ahead !== undefined);
   const behind = known.filter((r) => r.ahead !== 0 || r.behind !== 0);
   const failing = Object.keys(s.retries).length;

@@ -57,6 +57,7 @@ export class RepoEngine {
   #remotes: RemoteSet;
   #heads = new HeadTracker();
   #merges: MergeScheduler;
+  #merger: Merger;
   #local: LocalCommits;
   #pusher: Pusher;
   #retrier: PushRetrier;
@@ -80,7 +81,7 @@ export class RepoEngine {
     this.conflicts = new ConflictStore(join(this.heraldDir, "conflicts.json"));
     this.#remotes = new RemoteSet(repo.dir);
     if (config.autocommit) this.#committer = new Committer(repo, config.node, log.child("committer"));
-    const merger = new Merger({
+    const merger = this.#merger = new Merger({
       repo, events: this.events, log: log.child("merger"), conflicts: this.conflicts, heads: this.#heads, now, isPaused,
       commitLocalChanges: async () => (this.#committer ? this.#committer.commitNow() : false),
       prunable: (ref) => !this.#remotes.all().some((r) => r.kind === "bare" && ref.startsWith(`refs/remotes/${r.name}/`)),
@@ -171,7 +172,7 @@ export class RepoEngine {
   }
 
   status(): Promise<AgentStatus> {
-    return repoStatus({ repo: this.repo, node: this.node, remotes: this.remotes, pusher: this.#pusher, retries: this.#retrier.queue, conflicts: this.conflicts, paused: this.#paused, xmpp: this.#channel?.stats ?? null, content: this.content.status() });
+    return repoStatus({ repo: this.repo, node: this.node, remotes: this.remotes, pusher: this.#pusher, retries: this.#retrier.queue, conflicts: this.conflicts, paused: this.#paused, xmpp: this.#channel?.stats ?? null, content: this.content.status(), blocked: this.#merger.blocked });
   }
 
   /** Resolves when no merge or push is running or pending. */

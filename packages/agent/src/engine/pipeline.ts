@@ -7,6 +7,7 @@
 //   retries                   push again
 // Fetches are never forced and fetch no tags; pushes never force either (pusher.ts).
 import type { AgentEmitter } from "../agent-events.js";
+import { GitCommandError } from "../errors.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import type { Pusher } from "../sync/pusher.js";
@@ -43,6 +44,9 @@ export interface PipelineDeps {
   isPaused: () => boolean;
 }
 
+/** git's words for a ref that changed while it was being updated (refs.c: lock_raw_ref, ref_transaction). */
+const REF_RACE = /cannot lock ref|but expected|unable to resolve reference|\.lock': File exists/;
+
 export class SyncPipeline {
   constructor(private readonly d: PipelineDeps) {}
 
@@ -74,13 +78,19 @@ export class SyncPipeline {
     const branch = await this.d.repo.currentBranch();
     if (!branch) return false;
     const short = branch.slice("refs/heads/".length);
-    try {
-      await this.d.repo.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote.name, `${branch}:refs/remotes/${remote.name}/${short}`]);
-      this.d.events.emit("fetched", { remote: remote.name, reason });
-      return true;
-    } catch (e) {
-      this.d.log.warn("fetch-failed", { remote: remote.name, reason, error: (e as Error).message });
-      return false;
+    // The tracking ref may move under the fetch: the peer pushes into it, or the merger empties
+    // it. git then keeps the objects but not the ref ("cannot lock ref"), and the merger, which
+    // reads refs only, would never see the commit (found by npm run chaos). Fetch again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.d.repo.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote.name, `${branch}:refs/remotes/${remote.name}/${short}`]);
+        this.d.events.emit("fetched", { remote: remote.name, reason });
+        return true;
+      } catch (e) {
+        if (attempt < 3 && e instanceof GitCommandError && REF_RACE.test(e.stderr)) continue;
+        this.d.log.warn("fetch-failed", { remote: remote.name, reason, error: (e as Error).message });
+        return false;
+      }
     }
   }
 }

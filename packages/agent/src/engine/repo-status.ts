@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { GitRepo } from "../git/repo.js";
 import { RefFiles } from "../git/ref-files.js";
-import type { AgentStatus, ContentStatus } from "../status.js";
+import type { AgentStatus, BlockedMerge, ContentStatus } from "../status.js";
 import type { ConflictStore } from "../sync/conflict-store.js";
 import type { Pusher } from "../sync/pusher.js";
 import type { ResolvedRemote } from "../sync/remotes.js";
@@ -21,6 +21,8 @@ export interface StatusSources {
   paused: boolean;
   xmpp: SignalingStats | null;
   content?: ContentStatus | undefined;
+  /** The merge held back and the HEAD it was to move from: said only while HEAD is still there. */
+  blocked: (BlockedMerge & { from: string }) | null;
 }
 
 export async function repoStatus(s: StatusSources): Promise<AgentStatus> {
@@ -31,7 +33,7 @@ export async function repoStatus(s: StatusSources): Promise<AgentStatus> {
   const damaged = head !== null && !(await repo.hasCommit(head));
   return {
     ...(damaged ? { error: `HEAD's commit ${head.slice(0, 10)} cannot be read: the object store is damaged (git fsck says more)` } : {}),
-    node: s.node, repo: repo.dir, branch, head, paused: s.paused,
+    node: s.node, repo: repo.dir, branch, head, paused: s.paused, ...(s.blocked && s.blocked.from === head ? { blocked: { sha: s.blocked.sha, files: s.blocked.files } } : {}),
     remotes: await Promise.all(s.remotes.map(async (r) => ({ name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}), ...(await aheadBehind(s, r, branch, head, known)) }))),
     retries: s.retries,
     // Open = not marked resolved and some variant file is still in the tree (another clone may

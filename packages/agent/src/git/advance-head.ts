@@ -32,8 +32,9 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
     // `to`); a user commit never is. `reset --keep` moves the branch and updates only the files
     // that differ, and aborts rather than touch a file with uncommitted changes (git-reset(1)).
     if (!(await onlyHeraldMergesBetween(repo, to, from))) return "head-moved";
+    if ((await repo.head()) !== from) return "head-moved"; // checked again: the window is a spawn wide
     await repo.run(["reset", "--keep", "-q", to]);
-    return "advanced";
+    return await undoIfHeadHadMoved(repo, branch, from, to);
   } catch (e) {
     if (!(e instanceof GitCommandError)) throw e;
     // The whole stderr: the error's message keeps only the last lines, and git states the reason
@@ -45,6 +46,20 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
   } finally {
     await rm(path, { force: true });
   }
+}
+
+/**
+ * `git reset` has no expected-old-value: a commit the user made after our last look at HEAD would
+ * be dropped from the branch (found by the chaos run: a rename committed in that window vanished
+ * from the work tree). The branch's reflog says what reset replaced (git-reflog(1): <ref>@{1});
+ * if that was not `from`, the user's commit goes back, with its files (reset --keep again, which
+ * touches only the files that differ, and those are ours), and the merge starts over from it.
+ */
+async function undoIfHeadHadMoved(repo: GitRepo, branch: string, from: string, to: string): Promise<AdvanceOutcome> {
+  const replaced = (await repo.tryRun(["rev-parse", "--verify", "-q", `${branch}@{1}`]))?.trim();
+  if (!replaced || replaced === from || replaced === to) return "advanced";
+  await repo.run(["reset", "--keep", "-q", replaced]).catch(() => repo.run(["update-ref", branch, replaced, to]));
+  return "head-moved";
 }
 
 /** True when every commit reachable from `from` but not from `to` is a Herald merge. */

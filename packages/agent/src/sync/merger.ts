@@ -8,6 +8,8 @@ import type { ResolvedConflict } from "../git/keep-both.js";
 import { mergeHeads, userFrontier } from "../git/merge-heads.js";
 import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
+import type { BlockedMerge } from "../status.js";
+import { blockingFiles } from "./blocking-files.js";
 import type { ConflictStore } from "./conflict-store.js";
 import type { HeadTracker } from "./head-tracker.js";
 
@@ -43,6 +45,9 @@ export function incomingTipRefs(refs: Map<string, string>, branch: string): Arra
 }
 
 export class Merger {
+  /** The pending merge the user's uncommitted changes hold back (null once HEAD can move). */
+  blocked: (BlockedMerge & { from: string }) | null = null;
+
   constructor(private readonly d: MergerDeps) {}
 
   async pass(): Promise<MergeOutcome> {
@@ -51,7 +56,10 @@ export class Merger {
     if (!branch || !head) return "no-branch";
     const tipRefs = incomingTipRefs(await this.d.repo.refs("refs/remotes/"), branch);
     const outcome = await this.#merge(branch, head, tipRefs);
-    if (outcome === "up-to-date" || outcome === "advanced") await this.#pruneMerged(tipRefs);
+    if (outcome === "up-to-date" || outcome === "advanced") {
+      this.blocked = null;
+      await this.#pruneMerged(tipRefs);
+    }
     return outcome;
   }
 
@@ -78,7 +86,8 @@ export class Merger {
       return "blocked";
     }
     if (outcome === "blocked-by-local-changes") {
-      log.warn("merge-blocked", { reason: "uncommitted changes in files the merge would touch; will try again", sha: merged.commit });
+      this.blocked = { from: head, sha: merged.commit, files: await blockingFiles(repo, head, merged.commit) };
+      log.warn("merge-blocked", { reason: "uncommitted changes in files the merge would touch; will try again", sha: merged.commit, files: this.blocked.files });
       return "blocked";
     }
     this.d.heads.settled(merged.commit);

@@ -121,7 +121,30 @@ export class Session extends EventEmitter<SessionEvents> {
 
   /** Resolves once logged in. If the server is unreachable it rejects, and keeps trying in the background. */
   async start(): Promise<void> {
-    await this.client.start();
+    // @xmpp/connection 0.14's start() waits for "online" with a promise made before the stream is
+    // opened; when opening fails (a restarting server resets the connection: ECONNRESET), that
+    // promise rejects with no handler and Node ends the process (found by npm run chaos: Prosody
+    // restarted while an agent started). The same steps, with that wait handled.
+    const c = this.client as unknown as OpenableClient;
+    if (c.status !== "offline") throw new Error("Connection is not offline");
+    let settle = (): void => undefined;
+    const online = new Promise<void>((resolve, reject) => {
+      const ok = () => { settle(); resolve(); };
+      const fail = (e: Error) => { settle(); reject(e); };
+      settle = () => { c.off("online", ok); c.off("error", fail); };
+      c.on("online", ok);
+      c.on("error", fail);
+    });
+    online.catch(() => undefined); // awaited below; when connect or open throws first, that error is the one reported
+    const { service, domain, lang } = c.options;
+    try {
+      await c.connect(service);
+      await c.open({ domain, lang });
+    } catch (e) {
+      settle();
+      throw e;
+    }
+    await online;
   }
 
   async stop(): Promise<void> {
@@ -174,4 +197,14 @@ export function splitJid(jid: string): [local: string, domain: string] {
   const m = /^([^@/\s]+)@([^@/\s]+)(?:\/.*)?$/.exec(jid);
   if (!m) throw new HeraldError("BAD_JID", `not a JID of the form user@domain: ${JSON.stringify(jid)}`);
   return [m[1]!, m[2]!];
+}
+
+/** What Session.start uses of @xmpp/connection (its types do not declare these). */
+interface OpenableClient {
+  status: string;
+  options: { service: string; domain: string; lang?: string };
+  connect(service: string): Promise<void>;
+  open(o: { domain: string; lang?: string }): Promise<void>;
+  on(event: string, f: (...a: never[]) => void): void;
+  off(event: string, f: (...a: never[]) => void): void;
 }

@@ -30,4 +30,9 @@ describe("renderStatus", () => {
     expect(out).toContain("remote usb (bare): ahead 2, behind 0; push failing, next try 2026-01-01T00:00:00.000Z (no such file)");
     expect(out).toContain("conflicts: 1 (herald conflicts)");
   });
+  it("says why the clone cannot move while the user's edits hold a merge back", () => {
+    const out = renderStatus({ ...base, blocked: { sha: "b".repeat(40), files: ["notes/a.txt", "b.txt", "c.txt", "d.txt"] } }, 0);
+    expect(out.split("\n")[1]).toBe("BLOCKED: cannot merge bbbbbbbbbb: uncommitted changes in notes/a.txt, b.txt, c.txt and 1 more; commit them (Herald keeps both versions) and this clone syncs again");
+    expect(renderStatus(base, 0)).not.toContain("BLOCKED");
+  });
 });

@@ -1,6 +1,6 @@
 // Pure: `herald status` as text, from the agent's status JSON. Quiet when all is well, exact when not.
 import type { AgentStatus } from "@herald/agent";
-import { contentText, IGNORED, statusLine } from "@herald/agent/status";
+import { blockedText, contentText, IGNORED, statusLine } from "@herald/agent/status";
 
 const ago = (iso: string, now: number) => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
 
@@ -10,6 +10,7 @@ export function renderStatus(s: AgentStatus, now: number): string {
   const lines: string[] = s.error ? [`ERROR: ${s.error}`] : [];
   const branch = s.branch?.replace(/^refs\/heads\//, "") ?? "(detached)";
   lines.push(`node ${s.node}: ${branch} at ${s.head?.slice(0, 10) ?? "(no commits)"}${s.paused ? "  [PAUSED: herald resume]" : ""}`);
+  if (s.blocked) lines.push(`BLOCKED: ${blockedText(s.blocked)}`);
   if (s.xmpp) {
     lines.push(`xmpp: ${s.xmpp.online ? "connected" : "not connected"}; peers seen: ${s.xmpp.peersSeen.join(", ") || "none yet"}`);
     if (s.xmpp.publisherMissing) lines.push(`xmpp: ${IGNORED}`);

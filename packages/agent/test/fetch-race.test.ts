@@ -1,0 +1,37 @@
+// Found by npm run chaos: a fetch whose tracking ref moved meanwhile (the peer pushed into it, or
+// the merger emptied it) fails with "cannot lock ref" after git has stored the objects; the
+// merger reads refs only, so the commit sat in the clone unmerged. The fetch is tried again.
+// Here the race is made certain: a real lock file on the tracking ref during the first fetch.
+import { commitFile, git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
+import { execFileSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { startOne, type Running } from "./helpers.js";
+import { installGitWrapper, recordsOf } from "./fixtures.js";
+
+describe("a fetch that loses the race for its tracking ref", () => {
+  let sb: Sandbox;
+  let b: Running | undefined;
+  let restore: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await b?.agent.stop();
+    await restore?.();
+    await sb?.cleanup();
+  });
+
+  it("is tried again, and the commit is merged", async () => {
+    sb = await makeSandbox(["a", "b"], "line");
+    const theirs = await commitFile(sb.clones.a!, "a.txt", "from a\n");
+    const dirB = sb.clones.b!;
+    const lock = join(dirB, ".git", "refs", "remotes", "a", "main.lock");
+    const marker = join(sb.root, "race-once");
+    await writeFile(marker, "");
+    const real = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim();
+    ({ restore } = await installGitWrapper(`if [ "$1" = fetch ] && [ -e '${marker}' ]; then rm '${marker}'; mkdir -p '${join(dirB, ".git", "refs", "remotes", "a")}'; : > '${lock}'; '${real}' "$@"; rc=$?; rm -f '${lock}'; exit $rc; fi`));
+    b = await startOne(dirB);
+    await b.agent.sync();
+    await waitFor(async () => (await head(dirB)) === theirs, 15_000, "b to merge a's commit");
+    expect((await git(dirB, "status", "--porcelain"))).toBe("");
+    expect(recordsOf(b, "fetch-failed")).toEqual([]);
+  });
+});

@@ -1,0 +1,121 @@
+// What must hold once the faults stop, as figures: commits lost, HEADs, conflict markers in any
+// commit, merges that dropped a side of a conflict, clones mid-merge, uncommitted work changed,
+// activity in the quiet period, agents dead. Read with git plumbing from each clone's own files.
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { sleep } from "../bench/lib.mjs";
+import { gitIn } from "./edits.mjs";
+
+const heads = (net) => Promise.all(net.names.map(async (c) => (await gitIn(net.clones[c])("rev-parse", "HEAD")).trim()));
+
+/** Poll (the harness's own watch, not Herald's) until every clone and the hub have one HEAD. */
+export async function waitForOneHead(net, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hs = await heads(net).catch(() => []);
+    if (net.hub) hs.push((await gitIn(net.hub)("rev-parse", "refs/heads/main").catch(() => "")).trim());
+    if (hs.length && hs.every((h) => h === hs[0])) return hs[0];
+    if (Date.now() > deadline) return null;
+    await sleep(250);
+  }
+}
+
+/** Every ref of every clone (and the hub), as one string: unchanged = nothing moved. */
+export async function snapshot(net) {
+  const dirs = [...net.names.map((c) => net.clones[c]), ...(net.hub ? [net.hub] : [])];
+  return (await Promise.all(dirs.map((d) => gitIn(d)("for-each-ref", "--format=%(refname) %(objectname)")))).join("\n");
+}
+
+/** Commits of `commits` missing from the history of some clone (count per clone). */
+async function lost(net, commits) {
+  let n = 0;
+  for (const c of net.names) {
+    const have = new Set((await gitIn(net.clones[c])("rev-list", "HEAD")).split("\n"));
+    n += commits.filter((x) => !have.has(x.sha)).length;
+  }
+  return n;
+}
+
+/** Commits whose change (against the first parent, merges included) adds a conflict marker line. */
+async function withMarkers(g) {
+  const out = await g("log", "--format=%H", "--diff-merges=first-parent", "-G^(<<<<<<<|>>>>>>>)( |$)", "HEAD");
+  return out.split("\n").filter(Boolean).length;
+}
+
+/**
+ * Merges that lost a side: for every two-parent merge, git merge-tree (git-merge-tree(1),
+ * --write-tree) names the conflicting paths and each side's version (index stages 2 and 3,
+ * renames followed); every one of those blobs must be somewhere in the merge's tree, under its
+ * name or as a variant. A side that deleted the path has no stage, so nothing to keep.
+ */
+async function droppedSides(g) {
+  const merges = (await g("rev-list", "--merges", "--parents", "HEAD")).split("\n").filter(Boolean).map((l) => l.split(" "));
+  let checked = 0, dropped = 0;
+  const examples = [];
+  for (const [m, p1, p2, ...more] of merges) {
+    if (more.length || !p2) continue;
+    // Exit status 1 means "conflicts": the output is what we want either way.
+    const out = await g("merge-tree", "--write-tree", "-z", "--no-messages", p1, p2).catch((e) => (e.code === 1 ? e.stdout : ""));
+    const sides = out.split("\0").slice(1).filter(Boolean).map((rec) => /^\d+ ([0-9a-f]+) ([123])\t(.*)$/s.exec(rec)).filter((x) => x && x[2] !== "1");
+    if (!sides.length) continue;
+    const blobs = new Set((await g("ls-tree", "-r", "--format=%(objectname)", m)).split("\n"));
+    for (const [, blob, , path] of sides) {
+      checked++;
+      if (!blobs.has(blob)) { dropped++; if (examples.length < 3) examples.push(`${m.slice(0, 10)} ${path}`); }
+    }
+  }
+  return { checked, dropped, examples };
+}
+
+/** Files a clone shows as changed or unknown, and whether it is mid-merge or holds a lock. */
+async function cloneState(dir) {
+  const g = gitIn(dir);
+  const midMerge = ["MERGE_HEAD", "index.lock", join("herald", "advance.json")].filter((f) => existsSync(join(dir, ".git", f)));
+  const dirty = (await g("status", "--porcelain", "-z")).split("\0").filter(Boolean);
+  return { midMerge, dirty };
+}
+
+/** All the figures; `wip` = [{clone, path, bytes}] uncommitted work that must be untouched. */
+export async function checkInvariants({ net, commits, wip, herald, quietMs, settleMs = 60_000 }) {
+  const hs = await heads(net);
+  const g1 = gitIn(net.clones[net.names[0]]);
+  // Quiet: a window of `quietMs` in which no ref moves anywhere and no agent pushes, fetches,
+  // merges or announces. The tail of a storm (late fetches of announcements, tracking refs
+  // emptied once merged) may take a few windows; after `settleMs` it counts as not quiet.
+  const counts = () => Object.values(herald.agents).flatMap((a) => a.records).filter((r) => /push|fetch|merge|announce/.test(r.event)).reduce((m, r) => ({ ...m, [r.event]: (m[r.event] ?? 0) + 1 }), {});
+  const t0 = Date.now();
+  let quiet = false, refsStill = false, activity = {};
+  while (!quiet && Date.now() - t0 < settleMs) {
+    const before = await snapshot(net);
+    const c0 = counts();
+    await sleep(quietMs);
+    refsStill = (await snapshot(net)) === before;
+    activity = Object.fromEntries(Object.entries(counts()).map(([k, v]) => [k, v - (c0[k] ?? 0)]).filter(([, d]) => d > 0));
+    quiet = refsStill && Object.keys(activity).length === 0;
+  }
+  const quietAfterS = Math.round((Date.now() - t0 - quietMs) / 100) / 10;
+  const states = await Promise.all(net.names.map((c) => cloneState(net.clones[c])));
+  const wipChanged = (await Promise.all(wip.map(async (w) => (await readFile(join(net.clones[w.clone], w.path)).catch(() => Buffer.alloc(0))).equals(w.bytes)))).filter((same) => !same).length;
+  const expectedDirty = new Map(wip.map((w) => [w.clone, ` M ${w.path}`]));
+  const { checked, dropped, examples } = await droppedSides(g1);
+  return {
+    commits: commits.length,
+    lost: await lost(net, commits),
+    heads: new Set(hs).size,
+    commitsWithMarkers: await withMarkers(g1),
+    conflictPathsChecked: checked,
+    sidesDropped: dropped,
+    ...(dropped ? { droppedExamples: examples } : {}),
+    ...(quiet ? {} : { quietBroken: { refsMoved: !refsStill, activity } }),
+    midMerge: states.filter((s) => s.midMerge.length).length,
+    strayChanges: states.reduce((n, s, i) => n + s.dirty.filter((d) => d !== expectedDirty.get(net.names[i])).length, 0),
+    wipChanged,
+    quiet,
+    ...(quiet ? { quietAfterS } : {}),
+    agentsDead: net.names.filter((c) => !herald.alive(c)).length,
+  };
+}
+
+/** True when every figure says nothing was lost or broken. */
+export const passed = (f) => !f.faultErrors && f.lost === 0 && f.heads === 1 && f.commitsWithMarkers === 0 && f.sidesDropped === 0 && f.midMerge === 0 && f.strayChanges === 0 && f.wipChanged === 0 && f.quiet && f.agentsDead === 0;

@@ -104,7 +104,8 @@ describe("one daemon per machine, many repositories", () => {
       for (const sb of sandboxes.slice(0, 2)) {
         const sha = await commitFile(sb.clones.x!, "from-x.txt", `${sb.root}\n`);
         await waitFor(async () => (await head(sb.clones.y!)) === sha, 15_000, "x's commit on y");
-        expect(sees(d2!, "fetched-announced", { sha, repo: sb.clones.y })).toBe(true);
+        // The record follows the fetch; ref watching may merge the fetched commit before it is written.
+        await waitFor(async () => sees(d2!, "fetched-announced", { sha, repo: sb.clones.y }), 5_000, "y's record of the fetch the announcement caused");
       }
 
       // A person asks the machine: status answers for every repository, one line each; a name

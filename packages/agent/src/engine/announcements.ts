@@ -1,10 +1,12 @@
 // What an announced commit makes this clone do. If the commit is here already (a push beat the
 // announcement), merge it unless HEAD holds it; otherwise fetch it along the plan (fetch-policy.ts)
 // and merge. One fetch per announcing node at a time; announcements meanwhile collapse into one more.
+// A commit no remote gave us is asked for again later (fetch-policy.ts: missedFetchDelay), until a
+// newer announcement from that node replaces it.
 import type { CommitAnnouncement } from "@herald/protocol";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
-import { fetchPlan } from "../sync/fetch-policy.js";
+import { fetchPlan, missedFetchDelay } from "../sync/fetch-policy.js";
 import type { NetworkPlan } from "./network-plan.js";
 import type { SyncPipeline } from "./pipeline.js";
 import type { RemoteSet } from "../sync/remote-set.js";
@@ -22,12 +24,20 @@ export interface AnnouncementDeps {
 export class Announcements {
   #fetching = new Map<string, { run: Promise<void>; again: CommitAnnouncement | null }>();
   #graceTimers = new Set<() => void>();
+  #missed = new Map<string, NodeJS.Timeout>();
   #stopped = false;
 
   constructor(private readonly d: AnnouncementDeps) {}
 
   heard(a: CommitAnnouncement): void {
+    this.#run(a, 0);
+  }
+
+  #run(a: CommitAnnouncement, attempt: number): void {
     if (this.#stopped) return;
+    const missed = this.#missed.get(a.node);
+    if (missed) clearTimeout(missed);
+    this.#missed.delete(a.node);
     const running = this.#fetching.get(a.node);
     if (running) {
       running.again = a;
@@ -38,38 +48,56 @@ export class Announcements {
       let next: CommitAnnouncement | null = a;
       while (next) {
         entry.again = null;
-        await this.#fetchAndMerge(next).catch((e: Error) => this.d.log.error("announcement-failed", { error: e.message }));
+        const found = await this.#fetchAndMerge(next).catch((e: Error) => {
+          this.d.log.error("announcement-failed", { error: e.message });
+          return false;
+        });
+        if (!found && !entry.again) this.#later(next, next === a ? attempt : 0);
         next = entry.again;
       }
     })().finally(() => this.#fetching.delete(a.node));
     this.#fetching.set(a.node, entry);
   }
 
-  async #fetchAndMerge(a: CommitAnnouncement): Promise<void> {
+  /** Ask for a commit no remote gave us once more, after a while (one timer per announcing node). */
+  #later(a: CommitAnnouncement, attempt: number): void {
+    const ms = missedFetchDelay(attempt);
+    if (this.#stopped) return;
+    if (ms === null) return this.d.log.warn("announced-commit-given-up", { node: a.node, sha: a.sha, attempts: attempt });
+    this.#missed.set(a.node, setTimeout(() => { this.#missed.delete(a.node); this.#run(a, attempt + 1); }, ms));
+  }
+
+  /** false: no remote gave us the commit. */
+  async #fetchAndMerge(a: CommitAnnouncement): Promise<boolean> {
     if (await this.d.repo.hasCommit(a.sha)) return this.#mergeUnlessIn(a.sha);
     const parent = this.d.plan.parent(a.node);
     const plan = fetchPlan(a.node, parent, this.d.remotes.all());
     if (plan.graceMs > 0) {
       await this.#grace(plan.graceMs);
-      if (this.#stopped) return;
+      if (this.#stopped) return true;
       if (await this.d.repo.hasCommit(a.sha)) return this.#mergeUnlessIn(a.sha);
       this.d.log.info("plan-parent-late", { parent: parent?.node, sha: a.sha, action: `fetching from ${a.node}` });
     }
     const t0 = performance.now();
     const from = plan.order.flatMap((name) => this.d.remotes.get(name) ?? []);
     const out = await this.d.pipeline.run({ reason: `announcement from ${a.node}`, fetch: { from, until: a.sha } });
-    if (!out.foundAt) return this.d.log.warn("announced-commit-not-found", { node: a.node, sha: a.sha, tried: plan.order });
+    if (!out.foundAt) {
+      this.d.log.warn("announced-commit-not-found", { node: a.node, sha: a.sha, tried: plan.order, action: "asking again later" });
+      return false;
+    }
     this.d.log.info("fetched-announced", { announcer: a.node, sha: a.sha, remote: out.foundAt, ms: Math.round(performance.now() - t0) });
     await this.d.merges.now();
+    return true;
   }
 
   /** Merge an announced commit we have, unless HEAD holds it already: in a network of ten,
    * every commit is announced by each agent it passes through, and each of those would cost
    * every listener a merge pass. */
-  async #mergeUnlessIn(sha: string): Promise<void> {
+  async #mergeUnlessIn(sha: string): Promise<true> {
     const head = await this.d.repo.head();
-    if (head === sha || (head !== null && (await this.d.repo.reaches(head, sha)) === true)) return;
+    if (head === sha || (head !== null && (await this.d.repo.reaches(head, sha)) === true)) return true;
     await this.d.merges.now();
+    return true;
   }
 
   /** One timer; cut short when the engine stops. */
@@ -84,6 +112,8 @@ export class Announcements {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const done of [...this.#graceTimers]) done();
+    for (const t of this.#missed.values()) clearTimeout(t);
+    this.#missed.clear();
     await Promise.all([...this.#fetching.values()].map((f) => f.run));
   }
 }

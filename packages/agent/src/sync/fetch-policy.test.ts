@@ -1,4 +1,4 @@
-import { fetchPlan, PLAN_GRACE_MS } from "./fetch-policy.js";
+import { fetchPlan, MISSED_FETCH_ATTEMPTS, missedFetchDelay, PLAN_GRACE_MS } from "./fetch-policy.js";
 import { passiveNodeId } from "./plan-targets.js";
 
 const remotes = [
@@ -27,5 +27,15 @@ describe("fetchPlan", () => {
 
   it("an announcer with no remote here: every remote, in configured order", () => {
     expect(fetchPlan("stranger-node", null, remotes).order).toEqual(["hub", "b", "c"]);
+  });
+});
+
+describe("missedFetchDelay", () => {
+  it("doubles from 1 s, caps at 5 min, then gives up", () => {
+    expect([0, 1, 2, 3].map(missedFetchDelay)).toEqual([1000, 2000, 4000, 8000]);
+    expect(missedFetchDelay(9)).toBe(300_000);
+    expect(missedFetchDelay(MISSED_FETCH_ATTEMPTS - 1)).toBe(300_000);
+    expect(missedFetchDelay(MISSED_FETCH_ATTEMPTS)).toBeNull();
+    expect(missedFetchDelay(-1)).toBeNull();
   });
 });

@@ -23,3 +23,18 @@ export function fetchPlan(announcer: string, parent: PlanParent | null, remotes:
   const order = [...remotes.filter((r) => remoteNode(r) === first), ...remotes.filter((r) => remoteNode(r) !== first)].map((r) => r.name);
   return { graceMs: waitForParent ? graceMs : 0, order };
 }
+
+/**
+ * An announced commit that no remote gave us (the remote that has it away for a while, a fetch
+ * that failed) is asked for again after this long, doubling from 1 s up to 5 min; null: give up
+ * (a later announcement, a refused push or `herald sync` still bring it). Without this, a clone
+ * that heard of a commit while its only route (a bare hub) was away stayed behind for good: the
+ * network went quiet with the clones on different heads.
+ */
+export function missedFetchDelay(attempt: number): number | null {
+  if (!Number.isInteger(attempt) || attempt < 0 || attempt >= MISSED_FETCH_ATTEMPTS) return null;
+  return Math.min(1000 * 2 ** attempt, 300_000);
+}
+
+/** 1+2+4+…+256 s, then every 5 min: about an hour and a half in all. */
+export const MISSED_FETCH_ATTEMPTS = 25;

@@ -1,4 +1,4 @@
-import { dueRemotes, emptyQueue, nextWake, parseQueue, postpone, recordFailure, recordSuccess } from "./retry-queue.js";
+import { dueRemotes, emptyQueue, FIRST_RETRY_MS, nextWake, parseQueue, postpone, recordFailure, recordSuccess, retryDelay } from "./retry-queue.js";
 
 describe("retry queue", () => {
   it("schedules a failed remote one interval later and counts attempts", () => {
@@ -33,5 +33,28 @@ describe("postpone", () => {
     const p = postpone(q, ["a"], 50, 100);
     expect(p.a).toEqual({ ...q.a, nextAt: 150 });
     expect(p.b).toEqual(q.b);
+  });
+});
+
+describe("retry backoff", () => {
+  const HALF_HOUR = 30 * 60_000;
+  it("tries again after 2 s, doubling each failure, up to the interval", () => {
+    let q = emptyQueue;
+    const delays: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      q = recordFailure(q, "hub", 0, HALF_HOUR, "away");
+      delays.push(q.hub!.nextAt);
+    }
+    expect(delays.slice(0, 5)).toEqual([2000, 4000, 8000, 16000, 32000]);
+    expect(delays[11]).toBe(HALF_HOUR);
+    expect(Math.max(...delays)).toBe(HALF_HOUR);
+  });
+  it("a short interval caps the first delay too", () => {
+    expect(retryDelay(1, 500)).toBe(500);
+    expect(retryDelay(1, FIRST_RETRY_MS * 10)).toBe(FIRST_RETRY_MS);
+  });
+  it("success forgets the count: the next failure starts at 2 s again", () => {
+    const q = recordFailure(recordSuccess(recordFailure(recordFailure(emptyQueue, "hub", 0, HALF_HOUR, "x"), "hub", 0, HALF_HOUR, "x"), "hub"), "hub", 0, HALF_HOUR, "x");
+    expect(q.hub!.nextAt).toBe(FIRST_RETRY_MS);
   });
 });

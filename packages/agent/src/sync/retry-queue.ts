@@ -1,6 +1,17 @@
 // Pure: failed pushes as a map remote → last failure (git-annex's failedPushMap), empty when all is
-// well. Success deletes the entry; a failure schedules the next attempt one interval later.
+// well. Success deletes the entry; a failure schedules the next attempt after a delay that starts
+// at 2 s and doubles up to the interval (herald.retryInterval): a remote away for a few seconds (a
+// hub restarting, a laptop's network coming back) is pushed to again seconds after it returns, not
+// half an hour later, while one that stays away costs a try per interval. The next commit does not
+// retry a failing remote (engine/head-router.ts), so this is the only way back (npm run chaos, star7).
 // State in, state out; `now` is passed in.
+
+/** The first retry's delay; each failure after it doubles the delay, up to the interval. */
+export const FIRST_RETRY_MS = 2000;
+
+export function retryDelay(attempts: number, intervalMs: number): number {
+  return Math.min(intervalMs, FIRST_RETRY_MS * 2 ** Math.max(0, Math.min(attempts - 1, 30)));
+}
 
 export interface RetryEntry {
   firstFailure: number;
@@ -21,7 +32,7 @@ export function recordFailure(q: RetryQueue, remote: string, now: number, interv
       firstFailure: prev?.firstFailure ?? now,
       lastFailure: now,
       attempts: (prev?.attempts ?? 0) + 1,
-      nextAt: now + intervalMs,
+      nextAt: now + retryDelay((prev?.attempts ?? 0) + 1, intervalMs),
       error: error.slice(0, 500),
     },
   };
@@ -56,9 +67,9 @@ export function parseQueue(json: unknown): RetryQueue {
   return out;
 }
 
-/** Push the next attempt of `remotes` one interval out (they are being tried now). */
+/** Push the next attempt of `remotes` out by their next delay (they are being tried now). */
 export function postpone(q: RetryQueue, remotes: string[], now: number, intervalMs: number): RetryQueue {
   const out: Record<string, RetryEntry> = { ...q };
-  for (const r of remotes) if (out[r]) out[r] = { ...out[r]!, nextAt: now + intervalMs };
+  for (const r of remotes) if (out[r]) out[r] = { ...out[r]!, nextAt: now + retryDelay(out[r]!.attempts + 1, intervalMs) };
   return out;
 }

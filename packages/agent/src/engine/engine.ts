@@ -107,7 +107,7 @@ export class RepoEngine {
     if (config.hook) (this.#hooks = new HookRunner(config.hook, repo.dir, log.child("hook"), opts.hookTimeoutMs)).follow(this.events);
     this.#router = new HeadRouter({
       node: config.node, repo, events: this.events, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, log,
-      failing, mapChanged: () => void this.#channel?.publishMap(),
+      failing, mapChanged: () => void this.#channel?.publishMap().catch((e: Error) => log.warn("map-publish-failed", { error: e.message })),
     });
   }
 

@@ -143,7 +143,8 @@ export class RepoChannel {
     this.d.log.info("announced", { sha: h.sha, seq });
   }
 
-  /** Publish this clone's map adverts if they changed (item id per advertised node). */
+  /** Publish this clone's map adverts if they changed (item id per advertised node). Rejects when the
+   * server refuses or does not answer: callers catch (an unanswered iq must not end the process). */
   async publishMap(): Promise<void> {
     if (!this.stats.online) return;
     const adverts = this.d.advertise();

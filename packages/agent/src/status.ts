@@ -1,4 +1,5 @@
 // The agent's state for people: `herald status`, the chat `status` reply and the presence text.
+import type { BlockedMerge } from "./sync/blocking-files.js";
 import type { RetryQueue } from "./sync/retry-queue.js";
 import type { SignalingStats } from "./xmpp/repo-channel.js";
 
@@ -46,8 +47,6 @@ export function contentText(c: ContentStatus): string {
   if (c.paused) parts.push("transfers PAUSED");
   return `content: ${parts.join("; ")}`;
 }
-
-export interface BlockedMerge { sha: string; files: string[] }
 
 /** Pure: why this clone cannot move, in one line (herald status, the daemon's list). */
 export function blockedText(b: BlockedMerge): string {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { AgentEmitter } from "../agent-events.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
-import type { NetworkPlan } from "../engine/network-plan.js";
+import type { NetworkMapAdvert } from "@herald/protocol";
 import type { RemoteSet } from "../sync/remote-set.js";
 import { RefWatcher } from "../watch/ref-watcher.js";
 import { AnnexBranch } from "./annex-branch.js";
@@ -26,7 +26,8 @@ export interface ContentDeps {
   node: string;
   events: AgentEmitter;
   remotes: RemoteSet;
-  plan: NetworkPlan;
+  /** the map adverts heard (engine/network-plan.ts owns them) */
+  plan: { adverts(): NetworkMapAdvert[] };
   heraldDir: string;
   limits: { concurrent: number; bytesPerSecond?: number };
   /** announce our head again (peers below a passive repository learn that content is there) */

@@ -3,6 +3,9 @@
 // are modified, staged, deleted or untracked in the work tree (git status). Read-only.
 import type { GitRepo } from "../git/repo.js";
 
+/** A merge the user's uncommitted edits hold back, and the files they hold it back with. */
+export interface BlockedMerge { sha: string; files: string[] }
+
 export async function blockingFiles(repo: GitRepo, head: string, target: string): Promise<string[]> {
   const [changed, status] = await Promise.all([
     repo.tryRun(["diff", "--name-only", "-z", "--no-renames", head, target, "--"]),

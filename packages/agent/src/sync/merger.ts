@@ -8,7 +8,7 @@ import type { ResolvedConflict } from "../git/keep-both.js";
 import { mergeHeads, userFrontier } from "../git/merge-heads.js";
 import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
-import type { BlockedMerge } from "../status.js";
+import type { BlockedMerge } from "./blocking-files.js";
 import { blockingFiles } from "./blocking-files.js";
 import type { ConflictStore } from "./conflict-store.js";
 import type { HeadTracker } from "./head-tracker.js";

@@ -84,12 +84,14 @@ export class Pusher {
     if (!remote || this.d.isPaused() || !this.d.remotes.available(remote)) return;
     const { branch, sha: head } = await repo.headState();
     if (!branch || !head) return;
-    if (this.#pushed.get(name) === head) return;
+    // The remote has our head already: a retry queued for it is done (without this, a retry that
+    // found nothing to push stayed queued and came back at every backoff step: npm run chaos).
+    if (this.#pushed.get(name) === head) return this.d.onSuccess(name);
     log.debug("push-start", { remote: name, sha: head, kind: remote.kind });
     if (remote.kind === "unknown") remote = (await this.d.remotes.refresh(name)) ?? remote;
     if (remote.kind === "peer" && remote.node && (await this.#peerHas(remote.node, branch, head))) {
       this.#pushed.set(name, head);
-      return;
+      return this.d.onSuccess(name);
     }
     for (let round = 0; round < 3; round++) {
       const sha = (await repo.head())!;

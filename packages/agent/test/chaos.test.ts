@@ -13,10 +13,18 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const KINDS = ["kill", "kill-checkout", "prosody-restart", "prosody-wipe", "unreachable", "disk-full", "clock-skew", "uncommitted"];
 const SEED = 16;
 
+// Opt-in (HERALD_CHAOS_TEST=1): it keeps both cores busy for about 3 minutes, and beside the other
+// test files it took the suite from about 340 s to 540 s on the 2-core machine, too near the
+// suite's 10-minute budget. Run it with: HERALD_CHAOS_TEST=1 node scripts/run-jest.mjs
+// packages/agent/test/chaos.test.ts (or npm run chaos -- --seed 16 --quick).
+const OPT_IN = process.env.HERALD_CHAOS_TEST === "1";
+if (!OPT_IN) console.log("chaos test skipped: opt-in (HERALD_CHAOS_TEST=1): 3 minutes of both cores, over the suite's budget (README, Reliability)");
+
 describe("chaos (quick)", () => {
   let dir = "";
   let child: ChildProcess | undefined;
   beforeAll(() => {
+    if (!OPT_IN) return;
     const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b"], { cwd: ROOT, encoding: "utf8" });
     if (r.status !== 0) throw new Error(`tsc -b failed:\n${r.stdout}${r.stderr}`);
   }, 120_000);
@@ -30,7 +38,7 @@ describe("chaos (quick)", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
-  it(`loses nothing under every fault kind, and shrugs off hostile input (seed ${SEED})`, async () => {
+  (OPT_IN ? it : it.skip)(`loses nothing under every fault kind, and shrugs off hostile input (seed ${SEED})`, async () => {
     if (!(await prosodyInstalled())) {
       console.log("chaos test skipped: prosody is not installed (scripts/test.sh installs it)");
       return;

@@ -16,8 +16,6 @@ const maybe = hasAnnex ? describe : describe.skip;
 const EXPENSIVE = 200;
 const names = ["a", "b", "c"];
 
-const has = hasContent;
-
 maybe("annexed content", () => {
   let server: XmppServer;
   let sb: Sandbox;
@@ -49,7 +47,7 @@ maybe("annexed content", () => {
     await git(a, "config", "herald.maxBytesPerSecond", "8M"); // 2 MB/s per transfer: c asks the cloud before the upload is done
     await commitFile(a, "big.bin", randomBytes(5 << 20), "a large file");
     const key = (await git(a, "annex", "lookupkey", "big.bin")).trim();
-    await waitFor(async () => (await has(sb.clones.b!, key)) && (await has(sb.bare.cloud!, key)) && (await has(sb.clones.c!, key)), 40_000, "the content on b, the cloud and c");
+    await waitFor(async () => (await hasContent(sb.clones.b!, key)) && (await hasContent(sb.bare.cloud!, key)) && (await hasContent(sb.clones.c!, key)), 40_000, "the content on b, the cloud and c");
     await Promise.all(Object.values(agents).map((r) => r.agent.idle()));
 
     const done = names.flatMap((n) => agents[n]!.records.filter((r) => r.event === "transfer-done" && r.key === key).map((r) => ({ node: n, direction: r.direction, remote: r.remote, cost: r.cost, bytes: r.bytes as number })));
@@ -77,10 +75,10 @@ maybe("annexed content", () => {
     await commitFile(a, "disc.iso", randomBytes(1 << 20), "an image b and c do not want");
     const key = (await git(a, "annex", "lookupkey", "disc.iso")).trim();
     const settled = (n: string, remote: string) => agents[n]!.records.some((r) => r.key === key && r.remote === remote && /^transfer-(done|skipped)$/.test(r.event));
-    await waitFor(async () => (await has(sb.bare.cloud!, key)) && settled("a", "b") && settled("c", "cloud"), 30_000, "the image on the cloud, and b's and c's transfers settled");
+    await waitFor(async () => (await hasContent(sb.bare.cloud!, key)) && settled("a", "b") && settled("c", "cloud"), 30_000, "the image on the cloud, and b's and c's transfers settled");
     await Promise.all(Object.values(agents).map((r) => r.agent.idle()));
-    expect(await has(sb.clones.b!, key)).toBe(false);
-    expect(await has(sb.clones.c!, key)).toBe(false);
+    expect(await hasContent(sb.clones.b!, key)).toBe(false);
+    expect(await hasContent(sb.clones.c!, key)).toBe(false);
     expect(agents.a!.records.filter((r) => r.key === key && r.remote === "b").map((r) => r.event)).toEqual(["transfer-started", "transfer-skipped"]);
     // c skipped it without trying: not a failure to retry forever.
     expect(agents.c!.records.filter((r) => r.key === key).map((r) => r.event)).toEqual(["transfer-started", "transfer-skipped"]);
@@ -91,8 +89,8 @@ maybe("annexed content", () => {
     expect(numcopies).toBe(2);
     const repos = [a, sb.clones.b!, sb.clones.c!, sb.bare.cloud!];
     for (const [file, k] of [["big.bin", (await git(a, "annex", "lookupkey", "big.bin")).trim()], ["disc.iso", key]] as const) {
-      expect(await has(a, k)).toBe(true);
-      const copies = (await Promise.all(repos.map((r) => has(r, k)))).filter(Boolean).length;
+      expect(await hasContent(a, k)).toBe(true);
+      const copies = (await Promise.all(repos.map((r) => hasContent(r, k)))).filter(Boolean).length;
       expect(copies).toBeGreaterThanOrEqual(numcopies);
       await waitFor(async () => (await git(a, "annex", "find", `--copies=${numcopies}`, "--", file)).trim() === file, 10_000, `a's location log to count ${numcopies} copies of ${file}`);
     }
@@ -120,9 +118,9 @@ maybe("annexed content and a removable drive", () => {
     await rename(stick, `${stick}-away`); // unplugged
     agent = await startOne(a);
     await rename(`${stick}-away`, stick); // plugged in
-    await waitFor(async () => has(stick, wanted), 20_000, "the wanted file on the drive");
+    await waitFor(async () => hasContent(stick, wanted), 20_000, "the wanted file on the drive");
     await agent.agent.idle();
-    expect(await has(stick, unwanted)).toBe(false);
+    expect(await hasContent(stick, unwanted)).toBe(false);
     expect(agent.records.filter((r) => r.event === "transfer-done").map((r) => `${r.remote} ${r.key}`)).toEqual([`stick ${wanted}`]);
   });
 });

@@ -3,7 +3,7 @@
 //   a: b (1), c (5), d (20)   b: a (1), d (1)   c: a (5), d (5)   d: a (20), b (1), c (5)
 import { commitFile, git, head, makeSandbox, startXmppServer, waitFor, type Sandbox, type XmppServer } from "@herald/testkit";
 import { rename } from "node:fs/promises";
-import { startOne, stopAll, type Running } from "./helpers.js";
+import { configureXmpp, startOne, stopAll, type Running } from "./helpers.js";
 
 const names = ["a", "b", "c", "d"];
 const costs: Record<string, Record<string, number>> = {
@@ -23,13 +23,10 @@ describe("transfers follow the minimum-cost plan", () => {
   it("takes the cheap route, and goes round it when it is down", async () => {
     server = await startXmppServer({ accounts: names });
     sb = await makeSandbox(names, [["a", "b"], ["a", "c"], ["a", "d"], ["b", "d"], ["c", "d"]]);
+    await configureXmpp(sb, server, names);
     for (const n of names) {
       const dir = sb.clones[n]!;
-      await git(dir, "config", "herald.jid", `${n}@${server.domain}`);
-      await git(dir, "config", "herald.service", server.service);
-      await git(dir, "config", "herald.pubsub", server.pubsub);
       await git(dir, "config", "herald.retryInterval", "1h");
-      for (const p of names.filter((m) => m !== n)) await git(dir, "config", "--add", "herald.peer", `${p}@${server.domain}`);
       for (const [remote, cost] of Object.entries(costs[n]!)) await git(dir, "config", `remote.${remote}.herald-cost`, String(cost));
     }
     for (const n of names) agents[n] = await startOne(sb.clones[n]!, { env: { HERALD_PASSWORD: `${n}-pw` } });

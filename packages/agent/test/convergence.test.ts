@@ -44,6 +44,10 @@ describe("convergence after concurrent, conflicting commits on a 5-node mesh", (
       const heads = await Promise.all(names.map((n) => head(sb.clones[n]!)));
       if (!heads.every((h) => h === heads[0])) return null;
       await Promise.all(Object.values(agents).map((a) => a.agent.idle()));
+      // Converged means no work left either: a push a peer refused while it still held our last
+      // merge sits in the retry queue (2 s), and its retry would update that peer's record of us.
+      const statuses = await Promise.all(Object.values(agents).map((a) => a.agent.status()));
+      if (statuses.some((s) => Object.keys(s.retries).length > 0)) return null;
       const again = await Promise.all(names.map((n) => head(sb.clones[n]!)));
       return again.every((h) => h === heads[0]) ? heads[0] : null;
     };

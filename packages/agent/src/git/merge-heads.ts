@@ -17,8 +17,11 @@ export interface MergeResult { commit: string; conflicts: ResolvedConflict[] }
  * (repeatedly), keeping only independent commits. Two nodes that know the same user commits get
  * the same frontier, whatever intermediate merges each of them made on the way, so folding the
  * frontier gives every node the same commit and a mesh settles in one round instead of churning.
+ * `keep` are never replaced: what a bare remote's branch holds. That branch only moves forward
+ * (git refuses a non-fast-forward push), so a merge left behind there would make every later push
+ * to it fail; kept whole, it is a parent of the next merge and the push fast-forwards.
  */
-export async function userFrontier(repo: GitRepo, heads: string[]): Promise<string[]> {
+export async function userFrontier(repo: GitRepo, heads: string[], keep: ReadonlySet<string> = new Set()): Promise<string[]> {
   let set = [...heads];
   for (let depth = 0; depth < 256; depth++) {
     const out = await repo.run(["show", "-s", "--format=%H %ae %P", ...set, "--"]);
@@ -26,7 +29,7 @@ export async function userFrontier(repo: GitRepo, heads: string[]): Promise<stri
     let expanded = false;
     for (const line of out.trim().split("\n")) {
       const [sha, email, ...parents] = line.split(" ");
-      if (email === HERALD_IDENTITY.email && parents.length >= 2) {
+      if (email === HERALD_IDENTITY.email && parents.length >= 2 && !keep.has(sha!)) {
         parents.forEach((p) => next.add(assertSha(p)));
         expanded = true;
       } else next.add(assertSha(sha!));

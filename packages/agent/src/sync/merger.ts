@@ -71,7 +71,9 @@ export class Merger {
     const heads = await repo.independent([head, ...tips]);
     if (heads.length === 1 && heads[0] === head) return "up-to-date";
     const t0 = performance.now();
-    const frontier = heads.length === 1 ? heads : await userFrontier(repo, heads);
+    // A bare remote's tip is kept whole (merge-heads.ts): its branch cannot move off it.
+    const kept = new Set(tipRefs.filter(([ref]) => this.d.prunable && !this.d.prunable(ref)).map(([, sha]) => sha));
+    const frontier = heads.length === 1 ? heads : await userFrontier(repo, heads, kept);
     const merged = frontier.length === 1 ? { commit: frontier[0]!, conflicts: [] as ResolvedConflict[] } : await mergeHeads(repo, frontier);
     if (merged.commit === head) return "up-to-date";
     // While HEAD moves, the ref watcher must not take our own update for a local commit.

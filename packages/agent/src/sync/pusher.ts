@@ -124,6 +124,12 @@ export class Pusher {
         return;
       }
     }
+    // Still refused after three merges: recorded, so the retrier comes back and status says so
+    // (it used to end here silently: npm run chaos, star7).
+    const error = `push to ${name} still rejected as non-fast-forward after fetching and merging three times`;
+    log.warn("push-failed", { remote: name, ref: branch, error });
+    this.d.onFailure(name, error);
+    this.d.events.emit("push-failed", { ref: branch, sha: (await repo.head()) ?? head, remote: name, error });
   }
 
   async #push(remote: string, sha: string, target: string): Promise<void> {

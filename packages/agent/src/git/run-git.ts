@@ -10,7 +10,10 @@ export function runGit(cwd: string, args: readonly string[], opts: { env?: Recor
   return new Promise((resolve, reject) => {
     const child = spawn("git", args, {
       cwd,
-      env: opts.env ? { ...process.env, ...opts.env } : process.env,
+      // No optional locks (git(1), GIT_OPTIONAL_LOCKS): a status of ours never refreshes the index
+      // under index.lock, so it never makes the user's own git fail, and an agent killed during
+      // one leaves no stale lock behind (found by npm run chaos: the user's `git add` then failed).
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", ...opts.env },
       stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
     const out: Buffer[] = [], err: Buffer[] = [];

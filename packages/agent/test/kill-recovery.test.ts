@@ -4,7 +4,7 @@
 import { git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
 import { spawn, spawnSync } from "node:child_process";
 import { watch } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, readlink, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startOne, stopAll, type Running } from "./helpers.js";
@@ -123,5 +123,26 @@ describe("recovery of an agent killed in the middle of a merge", () => {
     expect(await git(b, "status", "--porcelain", "--untracked-files=no").catch(() => "locked")).not.toBe("");
     await restartAndCheck(b, to, ["notes.txt"]);
     expect(await readFile(join(b, "notes.txt"), "utf8")).toBe("the user's own file\n");
+  }, 60_000);
+
+  // A symlink's blob is its text: hashing the link's path read what it points to, and a dangling
+  // one made the restart fail ("could not open ... for reading"): npm run chaos, an agent dead.
+  it("recovers a checkout that wrote a dangling symlink", async () => {
+    const { b, from, to: big } = await setup();
+    const a = sb.clones.a!;
+    await mkdir(join(a, "links"));
+    await symlink("../nowhere", join(a, "links", "l1"));
+    await git(a, "add", "links");
+    await git(a, "commit", "-qm", "a dangling link");
+    const to = await head(a);
+    await send(to);
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    await mkdir(join(b, ".git", "herald"), { recursive: true });
+    await writeFile(journal(b), JSON.stringify({ from, to, branch: "refs/heads/main", pid: dead }));
+    await git(b, "read-tree", "-m", "-u", from, to);
+    await writeFile(join(b, ".git", "index.lock"), "");
+    expect(big).not.toBe(to);
+    await restartAndCheck(b, to);
+    expect(await readlink(join(b, "links", "l1"))).toBe("../nowhere");
   }, 60_000);
 });

@@ -2,7 +2,7 @@
 // `git merge --ff-only` does: it refuses, rather than overwrite, any uncommitted change in a file
 // it would touch, and it never leaves MERGE_HEAD behind. A journal written first lets the next
 // start finish the move if the agent is killed half-way through the checkout.
-import { lstat, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, readlink, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { GitCommandError, HeraldError } from "../errors.js";
 import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
@@ -113,16 +113,23 @@ async function revertPartialCheckout(repo: GitRepo, from: string, to: string): P
   const status = await repo.run(["status", "--porcelain", "-z", "--untracked-files=all", "--no-renames"]);
   const dirty = status.split("\0").filter(Boolean).map((l) => l.slice(3)).filter((p) => blobs.has(p));
   const onDisk = new Map<string, string | null>();
-  for (const p of dirty) onDisk.set(p, await lstat(join(repo.dir, p)).then(() => "", () => null));
-  const present = dirty.filter((p) => onDisk.get(p) === "" && !p.includes("\n"));
+  const links = new Set<string>();
+  for (const p of dirty) {
+    const st = await lstat(join(repo.dir, p)).catch(() => null);
+    onDisk.set(p, st ? "" : null);
+    if (st?.isSymbolicLink()) links.add(p);
+  }
+  const present = dirty.filter((p) => onDisk.get(p) === "" && !p.includes("\n") && !links.has(p));
   const hashes = present.length ? (await repo.run(["hash-object", "--stdin-paths"], undefined, present.map((p) => `${p}\n`).join(""))).split("\n") : [];
   present.forEach((p, i) => onDisk.set(p, hashes[i]?.trim() || null));
+  // A symlink's blob is its text: hash-object on its path would read (or fail on) what it points to.
+  for (const p of links) onDisk.set(p, (await repo.run(["hash-object", "--stdin"], undefined, await readlink(join(repo.dir, p)))).trim());
   // Only files the checkout wrote go back: the target's content, or the start of it (the write the
   // kill cut short, maybe empty). Anything else is a user's own edit and stays as it is.
   const reverted: string[] = [];
   for (const p of dirty) {
     const target = blobs.get(p)!.to, disk = onDisk.get(p);
-    if (disk === target || (disk && target && (await cutShort(repo, p, target)))) reverted.push(p);
+    if (disk === target || (disk && target && !links.has(p) && (await cutShort(repo, p, target)))) reverted.push(p);
   }
   if (!reverted.length) return;
   const paths = (list: string[]) => list.map((p) => `${p}\0`).join("");

@@ -34,4 +34,22 @@ describe("a fetch that loses the race for its tracking ref", () => {
     expect((await git(dirB, "status", "--porcelain"))).toBe("");
     expect(recordsOf(b, "fetch-failed")).toEqual([]);
   });
+
+  // Also chaos: b's record of a held a commit a's branch has since left (a Herald merge a
+  // replaced), so git refused the fetch as a non-fast-forward after storing the objects, and the
+  // announced commit sat in b unmerged. A record HEAD already contains is emptied and the fetch redone.
+  it("empties a record HEAD holds when the fetch is refused as non-fast-forward", async () => {
+    sb = await makeSandbox(["a", "b"], "line");
+    const dirB = sb.clones.b!;
+    const theirs = await commitFile(sb.clones.a!, "a.txt", "from a\n");
+    const ours = await commitFile(dirB, "b.txt", "from b\n");
+    await git(dirB, "update-ref", "refs/remotes/a/main", ours); // a record that a's branch does not descend from
+    b = await startOne(dirB, { watchRemoteRefs: false });
+    await b.agent.sync();
+    await waitFor(async () => (await git(dirB, "merge-base", "--is-ancestor", theirs, "HEAD").then(() => true, () => false)), 15_000, "b to merge a's commit");
+    expect(await git(dirB, "merge-base", "--is-ancestor", ours, "HEAD").then(() => true, () => false)).toBe(true);
+    expect((await git(dirB, "status", "--porcelain"))).toBe("");
+    expect(recordsOf(b, "fetch-failed")).toEqual([]);
+    expect(recordsOf(b, "record-emptied").map((r) => r.sha)).toEqual([ours]);
+  });
 });

@@ -81,16 +81,32 @@ export class SyncPipeline {
     // The tracking ref may move under the fetch: the peer pushes into it, or the merger empties
     // it. git then keeps the objects but not the ref ("cannot lock ref"), and the merger, which
     // reads refs only, would never see the commit (found by npm run chaos). Fetch again.
+    const ref = `refs/remotes/${remote.name}/${short}`;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.d.repo.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote.name, `${branch}:refs/remotes/${remote.name}/${short}`]);
+        await this.d.repo.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote.name, `${branch}:${ref}`]);
         this.d.events.emit("fetched", { remote: remote.name, reason });
         return true;
       } catch (e) {
         if (attempt < 3 && e instanceof GitCommandError && REF_RACE.test(e.stderr)) continue;
+        // Refused as a non-fast-forward: our record of the remote holds a commit its branch has
+        // left (a Herald merge it replaced). git stores the objects but not the ref, and the
+        // merger, which reads refs, never sees the commit (npm run chaos: an announced commit sat
+        // unmerged). A record HEAD already contains carries nothing: empty it, fetch again.
+        if (attempt < 3 && (await this.#dropMergedRecord(ref))) continue;
         this.d.log.warn("fetch-failed", { remote: remote.name, reason, error: (e as Error).message });
         return false;
       }
     }
+  }
+
+  /** Empties `ref` when HEAD contains what it holds (compare-and-swap: a push landing meanwhile stays). */
+  async #dropMergedRecord(ref: string): Promise<boolean> {
+    const held = (await this.d.repo.refs(ref)).get(ref);
+    const head = await this.d.repo.head();
+    if (!held || !head || !(await this.d.repo.isAncestor(held, head))) return false;
+    if (!(await this.d.repo.dropTrackingRef(ref, held))) return false;
+    this.d.log.info("record-emptied", { ref, sha: held, reason: "fetch refused as non-fast-forward; HEAD has what it held" });
+    return true;
   }
 }

@@ -4,6 +4,7 @@
 // start finish the move if the agent is killed half-way through the checkout.
 import { lstat, mkdir, readFile, readlink, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { isBranchRef } from "@herald/protocol";
 import { GitCommandError, HeraldError } from "../errors.js";
 import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
 import { pidAlive } from "../pid-alive.js";
@@ -90,8 +91,14 @@ export async function recoverInterruptedAdvance(repo: GitRepo): Promise<"none" |
     return "recovered";
   }
   if (pidAlive(j.pid) && j.pid !== process.pid) throw new HeraldError("AGENT_RUNNING", `another agent (pid ${j.pid}) is updating this clone`);
-  const lock = join(repo.gitDir, "index.lock");
-  if (await stat(lock).then(() => true, () => false)) await rm(lock, { force: true });
+  // The git it ran died with it (SIGKILL of the process group, a power cut) and left its locks:
+  // the index's, HEAD's and the branch's. Kept, they make every git of the user's fail
+  // ("Unable to create '.git/HEAD.lock'") and the clone never moves again (npm run chaos).
+  for (const name of ["index.lock", "HEAD.lock", `${j.branch}.lock`]) {
+    if (name !== "index.lock" && !isBranchRef(j.branch)) continue; // the journal is a file: checked all the same
+    const lock = join(repo.gitDir, name);
+    if (await stat(lock).then(() => true, () => false)) await rm(lock, { force: true });
+  }
   const head = await repo.head();
   if (head === j.from) await revertPartialCheckout(repo, j.from, j.to);
   await rm(path, { force: true });

@@ -6,6 +6,8 @@ import { commitFile, git, head, makeSandbox, waitFor, type Sandbox } from "@hera
 import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { GitRepo } from "../src/git/repo.js";
+import { mergeHeads } from "../src/git/merge-heads.js";
 import { startOne, type Running } from "./helpers.js";
 import { installGitWrapper, recordsOf } from "./fixtures.js";
 
@@ -51,5 +53,26 @@ describe("a fetch that loses the race for its tracking ref", () => {
     expect((await git(dirB, "status", "--porcelain"))).toBe("");
     expect(recordsOf(b, "fetch-failed")).toEqual([]);
     expect(recordsOf(b, "record-emptied").map((r) => r.sha)).toEqual([ours]);
+  });
+
+  it("also when the record holds a Herald merge whose work HEAD has under another merge", async () => {
+    sb = await makeSandbox(["a", "b"], "line");
+    const [dirA, dirB] = [sb.clones.a!, sb.clones.b!];
+    const x = await commitFile(dirA, "x.txt", "x\n");
+    const y = await commitFile(dirB, "y.txt", "y\n");
+    await git(dirB, "fetch", "-q", dirA, "main:refs/tmp/x");
+    const repo = await GitRepo.open(dirB);
+    const m = (await mergeHeads(repo, [x, y])).commit; // a's merge of x and y, which a has since left
+    repo.close();
+    await git(dirB, "merge", "-q", "--no-edit", x); // b holds x and y under a merge of its own
+    await git(dirB, "update-ref", "-d", "refs/tmp/x");
+    const theirs = await commitFile(dirA, "x.txt", "x, later\n");
+    b = await startOne(dirB, { watchRemoteRefs: false });
+    await b.agent.idle();
+    await git(dirB, "update-ref", "refs/remotes/a/main", m); // as a's push left it
+    await b.agent.sync();
+    await waitFor(async () => (await git(dirB, "merge-base", "--is-ancestor", theirs, "HEAD").then(() => true, () => false)), 15_000, "b to merge a's commit");
+    expect((await git(dirB, "status", "--porcelain"))).toBe("");
+    expect(recordsOf(b, "fetch-failed")).toEqual([]);
   });
 });

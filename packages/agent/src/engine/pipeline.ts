@@ -8,6 +8,7 @@
 // Fetches are never forced and fetch no tags; pushes never force either (pusher.ts).
 import type { AgentEmitter } from "../agent-events.js";
 import { GitCommandError } from "../errors.js";
+import { userFrontier } from "../git/merge-heads.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import type { Pusher } from "../sync/pusher.js";
@@ -100,13 +101,29 @@ export class SyncPipeline {
     }
   }
 
-  /** Empties `ref` when HEAD contains what it holds (compare-and-swap: a push landing meanwhile stays). */
+  /** Empties `ref` when HEAD holds what it holds: the commit, or all the user work of a Herald
+   * merge (merge-heads.ts). Else merges first; the merger itself empties a record holding a merge
+   * once merged. The delete is a compare-and-swap: a push landing meanwhile stays. */
   async #dropMergedRecord(ref: string): Promise<boolean> {
-    const held = (await this.d.repo.refs(ref)).get(ref);
-    const head = await this.d.repo.head();
-    if (!held || !head || !(await this.d.repo.isAncestor(held, head))) return false;
-    if (!(await this.d.repo.dropTrackingRef(ref, held))) return false;
+    const { repo } = this.d;
+    const held = (await repo.refs(ref)).get(ref);
+    if (!held) return false;
+    if (!(await this.#headHolds(held))) {
+      await this.d.merges.now();
+      const now = (await repo.refs(ref)).get(ref);
+      if (now !== held) return true; // emptied (or moved) by the merge pass: fetch again
+      if (!(await this.#headHolds(held))) return false;
+    }
+    if (!(await repo.dropTrackingRef(ref, held))) return false;
     this.d.log.info("record-emptied", { ref, sha: held, reason: "fetch refused as non-fast-forward; HEAD has what it held" });
+    return true;
+  }
+
+  async #headHolds(sha: string): Promise<boolean> {
+    const head = await this.d.repo.head();
+    if (!head) return false;
+    if (await this.d.repo.isAncestor(sha, head)) return true;
+    for (const c of await userFrontier(this.d.repo, [sha])) if (!(await this.d.repo.isAncestor(c, head))) return false;
     return true;
   }
 }

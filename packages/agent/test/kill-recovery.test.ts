@@ -50,7 +50,7 @@ describe("recovery of an agent killed in the middle of a merge", () => {
     await waitFor(async () => (await head(b)) === to, 30_000, "b to redo the merge");
     await r.agent.idle();
     expect(recordsOf(r, "merged").map((m) => m.sha)).toContain(to);
-    for (const f of ["index.lock", "HEAD.lock", join("refs", "heads", "main.lock"), "MERGE_HEAD", join("herald", "advance.json")]) expect(await exists(join(b, ".git", f))).toBe(false);
+    for (const f of ["index.lock", "HEAD.lock", "ORIG_HEAD.lock", join("refs", "heads", "main.lock"), "MERGE_HEAD", join("herald", "advance.json")]) expect(await exists(join(b, ".git", f))).toBe(false);
     expect(await git(b, "status", "--porcelain")).toBe(ownFiles.map((f) => `?? ${f}\n`).join(""));
     expect((await readdir(join(b, "big"))).length).toBe(N);
     expect(await readFile(join(b, "big", "f1234.txt"), "utf8")).toBe(await git(b, "show", `${to}:big/f1234.txt`));
@@ -111,9 +111,10 @@ describe("recovery of an agent killed in the middle of a merge", () => {
     ["index and work tree written, HEAD not yet moved", async (b: string, to: string, from: string) => {
       await git(b, "read-tree", "-m", "-u", from, to);
     }],
-    ["HEAD's and the branch's locks held too", async (b: string, to: string, from: string) => {
+    ["HEAD's, ORIG_HEAD's and the branch's locks held too", async (b: string, to: string, from: string) => {
       await git(b, "read-tree", "-m", "-u", from, to);
       await writeFile(join(b, ".git", "HEAD.lock"), "");
+      await writeFile(join(b, ".git", "ORIG_HEAD.lock"), ""); // alone, it makes git merge refuse
       await writeFile(join(b, ".git", "refs", "heads", "main.lock"), "");
     }],
   ])("recovers a clone left with %s", async (_what, leave) => {

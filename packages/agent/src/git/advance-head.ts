@@ -92,10 +92,11 @@ export async function recoverInterruptedAdvance(repo: GitRepo): Promise<"none" |
   }
   if (pidAlive(j.pid) && j.pid !== process.pid) throw new HeraldError("AGENT_RUNNING", `another agent (pid ${j.pid}) is updating this clone`);
   // The git it ran died with it (SIGKILL of the process group, a power cut) and left its locks:
-  // the index's, HEAD's and the branch's. Kept, they make every git of the user's fail
-  // ("Unable to create '.git/HEAD.lock'") and the clone never moves again (npm run chaos).
-  for (const name of ["index.lock", "HEAD.lock", `${j.branch}.lock`]) {
-    if (name !== "index.lock" && !isBranchRef(j.branch)) continue; // the journal is a file: checked all the same
+  // the index's, HEAD's, ORIG_HEAD's (merge and reset write it) and the branch's. Kept, they make
+  // every git of the user's fail ("Unable to create '.git/HEAD.lock'"), and `git merge` refuses
+  // while ORIG_HEAD.lock is there: the clone never moves again (npm run chaos).
+  for (const name of ["index.lock", "HEAD.lock", "ORIG_HEAD.lock", `${j.branch}.lock`]) {
+    if (name.startsWith("refs/") && !isBranchRef(j.branch)) continue; // the journal is a file: checked all the same
     const lock = join(repo.gitDir, name);
     if (await stat(lock).then(() => true, () => false)) await rm(lock, { force: true });
   }

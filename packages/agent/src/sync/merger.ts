@@ -84,7 +84,7 @@ export class Merger {
     if (outcome === "blocked-by-local-changes" && (await this.d.commitLocalChanges())) return "retry";
     if (outcome === "head-moved") return "retry";
     if (outcome === "busy") {
-      log.info("merge-deferred", { reason: "another git process holds index.lock; will try again", sha: merged.commit });
+      log.info("merge-deferred", { reason: "another git process holds a lock in .git (index.lock, HEAD.lock, ORIG_HEAD.lock); will try again", sha: merged.commit });
       return "blocked";
     }
     if (outcome === "blocked-by-local-changes") {

@@ -36,6 +36,8 @@ function checkAnnouncement(a: CommitAnnouncement): void {
   assertRepoId(a.repo, "announce.repo");
   assertBranchRef(a.ref, "announce.ref");
   assertSha(a.sha, "announce.sha");
+  // git's null object id names no commit (git-update-ref(1): it means "absent"): nothing to fetch.
+  if (/^0+$/.test(a.sha)) throw new InvalidFieldError("announce.sha", "must not be the null object id (all zeros)");
   if (a.prev !== null) {
     assertSha(a.prev, "announce.prev");
     if (a.prev.length !== a.sha.length) throw new InvalidFieldError("announce.prev", "must use the same hash algorithm as sha");

@@ -60,6 +60,7 @@ const rows: Row[] = [
   ["non-hex sha", () => announce({ sha: `z${SHA1_A.slice(1)}` }), "INVALID_FIELD", "announce.sha"],
   ["sha of 65 digits", () => announce({ sha: `${SHA1_A}${SHA1_A}`.slice(0, 65) }), "PAYLOAD_TOO_LARGE", "announce.sha"],
   ["empty prev", () => announce({ prev: "" }), "INVALID_FIELD", "announce.prev"],
+  ["null object id as sha", () => announce({ sha: "0".repeat(40) }), "INVALID_FIELD", "announce.sha"],
   // Sequence numbers.
   ["negative seq", () => announce({ seq: "-1" }), "INVALID_FIELD", "announce.seq"],
   ["float seq", () => announce({ seq: "1.5" }), "INVALID_FIELD", "announce.seq"],

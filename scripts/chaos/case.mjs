@@ -7,8 +7,8 @@ import { sleep } from "../bench/lib.mjs";
 import { tmpfsClone } from "./disk.mjs";
 import { commitStaged, gitIn, runEdits, tidy } from "./edits.mjs";
 import { diskFull, FaultLog, killDuringCheckout, killLoop, prosodyRestart, prosodyWipe, unreachable } from "./faults.mjs";
-import { hostileSuite } from "./hostile.mjs";
-import { checkInvariants, waitForOneHead } from "./invariants.mjs";
+import { hostilePassed, hostileSuite } from "./hostile.mjs";
+import { checkInvariants, passed, waitForOneHead } from "./invariants.mjs";
 import { buildNetwork, names, startAgents } from "./network.mjs";
 import { blockedReason } from "./status.mjs";
 
@@ -73,6 +73,7 @@ export async function runCase(cleanup, spec, rng, opts) {
           while (busy.has(wipClone)) await sleep(50);
           const dir = net.clones[wipClone];
           for (const [p, text] of [[own, `uncommitted edit of ${own}\n`], [shared, `the user's uncommitted ${shared} on ${wipClone}\n`]]) {
+            await mkdir(dirname(join(dir, p)), { recursive: true }); // a rename may have emptied notes/ here
             await writeFile(join(dir, p), text);
             wip.push({ clone: wipClone, path: p, bytes: Buffer.from(text) });
           }
@@ -121,18 +122,24 @@ export async function runCase(cleanup, spec, rng, opts) {
   const figures = await checkInvariants({ net, commits: [...made.commits, ...extra], wip, herald, quietMs: opts.quietMs });
   const hostile = opts.hostileCount > 0 ? await hostileSuite({ net, server, herald, seed: opts.seed, count: opts.hostileCount, accounts: [STRANGER, FRIEND] }) : { skipped: "run once per run, on its first case (or --hostile 0)" };
   if (hostile.skipped) say(`hostile input skipped: ${hostile.skipped}`);
-  if (opts.keep) {
-    const all = Object.values(herald.agents).flatMap((a) => [...(a.earlier ?? []).flat(), ...a.records]).filter((r) => r.level !== "debug");
-    await writeFile(join(net.sb.root, "agents.jsonl"), all.sort((x, y) => x.t - y.t).map((r) => JSON.stringify(r)).join("\n"));
-    say(`kept ${net.sb.root} (agents.jsonl: the agents' records)`);
-  }
-  return {
+  const result = {
     case: spec.label, shape: spec.shape, clones: spec.n, refWatching: spec.watch, seconds: Math.round((Date.now() - t0) / 1000),
     edits: made.byKind, editsFailed: made.failed.length, tidyCommits: tidied.length, editFailures: made.failed.slice(0, 5),
     faults: countKinds(log), faultLog: log.entries, faultErrors: log.entries.filter((e) => e.error).length,
     uncommitted: { clone: wipClone, sharedIntact, status },
     toOneHeadS, ...figures, hostile,
   };
+  // The agents' records: with --keep beside the clones, and for a failed case beside --out (so a
+  // failure in CI can be read without running it again).
+  const failed = !(passed(result) && hostilePassed(hostile));
+  if (opts.keep || failed) {
+    const all = Object.values(herald.agents).flatMap((a) => [...(a.earlier ?? []).flat(), ...a.records]).filter((r) => r.level !== "debug");
+    const file = opts.keep ? join(net.sb.root, "agents.jsonl") : join(dirname(opts.out), `chaos-${spec.label}-agents.jsonl`);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, all.sort((x, y) => x.t - y.t).map((r) => JSON.stringify(r)).join("\n"));
+    say(opts.keep ? `kept ${net.sb.root} (agents.jsonl: the agents' records)` : `failed: the agents' records are in ${file}`);
+  }
+  return result;
 }
 
 function shuffle(rng, list) {

@@ -1,5 +1,5 @@
 // The CI version of npm run chaos (scripts/chaos.mjs --quick): five clones in a ring, announcements
-// alone (ref watching off), 20 s of edits while every fault kind is injected at least once, then
+// alone (ref watching off), 12 s of edits while every fault kind is injected at least once, then
 // the invariants, and the slixmpp hostile-input suite. The run is a child process (it SIGKILLs
 // agents, restarts Prosody, mounts a tmpfs) and runs the built packages, so they are built first.
 import { prosodyInstalled } from "@herald/testkit";
@@ -13,12 +13,14 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const KINDS = ["kill", "kill-checkout", "prosody-restart", "prosody-wipe", "unreachable", "disk-full", "clock-skew", "uncommitted"];
 const SEED = 16;
 
-// Opt-in (HERALD_CHAOS_TEST=1): it keeps both cores busy for about 3 minutes, and beside the other
-// test files it took the suite from about 340 s to 540 s on the 2-core machine, too near the
-// suite's 10-minute budget. Run it with: HERALD_CHAOS_TEST=1 node scripts/run-jest.mjs
-// packages/agent/test/chaos.test.ts (or npm run chaos -- --seed 16 --quick).
+// Opt-in (HERALD_CHAOS_TEST=1) for now. It takes about a minute (both cores), which the suite can
+// afford; but of 46 quick runs with different seeds on 2026-11-30, 10 failed. Every failure read
+// was a fault of Herald's, fixed since with its own test (README, Reliability), and the last eight
+// runs had one; still, one red run would keep every change from landing. It joins the suite once
+// twenty seeds in a row pass. Run it with:
+// HERALD_CHAOS_TEST=1 node scripts/run-jest.mjs packages/agent/test/chaos.test.ts
 const OPT_IN = process.env.HERALD_CHAOS_TEST === "1";
-if (!OPT_IN) console.log("chaos test skipped: opt-in (HERALD_CHAOS_TEST=1): 3 minutes of both cores, over the suite's budget (README, Reliability)");
+if (!OPT_IN) console.log("chaos test skipped: opt-in (HERALD_CHAOS_TEST=1) until twenty quick seeds in a row pass (README, Reliability)");
 
 describe("chaos (quick)", () => {
   let dir = "";
@@ -50,8 +52,13 @@ describe("chaos (quick)", () => {
     child.stdout!.on("data", (d: Buffer) => (text += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (text += d.toString()));
     const code = await new Promise<number | null>((r) => child!.once("exit", r));
-    const report = JSON.parse(await readFile(out, "utf8").catch(() => "null")) as { passed: boolean; cases: Array<Record<string, any>> } | null;
-    if (code !== 0 || !report?.passed) console.log(text);
+    const report = JSON.parse(await readFile(out, "utf8").catch(() => "null")) as { passed: boolean; options: { hostileCount: number }; cases: Array<Record<string, any>> } | null;
+    if (code !== 0 || !report?.passed) {
+      // The failed case's agent records (case.mjs writes them beside --out): warnings and the end.
+      const records = (await readFile(join(dir, "chaos-ring5-agents.jsonl"), "utf8").catch(() => "")).split("\n");
+      const worth = records.filter((l) => /"level":"(warn|error)"/.test(l)).slice(-150).concat(["-- last records --"], records.slice(-150));
+      console.log(`${text}\n${worth.join("\n")}`);
+    }
     expect(report).not.toBeNull();
     const c = report!.cases[0]!;
     for (const kind of KINDS) {
@@ -68,7 +75,7 @@ describe("chaos (quick)", () => {
     console.log(`chaos: herald status on the clone holding an uncommitted edit:\n${c.uncommitted.status}`);
     if (c.hostile.skipped) console.log(`chaos: hostile input skipped: ${c.hostile.skipped}`);
     else {
-      expect(c.hostile.published).toBeGreaterThan(100);
+      expect(c.hostile.published).toBeGreaterThan(report!.options.hostileCount); // more than one account's worth
       expect({ unchanged: c.hostile.reposUnchanged, ran: c.hostile.canaryCreated, obeyed: c.hostile.chatCommandsObeyed, errors: c.hostile.clientErrors, arrived: c.hostile.nextCommitArrived })
         .toEqual({ unchanged: true, ran: false, obeyed: 0, errors: [], arrived: true });
     }

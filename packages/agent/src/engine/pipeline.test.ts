@@ -20,6 +20,7 @@ function rig(opts: { has?: (fetched: string[]) => boolean; failFetch?: string[];
       return "";
     },
     hasCommit: async () => opts.has?.(fetched) ?? false,
+    refs: async () => new Map(), // no record of any remote yet: a failed fetch has nothing to empty
   } as unknown as GitRepo;
   const merges = { now: async () => { steps.push("merge"); } } as unknown as MergeScheduler;
   const pusher = { nudge: (to: string[], again: boolean) => { steps.push(`push ${to.join(",")}${again ? " again" : ""}`); return []; } } as unknown as Pusher;

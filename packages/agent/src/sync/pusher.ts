@@ -93,8 +93,9 @@ export class Pusher {
       this.#pushed.set(name, head);
       return this.d.onSuccess(name);
     }
+    let sha = head;
     for (let round = 0; round < 3; round++) {
-      const sha = (await repo.head())!;
+      sha = (await repo.head())!;
       const kind = remote.kind === "unknown" ? "bare" : remote.kind;
       const target = pushTarget(kind, this.d.node, branch);
       const t0 = performance.now();
@@ -127,9 +128,9 @@ export class Pusher {
     // Still refused after three merges: recorded, so the retrier comes back and status says so
     // (it used to end here silently: npm run chaos, star7).
     const error = `push to ${name} still rejected as non-fast-forward after fetching and merging three times`;
-    log.warn("push-failed", { remote: name, ref: branch, error });
+    log.warn("push-failed", { remote: name, ref: branch, sha, error });
     this.d.onFailure(name, error);
-    this.d.events.emit("push-failed", { ref: branch, sha: (await repo.head()) ?? head, remote: name, error });
+    this.d.events.emit("push-failed", { ref: branch, sha, remote: name, error });
   }
 
   async #push(remote: string, sha: string, target: string): Promise<void> {

@@ -1,16 +1,25 @@
 // Merge heads into one commit using objects only: `git merge-tree --write-tree` (git >= 2.38), a
 // private index for the keep-both edits, and `git commit-tree`. The work tree, the real index and
 // HEAD are not touched, so an agent killed here leaves nothing half-done but loose objects.
-import { rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { GitCommandError } from "../errors.js";
 import { foldIntoVariants, indexInfo, keepBoth, parseMergeTree, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
 import { isVariantFileName } from "./variant-file-name.js";
 import { canonicalParents, mergeCommitSpec } from "./merge-commit.js";
-import { conflictTrailer } from "./conflict-trailer.js";
+import { conflictTrailer, parseConflictTrailer } from "./conflict-trailer.js";
 import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
 
 export interface MergeResult { commit: string; conflicts: ResolvedConflict[] }
+
+/**
+ * Herald merges already in the object store, by their two parents in canonical order ("p1 p2").
+ * A merge is a function of its parents (merge-commit.ts), so folding a pair that some node has
+ * merged before gives that very commit: `userFrontier` records each merge it opens and
+ * `mergeHeads` takes it instead of running merge-tree again. In a mesh the first node to fold
+ * the heads pushes the result to the others, which then move to it without merging at all.
+ */
+export type KnownMerges = Map<string, string>;
 
 /**
  * The heads that carry user work: Herald's own merges among `heads` are replaced by their parents
@@ -21,7 +30,7 @@ export interface MergeResult { commit: string; conflicts: ResolvedConflict[] }
  * (git refuses a non-fast-forward push), so a merge left behind there would make every later push
  * to it fail; kept whole, it is a parent of the next merge and the push fast-forwards.
  */
-export async function userFrontier(repo: GitRepo, heads: string[], keep: ReadonlySet<string> = new Set()): Promise<string[]> {
+export async function userFrontier(repo: GitRepo, heads: string[], keep: ReadonlySet<string> = new Set(), known?: KnownMerges): Promise<string[]> {
   let set = [...heads];
   for (let depth = 0; depth < 256; depth++) {
     const out = await repo.run(["show", "-s", "--format=%H %ae %P", ...set, "--"]);
@@ -31,6 +40,7 @@ export async function userFrontier(repo: GitRepo, heads: string[], keep: Readonl
       const [sha, email, ...parents] = line.split(" ");
       if (email === HERALD_IDENTITY.email && parents.length >= 2 && !keep.has(sha!)) {
         parents.forEach((p) => next.add(assertSha(p)));
+        if (parents.length === 2 && parents[0]! < parents[1]!) known?.set(parents.join(" "), assertSha(sha!));
         expanded = true;
       } else next.add(assertSha(sha!));
     }
@@ -41,18 +51,26 @@ export async function userFrontier(repo: GitRepo, heads: string[], keep: Readonl
 }
 
 /** Folds the heads in canonical order: the result depends on the set of heads, not on who merges. */
-export async function mergeHeads(repo: GitRepo, heads: string[]): Promise<MergeResult> {
+export async function mergeHeads(repo: GitRepo, heads: string[], known: ReadonlyMap<string, string> = new Map()): Promise<MergeResult> {
   heads.forEach(assertSha);
   const info = await committerTimes(repo, heads);
   const sorted = canonicalParents(info);
   let acc = sorted[0]!;
   const conflicts: ResolvedConflict[] = [];
   for (const next of sorted.slice(1)) {
-    const r = await mergeTwo(repo, acc, next);
+    const r = (await reuse(repo, known, acc.sha, next.sha)) ?? (await mergeTwo(repo, acc, next));
     conflicts.push(...r.conflicts);
     acc = { sha: r.commit, committerTime: Math.max(acc.committerTime, next.committerTime) };
   }
   return { commit: acc.sha, conflicts };
+}
+
+/** The known merge of `a` and `b` (KnownMerges), if it still reads as one of Herald's. */
+async function reuse(repo: GitRepo, known: ReadonlyMap<string, string>, a: string, b: string): Promise<MergeResult | null> {
+  const sha = known.get(a < b ? `${a} ${b}` : `${b} ${a}`);
+  const c = sha ? await repo.commit(sha).catch(() => null) : null;
+  if (!c || c.authorEmail !== HERALD_IDENTITY.email || c.parents.length !== 2) return null;
+  return { commit: sha!, conflicts: parseConflictTrailer(c.message) };
 }
 
 async function committerTimes(repo: GitRepo, shas: string[]): Promise<Array<{ sha: string; committerTime: number }>> {
@@ -94,6 +112,7 @@ async function mergeTwo(repo: GitRepo, a: { sha: string; committerTime: number }
 async function applyEdits(repo: GitRepo, tree: string, edits: ReturnType<typeof keepBoth>["edits"]): Promise<string> {
   const index = join(repo.gitDir, "herald", `merge-index-${process.pid}`);
   const env = { GIT_INDEX_FILE: index };
+  await mkdir(join(repo.gitDir, "herald"), { recursive: true });
   try {
     await repo.run(["read-tree", tree], env);
     await repo.run(["update-index", "-z", "--index-info"], env, indexInfo(edits));

@@ -5,7 +5,7 @@ import type { AgentEmitter } from "../agent-events.js";
 import { advanceHead } from "../git/advance-head.js";
 import { parseConflictTrailer, parseSettlementTrailer } from "../git/conflict-trailer.js";
 import type { ResolvedConflict } from "../git/keep-both.js";
-import { mergeHeads, userFrontier } from "../git/merge-heads.js";
+import { mergeHeads, userFrontier, type KnownMerges } from "../git/merge-heads.js";
 import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import type { BlockedMerge } from "./blocking-files.js";
@@ -73,8 +73,9 @@ export class Merger {
     const t0 = performance.now();
     // A bare remote's tip is kept whole (merge-heads.ts): its branch cannot move off it.
     const kept = new Set(tipRefs.filter(([ref]) => this.d.prunable && !this.d.prunable(ref)).map(([, sha]) => sha));
-    const frontier = heads.length === 1 ? heads : await userFrontier(repo, heads, kept);
-    const merged = frontier.length === 1 ? { commit: frontier[0]!, conflicts: [] as ResolvedConflict[] } : await mergeHeads(repo, frontier);
+    const known: KnownMerges = new Map();
+    const frontier = heads.length === 1 ? heads : await userFrontier(repo, heads, kept, known);
+    const merged = frontier.length === 1 ? { commit: frontier[0]!, conflicts: [] as ResolvedConflict[] } : await mergeHeads(repo, frontier, known);
     if (merged.commit === head) return "up-to-date";
     // While HEAD moves, the ref watcher must not take our own update for a local commit.
     this.d.heads.moving(head, merged.commit);

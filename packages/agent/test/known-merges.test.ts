@@ -1,0 +1,62 @@
+// A merge is a function of its two parents (merge-commit.ts), so a pair some node has already
+// merged need not be merged again: userFrontier records the Herald merges it opens, and
+// mergeHeads takes them. Found by `npm run chaos` (mesh10): ten agents re-folding the same heads,
+// 40-90 s per merge on a loaded two-core machine, kept the mesh from settling in 180 s.
+import { commitFile, git, makeSandbox, type Sandbox } from "@herald/testkit";
+import { GitRepo } from "../src/git/repo.js";
+import { mergeHeads, userFrontier, type KnownMerges } from "../src/git/merge-heads.js";
+
+describe("merges already made are taken, not made again", () => {
+  let sb: Sandbox;
+  let repo: GitRepo;
+  let mergeTrees = 0;
+  afterEach(async () => {
+    repo?.close();
+    await sb?.cleanup();
+  });
+
+  /** Three user commits on three clones, all touching f.txt (so every fold step conflicts), fetched into a. */
+  async function setUp(): Promise<string[]> {
+    sb = await makeSandbox(["a", "b", "c"], "mesh");
+    const { a, b, c } = sb.clones as Record<"a" | "b" | "c", string>;
+    const shas = [await commitFile(a, "f.txt", "from a\n"), await commitFile(b, "f.txt", "from b\n"), await commitFile(c, "f.txt", "from c\n")];
+    await git(a, "fetch", "-q", b, "main:refs/tmp/b");
+    await git(a, "fetch", "-q", c, "main:refs/tmp/c");
+    repo = await GitRepo.open(a);
+    const exec = repo.exec.bind(repo);
+    repo.exec = (args, ...rest) => {
+      if (args[0] === "merge-tree") mergeTrees++;
+      return exec(args, ...rest);
+    };
+    mergeTrees = 0;
+    return shas;
+  }
+
+  it("folds heads whose merge is already here without running merge-tree, to the same commit and conflicts", async () => {
+    const heads = await setUp();
+    const made = await mergeHeads(repo, heads);
+    expect(mergeTrees).toBe(2);
+    expect(made.conflicts.length).toBeGreaterThan(0);
+
+    const known: KnownMerges = new Map();
+    expect(await userFrontier(repo, [made.commit], new Set(), known)).toEqual([...heads].sort());
+    expect(known.size).toBe(2); // both steps of the fold
+    mergeTrees = 0;
+    const again = await mergeHeads(repo, heads, known);
+    expect(mergeTrees).toBe(0);
+    expect(again).toEqual(made);
+  });
+
+  it("makes the merge itself when the known commit is not one of Herald's", async () => {
+    const [x, y] = await setUp();
+    const a = sb.clones.a!;
+    // A user's own merge of the same two parents: its tree is the user's choice, not the merge's.
+    const tree = (await git(a, "rev-parse", `${x}^{tree}`)).trim();
+    const [p1, p2] = [x!, y!].sort();
+    const users = (await git(a, "commit-tree", tree, "-p", p1!, "-p", p2!, "-m", "my merge")).trim();
+    const made = await mergeHeads(repo, [x!, y!], new Map([[`${p1} ${p2}`, users]]));
+    expect(mergeTrees).toBe(1);
+    expect(made.commit).not.toBe(users);
+    expect(made.conflicts.map((c) => c.path)).toEqual(["f.txt"]);
+  });
+});

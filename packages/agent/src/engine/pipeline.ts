@@ -10,6 +10,7 @@ import type { AgentEmitter } from "../agent-events.js";
 import { GitCommandError } from "../errors.js";
 import { userFrontier } from "../git/merge-heads.js";
 import type { GitRepo } from "../git/repo.js";
+import { removeStaleRecordLock } from "../git/stale-ref-lock.js";
 import type { Logger } from "../log.js";
 import type { Pusher } from "../sync/pusher.js";
 import type { ResolvedRemote } from "../sync/remotes.js";
@@ -89,6 +90,7 @@ export class SyncPipeline {
         this.d.events.emit("fetched", { remote: remote.name, reason });
         return true;
       } catch (e) {
+        if (attempt < 3 && e instanceof GitCommandError && (await this.#removeStaleLock(e.stderr))) continue;
         if (attempt < 3 && e instanceof GitCommandError && REF_RACE.test(e.stderr)) continue;
         // Refused as a non-fast-forward: our record of the remote holds a commit its branch has
         // left (a Herald merge it replaced). git stores the objects but not the ref, and the
@@ -99,6 +101,13 @@ export class SyncPipeline {
         return false;
       }
     }
+  }
+
+  /** A lock on the record left by a killed git (stale-ref-lock.ts): removed, and said so. */
+  async #removeStaleLock(stderr: string): Promise<boolean> {
+    const lock = await removeStaleRecordLock(this.d.repo.gitDir, stderr);
+    if (lock) this.d.log.warn("stale-lock-removed", { lock, reason: "left by a git that was killed while updating the ref" });
+    return lock !== null;
   }
 
   /** Empties `ref` when HEAD holds what it holds: the commit, or all the user work of a Herald

@@ -96,10 +96,25 @@ export async function unreachable({ herald, net, rng, log, ms = 10_000, spare = 
   if (!net.hub) { herald.hold(c); await herald.settled(c); await herald.kill(c); }
   await rename(dir, `${dir}.away`);
   await sleep(ms);
-  await rename(`${dir}.away`, dir);
+  await comeBack(dir);
   away.delete(c);
   if (!net.hub) { herald.release(c); await herald.revive(c); }
   log.add("unreachable", { clone: c, ms });
+}
+
+/** Moves `${dir}.away` back. A peer's git push under way when the directory left makes its
+ * object directory again by absolute path (git receive-pack: tmp_objdir), empty: that shell,
+ * holding no file, goes first. Anything with a file in it stops the run. */
+async function comeBack(dir) {
+  try {
+    await rename(`${dir}.away`, dir);
+  } catch (e) {
+    if (e.code !== "ENOTEMPTY" && e.code !== "EEXIST") throw e;
+    const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((d) => !d.isDirectory());
+    if (files.length) throw new Error(`${dir} was made again while away, with files: ${files.slice(0, 5).map((f) => f.name).join(", ")}`);
+    await rm(dir, { recursive: true });
+    await rename(`${dir}.away`, dir);
+  }
 }
 
 export async function diskFull({ disk, clone, log, ms = 8000 }) {

@@ -15,6 +15,7 @@ import { Committer } from "../sync/committer.js";
 import { Content } from "../content/content.js";
 import { ConflictStore } from "../sync/conflict-store.js";
 import { Merger } from "../sync/merger.js";
+import { PeerRecords } from "../sync/peer-records.js";
 import { PushRetrier } from "../sync/push-retrier.js";
 import { Pusher } from "../sync/pusher.js";
 import type { ResolvedRemote } from "../sync/remotes.js";
@@ -81,11 +82,15 @@ export class RepoEngine {
     this.conflicts = new ConflictStore(join(this.heraldDir, "conflicts.json"));
     this.#remotes = new RemoteSet(repo.dir);
     if (config.autocommit) this.#committer = new Committer(repo, config.node, log.child("committer"));
+    const records = new PeerRecords({
+      repo, log: log.child("records"),
+      isBare: (ref) => this.#remotes.all().some((r) => r.kind === "bare" && ref.startsWith(`refs/remotes/${r.name}/`)),
+      onEmptied: (ref, sha) => this.#pusher.rememberPeerHead(ref, sha),
+    });
     const merger = this.#merger = new Merger({
       repo, events: this.events, log: log.child("merger"), conflicts: this.conflicts, heads: this.#heads, now, isPaused,
       commitLocalChanges: async () => (this.#committer ? this.#committer.commitNow() : false),
-      prunable: (ref) => !this.#remotes.all().some((r) => r.kind === "bare" && ref.startsWith(`refs/remotes/${r.name}/`)),
-      onPruned: (ref, sha) => this.#pusher.rememberPeerHead(ref, sha),
+      records,
     });
     this.#merges = new MergeScheduler(merger, config.retryIntervalMs, log);
     this.#retrier = new PushRetrier(join(this.heraldDir, "retry-queue.json"), config.retryIntervalMs,
@@ -97,7 +102,7 @@ export class RepoEngine {
       onSuccess: (remote) => this.#retrier.succeeded(remote),
       gate: new TransferGate(config.limits),
     });
-    this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, isPaused, announce: (sha, relay) => this.#channel?.announce(sha, relay) });
+    this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, records, isPaused, announce: (sha, relay) => this.#channel?.announce(sha, relay) });
     this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, failing);
     this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
     this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, reannounce: () => this.#channel?.reannounce(), log: log.child("content") });

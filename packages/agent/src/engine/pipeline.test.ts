@@ -1,6 +1,7 @@
 import { AgentEmitter } from "../agent-events.js";
 import type { GitRepo } from "../git/repo.js";
 import { silentLogger } from "../log.js";
+import { PeerRecords } from "../sync/peer-records.js";
 import type { Pusher } from "../sync/pusher.js";
 import type { ResolvedRemote } from "../sync/remotes.js";
 import type { MergeScheduler } from "./merge-scheduler.js";
@@ -24,7 +25,7 @@ function rig(opts: { has?: (fetched: string[]) => boolean; failFetch?: string[];
   } as unknown as GitRepo;
   const merges = { now: async () => { steps.push("merge"); } } as unknown as MergeScheduler;
   const pusher = { nudge: (to: string[], again: boolean) => { steps.push(`push ${to.join(",")}${again ? " again" : ""}`); return []; } } as unknown as Pusher;
-  const pipeline = new SyncPipeline({ repo, events: new AgentEmitter(), log: silentLogger, merges, pusher, isPaused: () => opts.paused ?? false, announce: (sha) => steps.push(`announce ${sha ?? "HEAD"}`) });
+  const pipeline = new SyncPipeline({ repo, events: new AgentEmitter(), log: silentLogger, merges, pusher, records: new PeerRecords({ repo, log: silentLogger, isBare: () => false, onEmptied: () => undefined }), isPaused: () => opts.paused ?? false, announce: (sha) => steps.push(`announce ${sha ?? "HEAD"}`) });
   return { pipeline, steps };
 }
 const remote = (name: string) => ({ name, url: `/r/${name}`, kind: "bare" }) as ResolvedRemote;

@@ -8,10 +8,10 @@
 // Fetches are never forced and fetch no tags; pushes never force either (pusher.ts).
 import type { AgentEmitter } from "../agent-events.js";
 import { GitCommandError } from "../errors.js";
-import { userFrontier } from "../git/merge-heads.js";
 import type { GitRepo } from "../git/repo.js";
 import { removeStaleRecordLock } from "../git/stale-ref-lock.js";
 import type { Logger } from "../log.js";
+import type { PeerRecords } from "../sync/peer-records.js";
 import type { Pusher } from "../sync/pusher.js";
 import type { ResolvedRemote } from "../sync/remotes.js";
 import type { MergeScheduler } from "./merge-scheduler.js";
@@ -42,6 +42,7 @@ export interface PipelineDeps {
   log: Logger;
   merges: MergeScheduler;
   pusher: Pusher;
+  records: PeerRecords;
   announce: (sha?: string, relay?: boolean) => void;
   isPaused: () => boolean;
 }
@@ -110,29 +111,15 @@ export class SyncPipeline {
     return lock !== null;
   }
 
-  /** Empties `ref` when HEAD holds what it holds: the commit, or all the user work of a Herald
-   * merge (merge-heads.ts). Else merges first; the merger itself empties a record holding a merge
-   * once merged. The delete is a compare-and-swap: a push landing meanwhile stays. */
+  /** Empties `ref` when HEAD holds what it holds (peer-records.ts); else merges first and asks
+   * again (the merger itself empties a record holding a merge once merged). True: fetch again. */
   async #dropMergedRecord(ref: string): Promise<boolean> {
-    const { repo } = this.d;
-    const held = (await repo.refs(ref)).get(ref);
+    const { records } = this.d;
+    const held = await records.held(ref);
     if (!held) return false;
-    if (!(await this.#headHolds(held))) {
-      await this.d.merges.now();
-      const now = (await repo.refs(ref)).get(ref);
-      if (now !== held) return true; // emptied (or moved) by the merge pass: fetch again
-      if (!(await this.#headHolds(held))) return false;
-    }
-    if (!(await repo.dropTrackingRef(ref, held))) return false;
-    this.d.log.info("record-emptied", { ref, sha: held, reason: "fetch refused as non-fast-forward; HEAD has what it held" });
-    return true;
-  }
-
-  async #headHolds(sha: string): Promise<boolean> {
-    const head = await this.d.repo.head();
-    if (!head) return false;
-    if (await this.d.repo.isAncestor(sha, head)) return true;
-    for (const c of await userFrontier(this.d.repo, [sha])) if (!(await this.d.repo.isAncestor(c, head))) return false;
-    return true;
+    if ((await records.emptyIfHeadHolds(ref)) !== "kept") return true;
+    await this.d.merges.now();
+    if ((await records.held(ref)) !== held) return true; // emptied (or moved) by the merge pass
+    return (await records.emptyIfHeadHolds(ref)) !== "kept";
   }
 }

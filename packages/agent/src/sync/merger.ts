@@ -12,6 +12,7 @@ import type { BlockedMerge } from "./blocking-files.js";
 import { blockingFiles } from "./blocking-files.js";
 import type { ConflictStore } from "./conflict-store.js";
 import type { HeadTracker } from "./head-tracker.js";
+import type { PeerRecords } from "./peer-records.js";
 
 export interface MergerDeps {
   repo: GitRepo;
@@ -24,10 +25,8 @@ export interface MergerDeps {
   /** Commit local edits first (autocommit on); false when autocommit is off. */
   commitLocalChanges: () => Promise<boolean>;
   isPaused: () => boolean;
-  /** Whether a tracking ref may be emptied once merged (not a bare remote's: those only move forward). */
-  prunable?: (ref: string) => boolean;
-  /** A pruned ref held `sha`: its owner is known to have it (the pusher need not send it back). */
-  onPruned?: (ref: string, sha: string) => void;
+  /** Our records of peers' branches: which are bare remotes', and emptying those merged. */
+  records: PeerRecords;
 }
 
 export type MergeOutcome = "up-to-date" | "advanced" | "retry" | "blocked" | "paused" | "no-branch";
@@ -58,7 +57,7 @@ export class Merger {
     const outcome = await this.#merge(branch, head, tipRefs);
     if (outcome === "up-to-date" || outcome === "advanced") {
       this.blocked = null;
-      await this.#pruneMerged(tipRefs);
+      await this.d.records.emptyMerged(tipRefs);
     }
     return outcome;
   }
@@ -72,7 +71,7 @@ export class Merger {
     if (heads.length === 1 && heads[0] === head) return "up-to-date";
     const t0 = performance.now();
     // A bare remote's tip is kept whole (merge-heads.ts): its branch cannot move off it.
-    const kept = new Set(tipRefs.filter(([ref]) => this.d.prunable && !this.d.prunable(ref)).map(([, sha]) => sha));
+    const kept = new Set(tipRefs.filter(([ref]) => this.d.records.isBare(ref)).map(([, sha]) => sha));
     const known: KnownMerges = new Map();
     const frontier = heads.length === 1 ? heads : await userFrontier(repo, heads, kept, known);
     const merged = frontier.length === 1 ? { commit: frontier[0]!, conflicts: [] as ResolvedConflict[] } : await mergeHeads(repo, frontier, known);
@@ -104,27 +103,6 @@ export class Merger {
     for (const c of conflicts) this.d.events.emit("conflict", { ref: branch, sha: merged.commit, conflict: c });
     outcome = "advanced";
     return outcome;
-  }
-
-  /**
-   * Once HEAD holds everything the incoming refs brought, empty those that hold a Herald merge.
-   * Their owner may leave that merge behind (advance-head.ts: `reset --keep` onto the same user
-   * commits merged in canonical order), and git refuses to move a ref off a commit the new value
-   * does not contain: every later push of the owner into that ref, and every fetch into it,
-   * would fail. A ref holding a user commit stays: no agent ever leaves a user commit behind, so
-   * its owner's later heads descend from it. The delete is a compare-and-swap (git update-ref's
-   * <oldvalue>): a push that landed meanwhile is kept. Like `git fetch --prune`, this drops only
-   * our record of a peer's branch, never a commit: HEAD contains it.
-   */
-  async #pruneMerged(tipRefs: Array<[string, string]>): Promise<void> {
-    for (const [ref, sha] of tipRefs) {
-      if (this.d.prunable && !this.d.prunable(ref)) continue;
-      const c = await this.d.repo.commit(sha).catch(() => null);
-      if (!c || c.parents.length < 2 || c.authorEmail !== HERALD_IDENTITY.email) continue;
-      if (!(await this.d.repo.dropTrackingRef(ref, sha))) continue; // a push moved it meanwhile
-      this.d.log.debug("pruned", { ref, sha });
-      this.d.onPruned?.(ref, sha);
-    }
   }
 
   /** Conflicts resolved by Herald merges between `from` and `to`, whoever made them; and the

@@ -1,0 +1,73 @@
+// Our records of peers' branches: refs/remotes/<peer>/<branch>, which the peer pushes into and our
+// fetches write. The one rule for emptying one lives here. Like `git fetch --prune`, emptying
+// drops only our record of a peer's branch, never a commit: it happens only when HEAD holds
+// what the record held. The delete is a compare-and-swap (GitRepo.dropTrackingRef, git
+// update-ref's <oldvalue>): a push that landed meanwhile is kept.
+//
+// Why empty at all: a peer may leave one of its Herald merges behind (advance-head.ts: `reset
+// --keep` onto the same user commits merged in canonical order), and git refuses to move a ref
+// off a commit the new value does not contain. While our record holds that merge, every push of
+// the peer into it and every fetch of ours into it fails as a non-fast-forward.
+import { userFrontier } from "../git/merge-heads.js";
+import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
+import type { Logger } from "../log.js";
+
+export interface PeerRecordsDeps {
+  repo: GitRepo;
+  log: Logger;
+  /** A bare remote's record: its branch only moves forward, and the merger keeps its tip whole. */
+  isBare: (ref: string) => boolean;
+  /** An emptied record held `sha`: its owner is known to have it (the pusher need not send it back). */
+  onEmptied: (ref: string, sha: string) => void;
+}
+
+export class PeerRecords {
+  constructor(private readonly d: PeerRecordsDeps) {}
+
+  isBare(ref: string): boolean {
+    return this.d.isBare(ref);
+  }
+
+  /**
+   * After a merge pass left HEAD holding the work of every record in `records`: empty those that
+   * hold a Herald merge. A record holding a user commit stays: no agent ever leaves a user commit
+   * behind, so its owner's later heads descend from it.
+   */
+  async emptyMerged(records: Array<[string, string]>): Promise<void> {
+    for (const [ref, sha] of records) {
+      if (this.isBare(ref)) continue;
+      const c = await this.d.repo.commit(sha).catch(() => null);
+      if (!c || c.parents.length < 2 || c.authorEmail !== HERALD_IDENTITY.email) continue;
+      await this.#empty(ref, sha, "merged", "debug");
+    }
+  }
+
+  /** A fetch into `ref` was refused as a non-fast-forward: empty it if HEAD holds what it holds. */
+  async emptyIfHeadHolds(ref: string): Promise<"emptied" | "moved" | "kept"> {
+    const held = await this.held(ref);
+    if (!held) return "moved";
+    if (!(await this.#headHolds(held))) return "kept";
+    return (await this.#empty(ref, held, "fetch refused as non-fast-forward; HEAD has what it held")) ? "emptied" : "moved";
+  }
+
+  async held(ref: string): Promise<string | undefined> {
+    return (await this.d.repo.refs(ref)).get(ref);
+  }
+
+  /** HEAD has `sha`, or all the user work of it (a Herald merge: merge-heads.ts). */
+  async #headHolds(sha: string): Promise<boolean> {
+    const { repo } = this.d;
+    const head = await repo.head();
+    if (!head) return false;
+    if (await repo.isAncestor(sha, head)) return true;
+    for (const c of await userFrontier(repo, [sha])) if (!(await repo.isAncestor(c, head))) return false;
+    return true;
+  }
+
+  async #empty(ref: string, sha: string, reason: string, level: "debug" | "info" = "info"): Promise<boolean> {
+    if (!(await this.d.repo.dropTrackingRef(ref, sha))) return false; // a push moved it meanwhile
+    this.d.log[level]("record-emptied", { ref, sha, reason });
+    this.d.onEmptied(ref, sha);
+    return true;
+  }
+}

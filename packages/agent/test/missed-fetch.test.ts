@@ -6,9 +6,11 @@
 // herald.retryInterval (30 min by default, as here): before, n1's later commits skipped the
 // failing hub too, and the whole star stalled for half an hour.
 // Ref watching is off and n2's only remote is the bare hub: only the announcement can bring it.
+import { announcementToElement, pubsubNodeName } from "@herald/protocol";
 import { commitFile, git, head, makeSandbox, startXmppServer, waitFor, type Sandbox, type XmppServer } from "@herald/testkit";
 import { rename } from "node:fs/promises";
-import { configureXmpp, startOne, stopAll, type Running } from "./helpers.js";
+import { sleep } from "./fixtures.js";
+import { asUser, configureXmpp, startOne, stopAll, type Running } from "./helpers.js";
 
 const NAMES = ["n1", "n2"];
 
@@ -16,14 +18,16 @@ describe("an announced commit no remote had yet", () => {
   let server: XmppServer;
   let sb: Sandbox | undefined;
   let agents: Record<string, Running> = {};
-  afterAll(async () => {
+  afterEach(async () => {
     await stopAll(agents);
+    agents = {};
     await sb?.cleanup();
-    await server?.stop();
   });
+  afterAll(async () => server?.stop());
+
+  beforeAll(async () => void (server = await startXmppServer({ accounts: NAMES })));
 
   it("is fetched once the hub is back", async () => {
-    server = await startXmppServer({ accounts: NAMES });
     sb = await makeSandbox(NAMES, [], { bares: ["hub"] });
     await configureXmpp(sb, server, NAMES);
     for (const n of NAMES) agents[n] = await startOne(sb.clones[n]!, { watchRemoteRefs: false, env: { HERALD_PASSWORD: `${n}-pw` } });
@@ -38,5 +42,28 @@ describe("an announced commit no remote had yet", () => {
     expect(agents.n2!.records.some((r) => r.event === "fetched-announced" && r.sha === sha && r.remote === "hub")).toBe(true);
     expect(await git(sb.clones.n2!, "status", "--porcelain")).toBe("");
     expect(agents.n1!.records.some((r) => r.event === "retry-scheduled" && r.remote === "hub")).toBe(true);
+  });
+
+  // Also chaos (mesh10): an announced Herald merge its maker has since replaced is on no branch,
+  // so asking for it again found nothing for an hour and a half, 160 fetches in ten quiet seconds.
+  // A good fetch from the announcer without the commit means its branch has left it: what the
+  // branch holds now is merged, and the commit is not asked for again.
+  it("is not asked for again once the announcer's own branch has left it", async () => {
+    sb = await makeSandbox(NAMES, "line");
+    await configureXmpp(sb, server, NAMES);
+    const [n1, n2] = [sb.clones.n1!, sb.clones.n2!];
+    agents.n2 = await startOne(n2, { watchRemoteRefs: false, env: { HERALD_PASSWORD: "n2-pw" } });
+    await waitFor(async () => agents.n2!.agent.channel?.stats.online === true, 10_000, "n2 online");
+    const left = await commitFile(n1, "reset-away.txt", "r\n");
+    await git(n1, "reset", "-q", "--keep", "HEAD~1");
+    const now = await commitFile(n1, "kept.txt", "k\n");
+    const repo = (await git(n2, "rev-list", "--max-parents=0", "HEAD")).trim();
+    await asUser(server, pubsubNodeName(repo), "n1", (_s, n) => n.publish("left", announcementToElement({ repo, ref: "refs/heads/main", sha: left, prev: null, node: "n1", seq: Date.now(), time: Date.now() })));
+    await waitFor(async () => (await head(n2)) === now, 15_000, "n2 at what n1's branch holds now");
+    await sleep(3000); // a commit found nowhere is asked for again after 1 s, then 2 s
+    const seen = (event: string) => agents.n2!.records.filter((r) => r.event === event && r.sha === left).length;
+    expect(seen("announced-commit-superseded")).toBe(1);
+    expect(seen("announced-commit-not-found")).toBe(0);
+    expect(await git(n2, "status", "--porcelain")).toBe("");
   });
 });

@@ -2,11 +2,11 @@
 // announcement), merge it unless HEAD holds it; otherwise fetch it along the plan (fetch-policy.ts)
 // and merge. One fetch per announcing node at a time; announcements meanwhile collapse into one more.
 // A commit no remote gave us is asked for again later (fetch-policy.ts: missedFetchDelay), until a
-// newer announcement from that node replaces it.
+// newer announcement from that node replaces it, unless the announcer's own branch has left it.
 import type { CommitAnnouncement } from "@herald/protocol";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
-import { fetchPlan, missedFetchDelay } from "../sync/fetch-policy.js";
+import { fetchPlan, missedFetchDelay, superseded } from "../sync/fetch-policy.js";
 import type { NetworkPlan } from "./network-plan.js";
 import type { SyncPipeline } from "./pipeline.js";
 import type { RemoteSet } from "../sync/remote-set.js";
@@ -81,6 +81,11 @@ export class Announcements {
     const t0 = performance.now();
     const from = plan.order.flatMap((name) => this.d.remotes.get(name) ?? []);
     const out = await this.d.pipeline.run({ reason: `announcement from ${a.node}`, fetch: { from, until: a.sha } });
+    if (!out.foundAt && superseded(a.node, from, out.fetched)) {
+      this.d.log.info("announced-commit-superseded", { node: a.node, sha: a.sha, action: `merging what ${a.node}'s branch holds now` });
+      await this.d.merges.now();
+      return true;
+    }
     if (!out.foundAt) {
       this.d.log.warn("announced-commit-not-found", { node: a.node, sha: a.sha, tried: plan.order, action: "asking again later" });
       return false;

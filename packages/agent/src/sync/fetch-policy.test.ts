@@ -1,4 +1,4 @@
-import { fetchPlan, MISSED_FETCH_ATTEMPTS, missedFetchDelay, PLAN_GRACE_MS } from "./fetch-policy.js";
+import { fetchPlan, MISSED_FETCH_ATTEMPTS, missedFetchDelay, PLAN_GRACE_MS, superseded } from "./fetch-policy.js";
 import { passiveNodeId } from "./plan-targets.js";
 
 const remotes = [
@@ -37,5 +37,16 @@ describe("missedFetchDelay", () => {
     expect(missedFetchDelay(MISSED_FETCH_ATTEMPTS - 1)).toBe(300_000);
     expect(missedFetchDelay(MISSED_FETCH_ATTEMPTS)).toBeNull();
     expect(missedFetchDelay(-1)).toBeNull();
+  });
+});
+
+describe("superseded", () => {
+  it("when a fetch from the announcer's own clone worked", () => {
+    expect(superseded("b", remotes, { b: true, c: true, hub: false })).toBe(true);
+  });
+  it("not when only others were fetched, or the announcer's fetch failed, or it is no remote of ours", () => {
+    expect(superseded("b", remotes, { c: true, hub: true })).toBe(false);
+    expect(superseded("b", remotes, { b: false, c: true })).toBe(false);
+    expect(superseded("z", remotes, { b: true, c: true, hub: true })).toBe(false);
   });
 });

@@ -36,5 +36,16 @@ export function missedFetchDelay(attempt: number): number | null {
   return Math.min(1000 * 2 ** attempt, 300_000);
 }
 
+/**
+ * An announced commit that a good fetch from the announcer's own clone did not bring is one its
+ * branch has left: a Herald merge it replaced by a newer one (advance-head.ts), whose user work
+ * the branch still holds, or a commit its user reset away. Asking for it again finds nothing,
+ * for an hour and a half (npm run chaos, mesh10: 160 fetches in the ten quiet seconds after the
+ * clones met); what the branch holds now was fetched, and is merged instead.
+ */
+export function superseded(announcer: string, remotes: PlannedRemote[], fetched: Record<string, boolean>): boolean {
+  return remotes.some((r) => remoteNode(r) === announcer && fetched[r.name] === true);
+}
+
 /** 1+2+4+…+256 s, then every 5 min: about an hour and a half in all. */
 export const MISSED_FETCH_ATTEMPTS = 25;

@@ -10,7 +10,12 @@ import { canonicalParents, mergeCommitSpec } from "./merge-commit.js";
 import { conflictTrailer, parseConflictTrailer } from "./conflict-trailer.js";
 import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
 
-export interface MergeResult { commit: string; conflicts: ResolvedConflict[] }
+export interface MergeResult {
+  commit: string;
+  conflicts: ResolvedConflict[];
+  /** merge steps taken from KnownMerges instead of made (mergeHeads) */
+  reused?: number;
+}
 
 /**
  * Herald merges already in the object store, by their two parents in canonical order ("p1 p2").
@@ -57,12 +62,15 @@ export async function mergeHeads(repo: GitRepo, heads: string[], known: Readonly
   const sorted = canonicalParents(info);
   let acc = sorted[0]!;
   const conflicts: ResolvedConflict[] = [];
+  let reused = 0;
   for (const next of sorted.slice(1)) {
-    const r = (await reuse(repo, known, acc.sha, next.sha)) ?? (await mergeTwo(repo, acc, next));
+    const known1 = await reuse(repo, known, acc.sha, next.sha);
+    if (known1) reused++;
+    const r = known1 ?? (await mergeTwo(repo, acc, next));
     conflicts.push(...r.conflicts);
     acc = { sha: r.commit, committerTime: Math.max(acc.committerTime, next.committerTime) };
   }
-  return { commit: acc.sha, conflicts };
+  return { commit: acc.sha, conflicts, reused };
 }
 
 /** The known merge of `a` and `b` (KnownMerges), if it still reads as one of Herald's. */

@@ -75,6 +75,7 @@ export class Merger {
     const known: KnownMerges = new Map();
     const frontier = heads.length === 1 ? heads : await userFrontier(repo, heads, kept, known);
     const merged = frontier.length === 1 ? { commit: frontier[0]!, conflicts: [] as ResolvedConflict[] } : await mergeHeads(repo, frontier, known);
+    const mergeMs = Math.round(performance.now() - t0); // the rest of `ms` is moving HEAD and the work tree
     if (merged.commit === head) return "up-to-date";
     // While HEAD moves, the ref watcher must not take our own update for a local commit.
     this.d.heads.moving(head, merged.commit);
@@ -98,7 +99,7 @@ export class Merger {
     const source = tipRefs.find(([, sha]) => sha === merged.commit)?.[0].split("/")[2];
     this.d.events.emit("head", { ref: branch, sha: merged.commit, origin: "merge", ...(source ? { source } : {}) });
     const conflicts = await this.#recordConflicts(head, merged.commit);
-    log.info("merged", { ref: branch, sha: merged.commit, from: head, heads: heads.length, fastForward: heads.length === 1 && frontier.length === 1, conflicts: conflicts.length, ms });
+    log.info("merged", { ref: branch, sha: merged.commit, from: head, heads: heads.length, fastForward: heads.length === 1 && frontier.length === 1, conflicts: conflicts.length, reused: merged.reused ?? 0, mergeMs, ms });
     this.d.events.emit("merged", { ref: branch, sha: merged.commit, from: head, heads, conflicts });
     for (const c of conflicts) this.d.events.emit("conflict", { ref: branch, sha: merged.commit, conflict: c });
     outcome = "advanced";

@@ -3,7 +3,8 @@
 // mergeHeads takes them. Found by `npm run chaos` (mesh10): ten agents re-folding the same heads,
 // 40-90 s per merge on a loaded two-core machine, kept the mesh from settling in 180 s.
 import { commitFile, git, makeSandbox, type Sandbox } from "@herald/testkit";
-import { GitRepo } from "../src/git/repo.js";
+import { execFileSync } from "node:child_process";
+import { GitRepo, HERALD_IDENTITY } from "../src/git/repo.js";
 import { mergeHeads, userFrontier, type KnownMerges } from "../src/git/merge-heads.js";
 
 describe("merges already made are taken, not made again", () => {
@@ -58,5 +59,20 @@ describe("merges already made are taken, not made again", () => {
     expect(mergeTrees).toBe(1);
     expect(made.commit).not.toBe(users);
     expect(made.conflicts.map((c) => c.path)).toEqual(["f.txt"]);
+  });
+
+  it("takes the smaller sha where two Herald merges of one pair are here (another git or Herald version made one)", async () => {
+    const [x, y] = await setUp();
+    const a = sb.clones.a!;
+    const ours = (await mergeHeads(repo, [x!, y!])).commit;
+    const [p1, p2] = [x!, y!].sort();
+    const tree = (await git(a, "rev-parse", `${p1}^{tree}`)).trim();
+    const env = { ...process.env, GIT_AUTHOR_NAME: HERALD_IDENTITY.name, GIT_AUTHOR_EMAIL: HERALD_IDENTITY.email, GIT_COMMITTER_NAME: HERALD_IDENTITY.name, GIT_COMMITTER_EMAIL: HERALD_IDENTITY.email };
+    const theirs = execFileSync("git", ["commit-tree", tree, "-p", p1!, "-p", p2!, "-m", "herald: merge, another version"], { cwd: a, env, encoding: "utf8" }).trim();
+    for (const order of [[ours, theirs], [theirs, ours]]) {
+      const known: KnownMerges = new Map();
+      await userFrontier(repo, order, new Set(), known);
+      expect(known.get(`${p1} ${p2}`)).toBe([ours, theirs].sort()[0]);
+    }
   });
 });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { GitCommandError } from "../errors.js";
 import { foldIntoVariants, indexInfo, keepBoth, parseMergeTree, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
 import { isVariantFileName } from "./variant-file-name.js";
+import { MERGE_ORT_FAILED, mergeTreeWithoutRenames } from "./merge-without-renames.js";
 import { canonicalParents, mergeCommitSpec } from "./merge-commit.js";
 import { conflictTrailer, parseConflictTrailer } from "./conflict-trailer.js";
 import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
@@ -15,6 +16,8 @@ export interface MergeResult {
   conflicts: ResolvedConflict[];
   /** merge steps taken from KnownMerges instead of made (mergeHeads) */
   reused?: number;
+  /** merge steps made without rename detection: merge-ort failed on them (merge-without-renames.ts) */
+  withoutRenames?: number;
 }
 
 /**
@@ -45,7 +48,9 @@ export async function userFrontier(repo: GitRepo, heads: string[], keep: Readonl
       const [sha, email, ...parents] = line.split(" ");
       if (email === HERALD_IDENTITY.email && parents.length >= 2 && !keep.has(sha!)) {
         parents.forEach((p) => next.add(assertSha(p)));
-        if (parents.length === 2 && parents[0]! < parents[1]!) known?.set(parents.join(" "), assertSha(sha!));
+        // Two merges of one pair (another git, another Herald version): all take the smaller sha.
+        const pair = parents.join(" "), had = known?.get(pair);
+        if (parents.length === 2 && parents[0]! < parents[1]! && (!had || sha! < had)) known?.set(pair, assertSha(sha!));
         expanded = true;
       } else next.add(assertSha(sha!));
     }
@@ -62,15 +67,16 @@ export async function mergeHeads(repo: GitRepo, heads: string[], known: Readonly
   const sorted = canonicalParents(info);
   let acc = sorted[0]!;
   const conflicts: ResolvedConflict[] = [];
-  let reused = 0;
+  let reused = 0, withoutRenames = 0;
   for (const next of sorted.slice(1)) {
     const known1 = await reuse(repo, known, acc.sha, next.sha);
     if (known1) reused++;
     const r = known1 ?? (await mergeTwo(repo, acc, next));
     conflicts.push(...r.conflicts);
+    withoutRenames += r.withoutRenames ?? 0;
     acc = { sha: r.commit, committerTime: Math.max(acc.committerTime, next.committerTime) };
   }
-  return { commit: acc.sha, conflicts, reused };
+  return { commit: acc.sha, conflicts, reused, withoutRenames };
 }
 
 /** The known merge of `a` and `b` (KnownMerges), if it still reads as one of Herald's. */
@@ -92,10 +98,12 @@ async function committerTimes(repo: GitRepo, shas: string[]): Promise<Array<{ sh
 async function mergeTwo(repo: GitRepo, a: { sha: string; committerTime: number }, b: { sha: string; committerTime: number }): Promise<MergeResult> {
   const spec = mergeCommitSpec(a, b);
   const [p1, p2] = spec.parents as [string, string];
-  // Exit status 1 means "conflicts" (the tree is still written); anything else is a failure.
+  // Exit status 1 means "conflicts" (the tree is still written); anything else is a failure,
+  // and merge-ort's own (a git bug) is worked around (merge-without-renames.ts).
   const r = await repo.exec(["merge-tree", "--write-tree", "-z", "--no-messages", p1, p2]);
-  if (r.code !== 0 && r.code !== 1) throw new GitCommandError(["merge-tree", p1, p2], r.code, r.stderr);
-  const { tree, conflicted } = parseMergeTree(r.stdout);
+  const plain = r.code !== 0 && r.code !== 1 && MERGE_ORT_FAILED.test(r.stderr);
+  if (r.code !== 0 && r.code !== 1 && !plain) throw new GitCommandError(["merge-tree", p1, p2], r.code, r.stderr);
+  const { tree, conflicted } = plain ? await mergeTreeWithoutRenames(repo, p1, p2) : parseMergeTree(r.stdout);
   let finalTree = assertSha(tree);
   let conflicts: ResolvedConflict[] = [];
   if (conflicted.length > 0) {
@@ -114,7 +122,7 @@ async function mergeTwo(repo: GitRepo, a: { sha: string; committerTime: number }
   }
   const message = spec.message + conflictTrailer(conflicts);
   const commit = (await repo.run(["commit-tree", finalTree, "-p", p1, "-p", p2, "-m", message], spec.env)).trim();
-  return { commit: assertSha(commit), conflicts };
+  return { commit: assertSha(commit), conflicts, ...(plain ? { withoutRenames: 1 } : {}) };
 }
 
 async function applyEdits(repo: GitRepo, tree: string, edits: ReturnType<typeof keepBoth>["edits"]): Promise<string> {

@@ -1,0 +1,41 @@
+// git's merge-ort fails an assertion on some patterns of renames, deletes and directory renames
+// (git before 2.51, gitgitgadget/git#1943; Debian's 2.39 has it): `git merge-tree` aborts for
+// that pair every time, and the clone could never merge again (npm run chaos, ring8-announce:
+// one clone's merges aborted for the rest of the run, "process_renames: Assertion
+// `source_deleted || oldinfo->filemask & old_sidemask' failed"). merge-ort takes no option that
+// turns rename detection off (merge.renames and -X no-renames are not read by merge-tree), so the
+// pair is merged the way git did before it: `git read-tree -m` of the merge base and both sides
+// into a private index, git's trivial three-way rules, no rename detection. Every path left
+// unmerged is handed back in merge-tree's shape, for keepBoth: a file renamed on one side and
+// changed on the other is kept as both versions. Nothing in the work tree or real index is touched.
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { MergeTreeResult, StageEntry } from "./keep-both.js";
+import { assertSha, type GitRepo } from "./repo.js";
+
+/** git's empty tree: the base of two histories with nothing in common. */
+const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+/** What merge-tree's stderr says when merge-ort itself failed (an assertion or a BUG()), not the merge. */
+export const MERGE_ORT_FAILED = /Assertion `.*' failed|\bBUG: merge-ort/;
+
+export async function mergeTreeWithoutRenames(repo: GitRepo, p1: string, p2: string): Promise<MergeTreeResult> {
+  const base = (await repo.exec(["merge-base", p1, p2])).stdout.trim() || EMPTY_TREE;
+  const index = join(repo.gitDir, "herald", `merge-index-${process.pid}-plain`);
+  const env = { GIT_INDEX_FILE: index };
+  await mkdir(join(repo.gitDir, "herald"), { recursive: true });
+  try {
+    await repo.run(["read-tree", "-m", "-i", "--aggressive", assertSha(base), p1, p2], env);
+    const conflicted: StageEntry[] = [];
+    for (const rec of (await repo.run(["ls-files", "-u", "-z"], env)).split("\0")) {
+      const m = /^(\d{6}) ([0-9a-f]{40,64}) ([123])\t(.+)$/s.exec(rec);
+      if (m) conflicted.push({ mode: m[1]!, oid: m[2]!, stage: Number(m[3]) as 1 | 2 | 3, path: m[4]! });
+    }
+    // The unmerged paths leave the index (keepBoth puts back what each side had); the rest is the tree.
+    const paths = [...new Set(conflicted.map((e) => e.path))];
+    if (paths.length) await repo.run(["update-index", "-z", "--force-remove", "--stdin"], env, paths.map((p) => `${p}\0`).join(""));
+    return { tree: assertSha((await repo.run(["write-tree"], env)).trim()), conflicted };
+  } finally {
+    await rm(index, { force: true });
+  }
+}

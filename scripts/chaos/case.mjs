@@ -138,6 +138,15 @@ export async function runCase(cleanup, spec, rng, opts) {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, all.sort((x, y) => x.t - y.t).map((r) => JSON.stringify(r)).join("\n"));
     say(opts.keep ? `kept ${net.sb.root} (agents.jsonl: the agents' records)` : `failed: the agents' records are in ${file}`);
+    // The clones go with the case; what their refs and recent history were stays beside the records.
+    if (failed) {
+      const refs = await Promise.all(net.names.map(async (c) => {
+        const g = gitIn(net.clones[c]);
+        const [each, graph] = await Promise.all([g("for-each-ref", "--format=%(objectname) %(refname)"), g("log", "--graph", "--all", "--format=%h %an %s", "-n", "60")]).catch((e) => [`(unreadable: ${e.message})`, ""]);
+        return `== ${c}\n${each}${graph}`;
+      }));
+      await writeFile(file.replace(/agents\.jsonl$/, "refs.txt"), refs.join("\n"));
+    }
   }
   return result;
 }

@@ -57,7 +57,8 @@ describe("chaos (quick)", () => {
       // The failed case's agent records (case.mjs writes them beside --out): warnings and the end.
       const records = (await readFile(join(dir, "chaos-ring5-agents.jsonl"), "utf8").catch(() => "")).split("\n");
       const worth = records.filter((l) => /"level":"(warn|error)"/.test(l)).slice(-150).concat(["-- last records --"], records.slice(-150));
-      console.log(`${text}\n${worth.join("\n")}`);
+      const refs = await readFile(join(dir, "chaos-ring5-refs.txt"), "utf8").catch(() => "(no refs.txt)");
+      console.log(`${text}\n${worth.join("\n")}\n-- the clones' refs and history --\n${refs}`);
     }
     expect(report).not.toBeNull();
     const c = report!.cases[0]!;

@@ -14,10 +14,10 @@ const KINDS = ["kill", "kill-checkout", "prosody-restart", "prosody-wipe", "unre
 const SEED = 16;
 
 // Opt-in (HERALD_CHAOS_TEST=1) for now. It takes about a minute (both cores), which the suite can
-// afford; but of 46 quick runs with different seeds on 2026-11-30, 10 failed. Every failure read
-// was a fault of Herald's, fixed since with its own test (README, Reliability), and the last eight
-// runs had one; still, one red run would keep every change from landing. It joins the suite once
-// twenty seeds in a row pass. Run it with:
+// afford; but one red run would keep every change from landing, and it is not yet reliably green:
+// of 17 quick seeds on 2026-11-30 after that day's fixes, 16 passed and one (seed 41: a clone's
+// records of its neighbours held commits their branches had left) failed once and passed when run
+// again. It joins the suite once twenty seeds in a row pass. Run it with:
 // HERALD_CHAOS_TEST=1 node scripts/run-jest.mjs packages/agent/test/chaos.test.ts
 const OPT_IN = process.env.HERALD_CHAOS_TEST === "1";
 if (!OPT_IN) console.log("chaos test skipped: opt-in (HERALD_CHAOS_TEST=1) until twenty quick seeds in a row pass (README, Reliability)");

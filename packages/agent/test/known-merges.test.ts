@@ -4,6 +4,8 @@
 // 40-90 s per merge on a loaded two-core machine, kept the mesh from settling in 180 s.
 import { commitFile, git, makeSandbox, type Sandbox } from "@herald/testkit";
 import { execFileSync } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { GitRepo, HERALD_IDENTITY } from "../src/git/repo.js";
 import { mergeHeads, userFrontier, type KnownMerges } from "../src/git/merge-heads.js";
 
@@ -24,6 +26,7 @@ describe("merges already made are taken, not made again", () => {
     await git(a, "fetch", "-q", b, "main:refs/tmp/b");
     await git(a, "fetch", "-q", c, "main:refs/tmp/c");
     repo = await GitRepo.open(a);
+    await mkdir(join(repo.gitDir, "herald"), { recursive: true }); // the agent makes it at start (engine.ts)
     const exec = repo.exec.bind(repo);
     repo.exec = (args, ...rest) => {
       if (args[0] === "merge-tree") mergeTrees++;

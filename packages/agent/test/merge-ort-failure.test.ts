@@ -40,6 +40,7 @@ describe("a pair git's merge-ort cannot merge", () => {
     await git(a, "commit", "-q", "-am", "change");
     const changed = (await git(a, "rev-parse", "HEAD")).trim();
     repo = await GitRepo.open(a);
+    await mkdir(join(repo.gitDir, "herald"), { recursive: true }); // the agent makes it at start (engine.ts)
     return [moved, changed];
   }
 

@@ -1,7 +1,7 @@
 // Merge heads into one commit using objects only: `git merge-tree --write-tree` (git >= 2.38), a
 // private index for the keep-both edits, and `git commit-tree`. The work tree, the real index and
 // HEAD are not touched, so an agent killed here leaves nothing half-done but loose objects.
-import { mkdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { GitCommandError } from "../errors.js";
 import { foldIntoVariants, indexInfo, keepBoth, parseMergeTree, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
@@ -128,7 +128,6 @@ async function mergeTwo(repo: GitRepo, a: { sha: string; committerTime: number }
 async function applyEdits(repo: GitRepo, tree: string, edits: ReturnType<typeof keepBoth>["edits"]): Promise<string> {
   const index = join(repo.gitDir, "herald", `merge-index-${process.pid}`);
   const env = { GIT_INDEX_FILE: index };
-  await mkdir(join(repo.gitDir, "herald"), { recursive: true });
   try {
     await repo.run(["read-tree", tree], env);
     await repo.run(["update-index", "-z", "--index-info"], env, indexInfo(edits));

@@ -8,7 +8,7 @@
 // into a private index, git's trivial three-way rules, no rename detection. Every path left
 // unmerged is handed back in merge-tree's shape, for keepBoth: a file renamed on one side and
 // changed on the other is kept as both versions. Nothing in the work tree or real index is touched.
-import { mkdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { MergeTreeResult, StageEntry } from "./keep-both.js";
 import { assertSha, type GitRepo } from "./repo.js";
@@ -23,7 +23,6 @@ export async function mergeTreeWithoutRenames(repo: GitRepo, p1: string, p2: str
   const base = (await repo.exec(["merge-base", p1, p2])).stdout.trim() || EMPTY_TREE;
   const index = join(repo.gitDir, "herald", `merge-index-${process.pid}-plain`);
   const env = { GIT_INDEX_FILE: index };
-  await mkdir(join(repo.gitDir, "herald"), { recursive: true });
   try {
     await repo.run(["read-tree", "-m", "-i", "--aggressive", assertSha(base), p1, p2], env);
     const conflicted: StageEntry[] = [];

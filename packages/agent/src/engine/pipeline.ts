@@ -117,9 +117,9 @@ export class SyncPipeline {
     const { records } = this.d;
     const held = await records.held(ref);
     if (!held) return false;
-    if ((await records.emptyIfHeadHolds(ref)) !== "kept") return true;
+    if ((await records.emptyIfHeadHolds(ref, held)) !== "kept") return true;
     await this.d.merges.now();
     if ((await records.held(ref)) !== held) return true; // emptied (or moved) by the merge pass
-    return (await records.emptyIfHeadHolds(ref)) !== "kept";
+    return (await records.emptyIfHeadHolds(ref, held)) !== "kept";
   }
 }

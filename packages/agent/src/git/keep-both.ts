@@ -15,11 +15,17 @@ export function parseMergeTree(out: string): MergeTreeResult {
   const tree = parts[0]?.trim() ?? "";
   const conflicted: StageEntry[] = [];
   for (const p of parts.slice(1)) {
-    const m = /^(\d{6}) ([0-9a-f]{40,64}) ([123])\t(.+)$/s.exec(p);
-    if (!m) break; // the empty separator before the informational messages
-    conflicted.push({ mode: m[1]!, oid: m[2]!, stage: Number(m[3]) as 1 | 2 | 3, path: m[4]! });
+    const e = parseStageEntry(p);
+    if (!e) break; // the empty separator before the informational messages
+    conflicted.push(e);
   }
   return { tree, conflicted };
+}
+
+/** One `<mode> <oid> <stage>\t<path>` record, as merge-tree and `ls-files -u -z` print them. */
+export function parseStageEntry(rec: string): StageEntry | null {
+  const m = /^(\d{6}) ([0-9a-f]{40,64}) ([123])\t(.+)$/s.exec(rec);
+  return m ? { mode: m[1]!, oid: m[2]!, stage: Number(m[3]) as 1 | 2 | 3, path: m[4]! } : null;
 }
 
 export type IndexEdit = { op: "remove"; path: string } | { op: "add"; path: string; mode: string; oid: string };

@@ -10,7 +10,7 @@
 // changed on the other is kept as both versions. Nothing in the work tree or real index is touched.
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { MergeTreeResult, StageEntry } from "./keep-both.js";
+import { parseStageEntry, type MergeTreeResult, type StageEntry } from "./keep-both.js";
 import { assertSha, type GitRepo } from "./repo.js";
 
 /** git's empty tree: the base of two histories with nothing in common. */
@@ -25,11 +25,7 @@ export async function mergeTreeWithoutRenames(repo: GitRepo, p1: string, p2: str
   const env = { GIT_INDEX_FILE: index };
   try {
     await repo.run(["read-tree", "-m", "-i", "--aggressive", assertSha(base), p1, p2], env);
-    const conflicted: StageEntry[] = [];
-    for (const rec of (await repo.run(["ls-files", "-u", "-z"], env)).split("\0")) {
-      const m = /^(\d{6}) ([0-9a-f]{40,64}) ([123])\t(.+)$/s.exec(rec);
-      if (m) conflicted.push({ mode: m[1]!, oid: m[2]!, stage: Number(m[3]) as 1 | 2 | 3, path: m[4]! });
-    }
+    const conflicted = (await repo.run(["ls-files", "-u", "-z"], env)).split("\0").map(parseStageEntry).filter((e): e is StageEntry => e !== null);
     // The unmerged paths leave the index (keepBoth puts back what each side had); the rest is the tree.
     const paths = [...new Set(conflicted.map((e) => e.path))];
     if (paths.length) await repo.run(["update-index", "-z", "--force-remove", "--stdin"], env, paths.map((p) => `${p}\0`).join(""));

@@ -42,10 +42,9 @@ export class PeerRecords {
     }
   }
 
-  /** A fetch into `ref` was refused as a non-fast-forward: empty it if HEAD holds what it holds. */
-  async emptyIfHeadHolds(ref: string): Promise<"emptied" | "moved" | "kept"> {
-    const held = await this.held(ref);
-    if (!held) return "moved";
+  /** A fetch into `ref` (holding `held`) was refused as a non-fast-forward: empty it if HEAD
+   * holds what it holds. "moved": a push changed it meanwhile (the delete is a compare-and-swap). */
+  async emptyIfHeadHolds(ref: string, held: string): Promise<"emptied" | "moved" | "kept"> {
     if (!(await this.#headHolds(held))) return "kept";
     return (await this.#empty(ref, held, "fetch refused as non-fast-forward; HEAD has what it held")) ? "emptied" : "moved";
   }

@@ -13,7 +13,7 @@ import { removeStaleRecordLock } from "../git/stale-ref-lock.js";
 import type { Logger } from "../log.js";
 import type { PeerRecords } from "../sync/peer-records.js";
 import type { Pusher } from "../sync/pusher.js";
-import type { ResolvedRemote } from "../sync/remotes.js";
+import { fetchOptions, type ResolvedRemote } from "../sync/remotes.js";
 import type { MergeScheduler } from "./merge-scheduler.js";
 
 export interface SyncJob {
@@ -87,7 +87,7 @@ export class SyncPipeline {
     const ref = `refs/remotes/${remote.name}/${short}`;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.d.repo.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote.name, `${branch}:${ref}`]);
+        await this.d.repo.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...fetchOptions(remote), remote.name, `${branch}:${ref}`]);
         this.d.events.emit("fetched", { remote: remote.name, reason });
         return true;
       } catch (e) {

@@ -8,7 +8,7 @@ import { GitCommandError, PushRejectedError } from "../errors.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import type { RemoteSet } from "./remote-set.js";
-import { pushTarget, type ResolvedRemote } from "./remotes.js";
+import { pushOptions, pushTarget, type ResolvedRemote } from "./remotes.js";
 import type { TransferGate } from "./transfer-gate.js";
 
 export interface PusherDeps {
@@ -101,7 +101,7 @@ export class Pusher {
       const t0 = performance.now();
       try {
         if (remote.kind === "unknown") throw new GitCommandError(["push", name], null, `remote ${name} is not reachable (${remote.url})`);
-        await pRetry(() => this.#push(name, sha, target), {
+        await pRetry(() => this.#push(remote, sha, target), {
           retries: 2, minTimeout: 100, factor: 3,
           // A peer refuses when its record of us still holds a merge we left behind; it empties
           // that record once merged (merger.ts), so a moment later the push goes through.
@@ -133,8 +133,9 @@ export class Pusher {
     this.d.events.emit("push-failed", { ref: branch, sha, remote: name, error });
   }
 
-  async #push(remote: string, sha: string, target: string): Promise<void> {
-    const args = ["push", "--porcelain", "--quiet", remote, `${sha}:${target}`];
+  async #push(to: ResolvedRemote, sha: string, target: string): Promise<void> {
+    const remote = to.name;
+    const args = [...pushOptions(to), "push", "--porcelain", "--quiet", to.name, `${sha}:${target}`];
     const bytes = this.d.gate?.measuresBytes ? await this.#bytesToSend(remote, sha) : 0;
     const release = this.d.gate ? await this.d.gate.acquire(bytes, (ms, why) => this.d.log.info("transfer-waiting", { remote, ms, limit: why })) : () => undefined;
     const r = await this.d.repo.exec(args).finally(release);

@@ -7,7 +7,8 @@ describe("parseConfig", () => {
   it("has sensible defaults", () => {
     const c = parse([]);
     expect(c.node).toBe(defaultNodeId("/home/me/notes"));
-    expect(c).toMatchObject({ peers: [], admins: [], services: [], autocommit: false, retryIntervalMs: 30 * 60_000, allowInsecure: false, remotes: [], limits: { concurrent: 4 } });
+    expect(c).toMatchObject({ peers: [], admins: [], services: [], autocommit: false, retryIntervalMs: 30 * 60_000, allowInsecure: false, remotes: [] });
+    expect(c.limits).toEqual({}); // pushes unlimited; content takes its own default (content.ts)
   });
   it("reads every setting, multi-valued ones included", () => {
     const c = parse([

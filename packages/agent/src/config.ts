@@ -31,8 +31,9 @@ export interface AgentConfig {
   retryIntervalMs: number;
   allowInsecure: boolean;
   remotes: RemoteConfig[];
-  /** transfer limits every push obeys (herald.maxConcurrentTransfers, …PerMinute, maxBytesPerSecond) */
-  limits: { concurrent: number; transfersPerMinute?: number; bytesPerSecond?: number };
+  /** transfer limits every push obeys (herald.maxConcurrentTransfers, …PerMinute, maxBytesPerSecond);
+   * unset: pushes run all at once, annexed content 4 at a time (content.ts) */
+  limits: { concurrent?: number; transfersPerMinute?: number; bytesPerSecond?: number };
 }
 
 export const DEFAULT_RETRY_INTERVAL_MS = 30 * 60_000;
@@ -129,7 +130,7 @@ export function parseConfig(entries: Array<[string, string]>, clonePath: string)
     allowInsecure: bool("herald.allowInsecure", one.get("herald.allowinsecure"), false),
     remotes: [...remotes.values()].filter((r) => r.url !== "").sort((a, b) => (a.name < b.name ? -1 : 1)),
     limits: {
-      concurrent: positive("herald.maxConcurrentTransfers", one.get("herald.maxconcurrenttransfers"), (x) => (/^\s*[1-9]\d*\s*$/.test(x) ? Number(x) : null), "a whole number >= 1") ?? 4,
+      ...optional("concurrent", positive("herald.maxConcurrentTransfers", one.get("herald.maxconcurrenttransfers"), (x) => (/^\s*[1-9]\d*\s*$/.test(x) ? Number(x) : null), "a whole number >= 1")),
       ...optional("transfersPerMinute", positive("herald.maxTransfersPerMinute", one.get("herald.maxtransfersperminute"), (x) => { const n = Number(x); return x.trim() !== "" && Number.isFinite(n) && n > 0 ? n : null; }, "a number > 0")),
       ...optional("bytesPerSecond", positive("herald.maxBytesPerSecond", one.get("herald.maxbytespersecond"), parseSize, "a size such as 500k or 10M")),
     },

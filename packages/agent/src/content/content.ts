@@ -29,11 +29,16 @@ export interface ContentDeps {
   /** the map adverts heard (engine/network-plan.ts owns them) */
   plan: { adverts(): NetworkMapAdvert[] };
   heraldDir: string;
-  limits: { concurrent: number; bytesPerSecond?: number };
+  /** herald.maxConcurrentTransfers and maxBytesPerSecond; content runs CONTENT_AT_ONCE when unset */
+  limits: { concurrent?: number; bytesPerSecond?: number };
   /** announce our head again (peers below a passive repository learn that content is there) */
   reannounce: () => void;
   log: Logger;
 }
+
+/** Annexed files at once when herald.maxConcurrentTransfers is unset: content is bandwidth-bound
+ * (git-annex itself runs one at a time unless annex.jobs says more). */
+export const CONTENT_AT_ONCE = 4;
 
 /** A key this clone has seen arrive in a commit and has not finished routing. */
 interface Pending { path: string; origin: string }
@@ -51,7 +56,7 @@ export class Content {
   constructor(private readonly d: ContentDeps) {
     this.#branch = new AnnexBranch(d.repo, d.log.child("annex-branch"));
     this.#queue = new TransferQueue({
-      file: join(d.heraldDir, "transfers.json"), limits: d.limits, log: d.log.child("transfers"),
+      file: join(d.heraldDir, "transfers.json"), limits: { ...d.limits, concurrent: d.limits.concurrent ?? CONTENT_AT_ONCE }, log: d.log.child("transfers"),
       run: (job, progress, signal) => this.#transfer(job, progress, signal),
       onEnd: (r) => this.#ended(r),
     });

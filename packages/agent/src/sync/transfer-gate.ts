@@ -1,11 +1,13 @@
 // TransferGate: the limits every push obeys, from the planner's pure token buckets: at most N
-// transfers at once, at most M per minute, at most B bytes per second (bursts up to one
+// transfers at once (when set), at most M per minute, at most B bytes per second (bursts up to one
 // second's worth). The clock and the sleep are passed in; the buckets hold no timers.
 import { createBucket, take, type Bucket } from "@herald/planner";
 
 export interface GateLimits {
-  /** transfers running at once (per this node) */
-  concurrent: number;
+  /** transfers running at once (per this node); unset: no limit. git-annex's assistant, too,
+   * pushes to every remote at once: a push of a commit is a few round trips, and in waves of N
+   * the last of ten peers waited for three pushes in a row (npm run bench, star 10). */
+  concurrent?: number;
   transfersPerMinute?: number;
   bytesPerSecond?: number;
 }
@@ -30,7 +32,7 @@ export class TransferGate {
 
   /** Waits for a slot and for tokens; returns the release function. `onWait` hears each wait. */
   async acquire(bytes: number, onWait?: (ms: number, why: string) => void): Promise<() => void> {
-    while (this.#active >= this.limits.concurrent) await new Promise<void>((r) => this.#waiting.push(r));
+    while (this.#active >= (this.limits.concurrent ?? Infinity)) await new Promise<void>((r) => this.#waiting.push(r));
     this.#active++;
     let released = false;
     const release = () => {

@@ -7,6 +7,8 @@ import { watch } from "node:fs";
 import { mkdir, readdir, readFile, readlink, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { recoverInterruptedAdvance } from "../src/git/advance-head.js";
+import { GitRepo } from "../src/git/repo.js";
 import { startOne, stopAll, type Running } from "./helpers.js";
 import { bigCommit, exists, recordsOf } from "./fixtures.js";
 
@@ -151,4 +153,59 @@ describe("recovery of an agent killed in the middle of a merge", () => {
     await restartAndCheck(b, to);
     expect(await readlink(join(b, "links", "l1"))).toBe("../nowhere");
   }, 60_000);
+});
+
+// The non-fast-forward path moves the branch with `git reset --keep`, which has no expected old
+// value; the check right after it brings back a user commit made in that window. Killed between
+// the two, the commit was off the branch for good: the start-up recovery now makes that check.
+describe("killed between a reset and its check", () => {
+  const journal = (b: string) => join(b, ".git", "herald", "advance.json");
+  let sb: Sandbox;
+  afterEach(async () => sb?.cleanup());
+
+  it.each([
+    ["the reset done", async (b: string, to: string) => git(b, "reset", "--keep", "-q", to)],
+    ["only the branch moved", async (b: string, to: string, user: string) => git(b, "update-ref", "refs/heads/main", to, user)],
+  ])("puts back the user's commit the reset replaced (%s)", async (_what, leave) => {
+    sb = await makeSandbox(["b"], "line");
+    const b = sb.clones.b!;
+    const from = await head(b);
+    await git(b, "checkout", "-q", "-b", "peer");
+    await writeFile(join(b, "theirs.txt"), "a peer's file\n");
+    await git(b, "add", "theirs.txt");
+    await git(b, "commit", "-qm", "theirs");
+    const to = await head(b);
+    await git(b, "checkout", "-q", "main");
+    await writeFile(join(b, "mine.txt"), "the user's commit, made in the window\n");
+    await git(b, "add", "mine.txt");
+    await git(b, "commit", "-qm", "mine");
+    const user = await head(b);
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    await mkdir(join(b, ".git", "herald"), { recursive: true });
+    await writeFile(journal(b), JSON.stringify({ from, to, branch: "refs/heads/main", pid: dead }));
+    await leave(b, to, user);
+    expect(await head(b)).toBe(to);
+    expect(await recoverInterruptedAdvance(await GitRepo.open(b))).toBe("recovered");
+    expect(await head(b)).toBe(user);
+    expect(await readFile(join(b, "mine.txt"), "utf8")).toBe("the user's commit, made in the window\n");
+    expect(await exists(join(b, "theirs.txt"))).toBe(false);
+    expect(await git(b, "status", "--porcelain")).toBe("");
+    expect(await exists(journal(b))).toBe(false);
+  });
+
+  it("leaves a finished fast-forward alone", async () => {
+    sb = await makeSandbox(["b"], "line");
+    const b = sb.clones.b!;
+    const from = await head(b);
+    await writeFile(join(b, "theirs.txt"), "a peer's file\n");
+    await git(b, "add", "theirs.txt");
+    await git(b, "commit", "-qm", "theirs");
+    const to = await head(b);
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    await mkdir(join(b, ".git", "herald"), { recursive: true });
+    await writeFile(journal(b), JSON.stringify({ from, to, branch: "refs/heads/main", pid: dead }));
+    expect(await recoverInterruptedAdvance(await GitRepo.open(b))).toBe("recovered");
+    expect(await head(b)).toBe(to);
+    expect(await git(b, "status", "--porcelain")).toBe("");
+  });
 });

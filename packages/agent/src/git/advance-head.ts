@@ -57,10 +57,16 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
  * touches only the files that differ, and those are ours), and the merge starts over from it.
  */
 async function undoIfHeadHadMoved(repo: GitRepo, branch: string, from: string, to: string): Promise<AdvanceOutcome> {
-  const replaced = (await repo.tryRun(["rev-parse", "--verify", "-q", `${branch}@{1}`]))?.trim();
-  if (!replaced || replaced === from || replaced === to) return "advanced";
+  const replaced = await replacedOtherThanFrom(repo, branch, from, to);
+  if (!replaced) return "advanced";
   await repo.run(["reset", "--keep", "-q", replaced]).catch(() => repo.run(["update-ref", branch, replaced, to]));
   return "head-moved";
+}
+
+/** What the branch's last move (to `to`) replaced, when that was not `from`: a user's commit. */
+async function replacedOtherThanFrom(repo: GitRepo, branch: string, from: string, to: string): Promise<string | null> {
+  const replaced = (await repo.tryRun(["rev-parse", "--verify", "-q", `${branch}@{1}`]))?.trim();
+  return !replaced || replaced === from || replaced === to ? null : replaced;
 }
 
 /** True when every commit reachable from `from` but not from `to` is a Herald merge. */
@@ -102,6 +108,14 @@ export async function recoverInterruptedAdvance(repo: GitRepo): Promise<"none" |
   }
   const head = await repo.head();
   if (head === j.from) await revertPartialCheckout(repo, j.from, j.to);
+  // Killed after `reset --keep` moved the branch but before the check that follows it: a commit
+  // the user made in that window would stay off the branch for good (the reflog alone would
+  // know it). The branch goes back to it, and the files the reset wrote go back with it.
+  const replaced = head === j.to ? await replacedOtherThanFrom(repo, j.branch, j.from, j.to) : null;
+  if (replaced) {
+    await repo.run(["update-ref", j.branch, replaced, j.to]);
+    await revertPartialCheckout(repo, replaced, j.to);
+  }
   await rm(path, { force: true });
   return "recovered";
 }

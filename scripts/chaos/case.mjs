@@ -149,6 +149,15 @@ export async function runCase(cleanup, spec, rng, opts) {
         return `== ${c}\n${each}${graph}`;
       }));
       await writeFile(file.replace(/agents\.jsonl$/, "refs.txt"), refs.join("\n"));
+      // A lost commit: where its clone's branch went around it (the reflog says who moved it).
+      for (const x of result.lostCommits ?? []) {
+        const dir = net.clones[x.clone];
+        const reflog = dir ? await gitIn(dir)("reflog", "show", "--format=%H %gd %gs", "-n", "2000", "refs/heads/main").catch((e) => e.message) : "";
+        const lines = reflog.split("\n");
+        const at = lines.findIndex((l) => l.startsWith(x.sha));
+        say(`lost ${x.sha.slice(0, 10)} (${x.kind}, made on ${x.clone}, missing from ${x.missingFrom.join(" ")})`);
+        if (at >= 0) for (const l of lines.slice(Math.max(0, at - 6), at + 4)) say(`  ${l}`);
+      }
     }
   }
   return result;

@@ -2,7 +2,7 @@
 // that SIGKILLs a random agent every 1 to 3 s. Every fault is recorded with when it ended: the
 // run measures the seconds from the last one to a single HEAD everywhere.
 import { watch } from "node:fs";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sleep } from "../bench/lib.mjs";
 import { commitStaged, gitIn } from "./edits.mjs";
@@ -95,6 +95,12 @@ export async function unreachable({ herald, net, rng, log, ms = 10_000, spare = 
   while (busy.has(c)) await sleep(50);
   if (!net.hub) { herald.hold(c); await herald.settled(c); await herald.kill(c); }
   await rename(dir, `${dir}.away`);
+  // A file where the directory was: a peer's git receive-pack under way keeps working in the moved
+  // directory (its cwd) but writes its quarantined objects by absolute path, and would make that
+  // path again as a directory holding half a repository (ref updated in one, objects in the
+  // other: a split no real outage makes). Under a file that path cannot be made, so the push fails
+  // as it would against an unplugged drive. (Permissions would do, but CI runs as root.)
+  await writeFile(dir, "unreachable for a while (npm run chaos)\n", { flag: "wx" }).catch(() => undefined);
   await sleep(ms);
   await comeBack(dir);
   away.delete(c);
@@ -102,10 +108,11 @@ export async function unreachable({ herald, net, rng, log, ms = 10_000, spare = 
   log.add("unreachable", { clone: c, ms });
 }
 
-/** Moves `${dir}.away` back. A peer's git push under way when the directory left makes its
- * object directory again by absolute path (git receive-pack: tmp_objdir), empty: that shell,
- * holding no file, goes first. Anything with a file in it stops the run. */
+/** Moves `${dir}.away` back, after the file standing in its place. Should a push have made the
+ * directory again before that file was there (git receive-pack: tmp_objdir, by absolute path), an
+ * empty shell goes first; one holding a file stops the run. */
 async function comeBack(dir) {
+  if ((await stat(dir).catch(() => null))?.isFile()) await rm(dir);
   try {
     await rename(`${dir}.away`, dir);
   } catch (e) {

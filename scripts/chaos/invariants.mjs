@@ -27,14 +27,20 @@ export async function snapshot(net) {
   return (await Promise.all(dirs.map((d) => gitIn(d)("for-each-ref", "--format=%(refname) %(objectname)")))).join("\n");
 }
 
-/** Commits of `commits` missing from the history of some clone (count per clone). */
+/** Commits of `commits` missing from the history of some clone: (commit, clone) pairs, and the
+ * first few commits with where they were made and where they are missing, to start looking. */
 async function lost(net, commits) {
   let n = 0;
+  const missing = new Map();
   for (const c of net.names) {
     const have = new Set((await gitIn(net.clones[c])("rev-list", "HEAD")).split("\n"));
-    n += commits.filter((x) => !have.has(x.sha)).length;
+    for (const x of commits.filter((x) => !have.has(x.sha))) {
+      n++;
+      if (!missing.has(x.sha)) missing.set(x.sha, { ...x, missingFrom: [] });
+      missing.get(x.sha).missingFrom.push(c);
+    }
   }
-  return n;
+  return { n, first: [...missing.values()].slice(0, 5) };
 }
 
 /** Commits whose change (against the first parent, merges included) adds a conflict marker line. */
@@ -101,7 +107,7 @@ export async function checkInvariants({ net, commits, wip, herald, quietMs, sett
   const { checked, dropped, examples } = await droppedSides(g1);
   return {
     commits: commits.length,
-    lost: await lost(net, commits),
+    ...await lost(net, commits).then(({ n, first }) => ({ lost: n, ...(n ? { lostCommits: first } : {}) })),
     heads: new Set(hs).size,
     commitsWithMarkers: await withMarkers(g1),
     conflictPathsChecked: checked,

@@ -60,10 +60,11 @@ export class Batcher {
   #state: BurstState = { lastAt: -Infinity, heldSince: null };
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly rule: BurstRule, private readonly act: () => void) {}
+  /** `rule`: fixed, or asked at each event (pacedBy: it follows the machine's speed). */
+  constructor(private readonly rule: BurstRule | (() => BurstRule), private readonly act: () => void) {}
 
   event(): void {
-    const { waitMs, next } = burstDecision(this.#state, Date.now(), this.rule);
+    const { waitMs, next } = burstDecision(this.#state, Date.now(), typeof this.rule === "function" ? this.rule() : this.rule);
     this.#state = next;
     if (this.#timer) clearTimeout(this.#timer);
     if (next.heldSince === null) this.#fire();

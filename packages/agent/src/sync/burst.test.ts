@@ -1,4 +1,4 @@
-import { burstDecision, burstSent, LOCAL_BURST, type BurstRule, type BurstState } from "./burst.js";
+import { burstDecision, burstSent, LOCAL_BURST, pacedBy, type BurstRule, type BurstState } from "./burst.js";
 
 /** Sends for events at `times` (ms, ascending) under `r`, a timer firing held ones; and when the last went. */
 function sendsAt(r: BurstRule, times: number[]): { sends: number; lastSendAt: number } {
@@ -110,5 +110,23 @@ describe("burstDecision", () => {
     expect(s.sent).toBeGreaterThan(3);
     const after = burstDecision({ ...s, heldSince: null }, 20_000, LOCAL_BURST);
     expect(after).toEqual({ waitMs: 0, next: { lastAt: 20_000, heldSince: null, sent: 1 } });
+  });
+});
+
+describe("pacedBy: the burst rule follows how long a push takes", () => {
+  it("leaves the rule alone on a fast machine and before the first push", () => {
+    expect(pacedBy(LOCAL_BURST, null)).toEqual(LOCAL_BURST);
+    expect(pacedBy(LOCAL_BURST, 25)).toEqual(LOCAL_BURST);
+    expect(pacedBy({ gapMs: 5, maxMs: 150 }, 900)).toEqual({ gapMs: 5, maxMs: 150 });
+  });
+  it("at a load of 40 (commits 0.5-0.9 s apart, pushes of 400 ms) 200 commits make at most 10 sends", () => {
+    for (const seed of [1, 2, 3]) {
+      const times = jittered(200, 500, 900, seed);
+      expect(sendsAt(LOCAL_BURST, times).sends).toBeGreaterThan(50); // unpaced: most go alone
+      expect(sendsAt(pacedBy(LOCAL_BURST, 400), times).sends).toBeLessThanOrEqual(10);
+    }
+  });
+  it("a person's commits, 3 s apart, each go at once however slow pushes are", () => {
+    expect(sendsFor(pacedBy(LOCAL_BURST, 10_000), 5, 3000)).toBe(5);
   });
 });

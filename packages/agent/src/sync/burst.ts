@@ -31,6 +31,24 @@ export interface BurstRule { gapMs: number; maxMs: number; stretchToMs?: number;
  * loaded machine. A long burst goes out after 0.5 s, 1 s, 2 s … then every 8 s. */
 export const LOCAL_BURST: BurstRule = { gapMs: 50, maxMs: 500, stretchToMs: 500, maxToMs: 8000 };
 
+/** A pause shorter than this many pushes' time is still inside a burst (pacedBy). */
+const PUSHES_PER_PAUSE = 4;
+/** …but never one longer than this: a person's commits, seconds apart, each go at once. */
+const MAX_STRETCH_MS = 2000;
+
+/** A slow machine's bursts are slow too: at a load of 40 a script's commits came 0.7 s apart,
+ * past LOCAL_BURST's 0.5 s, so each looked like a person's and went alone (npm run bench: 103
+ * pushes into each peer for 200 commits). Measured by what the machine does now, the time a push
+ * takes (`pushMs`, null before the first), the pause that ends a burst stretches with it, and
+ * every hold by the same factor (up to 4x). */
+export function pacedBy(rule: BurstRule, pushMs: number | null): BurstRule {
+  if (!rule.stretchToMs || !pushMs) return rule;
+  const stretchToMs = Math.min(MAX_STRETCH_MS, Math.max(rule.stretchToMs, PUSHES_PER_PAUSE * pushMs));
+  // Its holds grow by the same factor: the same burst lasts that much longer there.
+  const slower = stretchToMs / rule.stretchToMs;
+  return { ...rule, stretchToMs, maxMs: rule.maxMs * slower, ...(rule.maxToMs ? { maxToMs: rule.maxToMs * slower } : {}) };
+}
+
 /** How many sends this burst has made, as far as growth is concerned. */
 function level(s: BurstState, rule: BurstRule): number {
   return rule.maxToMs ? (s.sent ?? 0) : 0;

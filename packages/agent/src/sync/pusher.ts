@@ -33,10 +33,17 @@ export class Pusher {
   #again = new Set<string>();
   /** last sha each remote is known to have from us */
   #pushed = new Map<string, string>();
+  /** pushes' recent duration, each new one weighing half */
+  #pushMs: number | null = null;
   /** what a peer last pushed to us, kept after the merger emptied its tracking ref */
   #peerHeads = new Map<string, string>();
 
   constructor(private readonly d: PusherDeps) {}
+
+  /** How long a push takes here lately (ms; null before the first): the burst rule follows it. */
+  typicalMs(): number | null {
+    return this.#pushMs;
+  }
 
   /** The last sha this remote took from us (null until a push succeeded). */
   lastPushed(name: string): string | null {
@@ -109,7 +116,9 @@ export class Pusher {
         });
         this.#pushed.set(name, sha);
         this.d.onSuccess(name);
-        log.info("pushed", { remote: name, ref: branch, sha, target, ms: Math.round(performance.now() - t0) });
+        const ms = Math.round(performance.now() - t0);
+        this.#pushMs = this.#pushMs === null ? ms : (this.#pushMs + ms) / 2;
+        log.info("pushed", { remote: name, ref: branch, sha, target, ms });
         this.d.events.emit("pushed", { ref: branch, sha, remote: name, target });
         return;
       } catch (e) {

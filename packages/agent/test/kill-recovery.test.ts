@@ -163,6 +163,21 @@ describe("killed between a reset and its check", () => {
   let sb: Sandbox;
   afterEach(async () => sb?.cleanup());
 
+  /** A commit of one new file on the checked-out branch; its sha. */
+  async function commitNew(b: string, path: string, text: string): Promise<string> {
+    await writeFile(join(b, path), text);
+    await git(b, "add", path);
+    await git(b, "commit", "-qm", path);
+    return head(b);
+  }
+
+  /** The journal a killed agent leaves for a move from `from` to `to`. */
+  async function leaveJournal(b: string, from: string, to: string): Promise<void> {
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    await mkdir(join(b, ".git", "herald"), { recursive: true });
+    await writeFile(journal(b), JSON.stringify({ from, to, branch: "refs/heads/main", pid: dead }));
+  }
+
   it.each([
     ["the reset done", async (b: string, to: string) => git(b, "reset", "--keep", "-q", to)],
     ["only the branch moved", async (b: string, to: string, user: string) => git(b, "update-ref", "refs/heads/main", to, user)],
@@ -171,18 +186,10 @@ describe("killed between a reset and its check", () => {
     const b = sb.clones.b!;
     const from = await head(b);
     await git(b, "checkout", "-q", "-b", "peer");
-    await writeFile(join(b, "theirs.txt"), "a peer's file\n");
-    await git(b, "add", "theirs.txt");
-    await git(b, "commit", "-qm", "theirs");
-    const to = await head(b);
+    const to = await commitNew(b, "theirs.txt", "a peer's file\n");
     await git(b, "checkout", "-q", "main");
-    await writeFile(join(b, "mine.txt"), "the user's commit, made in the window\n");
-    await git(b, "add", "mine.txt");
-    await git(b, "commit", "-qm", "mine");
-    const user = await head(b);
-    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
-    await mkdir(join(b, ".git", "herald"), { recursive: true });
-    await writeFile(journal(b), JSON.stringify({ from, to, branch: "refs/heads/main", pid: dead }));
+    const user = await commitNew(b, "mine.txt", "the user's commit, made in the window\n");
+    await leaveJournal(b, from, to);
     await leave(b, to, user);
     expect(await head(b)).toBe(to);
     expect(await recoverInterruptedAdvance(await GitRepo.open(b))).toBe("recovered");
@@ -197,13 +204,8 @@ describe("killed between a reset and its check", () => {
     sb = await makeSandbox(["b"], "line");
     const b = sb.clones.b!;
     const from = await head(b);
-    await writeFile(join(b, "theirs.txt"), "a peer's file\n");
-    await git(b, "add", "theirs.txt");
-    await git(b, "commit", "-qm", "theirs");
-    const to = await head(b);
-    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
-    await mkdir(join(b, ".git", "herald"), { recursive: true });
-    await writeFile(journal(b), JSON.stringify({ from, to, branch: "refs/heads/main", pid: dead }));
+    const to = await commitNew(b, "theirs.txt", "a peer's file\n");
+    await leaveJournal(b, from, to);
     expect(await recoverInterruptedAdvance(await GitRepo.open(b))).toBe("recovered");
     expect(await head(b)).toBe(to);
     expect(await git(b, "status", "--porcelain")).toBe("");

@@ -98,7 +98,7 @@ export class RepoEngine {
     this.#pusher = new Pusher({
       repo, node: config.node, remotes: this.#remotes, events: this.events, log: log.child("pusher"), isPaused,
       fetchAndMerge: async (remote, reason) => { await this.#pipeline.run({ reason, fetch: { from: [remote] }, merge: true }); },
-      onFailure: (remote, error) => this.#retrier.failed(remote, error),
+      onFailure: (remote, error, refused) => this.#retrier.failed(remote, error, refused),
       onSuccess: (remote) => this.#retrier.succeeded(remote),
       gate: new TransferGate(config.limits),
     });

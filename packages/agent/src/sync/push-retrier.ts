@@ -30,8 +30,9 @@ export class PushRetrier {
     this.#schedule();
   }
 
-  failed(remote: string, error: string): void {
-    this.#queue = recordFailure(this.#queue, remote, this.now(), this.intervalMs, error);
+  /** `refused`: the remote answered and turned the push down (retry-queue.ts: delayOf). */
+  failed(remote: string, error: string, refused = false): void {
+    this.#queue = recordFailure(this.#queue, remote, this.now(), this.intervalMs, error, refused);
     this.log.info("retry-scheduled", { remote, at: new Date(this.#queue[remote]!.nextAt).toISOString(), attempts: this.#queue[remote]!.attempts });
     this.#persist();
   }

@@ -19,7 +19,8 @@ export interface PusherDeps {
   log: Logger;
   /** fetch the remote, merge what it has; resolves when the merge pass is done */
   fetchAndMerge: (remote: ResolvedRemote, reason: string) => Promise<void>;
-  onFailure: (remote: string, error: string) => void;
+  /** `refused`: the remote answered and turned the push down (busy, not away) */
+  onFailure: (remote: string, error: string, refused: boolean) => void;
   onSuccess: (remote: string) => void;
   isPaused: () => boolean;
   /** Limits every push obeys (concurrency, transfers per minute, bytes per second). */
@@ -129,7 +130,7 @@ export class Pusher {
         }
         const error = (e as Error).message;
         log.warn("push-failed", { remote: name, ref: branch, sha, error });
-        this.d.onFailure(name, error);
+        this.d.onFailure(name, error, e instanceof PushRejectedError);
         this.d.events.emit("push-failed", { ref: branch, sha, remote: name, error });
         return;
       }
@@ -138,7 +139,7 @@ export class Pusher {
     // (it used to end here silently: npm run chaos, star7).
     const error = `push to ${name} still rejected as non-fast-forward after fetching and merging three times`;
     log.warn("push-failed", { remote: name, ref: branch, sha, error });
-    this.d.onFailure(name, error);
+    this.d.onFailure(name, error, true);
     this.d.events.emit("push-failed", { ref: branch, sha, remote: name, error });
   }
 

@@ -1,4 +1,4 @@
-import { dueRemotes, emptyQueue, FIRST_RETRY_MS, nextWake, parseQueue, postpone, recordFailure, recordSuccess, retryDelay } from "./retry-queue.js";
+import { dueRemotes, emptyQueue, FIRST_RETRY_MS, nextWake, parseQueue, postpone, recordFailure, recordSuccess, REFUSED_RETRY_MAX_MS, retryDelay } from "./retry-queue.js";
 
 describe("retry queue", () => {
   it("schedules a failed remote one interval later and counts attempts", () => {
@@ -56,5 +56,32 @@ describe("retry backoff", () => {
   it("success forgets the count: the next failure starts at 2 s again", () => {
     const q = recordFailure(recordSuccess(recordFailure(recordFailure(emptyQueue, "hub", 0, HALF_HOUR, "x"), "hub", 0, HALF_HOUR, "x"), "hub"), "hub", 0, HALF_HOUR, "x");
     expect(q.hub!.nextAt).toBe(FIRST_RETRY_MS);
+  });
+});
+
+describe("a refused push (the remote is there and busy) against one that failed (away)", () => {
+  const HOUR = 3_600_000;
+  it("after eight failures an away remote waits minutes, a refusing one at most 30 s", () => {
+    let away = emptyQueue, busy = emptyQueue;
+    for (let i = 0; i < 8; i++) {
+      away = recordFailure(away, "hub", 0, HOUR, "unreachable");
+      busy = recordFailure(busy, "hub", 0, HOUR, "still rejected as non-fast-forward", true);
+    }
+    expect(away.hub!.nextAt).toBe(FIRST_RETRY_MS * 2 ** 7); // 256 s
+    expect(busy.hub!.nextAt).toBe(REFUSED_RETRY_MAX_MS);
+    expect(postpone(busy, ["hub"], 1000, HOUR).hub!.nextAt).toBe(1000 + REFUSED_RETRY_MAX_MS);
+    expect(busy.hub!.attempts).toBe(8);
+  });
+  it("the first refusal is retried as soon as a failure, and an outage after it grows again", () => {
+    const q = recordFailure(emptyQueue, "hub", 0, HOUR, "rejected", true);
+    expect(q.hub!.nextAt).toBe(FIRST_RETRY_MS);
+    let later = q;
+    for (let i = 0; i < 7; i++) later = recordFailure(later, "hub", 0, HOUR, "unreachable");
+    expect(later.hub!.nextAt).toBe(FIRST_RETRY_MS * 2 ** 7);
+    expect(later.hub!.refused).toBeUndefined();
+  });
+  it("keeps the mark across a restart", () => {
+    const q = recordFailure(emptyQueue, "hub", 5, HOUR, "rejected", true);
+    expect(parseQueue(JSON.parse(JSON.stringify(q)))).toEqual(q);
   });
 });

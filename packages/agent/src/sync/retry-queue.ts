@@ -9,8 +9,19 @@
 /** The first retry's delay; each failure after it doubles the delay, up to the interval. */
 export const FIRST_RETRY_MS = 2000;
 
+/** The longest wait after a push the remote refused (it is there, and others keep moving it). */
+export const REFUSED_RETRY_MAX_MS = 30_000;
+
 export function retryDelay(attempts: number, intervalMs: number): number {
   return Math.min(intervalMs, FIRST_RETRY_MS * 2 ** Math.max(0, Math.min(attempts - 1, 30)));
+}
+
+/** A refused push (non-fast-forward after three rounds of fetch and merge, a peer's record not yet
+ * emptied) means the remote is reachable and busy, not away: around a bare hub that seven clones
+ * kept moving, one clone's attempts had grown its wait to 4 min, past the end of the storm, and the
+ * clone stayed apart (npm run chaos, star7). Its wait grows only to REFUSED_RETRY_MAX_MS. */
+function delayOf(e: Pick<RetryEntry, "attempts" | "refused">, intervalMs: number): number {
+  return retryDelay(e.attempts, e.refused ? Math.min(intervalMs, REFUSED_RETRY_MAX_MS) : intervalMs);
 }
 
 export interface RetryEntry {
@@ -19,21 +30,25 @@ export interface RetryEntry {
   attempts: number;
   nextAt: number;
   error: string;
+  /** the last failure was the remote refusing the push, not failing to answer */
+  refused?: boolean;
 }
 export type RetryQueue = Readonly<Record<string, RetryEntry>>;
 
 export const emptyQueue: RetryQueue = {};
 
-export function recordFailure(q: RetryQueue, remote: string, now: number, intervalMs: number, error: string): RetryQueue {
+export function recordFailure(q: RetryQueue, remote: string, now: number, intervalMs: number, error: string, refused = false): RetryQueue {
   const prev = q[remote];
+  const attempts = (prev?.attempts ?? 0) + 1;
   return {
     ...q,
     [remote]: {
       firstFailure: prev?.firstFailure ?? now,
       lastFailure: now,
-      attempts: (prev?.attempts ?? 0) + 1,
-      nextAt: now + retryDelay((prev?.attempts ?? 0) + 1, intervalMs),
+      attempts,
+      nextAt: now + delayOf({ attempts, refused }, intervalMs),
       error: error.slice(0, 500),
+      ...(refused ? { refused } : {}),
     },
   };
 }
@@ -61,7 +76,7 @@ export function parseQueue(json: unknown): RetryQueue {
   for (const [remote, e] of Object.entries(json as Record<string, unknown>)) {
     const r = e as Partial<RetryEntry> | null;
     if (r && [r.firstFailure, r.lastFailure, r.attempts, r.nextAt].every((n) => typeof n === "number" && Number.isFinite(n))) {
-      out[remote] = { firstFailure: r.firstFailure!, lastFailure: r.lastFailure!, attempts: r.attempts!, nextAt: r.nextAt!, error: String(r.error ?? "") };
+      out[remote] = { firstFailure: r.firstFailure!, lastFailure: r.lastFailure!, attempts: r.attempts!, nextAt: r.nextAt!, error: String(r.error ?? ""), ...(r.refused === true ? { refused: true } : {}) };
     }
   }
   return out;
@@ -70,6 +85,6 @@ export function parseQueue(json: unknown): RetryQueue {
 /** Push the next attempt of `remotes` out by their next delay (they are being tried now). */
 export function postpone(q: RetryQueue, remotes: string[], now: number, intervalMs: number): RetryQueue {
   const out: Record<string, RetryEntry> = { ...q };
-  for (const r of remotes) if (out[r]) out[r] = { ...out[r]!, nextAt: now + retryDelay(out[r]!.attempts + 1, intervalMs) };
+  for (const r of remotes) if (out[r]) out[r] = { ...out[r]!, nextAt: now + delayOf({ ...out[r]!, attempts: out[r]!.attempts + 1 }, intervalMs) };
   return out;
 }

@@ -1,7 +1,7 @@
 // One chaos case: a Prosody, a network of clones with agents, edits for `durationS` while faults
 // are injected, then the invariants, and (when asked) the hostile-input suite. Returns its figures.
 import { startXmppServer } from "@herald/testkit";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { sleep } from "../bench/lib.mjs";
 import { tmpfsClone } from "./disk.mjs";
@@ -146,7 +146,9 @@ export async function runCase(cleanup, spec, rng, opts) {
       const refs = await Promise.all(net.names.map(async (c) => {
         const g = gitIn(net.clones[c]);
         const [each, graph] = await Promise.all([g("for-each-ref", "--format=%(objectname) %(refname)"), g("log", "--graph", "--all", "--format=%h %an %s", "-n", "60")]).catch((e) => [`(unreadable: ${e.message})`, ""]);
-        return `== ${c}\n${each}${graph}`;
+        // Locks a killed git left (git never removes one): each blocks the refs it guards.
+        const locks = (await readdir(join(net.clones[c], ".git"), { recursive: true }).catch(() => [])).filter((f) => f.endsWith(".lock"));
+        return `== ${c}\n${locks.length ? `locks: ${locks.join(" ")}\n` : ""}${each}${graph}`;
       }));
       await writeFile(file.replace(/agents\.jsonl$/, "refs.txt"), refs.join("\n"));
       // A lost commit: where its clone's branch went around it (the reflog says who moved it).

@@ -2,11 +2,14 @@
 // mesh10: a peer killed mid-push locked our record of its branch for the whole run, so neither its
 // pushes nor our fetches from it landed). The fetch removes such a lock, only an old one, and only
 // on a record (refs/remotes/), never on a branch of the clone or anything else in .git.
-import { commitFile, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
+import { createLogger, type LogRecord } from "@herald/agent";
+import { commitFile, git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
 import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { GitRepo } from "../src/git/repo.js";
 import { STALE_MS, staleRecordLock } from "../src/git/stale-ref-lock.js";
+import { PeerRecords } from "../src/sync/peer-records.js";
 import { exists, recordsOf } from "./fixtures.js";
 import { startOne, type Running } from "./helpers.js";
 
@@ -44,6 +47,13 @@ describe("which lock is stale", () => {
     }
   });
 
+  it("an old packed-refs.lock (git takes it to delete a packed ref), not a fresh one", async () => {
+    const old = await lockFile(join(gitDir, "packed-refs.lock"), STALE_MS + 5000);
+    expect(await staleRecordLock(gitDir, `error: Unable to create '${old}': File exists.`)).toBe(old);
+    await lockFile(old, 0);
+    expect(await staleRecordLock(gitDir, `error: Unable to create '${old}': File exists.`)).toBeNull();
+  });
+
   it("nothing when git said something else", async () => {
     await lockFile(join(gitDir, "refs", "remotes", "c10", "main.lock"), STALE_MS + 5000);
     expect(await staleRecordLock(gitDir, "fatal: couldn't find remote ref main")).toBeNull();
@@ -69,5 +79,44 @@ describe("a fetch into a record a killed git left locked", () => {
     expect(await exists(lock)).toBe(false);
     expect(recordsOf(b, "stale-lock-removed").map((r) => r.lock)).toEqual([lock]);
     expect(recordsOf(b, "fetch-failed")).toEqual([]);
+  });
+});
+
+// Emptying a record is a compare-and-swap delete. Any failure of it used to read as "a push moved
+// it meanwhile": behind a lock a killed git left, the record stayed forever, and with it every
+// push of that peer into it and every fetch of ours was refused (npm run chaos, mesh10: a clone
+// that never converged, with nothing in its log).
+describe("emptying a record behind a stale lock", () => {
+  let sb: Sandbox;
+  afterEach(async () => sb?.cleanup());
+
+  async function setUp(): Promise<{ repo: GitRepo; records: PeerRecords; logged: LogRecord[]; held: string }> {
+    sb = await makeSandbox(["a", "b"], "line");
+    const b = sb.clones.b!;
+    const held = await commitFile(b, "b.txt", "in HEAD already\n");
+    await git(b, "update-ref", "refs/remotes/a/main", held);
+    await git(b, "pack-refs", "--all"); // what `git gc` does: the record now lives in packed-refs
+    const logged: LogRecord[] = [];
+    const repo = await GitRepo.open(b);
+    const records = new PeerRecords({ repo, log: createLogger([(r) => logged.push(r)], "debug"), isBare: () => false, onEmptied: () => undefined });
+    return { repo, records, logged, held };
+  }
+
+  it("removes an old packed-refs.lock and empties the record", async () => {
+    const { repo, records, logged, held } = await setUp();
+    const lock = await lockFile(join(repo.gitDir, "packed-refs.lock"), STALE_MS + 5000);
+    expect(await records.emptyIfHeadHolds("refs/remotes/a/main", held)).toBe("emptied");
+    expect(await records.held("refs/remotes/a/main")).toBeUndefined();
+    expect(await exists(lock)).toBe(false);
+    expect(logged.filter((r) => r.event === "stale-lock-removed").map((r) => r.lock)).toEqual([lock]);
+  });
+
+  it("says so when it cannot, and leaves a fresh lock to its owner", async () => {
+    const { repo, records, logged, held } = await setUp();
+    const lock = await lockFile(join(repo.gitDir, "packed-refs.lock"), 0);
+    expect(await records.emptyIfHeadHolds("refs/remotes/a/main", held)).not.toBe("emptied");
+    expect(await records.held("refs/remotes/a/main")).toBe(held);
+    expect(await exists(lock)).toBe(true);
+    expect(logged.filter((r) => r.event === "record-not-emptied")).toHaveLength(1);
   });
 });

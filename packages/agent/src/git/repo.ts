@@ -181,13 +181,19 @@ export class GitRepo {
 
   /**
    * Deletes a remote-tracking ref if it still holds `sha` (`git update-ref -d <ref> <oldvalue>`,
-   * a compare-and-swap); false when it moved meanwhile. Only under refs/remotes/: our record of
-   * a peer's branch, never a branch of this clone and never a commit.
+   * a compare-and-swap): "moved" when it no longer does (or is gone). Any other failure (a lock
+   * left by a killed git, say) throws with git's words: taken for "moved", it kept a record
+   * from ever being emptied, silently (npm run chaos, mesh10). Only under refs/remotes/: our
+   * record of a peer's branch, never a branch of this clone and never a commit.
    */
-  async dropTrackingRef(ref: string, sha: string): Promise<boolean> {
+  async dropTrackingRef(ref: string, sha: string): Promise<"dropped" | "moved"> {
     if (!ref.startsWith("refs/remotes/") || !isRefName(ref)) throw new HeraldError("BAD_REF", `not a remote-tracking ref: ${JSON.stringify(ref.slice(0, 200))}`);
     assertSha(sha);
-    return (await runGit(this.dir, ["update-ref", "-d", ref, sha])).code === 0;
+    const args = ["update-ref", "-d", ref, sha];
+    const r = await runGit(this.dir, args);
+    if (r.code === 0) return "dropped";
+    if (/but expected|unable to resolve reference/.test(r.stderr)) return "moved";
+    throw new GitCommandError(args, r.code, r.stderr);
   }
 
   async config(key: string): Promise<string | null> {

@@ -6,8 +6,10 @@
 // (npm run chaos, mesh10: one record locked for the whole run). git holds a ref lock for the few
 // milliseconds of a ref transaction, so a lock older than STALE_MS has no owner left.
 //
-// Only our records of peers' branches (refs/remotes/) are touched: never a branch of this clone,
-// and never a path that came from anywhere but git's own message about this repository.
+// Only our records of peers' branches (refs/remotes/) are touched, and packed-refs.lock, which
+// git takes to delete any ref that `git gc` packed, a record included (left behind, every record
+// that was packed could never be emptied again: npm run chaos, mesh10). Never a branch's lock, and
+// never a path that came from anywhere but git's own message about this repository.
 import { stat, unlink } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 
@@ -21,7 +23,8 @@ export async function staleRecordLock(gitDir: string, stderr: string, now = Date
   const path = LOCK_EXISTS.exec(stderr)?.[1];
   if (!path) return null;
   const rel = relative(join(gitDir, "refs", "remotes"), path);
-  if (rel === "" || rel.startsWith("..") || rel.startsWith(sep)) return null;
+  const record = rel !== "" && !rel.startsWith("..") && !rel.startsWith(sep);
+  if (!record && path !== join(gitDir, "packed-refs.lock")) return null;
   const st = await stat(path).catch(() => null);
   return st?.isFile() && now - st.mtimeMs > STALE_MS ? path : null;
 }

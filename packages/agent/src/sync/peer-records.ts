@@ -8,7 +8,9 @@
 // --keep` onto the same user commits merged in canonical order), and git refuses to move a ref
 // off a commit the new value does not contain. While our record holds that merge, every push of
 // the peer into it and every fetch of ours into it fails as a non-fast-forward.
+import { GitCommandError } from "../errors.js";
 import { userFrontier } from "../git/merge-heads.js";
+import { removeStaleRecordLock } from "../git/stale-ref-lock.js";
 import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 
@@ -64,9 +66,28 @@ export class PeerRecords {
   }
 
   async #empty(ref: string, sha: string, reason: string, level: "debug" | "info" = "info"): Promise<boolean> {
-    if (!(await this.d.repo.dropTrackingRef(ref, sha))) return false; // a push moved it meanwhile
+    if ((await this.#drop(ref, sha)) !== "dropped") return false; // a push moved it meanwhile
     this.d.log[level]("record-emptied", { ref, sha, reason });
     this.d.onEmptied(ref, sha);
     return true;
+  }
+
+  /** The compare-and-swap delete; a stale lock in its way (stale-ref-lock.ts) goes, once. */
+  async #drop(ref: string, sha: string): Promise<"dropped" | "moved" | "failed"> {
+    const { repo, log } = this.d;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await repo.dropTrackingRef(ref, sha);
+      } catch (e) {
+        const stderr = e instanceof GitCommandError ? e.stderr : "";
+        const lock = attempt === 1 ? await removeStaleRecordLock(repo.gitDir, stderr) : null;
+        if (lock) {
+          log.warn("stale-lock-removed", { lock, reason: "left by a git that was killed while updating refs" });
+          continue;
+        }
+        log.warn("record-not-emptied", { ref, sha, error: (e as Error).message });
+        return "failed";
+      }
+    }
   }
 }

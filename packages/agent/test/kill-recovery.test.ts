@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { recoverInterruptedAdvance } from "../src/git/advance-head.js";
 import { GitRepo } from "../src/git/repo.js";
 import { startOne, stopAll, type Running } from "./helpers.js";
-import { bigCommit, exists, recordsOf } from "./fixtures.js";
+import { bigCommit, exists, installGitWrapper, recordsOf } from "./fixtures.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const DIST = join(ROOT, "packages", "agent", "dist", "index.js");
@@ -161,7 +161,12 @@ describe("recovery of an agent killed in the middle of a merge", () => {
 describe("killed between a reset and its check", () => {
   const journal = (b: string) => join(b, ".git", "herald", "advance.json");
   let sb: Sandbox;
-  afterEach(async () => sb?.cleanup());
+  let restore: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await restore?.();
+    restore = undefined;
+    await sb?.cleanup();
+  });
 
   /** A commit of one new file on the checked-out branch; its sha. */
   async function commitNew(b: string, path: string, text: string): Promise<string> {
@@ -198,6 +203,25 @@ describe("killed between a reset and its check", () => {
     expect(await exists(join(b, "theirs.txt"))).toBe(false);
     expect(await git(b, "status", "--porcelain")).toBe("");
     expect(await exists(journal(b))).toBe(false);
+  });
+
+  it("waits for the user's own git to let go of the index rather than fail to start", async () => {
+    sb = await makeSandbox(["b"], "line");
+    const b = sb.clones.b!;
+    const from = await head(b);
+    await git(b, "checkout", "-q", "-b", "peer");
+    const to = await commitNew(b, "README.md", "the peer's README\n"); // a file both sides have
+    await git(b, "checkout", "-q", "main");
+    const user = await commitNew(b, "mine.txt", "the user's commit, made in the window\n");
+    await leaveJournal(b, from, to);
+    await git(b, "reset", "--keep", "-q", to);
+    // The user's `git commit` holds index.lock when recovery first restores a file, then is done.
+    const held = `fatal: Unable to create '${join(b, ".git", "index.lock")}': File exists.`;
+    ({ restore } = await installGitWrapper(`if [ "$1" = checkout ] && [ ! -e "$WRAP/once" ]; then touch "$WRAP/once"; echo "${held}" >&2; exit 128; fi`));
+    expect(await recoverInterruptedAdvance(await GitRepo.open(b))).toBe("recovered");
+    expect(await head(b)).toBe(user);
+    expect(await readFile(join(b, "README.md"), "utf8")).toBe("shared\n");
+    expect(await git(b, "status", "--porcelain")).toBe("");
   });
 
   it("leaves a finished fast-forward alone", async () => {

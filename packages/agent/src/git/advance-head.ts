@@ -107,17 +107,32 @@ export async function recoverInterruptedAdvance(repo: GitRepo): Promise<"none" |
     if (await stat(lock).then(() => true, () => false)) await rm(lock, { force: true });
   }
   const head = await repo.head();
-  if (head === j.from) await revertPartialCheckout(repo, j.from, j.to);
+  if (head === j.from) await whileUserGitRuns(() => revertPartialCheckout(repo, j.from, j.to));
   // Killed after `reset --keep` moved the branch but before the check that follows it: a commit
   // the user made in that window would stay off the branch for good (the reflog alone would
   // know it). The branch goes back to it, and the files the reset wrote go back with it.
   const replaced = head === j.to ? await replacedOtherThanFrom(repo, j.branch, j.from, j.to) : null;
   if (replaced) {
     await repo.run(["update-ref", j.branch, replaced, j.to]);
-    await revertPartialCheckout(repo, replaced, j.to);
+    await whileUserGitRuns(() => revertPartialCheckout(repo, replaced, j.to));
   }
   await rm(path, { force: true });
   return "recovered";
+}
+
+/** The dead agent's locks are gone by now, so a lock in the way is a live git's: the user's
+ * `git add` or `commit` (they go on working while the agent is down). It holds the lock for
+ * milliseconds: wait for it, up to a few seconds, rather than fail the start (npm run chaos,
+ * star7: an agent that could not start again because the user committed meanwhile). */
+async function whileUserGitRuns<T>(step: () => Promise<T>, tries = 50, waitMs = 100): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await step();
+    } catch (e) {
+      if (i >= tries || !(e instanceof GitCommandError) || !/\.lock': File exists/.test(e.stderr)) throw e;
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
 }
 
 async function revertPartialCheckout(repo: GitRepo, from: string, to: string): Promise<void> {

@@ -91,7 +91,7 @@ export class SyncPipeline {
         this.d.events.emit("fetched", { remote: remote.name, reason });
         return true;
       } catch (e) {
-        if (attempt < 3 && e instanceof GitCommandError && (await this.#removeStaleLock(e.stderr))) continue;
+        if (attempt < 3 && e instanceof GitCommandError && (await removeStaleRecordLock(this.d.repo.gitDir, e.stderr, this.d.log))) continue;
         if (attempt < 3 && e instanceof GitCommandError && REF_RACE.test(e.stderr)) continue;
         // Refused as a non-fast-forward: our record of the remote holds a commit its branch has
         // left (a Herald merge it replaced). git stores the objects but not the ref, and the
@@ -102,13 +102,6 @@ export class SyncPipeline {
         return false;
       }
     }
-  }
-
-  /** A lock on the record left by a killed git (stale-ref-lock.ts): removed, and said so. */
-  async #removeStaleLock(stderr: string): Promise<boolean> {
-    const lock = await removeStaleRecordLock(this.d.repo.gitDir, stderr);
-    if (lock) this.d.log.warn("stale-lock-removed", { lock, reason: "left by a git that was killed while updating the ref" });
-    return lock !== null;
   }
 
   /** Empties `ref` when HEAD holds what it holds (peer-records.ts); else merges first and asks

@@ -12,6 +12,7 @@
 // never a path that came from anywhere but git's own message about this repository.
 import { stat, unlink } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import type { Logger } from "../log.js";
 
 export const STALE_MS = 10_000;
 
@@ -29,10 +30,11 @@ export async function staleRecordLock(gitDir: string, stderr: string, now = Date
   return st?.isFile() && now - st.mtimeMs > STALE_MS ? path : null;
 }
 
-/** Removes the stale lock `stderr` names (see above); the path removed, or null. */
-export async function removeStaleRecordLock(gitDir: string, stderr: string): Promise<string | null> {
-  const path = await staleRecordLock(gitDir, stderr);
-  if (!path) return null;
-  await unlink(path).catch(() => undefined);
-  return path;
+/** Removes the stale lock `stderr` names (see above), and says so; true when one went. */
+export async function removeStaleRecordLock(gitDir: string, stderr: string, log: Logger): Promise<boolean> {
+  const lock = await staleRecordLock(gitDir, stderr);
+  if (!lock) return false;
+  await unlink(lock).catch(() => undefined);
+  log.warn("stale-lock-removed", { lock, reason: "left by a git that was killed while updating refs" });
+  return true;
 }

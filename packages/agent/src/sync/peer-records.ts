@@ -80,11 +80,7 @@ export class PeerRecords {
         return await repo.dropTrackingRef(ref, sha);
       } catch (e) {
         const stderr = e instanceof GitCommandError ? e.stderr : "";
-        const lock = attempt === 1 ? await removeStaleRecordLock(repo.gitDir, stderr) : null;
-        if (lock) {
-          log.warn("stale-lock-removed", { lock, reason: "left by a git that was killed while updating refs" });
-          continue;
-        }
+        if (attempt === 1 && (await removeStaleRecordLock(repo.gitDir, stderr, log))) continue;
         log.warn("record-not-emptied", { ref, sha, error: (e as Error).message });
         return "failed";
       }

@@ -150,6 +150,12 @@ export async function runCase(cleanup, spec, rng, opts) {
         const locks = (await readdir(join(net.clones[c], ".git"), { recursive: true }).catch(() => [])).filter((f) => f.endsWith(".lock"));
         return `== ${c}\n${locks.length ? `locks: ${locks.join(" ")}\n` : ""}${each}${graph}`;
       }));
+      // The hub (star): a receive-pack killed mid-update leaves its branch locked for every clone.
+      if (net.hub) {
+        const locks = (await readdir(net.hub, { recursive: true }).catch(() => [])).filter((f) => f.endsWith(".lock"));
+        const each = await gitIn(net.hub)("for-each-ref", "--format=%(objectname) %(refname)").catch((e) => `(unreadable: ${e.message})`);
+        refs.push(`== hub\n${locks.length ? `locks: ${locks.join(" ")}\n` : ""}${each}`);
+      }
       await writeFile(file.replace(/agents\.jsonl$/, "refs.txt"), refs.join("\n"));
       // A lost commit: where its clone's branch went around it (the reflog says who moved it).
       for (const x of result.lostCommits ?? []) {

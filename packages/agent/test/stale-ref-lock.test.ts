@@ -120,3 +120,39 @@ describe("emptying a record behind a stale lock", () => {
     expect(logged.filter((r) => r.event === "record-not-emptied")).toHaveLength(1);
   });
 });
+
+// A receive-pack killed while it updated a bare hub's branch leaves the hub's `refs/heads/main.lock`,
+// and every clone's push to it is refused from then on (npm run chaos, star7: 127 refusals, each
+// taken for a non-fast-forward, so every clone fetched and merged in vain).
+describe("a push into a remote ref a killed git left locked", () => {
+  let sb: Sandbox;
+  let a: Running | undefined;
+  afterEach(async () => {
+    await a?.agent.stop();
+    await sb?.cleanup();
+  });
+
+  it("removes the stale lock on a remote on this machine, and the push lands", async () => {
+    sb = await makeSandbox(["a"], [], { bares: ["hub"] });
+    const hub = sb.bare.hub!;
+    const lock = await lockFile(join(hub, "refs", "heads", "main.lock"), STALE_MS + 5000);
+    a = await startOne(sb.clones.a!);
+    const mine = await commitFile(sb.clones.a!, "a.txt", "from a\n");
+    await waitFor(async () => (await git(hub, "rev-parse", "main")).trim() === mine, 15_000, "the hub to take a's commit");
+    expect(await exists(lock)).toBe(false);
+    expect(recordsOf(a, "stale-lock-removed").map((r) => r.lock)).toEqual([lock]);
+    expect(recordsOf(a, "push-rejected")).toEqual([]); // no fetch and merge in vain
+  });
+
+  it("leaves a fresh lock to its owner, and says the ref is locked, not that the push was a non-fast-forward", async () => {
+    sb = await makeSandbox(["a"], [], { bares: ["hub"] });
+    const hub = sb.bare.hub!;
+    const lock = await lockFile(join(hub, "refs", "heads", "main.lock"), 0);
+    a = await startOne(sb.clones.a!);
+    await commitFile(sb.clones.a!, "a.txt", "from a\n");
+    await waitFor(async () => recordsOf(a!, "push-failed").length > 0, 15_000, "the push to fail");
+    expect(String(recordsOf(a, "push-failed")[0]!.error)).toMatch(/hub refused the push: its refs\/heads\/main is locked/);
+    expect(recordsOf(a, "push-rejected")).toEqual([]);
+    expect(await exists(lock)).toBe(true);
+  });
+});

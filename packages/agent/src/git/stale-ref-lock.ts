@@ -38,3 +38,34 @@ export async function removeStaleRecordLock(gitDir: string, stderr: string, log:
   log.warn("stale-lock-removed", { lock, reason: "left by a git that was killed while updating refs" });
   return true;
 }
+
+// The same happens on a remote: a receive-pack killed while it updated the branch leaves the
+// remote's `<ref>.lock`, and every push after it is refused with "cannot lock ref" (npm run chaos,
+// star7: seven clones' pushes to a bare hub refused for the rest of the run, reported as
+// non-fast-forward). For a remote on this machine (a bare repository beside us, a USB drive, a
+// peer's record of us), the one lock removed is the one on the ref we pushed to, at the path we
+// work out from our own configuration: never a path taken from the remote's words.
+
+/** receive-pack's words when the ref it was to update is locked (refs.c: lock_ref_oid_basic). */
+const REMOTE_REF_LOCKED = /cannot lock ref '([^']+)'/;
+
+/** The ref a remote refused to update because it was locked, or null. */
+export function lockedRemoteRef(output: string): string | null {
+  return REMOTE_REF_LOCKED.exec(output)?.[1] ?? null;
+}
+
+/** The git directory of a repository at `path` on this machine: `path` itself when bare. */
+function gitDirOf(path: string, bare: boolean): string {
+  return bare ? path : join(path, ".git");
+}
+
+/** Removes the lock on `ref` in the local repository at `path` when it is stale; true when one went. */
+export async function removeStaleRemoteLock(path: string, bare: boolean, ref: string, log: Logger, now = Date.now()): Promise<boolean> {
+  if (!/^refs\/(heads|remotes)\/[^.][^\0]*$/.test(ref) || ref.split("/").includes("..")) return false;
+  const lock = join(gitDirOf(path, bare), `${ref}.lock`);
+  const st = await stat(lock).catch(() => null);
+  if (!st?.isFile() || now - st.mtimeMs <= STALE_MS) return false;
+  await unlink(lock).catch(() => undefined);
+  log.warn("stale-lock-removed", { lock, reason: "left on the remote by a git that was killed while it took a push" });
+  return true;
+}

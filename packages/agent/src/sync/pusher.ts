@@ -10,6 +10,7 @@ import type { Logger } from "../log.js";
 import type { RemoteSet } from "./remote-set.js";
 import { pushOptions, pushTarget, type ResolvedRemote } from "./remotes.js";
 import type { TransferGate } from "./transfer-gate.js";
+import { lockedRemoteRef, removeStaleRemoteLock, STALE_MS } from "../git/stale-ref-lock.js";
 
 export interface PusherDeps {
   repo: GitRepo;
@@ -113,7 +114,8 @@ export class Pusher {
           retries: 2, minTimeout: 100, factor: 3,
           // A peer refuses when its record of us still holds a merge we left behind; it empties
           // that record once merged (merger.ts), so a moment later the push goes through.
-          shouldRetry: ({ error }) => !(error instanceof PushRejectedError) || kind === "peer",
+          // A locked ref is usually another push's transaction of a few milliseconds.
+          shouldRetry: ({ error }) => !(error instanceof PushRejectedError) || kind === "peer" || error.reason === "locked",
         });
         this.#pushed.set(name, sha);
         this.d.onSuccess(name);
@@ -123,23 +125,27 @@ export class Pusher {
         this.d.events.emit("pushed", { ref: branch, sha, remote: name, target });
         return;
       } catch (e) {
+        if (e instanceof PushRejectedError && e.reason === "locked") {
+          if (round < 2 && remote.path && (await removeStaleRemoteLock(remote.path, kind === "bare", target, log))) continue;
+          const error = `${name} refused the push: its ${target} is locked by a git still running there, or left locked by one that was killed (then remove ${target}.lock in that repository; Herald does it by itself for a remote on this machine once the lock is ${STALE_MS / 1000} s old)`;
+          return this.#failed(name, branch, sha, error, true);
+        }
         if (e instanceof PushRejectedError && kind === "bare") {
           log.info("push-rejected", { remote: name, ref: branch, reason: e.reason, action: "fetch, merge, push again" });
           await this.d.fetchAndMerge(remote, "non-fast-forward");
           continue;
         }
-        const error = (e as Error).message;
-        log.warn("push-failed", { remote: name, ref: branch, sha, error });
-        this.d.onFailure(name, error, e instanceof PushRejectedError);
-        this.d.events.emit("push-failed", { ref: branch, sha, remote: name, error });
-        return;
+        return this.#failed(name, branch, sha, (e as Error).message, e instanceof PushRejectedError);
       }
     }
     // Still refused after three merges: recorded, so the retrier comes back and status says so
     // (it used to end here silently: npm run chaos, star7).
-    const error = `push to ${name} still rejected as non-fast-forward after fetching and merging three times`;
-    log.warn("push-failed", { remote: name, ref: branch, sha, error });
-    this.d.onFailure(name, error, true);
+    this.#failed(name, branch, sha, `push to ${name} still rejected as non-fast-forward after fetching and merging three times`, true);
+  }
+
+  #failed(name: string, branch: string, sha: string, error: string, refused: boolean): void {
+    this.d.log.warn("push-failed", { remote: name, ref: branch, sha, error });
+    this.d.onFailure(name, error, refused);
     this.d.events.emit("push-failed", { ref: branch, sha, remote: name, error });
   }
 
@@ -153,6 +159,7 @@ export class Pusher {
     // All of it: --porcelain puts "[rejected] (fetch first)" on stdout, and an error's message
     // keeps only the last lines of stderr (hints), not the "Updates were rejected" line.
     const all = `${r.stdout}\n${r.stderr}`;
+    if (lockedRemoteRef(all)) throw new PushRejectedError(remote, target, "locked");
     if (REJECTED.test(all)) throw new PushRejectedError(remote, target, /fetch first|non-fast-forward/.test(all) ? "non-fast-forward" : "rejected");
     throw new GitCommandError(args, r.code, r.stderr || r.stdout);
   }

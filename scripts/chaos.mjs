@@ -78,6 +78,12 @@ printTable("Hostile input (slixmpp)", results.filter((r) => !r.hostile.skipped).
   "ran from wire": r.hostile.canaryCreated ? "YES" : "no", obeyed: r.hostile.chatCommandsObeyed, agents: r.hostile.agentsAlive,
   "next commit everywhere": r.hostile.nextCommitArrived ? "yes" : "NO", "s": r.hostile.nextCommitSeconds,
 })));
+for (const r of results) {
+  const moved = r.hostile.refsMoved ?? [];
+  const kept = moved.filter((m) => m.bookkeeping).length;
+  if (kept) console.log(`${r.case}: during the hostile input ${kept} record(s) of peers' branches moved within what HEAD holds (the agents' own bookkeeping)`);
+  for (const m of moved.filter((m) => !m.bookkeeping)) console.log(`${r.case}: during the hostile input ${m.clone} ${m.ref} moved ${m.was ?? "(none)"} -> ${m.now ?? "(gone)"}`);
+}
 const out = resolve(a.out);
 await mkdir(dirname(out), { recursive: true });
 await writeFile(out, JSON.stringify({ seed, quick: a.quick, options: opts, date: new Date().toISOString(), passed: results.every(ok), cases: results }, null, 2));

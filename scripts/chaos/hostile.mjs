@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { sleep } from "../bench/lib.mjs";
 import { commitStaged, gitIn } from "./edits.mjs";
-import { snapshot, waitForOneHead } from "./invariants.mjs";
+import { refsMoved, refsOf, waitForOneHead } from "./invariants.mjs";
 import { writeFile } from "node:fs/promises";
 
 const execFileP = promisify(execFile);
@@ -28,7 +28,7 @@ export async function hostileSuite({ net, server, herald, seed, count, accounts 
   const missing = await slixmppMissing();
   if (missing) return { skipped: missing };
   const canary = join(tmpdir(), `herald-chaos-pwned-${process.pid}-${seed}`);
-  const before = await snapshot(net);
+  const before = await refsOf(net);
   const dropped0 = events(herald, /announcement-dropped|announcements-ignored|chat-ignored/).length;
   const runs = [];
   for (const [i, who] of accounts.entries()) {
@@ -40,7 +40,8 @@ export async function hostileSuite({ net, server, herald, seed, count, accounts 
     runs.push(JSON.parse(stdout.trim().split("\n").pop()));
   }
   await sleep(3000); // what is still in flight lands, or would have moved something by now
-  const unchanged = (await snapshot(net)) === before;
+  const moved = await refsMoved(net, before, await refsOf(net));
+  const unchanged = moved.every((m) => m.bookkeeping);
   const alive = net.names.filter((c) => herald.alive(c)).length;
   const obeyed = events(herald, /^chat-command$|^paused$/).length;
   // The next real commit still goes everywhere.
@@ -60,6 +61,7 @@ export async function hostileSuite({ net, server, herald, seed, count, accounts 
     clientErrors: runs.filter((r) => r.error || r.closedAfter).map((r) => `${r.jid}: ${r.error ?? r.closedAfter}`),
     droppedLogged: events(herald, /announcement-dropped|announcements-ignored|chat-ignored/).length - dropped0,
     reposUnchanged: unchanged,
+    refsMoved: moved,
     canaryCreated: existsSync(canary),
     chatCommandsObeyed: obeyed,
     agentsAlive: `${alive}/${net.names.length}`,

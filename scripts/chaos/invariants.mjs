@@ -23,8 +23,36 @@ export async function waitForOneHead(net, timeoutMs) {
 
 /** Every ref of every clone (and the hub), as one string: unchanged = nothing moved. */
 export async function snapshot(net) {
-  const dirs = [...net.names.map((c) => net.clones[c]), ...(net.hub ? [net.hub] : [])];
-  return (await Promise.all(dirs.map((d) => gitIn(d)("for-each-ref", "--format=%(refname) %(objectname)")))).join("\n");
+  return JSON.stringify(await refsOf(net));
+}
+
+/** Each clone's (and the hub's) refs: { clone: { ref: sha } }. */
+export async function refsOf(net) {
+  const dirs = [...net.names.map((c) => [c, net.clones[c]]), ...(net.hub ? [["hub", net.hub]] : [])];
+  const each = await Promise.all(dirs.map(async ([c, d]) => [c, Object.fromEntries((await gitIn(d)("for-each-ref", "--format=%(refname) %(objectname)")).trim().split("\n").filter(Boolean).map((l) => l.split(" ")))]));
+  return Object.fromEntries(each);
+}
+
+/**
+ * What moved between two refsOf readings. A clone's record of a peer's branch (refs/remotes/)
+ * that went away or came to hold a commit the clone's HEAD has already is the agents' own
+ * bookkeeping, not a change of the repository: a record is emptied once merged (with ref watching
+ * off, at the agent's next pass), and a push retried after a backoff may land, long after the
+ * network went quiet, a head its peer has merged meanwhile. Listed, with `bookkeeping` set.
+ */
+export async function refsMoved(net, before, after) {
+  const moved = [];
+  for (const c of Object.keys(before)) {
+    const dir = c === "hub" ? net.hub : net.clones[c];
+    const inHead = (sha) => sha === null || gitIn(dir)("merge-base", "--is-ancestor", sha, "HEAD").then(() => true, () => false);
+    for (const ref of new Set([...Object.keys(before[c]), ...Object.keys(after[c] ?? {})])) {
+      const was = before[c][ref] ?? null, now = after[c]?.[ref] ?? null;
+      if (was === now) continue;
+      const bookkeeping = c !== "hub" && ref.startsWith("refs/remotes/") && (await inHead(was)) && (await inHead(now));
+      moved.push({ clone: c, ref, was, now, bookkeeping });
+    }
+  }
+  return moved;
 }
 
 /** Commits of `commits` missing from the history of some clone: (commit, clone) pairs, and the

@@ -94,6 +94,10 @@ function heraldCounts(agents) {
   const selfEcho = (r) => r.event === "announcement-dropped" && typeof r.publisher === "string" && r.publisher.startsWith(`${r.agent}@`);
   return {
     merged: n(peers, "merged"),
+    // Publishes: c1's own, and the peers' (a peer that reached a head before it heard c1 announce
+    // it announces it too, and every subscriber gets each publish).
+    announcedByC1: n(all.filter((r) => r.agent === "c1"), "announced"),
+    announcedByPeers: n(peers, "announced"),
     fetches: n(peers, "fetch"),
     fetchedAnnounced: n(peers, "fetched-announced"),
     notFound: n(all, "announced-commit-not-found"),

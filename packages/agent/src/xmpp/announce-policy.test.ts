@@ -4,9 +4,11 @@ import { announceDecision, fetchesThrough, HeardHeads } from "./announce-policy.
 const A = "a".repeat(40), B = "b".repeat(40);
 
 describe("announceDecision", () => {
-  it("announces a head nobody announced, relayed or not", () => {
-    expect(announceDecision({ sha: A, lastAnnounced: B, heard: false, relay: false })).toBe("announce");
+  it("announces a head nobody announced: at once when it relays it, after a wait for its maker's announcement when not", () => {
     expect(announceDecision({ sha: A, lastAnnounced: null, heard: false, relay: true })).toBe("announce");
+    expect(announceDecision({ sha: A, lastAnnounced: B, heard: false, relay: false })).toBe("wait-for-announcer");
+    expect(announceDecision({ sha: A, lastAnnounced: B, heard: false, relay: false, waited: true })).toBe("announce");
+    expect(announceDecision({ sha: A, lastAnnounced: B, heard: true, relay: false, waited: true })).toBe("heard-from-announcer");
   });
   it("stays quiet about a head another clone announced when nobody gets it from us", () => {
     expect(announceDecision({ sha: A, lastAnnounced: B, heard: true, relay: false })).toBe("heard-from-announcer");

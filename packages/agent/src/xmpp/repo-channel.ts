@@ -7,7 +7,7 @@ import { announcementToElement, decodePayload, networkMapToElement, pubsubNodeNa
 import type { Logger } from "../log.js";
 import { CoalescingLoop } from "../nudge.js";
 import { bareJid, judgeItem } from "./announcement-filter.js";
-import { announceDecision, HeardHeads } from "./announce-policy.js";
+import { announceDecision, HEARD_GRACE_MS, HeardHeads } from "./announce-policy.js";
 import { PubsubNode, type PubsubItem } from "./pubsub-node.js";
 import { PUBLISHER_FIX } from "./publisher-probe.js";
 import type { Session } from "./session.js";
@@ -39,6 +39,9 @@ export class RepoChannel {
   #lastAnnounced: string | null = null;
   #toAnnounce: string | null = null;
   #relay = true;
+  /** a head waiting to hear its maker announce it (announce-policy.ts), and the wait */
+  #grace: NodeJS.Timeout | null = null;
+  #waited: string | null = null;
   #heardHeads = new HeardHeads();
   #lastSeq = new Map<string, number>();
   #seq = 0;
@@ -65,6 +68,7 @@ export class RepoChannel {
    * from us (announce-policy.ts); false lets a head another clone announced go unannounced.
    */
   announce(sha?: string, relay = true): void {
+    this.#endGrace();
     if (sha) this.#toAnnounce = sha;
     this.#relay = relay;
     this.#announcer.nudge();
@@ -112,6 +116,7 @@ export class RepoChannel {
 
   /** Stop announcing; `unsubscribe`: the repository is no longer served, drop its subscription. */
   async close(unsubscribe: boolean): Promise<void> {
+    this.#endGrace();
     await this.#announcer.stop();
     if (unsubscribe && this.d.session.online) {
       await this.pubsubNode.unsubscribe().catch((e: Error) => this.d.log.warn("unsubscribe-failed", { error: e.message }));
@@ -128,7 +133,14 @@ export class RepoChannel {
     if (!h || !this.stats.online) return;
     const announcer = this.#heardHeads.by(h.sha);
     const relays = relay || (announcer !== undefined && (this.d.relaysFor?.(announcer) ?? true));
-    const decision = announceDecision({ sha: h.sha, lastAnnounced: this.#lastAnnounced, heard: announcer !== undefined, relay: relays });
+    const waited = this.#waited === h.sha;
+    this.#waited = null;
+    const decision = announceDecision({ sha: h.sha, lastAnnounced: this.#lastAnnounced, heard: announcer !== undefined, relay: relays, waited });
+    if (decision === "wait-for-announcer") {
+      const sha = h.sha;
+      this.#grace = setTimeout(() => { this.#grace = null; this.#waited = sha; this.announce(sha, false); }, HEARD_GRACE_MS);
+      return;
+    }
     if (decision === "heard-from-announcer") {
       this.stats.quiet = (this.stats.quiet ?? 0) + 1;
       this.d.log.debug("announce-skipped", { sha: h.sha, why: decision });
@@ -141,6 +153,12 @@ export class RepoChannel {
     this.stats.announced++;
     this.stats.lastOut = { sha: h.sha, at: new Date(a.time).toISOString() };
     this.d.log.info("announced", { sha: h.sha, seq });
+  }
+
+  /** A newer head to announce (or the end) replaces the one waiting for its maker's announcement. */
+  #endGrace(): void {
+    if (this.#grace) clearTimeout(this.#grace);
+    this.#grace = null;
   }
 
   /** Publish this clone's map adverts if they changed (item id per advertised node). Rejects when the

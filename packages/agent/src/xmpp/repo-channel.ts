@@ -39,7 +39,7 @@ export class RepoChannel {
   #lastAnnounced: string | null = null;
   #toAnnounce: string | null = null;
   #relay = true;
-  /** a head waiting to hear its maker announce it (announce-policy.ts), and the wait */
+  /** the wait of a head for its maker's announcement (announce-policy.ts), and the head that waited */
   #grace: NodeJS.Timeout | null = null;
   #waited: string | null = null;
   #heardHeads = new HeardHeads();
@@ -138,6 +138,7 @@ export class RepoChannel {
     const decision = announceDecision({ sha: h.sha, lastAnnounced: this.#lastAnnounced, heard: announcer !== undefined, relay: relays, waited });
     if (decision === "wait-for-announcer") {
       const sha = h.sha;
+      this.#endGrace(); // a re-announce (reconnect, content) of the same head: one wait, not two
       this.#grace = setTimeout(() => { this.#grace = null; this.#waited = sha; this.announce(sha, false); }, HEARD_GRACE_MS);
       return;
     }

@@ -19,6 +19,18 @@ export const STALE_MS = 10_000;
 /** git's words for a lock file it found (lockfile.c: unable_to_lock_message). */
 const LOCK_EXISTS = /Unable to create '([^']+\.lock)': File exists/;
 
+/** Whether the lock file at `path` is there and older than any live git holds one. */
+async function isStale(path: string, now: number): Promise<boolean> {
+  const st = await stat(path).catch(() => null);
+  return st !== null && st.isFile() && now - st.mtimeMs > STALE_MS;
+}
+
+async function removeLock(lock: string, reason: string, log: Logger): Promise<true> {
+  await unlink(lock).catch(() => undefined);
+  log.warn("stale-lock-removed", { lock, reason });
+  return true;
+}
+
 /** The stale lock named in `stderr`, if it is a record's under `gitDir`, or null. */
 export async function staleRecordLock(gitDir: string, stderr: string, now = Date.now()): Promise<string | null> {
   const path = LOCK_EXISTS.exec(stderr)?.[1];
@@ -26,17 +38,13 @@ export async function staleRecordLock(gitDir: string, stderr: string, now = Date
   const rel = relative(join(gitDir, "refs", "remotes"), path);
   const record = rel !== "" && !rel.startsWith("..") && !rel.startsWith(sep);
   if (!record && path !== join(gitDir, "packed-refs.lock")) return null;
-  const st = await stat(path).catch(() => null);
-  return st?.isFile() && now - st.mtimeMs > STALE_MS ? path : null;
+  return (await isStale(path, now)) ? path : null;
 }
 
 /** Removes the stale lock `stderr` names (see above), and says so; true when one went. */
 export async function removeStaleRecordLock(gitDir: string, stderr: string, log: Logger): Promise<boolean> {
   const lock = await staleRecordLock(gitDir, stderr);
-  if (!lock) return false;
-  await unlink(lock).catch(() => undefined);
-  log.warn("stale-lock-removed", { lock, reason: "left by a git that was killed while updating refs" });
-  return true;
+  return lock !== null && removeLock(lock, "left by a git that was killed while updating refs", log);
 }
 
 // The same happens on a remote: a receive-pack killed while it updated the branch leaves the
@@ -46,26 +54,16 @@ export async function removeStaleRecordLock(gitDir: string, stderr: string, log:
 // peer's record of us), the one lock removed is the one on the ref we pushed to, at the path we
 // work out from our own configuration: never a path taken from the remote's words.
 
-/** receive-pack's words when the ref it was to update is locked (refs.c: lock_ref_oid_basic). */
-const REMOTE_REF_LOCKED = /cannot lock ref '([^']+)'/;
-
-/** The ref a remote refused to update because it was locked, or null. */
-export function lockedRemoteRef(output: string): string | null {
-  return REMOTE_REF_LOCKED.exec(output)?.[1] ?? null;
+/** Whether a push was refused because the ref it was to update is locked (receive-pack's words,
+ * refs.c: lock_ref_oid_basic). */
+export function remoteRefLocked(output: string): boolean {
+  return output.includes("cannot lock ref '");
 }
 
-/** The git directory of a repository at `path` on this machine: `path` itself when bare. */
-function gitDirOf(path: string, bare: boolean): string {
-  return bare ? path : join(path, ".git");
-}
-
-/** Removes the lock on `ref` in the local repository at `path` when it is stale; true when one went. */
+/** Removes the lock on `ref` in the repository at `path` on this machine (its git directory is
+ * `path` itself when bare) when it is stale; true when one went. */
 export async function removeStaleRemoteLock(path: string, bare: boolean, ref: string, log: Logger, now = Date.now()): Promise<boolean> {
   if (!/^refs\/(heads|remotes)\/[^.][^\0]*$/.test(ref) || ref.split("/").includes("..")) return false;
-  const lock = join(gitDirOf(path, bare), `${ref}.lock`);
-  const st = await stat(lock).catch(() => null);
-  if (!st?.isFile() || now - st.mtimeMs <= STALE_MS) return false;
-  await unlink(lock).catch(() => undefined);
-  log.warn("stale-lock-removed", { lock, reason: "left on the remote by a git that was killed while it took a push" });
-  return true;
+  const lock = join(bare ? path : join(path, ".git"), `${ref}.lock`);
+  return (await isStale(lock, now)) && removeLock(lock, "left on the remote by a git that was killed while it took a push", log);
 }

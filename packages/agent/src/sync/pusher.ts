@@ -10,7 +10,7 @@ import type { Logger } from "../log.js";
 import type { RemoteSet } from "./remote-set.js";
 import { pushOptions, pushTarget, type ResolvedRemote } from "./remotes.js";
 import type { TransferGate } from "./transfer-gate.js";
-import { lockedRemoteRef, removeStaleRemoteLock, STALE_MS } from "../git/stale-ref-lock.js";
+import { remoteRefLocked, removeStaleRemoteLock, STALE_MS } from "../git/stale-ref-lock.js";
 
 export interface PusherDeps {
   repo: GitRepo;
@@ -159,7 +159,7 @@ export class Pusher {
     // All of it: --porcelain puts "[rejected] (fetch first)" on stdout, and an error's message
     // keeps only the last lines of stderr (hints), not the "Updates were rejected" line.
     const all = `${r.stdout}\n${r.stderr}`;
-    if (lockedRemoteRef(all)) throw new PushRejectedError(remote, target, "locked");
+    if (remoteRefLocked(all)) throw new PushRejectedError(remote, target, "locked");
     if (REJECTED.test(all)) throw new PushRejectedError(remote, target, /fetch first|non-fast-forward/.test(all) ? "non-fast-forward" : "rejected");
     throw new GitCommandError(args, r.code, r.stderr || r.stdout);
   }

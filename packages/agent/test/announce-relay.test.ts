@@ -76,6 +76,24 @@ describe("announcing a commit once", () => {
     await relayedByN2(sb);
   });
 
+  // Ref watching on: n2 merges n1's commit and pushes it on to n3 (or n3, hearing n1, fetches it
+  // from n2 first), and n3 got it from n2. Nobody waits for n2's or n3's word on it (npm run bench, line 10: 8 relay announcements per commit, each to
+  // every subscriber, were most of the CPU XMPP added).
+  it("a clone that pushed the head on to the next stays quiet: a line n1–n2–n3", async () => {
+    sb = await makeSandbox(NAMES, "line");
+    await configureXmpp(sb, server, NAMES);
+    for (const n of NAMES) agents[n] = await startOne(sb.clones[n]!, { env: { HERALD_PASSWORD: `${n}-pw` } });
+    await waitFor(async () => Object.values(agents).every((r) => r.agent.channel?.stats.online), 10_000, "all online");
+    await waitFor(async () => Object.values(agents).every((r) => r.agent.plan.heardCount >= 2), 10_000, "map adverts heard");
+    const sha = await commitFile(sb.clones.n1!, "line.txt", "l\n");
+    await waitFor(async () => (await head(sb!.clones.n3!)) === sha, 15_000, "n1's commit on n3");
+    await waitFor(async () => agents.n2!.records.some((r) => r.event === "announce-skipped" && r.sha === sha), 5_000, "n2 to stay quiet");
+    expect(announcedBy("n1", sha)).toBe(true);
+    expect(announcedBy("n2", sha)).toBe(false);
+    await waitFor(async () => agents.n3!.records.some((r) => r.event === "announce-skipped" && r.sha === sha), 5_000, "n3 to stay quiet");
+    expect(announcedBy("n3", sha)).toBe(false);
+  });
+
   // Ref watching on here. A head pushed to a clone arrives before its maker's announcement, which follows the last of
   // its pushes (9 of them on a star of 10). The clone relays it to nobody, so it waits a moment to
   // hear that announcement instead of publishing the head again to every subscriber (npm run

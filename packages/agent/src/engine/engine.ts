@@ -102,7 +102,7 @@ export class RepoEngine {
       onSuccess: (remote) => this.#retrier.succeeded(remote),
       gate: new TransferGate(config.limits),
     });
-    this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, records, isPaused, announce: (sha, relay) => this.#channel?.announce(sha, relay) });
+    this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, records, isPaused, announce: (sha, relay, holders) => this.#channel?.announce(sha, relay, holders) });
     this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, failing);
     this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
     this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, reannounce: () => this.#channel?.reannounce(), log: log.child("content") });
@@ -112,7 +112,7 @@ export class RepoEngine {
     if (config.hook) (this.#hooks = new HookRunner(config.hook, repo.dir, log.child("hook"), opts.hookTimeoutMs)).follow(this.events);
     this.#router = new HeadRouter({
       node: config.node, repo, events: this.events, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, log,
-      failing, mapChanged: () => void this.#channel?.publishMap().catch((e: Error) => log.warn("map-publish-failed", { error: e.message })),
+      failing, pushedTo: (remote) => this.#pusher.lastPushed(remote), mapChanged: () => void this.#channel?.publishMap().catch((e: Error) => log.warn("map-publish-failed", { error: e.message })),
     });
   }
 
@@ -147,7 +147,7 @@ export class RepoEngine {
         head: async () => { const { branch, sha } = await this.repo.headState(); return branch && sha ? { branch, sha } : null; },
         advertise: () => this.plan.advertise(),
         onAnnouncement: (a) => { this.#announcements.heard(a); this.content.heard(); },
-        onMap: (m) => this.plan.hear(m), relaysFor: (announcer) => this.plan.fetchesThrough(announcer),
+        onMap: (m) => this.plan.hear(m), relaysFor: (announcer, holders) => this.plan.fetchesThrough(announcer, holders),
       });
     }
     await this.#committer?.commitNow();

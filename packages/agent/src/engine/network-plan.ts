@@ -46,9 +46,10 @@ export class NetworkPlan {
     return parent === undefined ? null : { node: parent, passive: adverts.some((a) => a.node === parent && a.passive === true) };
   }
 
-  /** Whether some clone has us as a remote but not `announcer`: it may fetch only through us. */
-  fetchesThrough(announcer: string): boolean {
-    return fetchesThrough(this.adverts(), this.node, announcer);
+  /** Whether some clone has us as a remote but not `announcer`, and is not known to have the head
+   * (`holders`): it may fetch only through us. */
+  fetchesThrough(announcer: string, holders: readonly string[] = []): boolean {
+    return fetchesThrough(this.adverts(), this.node, announcer, holders);
   }
 
   /** Remote names to push to for a change that came from `origin`, cheapest first. */

@@ -28,6 +28,9 @@ export interface SyncJob {
   /** false: no clone gets this head from us, so a head another clone announced is not announced
    * again (xmpp/announce-policy.ts). Default true. */
   relay?: boolean;
+  /** clones known to have this head (the one it came from, those our pushes gave it to): they wait
+   * for no announcement of it */
+  holders?: string[];
 }
 
 export interface SyncOutcome {
@@ -43,7 +46,7 @@ export interface PipelineDeps {
   merges: MergeScheduler;
   pusher: Pusher;
   records: PeerRecords;
-  announce: (sha?: string, relay?: boolean) => void;
+  announce: (sha?: string, relay?: boolean, holders?: string[]) => void;
   isPaused: () => boolean;
 }
 
@@ -72,7 +75,7 @@ export class SyncPipeline {
     if (job.merge) await this.d.merges.now();
     if (job.push) await Promise.all(this.d.pusher.nudge(job.push.to, job.push.again ?? false));
     // Paused means not syncing: an announcement would send peers to fetch what we hold back.
-    if (job.announce && !this.d.isPaused()) this.d.announce(typeof job.announce === "string" ? job.announce : undefined, job.relay ?? true);
+    if (job.announce && !this.d.isPaused()) this.d.announce(typeof job.announce === "string" ? job.announce : undefined, job.relay ?? true, job.holders ?? []);
     return out;
   }
 

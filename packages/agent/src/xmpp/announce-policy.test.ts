@@ -48,6 +48,16 @@ describe("fetchesThrough", () => {
   it("is false in a mesh: whoever has us as a remote has the announcer too", () => {
     expect(fetchesThrough([advert("n1", ["n2", "n3"]), advert("n2", ["n1", "n3"]), advert("n3", ["n1", "n2"])], "n2", "n1")).toBe(false);
   });
+  it("is false along a line once our push gave the head to the clone behind us", () => {
+    const line = [advert("n1", ["n2"]), advert("n2", ["n1", "n3"]), advert("n3", ["n2"])];
+    expect(fetchesThrough(line, "n2", "n1")).toBe(true);
+    expect(fetchesThrough(line, "n2", "n1", ["n3"])).toBe(false);
+    // n4, at the end of a longer line, got it from n3, which has n4 as a remote and not n1: n3 has
+    // the head, it fetches nothing through n4
+    const longer = [...line.slice(0, 2), advert("n3", ["n2", "n4"]), advert("n4", ["n3"])];
+    expect(fetchesThrough(longer, "n4", "n1")).toBe(true);
+    expect(fetchesThrough(longer, "n4", "n1", ["n3"])).toBe(false);
+  });
   it("counts neither the announcer, nor us, nor a passive node", () => {
     expect(fetchesThrough([advert("n1", ["n2"]), advert("n2", ["n2"]), advert(hub, ["n2"], true)], "n2", "n1")).toBe(false);
   });

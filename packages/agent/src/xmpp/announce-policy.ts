@@ -42,9 +42,10 @@ export function announceDecision(i: AnnounceInput): AnnounceDecision {
  * has an edge to us, and a remote one pushes to is one it fetches from: fetch-policy.ts) but not
  * the announcer, so it cannot fetch the commit where it was announced. The plan's tree does not
  * show it: the map's edges say who pushes to whom, and such a clone fetches from us unasked.
+ * A clone in `holders` has the head (we got it from there, or pushed it there): it waits for nothing.
  */
-export function fetchesThrough(adverts: readonly NetworkMapAdvert[], self: string, announcer: string): boolean {
-  return adverts.some((a) => !a.passive && a.node !== self && a.node !== announcer
+export function fetchesThrough(adverts: readonly NetworkMapAdvert[], self: string, announcer: string, holders: readonly string[] = []): boolean {
+  return adverts.some((a) => !a.passive && a.node !== self && a.node !== announcer && !holders.includes(a.node)
     && a.edges.some((e) => e.to === self) && !a.edges.some((e) => e.to === announcer));
 }
 

@@ -28,7 +28,7 @@ export interface RepoChannelDeps {
   onAnnouncement: (a: CommitAnnouncement) => void;
   onMap: (m: NetworkMapAdvert) => void;
   /** Some clone fetches from us and not from `announcer` (announce-policy.ts fetchesThrough). */
-  relaysFor?: (announcer: string) => boolean;
+  relaysFor?: (announcer: string, holders: readonly string[]) => boolean;
   now?: () => number;
 }
 
@@ -39,6 +39,8 @@ export class RepoChannel {
   #lastAnnounced: string | null = null;
   #toAnnounce: string | null = null;
   #relay = true;
+  /** clones known to have the head to announce (announce-policy.ts fetchesThrough) */
+  #holders: readonly string[] = [];
   /** the wait of a head for its maker's announcement (announce-policy.ts), and the head that waited */
   #grace: NodeJS.Timeout | null = null;
   #waited: string | null = null;
@@ -66,11 +68,13 @@ export class RepoChannel {
    * held back, sync/burst.ts), and announcing a commit no remote has yet only sends peers to
    * fetch it. Without `sha` (a reconnect), HEAD as it is now. `relay`: some clone gets this head
    * from us (announce-policy.ts); false lets a head another clone announced go unannounced.
+   * `holders`: clones known to have it (the one it came from, those our pushes gave it to).
    */
-  announce(sha?: string, relay = true): void {
+  announce(sha?: string, relay = true, holders: readonly string[] = []): void {
     this.#endGrace();
     if (sha) this.#toAnnounce = sha;
     this.#relay = relay;
+    this.#holders = holders;
     this.#announcer.nudge();
   }
 
@@ -128,18 +132,20 @@ export class RepoChannel {
     const now = await this.d.head();
     const h = now && { branch: now.branch, sha: this.#toAnnounce ?? now.sha };
     const relay = this.#relay;
+    const holders = this.#holders;
     this.#toAnnounce = null;
     this.#relay = true;
+    this.#holders = [];
     if (!h || !this.stats.online) return;
     const announcer = this.#heardHeads.by(h.sha);
-    const relays = relay || (announcer !== undefined && (this.d.relaysFor?.(announcer) ?? true));
+    const relays = relay || (announcer !== undefined && (this.d.relaysFor?.(announcer, holders) ?? true));
     const waited = this.#waited === h.sha;
     this.#waited = null;
     const decision = announceDecision({ sha: h.sha, lastAnnounced: this.#lastAnnounced, heard: announcer !== undefined, relay: relays, waited });
     if (decision === "wait-for-announcer") {
       const sha = h.sha;
       this.#endGrace(); // a re-announce (reconnect, content) of the same head: one wait, not two
-      this.#grace = setTimeout(() => { this.#grace = null; this.#waited = sha; this.announce(sha, false); }, HEARD_GRACE_MS);
+      this.#grace = setTimeout(() => { this.#grace = null; this.#waited = sha; this.announce(sha, false, holders); }, HEARD_GRACE_MS);
       return;
     }
     if (decision === "heard-from-announcer") {

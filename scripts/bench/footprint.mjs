@@ -49,6 +49,24 @@ export async function startChild(cleanup, dir, account, env = {}) {
 }
 
 /**
+ * Start-up work (first pushes, catch-up) is not idleness, and neither is its tail: V8's memory
+ * reducer collects the start-up garbage some seconds after the allocations stop (an agent alone
+ * took 10 ticks between 5 and 10 s after start, then none in the next 80 s). Settled: no tick for
+ * `quietMs`, at most `maxMs` (the daemon's case waits 30 s: daemon-footprint.mjs). Returns the wait.
+ */
+async function settled(pid, { quietMs = 5000, maxMs = 30_000 } = {}) {
+  const t0 = now();
+  let last = await sample(pid);
+  while (now() - last.t < quietMs || now() - t0 < 1000) {
+    if (now() - t0 > maxMs) break;
+    await sleep(1000);
+    const s = await sample(pid);
+    if (s.cpuMs !== last.cpuMs) last = s;
+  }
+  return now() - t0;
+}
+
+/**
  * One idle agent: started, settled, sampled, and sampled again `idleMs` later; `finish()` waits
  * for that second sample if need be, stops the agent and returns the numbers. Between the two, the bench may go on
  * with cases that never touch this clone or its pubsub node (it logs in as its own account):
@@ -61,7 +79,7 @@ export async function startIdle(ctx, { idleMs = 60_000 } = {}) {
     await configureXmpp(topo, server, `bench-idle-${process.pid}-${Date.now()}`, { c1: "idle" });
     // Its one peer has no agent: nothing will happen unless the agent makes it happen.
     const a = await startChild(cleanup, topo.origin, "idle");
-    await sleep(3000); // start-up work (first pushes, catch-up) is not idleness
+    const settleMs = await settled(a.child.pid);
     const linesBefore = a.lines.length;
     const s0 = await sample(a.child.pid);
     const end = sleep(idleMs).then(() => sample(a.child.pid)); // the window is idleMs, whenever finish() comes
@@ -72,6 +90,7 @@ export async function startIdle(ctx, { idleMs = 60_000 } = {}) {
           const s1 = await end;
           const seconds = (s1.t - s0.t) / 1000;
           return {
+            settleMs: round(settleMs),
             seconds: round(seconds),
             cpuMs: round(s1.cpuMs - s0.cpuMs),
             cpuPercent: round(((s1.cpuMs - s0.cpuMs) / (seconds * 1000)) * 100, 3),

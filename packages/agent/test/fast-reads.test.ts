@@ -1,7 +1,9 @@
 // GitRepo's fast reads (ref files, one cat-file process, short ancestry walks) must give git's
 // own answers in every state a clone can be in; each case below is compared with git itself.
 import { GitRepo } from "@herald/agent";
-import { git, commitFile } from "@herald/testkit";
+import { git, commitFile, waitFor } from "@herald/testkit";
+import { CatFile } from "../src/git/cat-file.js";
+import { pidAlive } from "../src/pid-alive.js";
 import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -161,5 +163,21 @@ describe("ancestry", () => {
     expect(await repo.isAncestor(tip, first)).toBe(false);
     expect(await repo.independent([first, tip])).toEqual([tip]);
     repo.close();
+  });
+});
+
+describe("the cat-file process", () => {
+  it("ends when unasked for a while, and the next question starts another", async () => {
+    const { dir } = await repoWithHistory();
+    const head = (await git(dir, "rev-parse", "HEAD")).trim();
+    const objects = new CatFile(dir, 150);
+    expect((await objects.read(head))?.type).toBe("commit");
+    const first = objects.pid!;
+    expect(pidAlive(first)).toBe(true);
+    await waitFor(async () => !pidAlive(first), 5_000, "the idle cat-file to exit");
+    expect(objects.pid).toBeNull();
+    expect((await objects.read(head))?.type).toBe("commit");
+    expect(objects.pid).not.toBe(first);
+    objects.close();
   });
 });

@@ -42,6 +42,9 @@ describe("announcing a commit once", () => {
     await waitFor(async () => (await head(s.clones.n3!)) === sha, 20_000, "n1's commit on n3, fetched from n2");
     expect(announcedBy("n2", sha)).toBe(true);
     expect(agents.n3!.records.some((r) => r.event === "fetched-announced" && r.sha === sha && r.remote === "n2")).toBe(true);
+    // Its maker announced it at once: nobody else would (no wait for another's announcement).
+    expect(announcedBy("n1", sha)).toBe(true);
+    expect(agents.n1!.records.filter((r) => r.event === "announce-wait")).toEqual([]);
   };
 
   it("around a bare hub, only the clone that made the commit announces it", async () => {

@@ -146,6 +146,7 @@ export class RepoChannel {
       const sha = h.sha;
       this.#endGrace(); // a re-announce (reconnect, content) of the same head: one wait, not two
       this.#grace = setTimeout(() => { this.#grace = null; this.#waited = sha; this.announce(sha, false, holders); }, HEARD_GRACE_MS);
+      this.d.log.debug("announce-wait", { sha, why: decision, ms: HEARD_GRACE_MS });
       return;
     }
     if (decision === "heard-from-announcer") {

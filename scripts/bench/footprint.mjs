@@ -50,11 +50,12 @@ export async function startChild(cleanup, dir, account, env = {}) {
 
 /**
  * Start-up work (first pushes, catch-up) is not idleness, and neither is its tail: V8's memory
- * reducer collects the start-up garbage some seconds after the allocations stop (an agent alone
- * took 10 ticks between 5 and 10 s after start, then none in the next 80 s). Settled: no tick for
- * `quietMs`, at most `maxMs` (the daemon's case waits 30 s: daemon-footprint.mjs). Returns the wait.
+ * reducer collects the start-up garbage 8 s after the allocations stop, up to three times
+ * (memory-reducer.cc: kLongDelayMs, kMaxNumberOfGCs). An agent alone took 6 ticks 8–9 s after
+ * start, then none in the next 80 s. Settled: no tick for `quietMs`, longer than that delay, at
+ * most `maxMs` (the daemon's case waits 30 s: daemon-footprint.mjs). Returns the wait.
  */
-async function settled(pid, { quietMs = 5000, maxMs = 30_000 } = {}) {
+async function settled(pid, { quietMs = 12_000, maxMs = 40_000 } = {}) {
   const t0 = now();
   let last = await sample(pid);
   while (now() - last.t < quietMs || now() - t0 < 1000) {

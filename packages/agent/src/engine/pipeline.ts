@@ -25,8 +25,9 @@ export interface SyncJob {
   push?: { to: string[]; again?: boolean };
   /** true: HEAD as it is then; a sha: the head these pushes delivered. */
   announce?: boolean | string;
-  /** false: no clone gets this head from us, so a head another clone announced is not announced
-   * again (xmpp/announce-policy.ts). Default true. */
+  /** false: no clone waits for our word on this head (none gets it from us, or our pushes gave it
+   * to each), so a head another clone announced is not announced again (xmpp/announce-policy.ts).
+   * Default true. */
   relay?: boolean;
   /** clones known to have this head (the one it came from, those our pushes gave it to): they wait
    * for no announcement of it */

@@ -66,8 +66,8 @@ export class RepoChannel {
    * Announce a head once it has been pushed (coalesced: a burst announces only the newest).
    * `sha` is the head the pushes delivered: HEAD may have moved on meanwhile (a burst of commits
    * held back, sync/burst.ts), and announcing a commit no remote has yet only sends peers to
-   * fetch it. Without `sha` (a reconnect), HEAD as it is now. `relay`: some clone gets this head
-   * from us (announce-policy.ts); false lets a head another clone announced go unannounced.
+   * fetch it. Without `sha` (a reconnect), HEAD as it is now. `relay`: some clone waits for our
+   * word on this head (announce-policy.ts); false lets a head another clone announced go unannounced.
    * `holders`: clones known to have it (the one it came from, those our pushes gave it to).
    */
   announce(sha?: string, relay = true, holders: readonly string[] = []): void {

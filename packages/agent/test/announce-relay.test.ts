@@ -121,4 +121,30 @@ describe("announcing a commit once", () => {
       expect(announced(n)).toBeUndefined();
     }
   });
+
+  // Found by npm run chaos (ring8): a clone whose branch gives up the Herald merge it announced
+  // for an equivalent one a peer pushed (the merges of the same two commits) must announce its
+  // new head, or clones still asking for the old merge keep asking long after all have converged.
+  it("a clone whose branch left the merge it announced announces its new head", async () => {
+    sb = await makeSandbox(["n1", "n2"], [["n1", "n2"]]);
+    const [n1, n2] = [sb.clones.n1!, sb.clones.n2!];
+    const base = await head(n1);
+    const a = await commitFile(n1, "a.txt", "a\n");
+    await git(n1, "reset", "-q", "--hard", base);
+    const b = await commitFile(n1, "b.txt", "b\n");
+    await git(n2, "fetch", "-q", n1, `${a}`, `${b}`);
+    const tree = (await git(n1, "write-tree")).trim(); // any tree: the merges differ only in their message
+    const merge = async (dir: string, msg: string) => (await git(dir, "-c", "user.name=Herald", "-c", "user.email=herald@localhost", "commit-tree", tree, "-p", a, "-p", b, "-m", msg)).trim();
+    const m1 = await merge(n1, "herald: merge one");
+    const m2 = await merge(n2, "herald: merge two");
+    await git(n1, "reset", "-q", "--hard", m1);
+    await git(n2, "reset", "-q", "--hard", m2);
+    await configureXmpp(sb, server, ["n1", "n2"]);
+    for (const n of ["n1", "n2"]) agents[n] = await startOne(sb.clones[n]!, { env: { HERALD_PASSWORD: `${n}-pw` } });
+    await waitFor(async () => (await head(n1)) === (await head(n2)), 15_000, "one head");
+    // Both give up their merge for a third, made by one of them and pushed to the other.
+    const final = await head(n1);
+    expect([m1, m2]).not.toContain(final);
+    for (const n of ["n1", "n2"]) await waitFor(async () => announcedBy(n, final), 10_000, `${n} to announce the head it moved to`);
+  });
 });

@@ -148,6 +148,7 @@ export class RepoEngine {
         advertise: () => this.plan.advertise(),
         onAnnouncement: (a) => { this.#announcements.heard(a); this.content.heard(); },
         onMap: (m) => this.plan.hear(m), relaysFor: (announcer, holders) => this.plan.fetchesThrough(announcer, holders),
+        contains: (head, sha) => this.repo.isAncestor(sha, head),
       });
     }
     await this.#committer?.commitNow();

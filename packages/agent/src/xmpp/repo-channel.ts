@@ -29,6 +29,8 @@ export interface RepoChannelDeps {
   onMap: (m: NetworkMapAdvert) => void;
   /** Some clone fetches from us and not from `announcer` (announce-policy.ts fetchesThrough). */
   relaysFor?: (announcer: string, holders: readonly string[]) => boolean;
+  /** Whether `head` contains `sha` (git merge-base --is-ancestor sha head). */
+  contains?: (head: string, sha: string) => Promise<boolean>;
   now?: () => number;
 }
 
@@ -138,7 +140,13 @@ export class RepoChannel {
     this.#holders = [];
     if (!h || !this.stats.online) return;
     const announcer = this.#heardHeads.by(h.sha);
-    const relays = relay || (announcer !== undefined && (this.d.relaysFor?.(announcer, holders) ?? true));
+    // Our branch left the head we announced last (a Herald merge given up for an equivalent one):
+    // clones still asking for it stop at a newer announcement from us (announcements.ts), so
+    // this one is made even where nobody waits on it (npm run chaos, ring8: three clones asked
+    // for such a merge for 150 s after the ring had converged).
+    const last = this.#lastAnnounced;
+    const left = last !== null && last !== h.sha && !(await this.d.contains?.(h.sha, last).catch(() => false) ?? true);
+    const relays = relay || left || (announcer !== undefined && (this.d.relaysFor?.(announcer, holders) ?? true));
     const waited = this.#waited === h.sha;
     this.#waited = null;
     const decision = announceDecision({ sha: h.sha, lastAnnounced: this.#lastAnnounced, heard: announcer !== undefined, relay: relays, waited });

@@ -16,6 +16,10 @@ describe("announceDecision", () => {
   it("announces a heard head it relays: the clones behind it may not reach the announcer", () => {
     expect(announceDecision({ sha: A, lastAnnounced: B, heard: true, relay: true })).toBe("announce");
   });
+  it("announces a head whose branch left the one it announced last, though nobody waits on it", () => {
+    expect(announceDecision({ sha: A, lastAnnounced: B, heard: true, relay: false, leftLast: true })).toBe("announce");
+    expect(announceDecision({ sha: A, lastAnnounced: B, heard: false, relay: false, leftLast: true })).toBe("announce");
+  });
   it("never announces the same head twice in a row", () => {
     expect(announceDecision({ sha: A, lastAnnounced: A, heard: false, relay: true })).toBe("already-announced");
   });

@@ -24,14 +24,21 @@ export interface AnnounceInput {
   relay: boolean;
   /** this head has waited HEARD_GRACE_MS for its announcement already */
   waited?: boolean;
+  /** our branch left the head we announced last (it does not contain it) */
+  leftLast?: boolean;
 }
 
 // A head pushed to us usually arrives before its maker's announcement, which follows the last of
 // its pushes: on a star of 10, each peer merged first and announced the head too, 4.4 extra
 // publishes per commit, each sent to every subscriber (npm run bench: 136 for 31 commits, most of
 // the CPU XMPP added there). Nobody waits on a clone that relays nothing, so it waits a moment.
+// A clone whose branch left the head it announced last (a Herald merge given up for an equivalent
+// one) announces its new head all the same: clones still asking for the old one stop only at a
+// newer announcement from it (announcements.ts; npm run chaos, ring8: three clones asked for such
+// a merge for 150 s after the ring had converged).
 export function announceDecision(i: AnnounceInput): AnnounceDecision {
   if (i.sha === i.lastAnnounced) return "already-announced";
+  if (i.leftLast) return "announce";
   if (i.heard && !i.relay) return "heard-from-announcer";
   if (!i.heard && !i.relay && !i.waited) return "wait-for-announcer";
   return "announce";

@@ -140,16 +140,13 @@ export class RepoChannel {
     this.#holders = [];
     if (!h || !this.stats.online) return;
     const announcer = this.#heardHeads.by(h.sha);
-    // Our branch left the head we announced last (a Herald merge given up for an equivalent one):
-    // clones still asking for it stop at a newer announcement from us (announcements.ts), so
-    // this one is made even where nobody waits on it (npm run chaos, ring8: three clones asked
-    // for such a merge for 150 s after the ring had converged).
+    const relays = relay || (announcer !== undefined && (this.d.relaysFor?.(announcer, holders) ?? true));
+    // Asked only when nothing else makes us announce: an ancestry walk per decision otherwise.
     const last = this.#lastAnnounced;
-    const left = last !== null && last !== h.sha && !(await this.d.contains?.(h.sha, last).catch(() => false) ?? true);
-    const relays = relay || left || (announcer !== undefined && (this.d.relaysFor?.(announcer, holders) ?? true));
+    const leftLast = !relays && last !== null && last !== h.sha && !(await this.d.contains?.(h.sha, last).catch(() => false) ?? true);
     const waited = this.#waited === h.sha;
     this.#waited = null;
-    const decision = announceDecision({ sha: h.sha, lastAnnounced: this.#lastAnnounced, heard: announcer !== undefined, relay: relays, waited });
+    const decision = announceDecision({ sha: h.sha, lastAnnounced: last, heard: announcer !== undefined, relay: relays, waited, leftLast });
     if (decision === "wait-for-announcer") {
       const sha = h.sha;
       this.#endGrace(); // a re-announce (reconnect, content) of the same head: one wait, not two

@@ -35,7 +35,7 @@ export class Agent {
     }
     await chmod(engine.heraldDir, 0o700); // the socket's directory: only this user may even look
     const web = opts.web ? await serveDashboard(machine, await readConfigEntries(engine.repo), opts.env ?? process.env) : null;
-    const control = new ControlServer(join(engine.heraldDir, "control.sock"), controlHandlers(machine, () => web?.url ?? null), machine.log.child("control"));
+    const control = new ControlServer(join(engine.heraldDir, "control.sock"), controlHandlers(machine, () => web), machine.log.child("control"));
     await control.start();
     void machine.updatePresence();
     return new Agent(machine, engine, control, web);

@@ -50,8 +50,8 @@ export class Daemon {
     });
     const socketPath = controlSocketPath(env);
     // Before the list: the page is there from the start, repositories appear on it as they open.
-    const web = o.web ? await serveDashboard(machine, await readMachineEntries(configFile).catch(() => []), env) : null;
-    const control = new ControlServer(socketPath, controlHandlers(machine, () => web?.url ?? null), machine.log.child("control"));
+    const web = o.web ? await serveDashboard(machine, await readMachineEntries(configFile).catch(() => []), env, o.now) : null;
+    const control = new ControlServer(socketPath, controlHandlers(machine, () => web), machine.log.child("control"));
     await control.start();
     const list = new RepoListWatcher(reposFile(env), (paths) => void machine.serve(paths).then(() => machine.updatePresence()), machine.log.child("repo-list"));
     await list.start();

@@ -84,7 +84,7 @@ describe("the installable package (scripts/pack.sh)", () => {
       expect(status.stdout).toContain(`${clone}: `);
       // The dashboard's page and its layout library come from the package (no node_modules here).
       const link = run(bin, ["open", "--no-browser"]).stdout.trim();
-      expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?key=/);
+      expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?token=/);
       const login = await fetch(link, { redirect: "manual" });
       const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
       const origin = new URL(link).origin;

@@ -4,12 +4,14 @@ import type { ControlHandlers } from "../control/socket-server.js";
 import type { RepoEngine } from "../engine/engine.js";
 import { HeraldError } from "../errors.js";
 import type { LogRecord } from "../log.js";
+import type { WebServer } from "../web/server.js";
 import type { Machine } from "./machine.js";
 
-export interface MachineStatus { pid: number; repos: Awaited<ReturnType<Machine["statuses"]>> }
+/** `dashboard`: where it serves (url), or why it does not (error); absent when not asked for. */
+export interface MachineStatus { pid: number; repos: Awaited<ReturnType<Machine["statuses"]>>; dashboard?: { url: string | null; error: string | null } }
 
-/** `webUrl`: where the dashboard serves now, if it does (the root that started it knows). */
-export function controlHandlers(m: Machine, webUrl: () => string | null = () => null): ControlHandlers {
+/** `web`: the dashboard, if the root that started it asked for one. */
+export function controlHandlers(m: Machine, web: () => WebServer | null = () => null): ControlHandlers {
   const engineOf = async (repo: string): Promise<RepoEngine> => {
     const slot = m.find(repo);
     if (slot.engine) return slot.engine;
@@ -23,7 +25,11 @@ export function controlHandlers(m: Machine, webUrl: () => string | null = () => 
   };
   const records = (n: number) => m.events.recent("log", n).map((e) => e.data as LogRecord);
   return {
-    status: async (repo) => (repo ? m.status(repo) : ({ pid: process.pid, repos: await m.statuses() } satisfies MachineStatus)),
+    status: async (repo) => {
+      if (repo) return m.status(repo);
+      const w = web();
+      return { pid: process.pid, repos: await m.statuses(), ...(w ? { dashboard: { url: w.url, error: w.error } } : {}) } satisfies MachineStatus;
+    },
     sync: async (repo) => {
       if (repo) return (await engineOf(repo)).sync();
       return Promise.all(m.engines().map(async (e) => ({ repo: e.repo.dir, report: await e.sync() })));
@@ -48,8 +54,12 @@ export function controlHandlers(m: Machine, webUrl: () => string | null = () => 
       repo: e.repo.dir, annexed: e.content.annexed,
       ...(action === "list" ? { transfers: e.content.transfers() } : { changed: e.content.control(action, key) }),
     })),
-    // The dashboard's address (`herald open`); never the key, which the user's own file holds.
-    web: async () => ({ url: webUrl() }),
+    // The dashboard's address and a one-time login token (`herald open`), or why it is off.
+    // Never the API key: only this user can reach this socket, and a token is good once, for 60 s.
+    web: async () => {
+      const w = web();
+      return { url: w?.url ?? null, token: w?.loginToken() ?? null, error: w ? w.error : "this Herald was started without the dashboard" };
+    },
     recentLog: (lines, repo) => records(Number.MAX_SAFE_INTEGER).filter(ofRepo(repo)).slice(-lines),
     onLog: (fn, repo) => {
       const keep = ofRepo(repo);

@@ -44,7 +44,7 @@ describe("authorize", () => {
 
 describe("parseWebSettings", () => {
   it("defaults to loopback on the documented port; 0 means any free port", () => {
-    expect(parseWebSettings([])).toEqual({ host: "127.0.0.1", port: 7717 });
+    expect(parseWebSettings([])).toEqual({ host: "127.0.0.1", port: 7717, fallback: true });
     expect(parseWebSettings([["herald.webport", "0"]])).toEqual({ host: "127.0.0.1", port: 0 });
   });
 
@@ -54,6 +54,6 @@ describe("parseWebSettings", () => {
     expect(() => parseWebSettings([["herald.webhost", "0.0.0.0"]])).toThrow(/needs TLS/);
     expect(() => parseWebSettings([["herald.webtlscert", "/c.pem"]])).toThrow(/needs both/);
     expect(parseWebSettings([["herald.webhost", "0.0.0.0"], ["herald.webtlscert", "/c.pem"], ["herald.webtlskey", "/k.pem"]]))
-      .toEqual({ host: "0.0.0.0", port: 7717, tls: { cert: "/c.pem", key: "/k.pem" } });
+      .toEqual({ host: "0.0.0.0", port: 7717, fallback: true, tls: { cert: "/c.pem", key: "/k.pem" } });
   });
 });

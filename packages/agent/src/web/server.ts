@@ -12,7 +12,8 @@ import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "../log.js";
 import type { Machine } from "../machine/machine.js";
 import { apiRoutes } from "./api.js";
-import { authorize, csrfToken, ownNames, sameSecret, SESSION_COOKIE, sessionToken, type AuthPolicy } from "./auth.js";
+import { authorize, csrfToken, ownNames, SESSION_COOKIE, sessionToken, type AuthPolicy } from "./auth.js";
+import { LoginTokens } from "./login-tokens.js";
 import { eventStream } from "./stream.js";
 import type { WebSettings } from "./settings.js";
 import { errorStatus } from "./errors.js";
@@ -35,11 +36,22 @@ const PAGE_FILES: Record<string, string> = { "app.js": "text/javascript", "rende
 /** Bodies are small JSON objects ({path, keep}); anything bigger is a mistake or an attack. */
 const MAX_BODY = 16 * 1024;
 
-export interface WebServer { url: string; stop(): Promise<void> }
+/** The dashboard as its root sees it: where it serves, or why it does not. */
+export interface WebServer {
+  /** null: not serving (`error` says why) */
+  url: string | null;
+  error: string | null;
+  /** A one-time login token (LoginTokens), or null when not serving. */
+  loginToken(): string | null;
+  stop(): Promise<void>;
+}
+
+/** What a root holds when the dashboard could not start: the reason, for status and herald open. */
+export const dashboardOff = (error: string): WebServer => ({ url: null, error, loginToken: () => null, stop: async () => undefined });
 
 const fail = (c: Context, status: number, code: string, error: string) => c.json({ error, code }, status as 400);
 
-export function dashboardApp(m: Machine, policy: AuthPolicy, secure: boolean): Hono {
+export function dashboardApp(m: Machine, policy: AuthPolicy, secure: boolean, tokens: LoginTokens): Hono {
   const app = new Hono();
   app.onError((err, c) => {
     const code = (err as { code?: unknown }).code;
@@ -55,10 +67,11 @@ export function dashboardApp(m: Machine, policy: AuthPolicy, secure: boolean): H
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Cache-Control", "no-store");
   });
-  // The link `herald open` prints: trade the key for a session cookie, then drop it from the address bar.
+  // The link `herald open` prints: trade its one-time token for a session cookie, then drop it
+  // from the address bar. Never the key: a link is seen (history, screen shares) and must expire.
   app.get("/login", (c) => {
-    const key = c.req.query("key");
-    if (!key || !sameSecret(key, policy.key)) return fail(c, 401, "BAD_KEY", "wrong or missing key in the login link (run herald open for a fresh one)");
+    const token = c.req.query("token");
+    if (!token || !tokens.redeem(token)) return fail(c, 401, "BAD_TOKEN", "this login link is used up or expired (it works once, within 60 s): run herald open for a fresh one");
     c.header("Set-Cookie", `${SESSION_COOKIE}=${sessionToken(policy.key)}; Path=/; HttpOnly; SameSite=Strict${secure ? "; Secure" : ""}`);
     return c.redirect("/", 303);
   });
@@ -89,29 +102,52 @@ export function dashboardApp(m: Machine, policy: AuthPolicy, secure: boolean): H
   return app;
 }
 
-/** Listen; resolves to the server, or null (logged) when it cannot listen. */
-export async function startDashboard(m: Machine, settings: WebSettings, key: string, log: Logger): Promise<WebServer | null> {
+/** Listen on `port`; the listen error's code (EADDRINUSE, …) when it cannot. */
+const listen = (server: ServerType, port: number, host: string) => new Promise<string | null>((resolve) => {
+  const onError = (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message);
+  server.once("error", onError);
+  server.listen(port, host, () => { server.off("error", onError); resolve(null); });
+});
+
+/** Why the dashboard is off, in the words status and the log use (the setting to change, named). */
+function listenFailure(settings: WebSettings, error: string): string {
+  const where = `${settings.host}:${settings.port}`;
+  if (error !== "EADDRINUSE") return `cannot listen on ${where}: ${error}`;
+  return `port ${settings.port} (herald.webPort) is in use by another program: set herald.webPort to a free port, or to 0 for any`;
+}
+
+/**
+ * Listen; resolves to the server, or to one that says why it is off (also logged). Without
+ * herald.webPort a taken default port (another user's daemon, another XDG home) means any free
+ * port: `herald open` and `herald status` ask the running Herald where it is.
+ */
+export async function startDashboard(m: Machine, settings: WebSettings, key: string, log: Logger, now: () => number = Date.now): Promise<WebServer> {
   const tls = settings.tls ? { cert: await readFile(settings.tls.cert), key: await readFile(settings.tls.key) } : null;
   let app: Hono | null = null;
   const server: ServerType = createAdaptorServer({
     fetch: (req, env) => app!.fetch(req, env),
     ...(tls ? { createServer: createHttps, serverOptions: tls } : {}),
   });
-  const listening = await new Promise<boolean>((resolve) => {
-    server.once("error", (e: NodeJS.ErrnoException) => {
-      log.warn("web-unavailable", { host: settings.host, port: settings.port, error: e.code ?? e.message, why: "the dashboard is off; syncing goes on" });
-      resolve(false);
-    });
-    server.listen(settings.port, settings.host, () => resolve(true));
-  });
-  if (!listening) return null;
+  let error = await listen(server, settings.port, settings.host);
+  if (error === "EADDRINUSE" && settings.fallback && settings.port !== 0) {
+    log.info("web-port-taken", { port: settings.port, why: "another program listens there; any free port will do (herald.webPort is unset)" });
+    error = await listen(server, 0, settings.host);
+  }
+  if (error !== null) {
+    const why = listenFailure(settings, error);
+    log.warn("web-unavailable", { host: settings.host, port: settings.port, error, why: `${why}; the dashboard is off, syncing goes on` });
+    return dashboardOff(why);
+  }
   const port = (server.address() as AddressInfo).port;
   const names = ownNames(settings.host, port, tls !== null, [hostname()]);
-  app = dashboardApp(m, { key, ...names }, tls !== null);
+  const tokens = new LoginTokens(now);
+  app = dashboardApp(m, { key, ...names }, tls !== null, tokens);
   const url = names.origins[0]!;
   log.info("web-started", { url });
   return {
     url,
+    error: null,
+    loginToken: () => tokens.issue(),
     stop: () => new Promise<void>((resolve) => {
       // Event streams never end by themselves: close them, or close() would wait for ever.
       if ("closeAllConnections" in server) server.closeAllConnections();

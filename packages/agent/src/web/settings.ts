@@ -1,4 +1,5 @@
-// Where the dashboard listens: herald.webPort (default DEFAULT_WEB_PORT; 0 takes a free port),
+// Where the dashboard listens: herald.webPort (default DEFAULT_WEB_PORT, or any free port when
+// another program, or another user's Herald, has that one; 0 takes a free port),
 // herald.webHost (default 127.0.0.1). Anything but loopback must be configured on purpose, and
 // then only with TLS (herald.webTlsCert and herald.webTlsKey, PEM files): the API key and the
 // session cookie would otherwise cross the network in clear.
@@ -9,6 +10,8 @@ export const DEFAULT_WEB_PORT = 7717;
 export interface WebSettings {
   host: string;
   port: number;
+  /** herald.webPort unset: when `port` is taken, any free port will do (set, it must be that one). */
+  fallback?: true;
   tls?: { cert: string; key: string };
 }
 
@@ -28,5 +31,5 @@ export function parseWebSettings(entries: ReadonlyArray<readonly [string, string
   if (!isLoopback(host) && !cert) {
     throw new ConfigError("herald.webHost", `serving the dashboard on ${host} (off this machine) needs TLS: set herald.webTlsCert and herald.webTlsKey`);
   }
-  return { host, port, ...(cert && key ? { tls: { cert, key } } : {}) };
+  return { host, port, ...(portText === undefined ? { fallback: true as const } : {}), ...(cert && key ? { tls: { cert, key } } : {}) };
 }

@@ -3,15 +3,16 @@
 import type { Machine } from "../machine/machine.js";
 import type { Env } from "../machine/paths.js";
 import { apiKeyFile, loadApiKey } from "./api-key.js";
-import { startDashboard, type WebServer } from "./server.js";
+import { dashboardOff, startDashboard, type WebServer } from "./server.js";
 import { parseWebSettings } from "./settings.js";
 
-export async function serveDashboard(m: Machine, entries: ReadonlyArray<readonly [string, string]>, env: Env): Promise<WebServer | null> {
+/** `now`: the clock login links expire by (tests set it). */
+export async function serveDashboard(m: Machine, entries: ReadonlyArray<readonly [string, string]>, env: Env, now?: () => Date): Promise<WebServer> {
   const log = m.log.child("web");
   try {
-    return await startDashboard(m, parseWebSettings(entries), await loadApiKey(apiKeyFile(env)), log);
+    return await startDashboard(m, parseWebSettings(entries), await loadApiKey(apiKeyFile(env)), log, now ? () => now().getTime() : Date.now);
   } catch (e) {
     log.error("web-unavailable", { error: (e as Error).message, why: "the dashboard is off; syncing goes on" });
-    return null;
+    return dashboardOff((e as Error).message);
   }
 }

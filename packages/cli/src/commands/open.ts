@@ -1,8 +1,8 @@
 // `herald open [--repo DIR] [--no-browser]`: the dashboard's login link. The running Herald says
-// where it listens; the key comes from the user's own key file, so it never crosses the control
-// socket or reaches a log. On a desktop the link is also opened in the browser.
+// where it listens and makes a one-time token for the link (good once, within 60 s); the API key
+// never goes into it, so the link left in a browser's history or a terminal opens nothing.
+// On a desktop the link is also opened in the browser.
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { CliError } from "../cli-error.js";
 import { ask } from "../control-client.js";
@@ -20,15 +20,13 @@ export const openCommand: CommandModule<GlobalArgs, OpenArgs> = {
     .option("repo", { type: "string", requiresArg: true, describe: "the clone whose agent serves the dashboard", defaultDescription: "current directory, else the daemon" })
     .option("browser", { type: "boolean", default: true, describe: "open the link in a browser on a desktop (--no-browser: only print it)" })
     .example("$0 open", "log in to the dashboard")
-    .example("$0 open --no-browser", "print the link, e.g. to paste into a browser elsewhere on this machine"),
+    .example("$0 open --no-browser", "print the link, e.g. to paste into a browser elsewhere on this machine")
+    .epilog("The link works once, within 60 s; run herald open again for another."),
   handler: async (args: ArgumentsCamelCase<OpenArgs>) => {
-    const { url } = (await ask(args.repo, "web")) as { url: string | null };
-    if (!url) throw new CliError("the dashboard is not running (see herald log: web-unavailable says why)", "NO_DASHBOARD");
-    const { apiKeyFile } = await import("@herald/agent"); // loaded here: other commands start without it
-    const file = apiKeyFile();
-    const key = (await readFile(file, "utf8").catch(() => "")).trim();
-    if (!key) throw new CliError(`no API key in ${file}; it is made when the dashboard starts`, "NO_DASHBOARD");
-    const link = `${url}/login?key=${encodeURIComponent(key)}`;
+    const { url, token, error } = (await ask(args.repo, "web")) as { url: string | null; token?: string | null; error?: string | null };
+    if (!url) throw new CliError(`the dashboard is not running${error ? `: ${error}` : " (see herald log: web-unavailable says why)"}`, "NO_DASHBOARD");
+    if (!token) throw new CliError("the running Herald gave no login token: it is older than this herald; restart it (herald stop, then start it again)", "NO_DASHBOARD");
+    const link = `${url}/login?token=${encodeURIComponent(token)}`;
     process.stdout.write(`${link}\n`);
     if (args.browser && desktop(process.env)) {
       const opener = process.platform === "darwin" ? "open" : "xdg-open";

@@ -1,5 +1,5 @@
 // Pure: `herald status` as text, from the agent's status JSON. Quiet when all is well, exact when not.
-import type { AgentStatus } from "@herald/agent";
+import type { AgentStatus, MachineStatus } from "@herald/agent";
 import { blockedText, contentText, IGNORED, statusLine } from "@herald/agent/status";
 
 const ago = (iso: string, now: number) => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
@@ -32,8 +32,10 @@ export function renderStatus(s: AgentStatus, now: number): string {
   return lines.join("\n");
 }
 
-/** Pure: `herald status` outside a clone: every repository the daemon serves, one line each. */
-export function renderMachineStatus(m: { pid: number; repos: AgentStatus[] }): string {
-  if (m.repos.length === 0) return `daemon (pid ${m.pid}): no repositories yet (add one with: herald add DIR)`;
-  return [`daemon (pid ${m.pid}): ${m.repos.length} repositor${m.repos.length === 1 ? "y" : "ies"}`, ...m.repos.map((s) => `${s.repo}: ${statusLine(s)}`)].join("\n");
+/** Pure: `herald status` outside a clone: every repository the daemon serves, one line each;
+ * where the dashboard is (its port may not be the default one), or why it is off. */
+export function renderMachineStatus(m: Pick<MachineStatus, "pid" | "repos" | "dashboard">): string {
+  const head = m.repos.length === 0 ? `daemon (pid ${m.pid}): no repositories yet (add one with: herald add DIR)` : `daemon (pid ${m.pid}): ${m.repos.length} repositor${m.repos.length === 1 ? "y" : "ies"}`;
+  const web = m.dashboard ? [m.dashboard.url ? `dashboard: ${m.dashboard.url} (log in with: herald open)` : `dashboard: OFF: ${m.dashboard.error ?? "not serving"}`] : [];
+  return [head, ...web, ...m.repos.map((s) => `${s.repo}: ${statusLine(s)}`)].join("\n");
 }

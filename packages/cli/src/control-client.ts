@@ -1,6 +1,7 @@
 // Talks to a running Herald over a control socket (a single-clone agent's .git/herald/control.sock,
 // or the daemon's $XDG_RUNTIME_DIR/herald/control.sock): one JSON line per request and per reply.
-// "No agent" is a clear one-line failure, never a stack trace.
+// "No agent" is a clear one-line failure, never a stack trace; nor is a wait without end: a Herald
+// that accepts the connection but never answers (stopped with SIGSTOP, stuck) is given ANSWER_MS.
 import type { ControlCommand, ControlReply } from "@herald/agent";
 // The light entry point: the whole agent (XMPP, git, watchers) is not needed to talk to it.
 import { controlSocketPath } from "@herald/agent/paths";
@@ -52,17 +53,29 @@ export async function connectHerald(repoArg: string | undefined): Promise<{ conn
     : "no Herald daemon is running (start it with: herald daemon --detach)", "NO_AGENT");
 }
 
+/** How long a connect, and a reply to a question (all but sync), may take. A live Herald answers
+ * in milliseconds: this only ends a wait on one that cannot. */
+export const CONNECT_MS = 5_000;
+export const ANSWER_MS = 10_000;
+
 export interface Connection {
-  request(cmd: ControlCommand, args?: Record<string, unknown>, onEvent?: (e: unknown) => void): Promise<unknown>;
+  /** `timeoutMs`: fail when no reply came by then (the stream of `onEvent`s after it is not timed). */
+  request(cmd: ControlCommand, args?: Record<string, unknown>, onEvent?: (e: unknown) => void, timeoutMs?: number): Promise<unknown>;
+  /** Resolves when the connection ends (the agent stopped, or close()). */
+  readonly closed: Promise<void>;
   close(): void;
 }
+
+const silent = (path: string, ms: number) => new CliError(
+  `the Herald listening on ${path} did not answer within ${ms / 1000} s (stopped or stuck?): herald stop, then start it again`, "NO_ANSWER");
 
 /** A connection to the control socket at `path` (rejects when nothing listens there). */
 export async function open(path: string): Promise<Connection> {
   const socket: Socket = await new Promise((res, rej) => {
     const s = connect(path);
-    s.once("connect", () => res(s));
-    s.once("error", rej);
+    const timer = setTimeout(() => { s.destroy(); rej(silent(path, CONNECT_MS)); }, CONNECT_MS);
+    s.once("connect", () => { clearTimeout(timer); res(s); });
+    s.once("error", (e) => { clearTimeout(timer); rej(e); });
   });
   let nextId = 1;
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; onEvent?: (e: unknown) => void }>();
@@ -81,18 +94,26 @@ export async function open(path: string): Promise<Connection> {
       else w.reject(new CliError(reply.error.message, reply.error.code === "BAD_REQUEST" ? "USAGE" : reply.error.code));
     }
   });
-  socket.on("close", () => {
+  const closed = new Promise<void>((resolveClosed) => socket.on("close", () => {
     for (const w of waiting.values()) w.reject(new CliError("the agent closed the connection", "NO_AGENT"));
     waiting.clear();
-  });
+    resolveClosed();
+  }));
   return {
-    request(cmd, args, onEvent) {
+    request(cmd, args, onEvent, timeoutMs) {
       const id = nextId++;
       return new Promise((res, rej) => {
-        waiting.set(id, { resolve: res, reject: rej, ...(onEvent ? { onEvent } : {}) });
+        const timer = timeoutMs === undefined ? null : setTimeout(() => {
+          waiting.delete(id);
+          rej(silent(path, timeoutMs));
+          socket.destroy();
+        }, timeoutMs);
+        const done = () => { if (timer) clearTimeout(timer); };
+        waiting.set(id, { resolve: (v) => { done(); res(v); }, reject: (e) => { done(); rej(e); }, ...(onEvent ? { onEvent } : {}) });
         socket.write(`${JSON.stringify({ id, cmd, ...(args ? { args } : {}) })}\n`);
       });
     },
+    closed,
     close: () => socket.end(),
   };
 }
@@ -101,7 +122,8 @@ export async function open(path: string): Promise<Connection> {
 export async function ask(repoArg: string | undefined, cmd: ControlCommand, args: Record<string, unknown> = {}): Promise<unknown> {
   const { conn, repo } = await connectHerald(repoArg);
   try {
-    return await conn.request(cmd, { ...args, ...(repo ? { repo } : {}) });
+    // sync takes as long as the pushes it waits for (each bounded by herald.networkTimeout).
+    return await conn.request(cmd, { ...args, ...(repo ? { repo } : {}) }, undefined, cmd === "sync" ? undefined : ANSWER_MS);
   } finally {
     conn.close();
   }

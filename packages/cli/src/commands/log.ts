@@ -1,7 +1,8 @@
 // `herald log [--follow] [-n N]`: the agent's recent events, as readable lines.
 import type { LogRecord } from "@herald/agent";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
-import { connectHerald } from "../control-client.js";
+import { ANSWER_MS, connectHerald } from "../control-client.js";
+import { CliError } from "../cli-error.js";
 import type { GlobalArgs } from "../global-args.js";
 import { withRepo, type RepoArgs } from "./control-commands.js";
 
@@ -20,11 +21,15 @@ export const logCommand: CommandModule<GlobalArgs, LogArgs> = {
     // The agent's logger module (it pulls in the whole agent); only needed once connected.
     const { formatHuman } = await import("@herald/agent");
     const print = (r: unknown) => process.stdout.write(`${args.json ? JSON.stringify(r) : formatHuman(r as LogRecord)}\n`);
-    const recent = (await c.request("log", { lines: args.lines, follow: !!args.follow, ...(repo ? { repo } : {}) }, print)) as LogRecord[];
+    // The tail comes at once or not at all (bounded); only what follows it is waited for freely.
+    const recent = (await c.request("log", { lines: args.lines, follow: !!args.follow, ...(repo ? { repo } : {}) }, print, ANSWER_MS)) as LogRecord[];
     recent.forEach(print);
     if (!args.follow) return c.close();
-    await new Promise<void>((resolve) => {
-      process.once("SIGINT", () => { c.close(); resolve(); });
-    });
+    const stopped = await Promise.race([
+      new Promise<false>((resolve) => process.once("SIGINT", () => { c.close(); resolve(false); })),
+      c.closed.then(() => true),
+    ]);
+    // Ctrl-C is the way out; the agent going away is news (and no more events will come).
+    if (stopped) throw new CliError("the agent stopped: no more events", "NO_AGENT");
   },
 };

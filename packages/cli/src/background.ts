@@ -50,11 +50,11 @@ export async function runForeground(level: Level, start: (log: ReturnType<typeof
 }
 
 /**
- * Start this CLI again with `args` as a background process; return its pid once `ready()` says
+ * Start this CLI again with `args` as a background process; return its pid once `ready(pid)` says
  * it answers, or fail with the last line it printed when it exited first. Its stderr goes to
  * `errPath`, not a pipe: a pipe would break (EPIPE) once this process exits.
  */
-export async function startDetached(args: string[], errPath: string, ready: () => Promise<boolean>): Promise<number> {
+export async function startDetached(args: string[], errPath: string, ready: (pid: number) => Promise<boolean>): Promise<number> {
   const err = openSync(errPath, "w", 0o600);
   const child = spawn(process.execPath, [process.argv[1]!, ...args], { detached: true, stdio: ["ignore", "ignore", err] });
   closeSync(err);
@@ -66,7 +66,7 @@ export async function startDetached(args: string[], errPath: string, ready: () =
       const last = readFileSync(errPath, "utf8").trim().split("\n").pop()?.replace(/^herald: /, "");
       throw new CliError(last || `herald ${args[0]} exited with code ${done}`, done === 2 ? "USAGE" : "AGENT_FAILED");
     }
-    if (await ready()) break;
+    if (await ready(child.pid!)) break;
     if (Date.now() > deadline) throw new CliError(`herald ${args[0]} did not start within 30 s`, "AGENT_FAILED");
   }
   child.unref();

@@ -5,7 +5,7 @@ import { controlSocketPath, daemonLogFile, ensurePrivateDir, runtimeDir } from "
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { open } from "../control-client.js";
+import { ANSWER_MS, open } from "../control-client.js";
 import type { GlobalArgs } from "../global-args.js";
 
 interface DaemonArgs extends GlobalArgs { quiet?: boolean; detach?: boolean }
@@ -21,16 +21,37 @@ function builder(y: Argv<GlobalArgs>): Argv<DaemonArgs> {
       "a clone's own git config overrides them for that clone.");
 }
 
+/** The pid of the daemon answering on this user's control socket, or null when none answers. */
+async function answeringDaemon(): Promise<number | null> {
+  const c = await open(controlSocketPath()).catch(() => null);
+  if (!c) return null;
+  try {
+    const s = (await c.request("status", {}, undefined, ANSWER_MS).catch(() => null)) as { pid?: unknown } | null;
+    return typeof s?.pid === "number" ? s.pid : null;
+  } finally {
+    c.close();
+  }
+}
+
 async function handler(args: ArgumentsCamelCase<DaemonArgs>): Promise<void> {
   const logPath = daemonLogFile();
   await mkdir(dirname(logPath), { recursive: true, mode: 0o700 });
   // background.ts brings in the logger, and the foreground the whole agent: only this command needs them.
   const { runForeground, startDetached } = await import("../background.js");
   if (args.detach) {
+    // Like `systemctl start` of a running unit: nothing to do, exit 0, but say so (with the pid
+    // that really serves), never "started" for a process that is about to exit.
+    const running = await answeringDaemon();
+    if (running !== null) {
+      process.stdout.write(`a Herald daemon is already running (pid ${running}); log: ${logPath}; stop it with: herald stop\n`);
+      return;
+    }
     const dir = runtimeDir();
     await ensurePrivateDir(dir);
+    // Ready once the socket answers with our child's pid: another daemon answering there (one
+    // that won a race to start) is not ours, and our child then exits saying so.
     const pid = await startDetached(["daemon", ...(args.verbose ? ["--verbose"] : ["--quiet"])], join(dir, "daemon.stderr"),
-      () => open(controlSocketPath()).then((c) => { c.close(); return true; }, () => false));
+      async (child) => (await answeringDaemon()) === child);
     process.stdout.write(`daemon started in the background (pid ${pid}); log: ${logPath}; stop it with: herald stop\n`);
     return;
   }

@@ -24,6 +24,6 @@ describe("parseRequest", () => {
     const key = "SHA256E-s5--abc.bin";
     expect(parseRequest(JSON.stringify({ id: 3, cmd: "transfers", args: { action: "pause", key } }))).toEqual({ id: 3, cmd: "transfers", args: { follow: false, action: "pause", key } });
     expect(parseRequest(JSON.stringify({ id: 4, cmd: "transfers", args: { action: "drop" } }))).toEqual({ id: 4, error: "args.action must be one of list, pause, resume, cancel" });
-    expect(parseRequest(JSON.stringify({ id: 5, cmd: "transfers", args: { key: "--to=evil" } }))).toEqual({ id: 5, error: 'args.key is not a git-annex key: "--to=evil"' });
+    expect(parseRequest(JSON.stringify({ id: 5, cmd: "transfers", args: { key: "--to=evil" } }))).toEqual({ id: 5, error: '"--to=evil" is not a git-annex key (herald transfers lists them)' });
   });
 });

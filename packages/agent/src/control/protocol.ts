@@ -38,6 +38,6 @@ export function parseRequest(line: string): ControlRequest | { error: string; id
   // `transfers`: an action, and the git-annex key it is about (none: all of them).
   const { action, key } = args;
   if (action !== undefined && !TRANSFER_ACTIONS.includes(action)) return { error: `args.action must be one of ${TRANSFER_ACTIONS.join(", ")}`, id };
-  if (key !== undefined && (typeof key !== "string" || !isAnnexKey(key))) return { error: `args.key is not a git-annex key: ${JSON.stringify(key).slice(0, 100)}`, id };
+  if (key !== undefined && (typeof key !== "string" || !isAnnexKey(key))) return { error: `${JSON.stringify(key).slice(0, 100)} is not a git-annex key (herald transfers lists them)`, id };
   return { id, cmd: o.cmd as ControlCommand, args: { ...(lines ? { lines } : {}), follow: args.follow === true, ...(repo ? { repo } : {}), ...(action ? { action } : {}), ...(key ? { key } : {}) } };
 }

@@ -50,10 +50,15 @@ export function controlHandlers(m: Machine, web: () => WebServer | null = () => 
       return { node: engines[0]!.node, adverts: engines[0]!.plan.adverts() };
     },
     // git-annex content transfers: listed per repository, or paused/resumed/cancelled by key (or all).
-    transfers: async (repo, action, key) => (await targets(repo)).map((e) => ({
-      repo: e.repo.dir, annexed: e.content.annexed,
-      ...(action === "list" ? { transfers: e.content.transfers() } : { changed: e.content.control(action, key) }),
-    })),
+    // `running`: how many ran before the action (what a pause stopped); `queued`: how many are to
+    // go after it (what a resume lets go).
+    transfers: async (repo, action, key) => (await targets(repo)).map((e) => {
+      if (action === "list") return { repo: e.repo.dir, annexed: e.content.annexed, transfers: e.content.transfers() };
+      const count = (states: string[]) => e.content.transfers().filter((t) => states.includes(t.state) && (key === null || t.key === key)).length;
+      const running = count(["running"]);
+      const changed = e.content.control(action, key);
+      return { repo: e.repo.dir, annexed: e.content.annexed, running, changed, queued: count(["queued", "running"]) };
+    }),
     // The dashboard's address and a one-time login token (`herald open`), or why it is off.
     // Never the API key: only this user can reach this socket, and a token is good once, for 60 s.
     web: async () => {

@@ -57,6 +57,8 @@ async function main(args: string[]): Promise<number> {
     .command(completionCommand(() => cli.showCompletionScript()))
     .demandCommand(1, "no command given")
     .strict()
+    // A mistyped command gets the nearest one: "Did you mean status?"
+    .recommendCommands()
     // A dev build asks git for the commit, which costs a process: only when the version is wanted.
     .version(args.includes("--version") ? versionText() : "")
     .help()
@@ -66,7 +68,7 @@ async function main(args: string[]): Promise<number> {
     // Usage errors arrive as a message; handler failures as the error itself. Both go to the catch.
     .fail((msg, err) => {
       if (err && err.name !== "YError") throw err;
-      throw new CliError(`${usageMessage(msg ?? err?.message ?? "bad usage")} (see herald --help)`);
+      throw new CliError(`${usageMessage(msg ?? err?.message ?? "bad usage", args)} (see herald --help)`);
     });
   await cli.parseAsync();
   return 0;

@@ -30,7 +30,11 @@ export function exitCodeFor(err: unknown): 1 | 2 {
  * yargs (strict mode) names an unknown `--dry-rn` twice, as `dry-rn, dryRn`, because it expands
  * kebab-case flags to camelCase before checking; users typed only the first.
  */
-export function usageMessage(msg: string): string {
+export function usageMessage(msg: string, argv: readonly string[] = []): string {
+  // yargs' recommendCommands says only "Did you mean status?": name what was typed too.
+  const guess = /^Did you mean (\S+)\?$/.exec(msg);
+  const command = argv.find((a) => !a.startsWith("-"));
+  if (guess && command !== undefined) return `Unknown command ${JSON.stringify(command)}. Did you mean ${JSON.stringify(guess[1])}?`;
   const m = /^Unknown arguments: (.*)$/.exec(msg);
   if (!m) return msg;
   const names = m[1]!.split(", ");

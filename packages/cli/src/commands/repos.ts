@@ -91,5 +91,7 @@ export const listCommand: CommandModule<GlobalArgs, ListArgs> = {
     const rows = await Promise.all(paths.map(async (path) => ({ path, exists: (await kind(path)) === "dir" })));
     if (args.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     else for (const r of rows) process.stdout.write(`${r.path}${r.exists ? "" : " (missing)"}\n`);
+    // On stderr: stdout stays one path per line (none here), for scripts that read it.
+    if (!args.json && rows.length === 0) process.stderr.write(`no repositories on the list (${file}); add one with: herald add DIR\n`);
   },
 };

@@ -9,8 +9,8 @@ source "$(dirname "$0")/lib/setup.sh"
 # chromium: the dashboard's tests drive the system's browser (never a downloaded one).
 # git-annex: annexed content travels along the plan (packages/agent/src/content/).
 # faketime (libfaketime) and python3-slixmpp: the chaos test's clock an hour off and its hostile
-# third-party client (scripts/chaos/).
-setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp ejabberdctl:ejabberd chromium:chromium git-annex:git-annex faketime:faketime
+# third-party client (scripts/chaos/). zsh: `herald completion zsh` is tested in a real zsh.
+setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp ejabberdctl:ejabberd chromium:chromium git-annex:git-annex faketime:faketime zsh:zsh
 apt_python_module slixmpp:python3-slixmpp
 npx --no-install tsc -p tsconfig.test.json >&2
 exec node scripts/run-jest.mjs "$@"

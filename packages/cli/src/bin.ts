@@ -19,12 +19,13 @@ import { openCommand } from "./commands/open.js";
 import { conflictsCommand } from "./commands/conflicts.js";
 import { initCommand } from "./commands/init.js";
 import { addCommand, listCommand, removeCommand } from "./commands/repos.js";
-import { completionCommand } from "./commands/completion.js";
+import { completionCommand, settleCompletionShell } from "./commands/completion.js";
 import { serviceCommand } from "./commands/service.js";
 import { peerCommand } from "./commands/peer.js";
 import { versionText } from "./version.js";
 
 async function main(args: string[]): Promise<number> {
+  settleCompletionShell(args, process.env);
   // Fit a terminal (up to 100 columns); into a pipe or file, don't wrap: a wrapped example
   // could no longer be copied as one command.
   const width = process.stdout.isTTY ? yargs().terminalWidth() : 0;

@@ -1,5 +1,6 @@
 // `herald completion`: the script yargs writes, driven by a real bash the way a user's Tab key
-// drives it (bash's programmable completion calls the function with COMP_WORDS set).
+// drives it (bash's programmable completion calls the function with COMP_WORDS set), and by a
+// real interactive zsh on a pseudo-terminal (zsh/zpty), where Tab is pressed as a user would.
 import { spawnSync } from "node:child_process";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -47,4 +48,39 @@ describe("herald completion", () => {
     expect(await complete(["herald", "status", "--j"])).toEqual(["--json"]);
     expect(await complete(["herald", "comp"])).toEqual(["completion"]);
   });
+
+  it("prints the shell asked for, whatever $SHELL says", async () => {
+    const zsh = await herald(["completion", "zsh"], { env: bashEnv });
+    expect(zsh.code).toBe(0);
+    expect(zsh.stdout.split("\n")[0]).toBe("#compdef herald");
+    const bash = await herald(["completion", "bash"], { env: { ...bashEnv, SHELL: "/usr/bin/zsh" } });
+    expect(bash.code).toBe(0);
+    expect(bash.stdout).toMatch(/^complete .* herald$/m);
+    const fish = await herald(["completion", "fish"], { env: bashEnv });
+    expect(fish.code).toBe(2);
+  });
+
+  // zsh is installed by ./scripts/test.sh (apt-get install zsh).
+  it("completes a command in a real zsh that sourced the script (no compinit of its own)", async () => {
+    const script = join(dir, "herald.zsh");
+    await writeFile(script, (await herald(["completion", "zsh"], { env: bashEnv })).stdout);
+    // Type "herald stat", press Tab, wait for zsh to complete it, then print the line instead of
+    // running it (Ctrl-A goes to its start). What zsh printed is what Tab made of it.
+    const driver = [
+      "zmodload zsh/zpty",
+      "zpty -b z 'zsh -f -i'",
+      `zpty -w z 'PS1="> "; bindkey -e; PATH=${dir}:$PATH; source ${script}; print READY'`,
+      "zpty -r z line '*READY*'",
+      "zpty -w -n z $'herald stat\\t'",
+      "all=''",
+      "for i in {1..100}; do zpty -r -t z chunk && all+=$chunk; [[ $all == *status* ]] && break; sleep 0.1; done",
+      "zpty -w -n z $'\\C-aprint -r -- LINE: \\n'",
+      "for i in {1..50}; do zpty -r -t z chunk && all+=$chunk; [[ $all == *$'\\nLINE: '* ]] && break; sleep 0.1; done",
+      "print -r -- $all",
+      "zpty -d z",
+    ].join("\n");
+    const r = spawnSync("zsh", ["-fc", driver], { env: { ...bashEnv, SHELL: "/usr/bin/zsh" }, encoding: "utf8", timeout: 30_000 });
+    const printed = r.stdout.split(/\r?\n/).find((l) => l.startsWith("LINE: "));
+    expect(printed?.trim()).toBe("LINE: herald status");
+  }, 40_000);
 });

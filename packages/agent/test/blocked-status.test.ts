@@ -29,6 +29,10 @@ describe("a clone held back by its user's uncommitted edit", () => {
     const blocked = await waitFor(async () => (await agents.c!.agent.status()).blocked, 30_000, "c to say why it cannot move");
     expect(blocked.files).toEqual(["notes.txt"]);
     expect(await isAncestor(c, theirs, blocked.sha)).toBe(true);
+    // One state per remote: a, whose commit waits, is behind, never "in sync" beside BLOCKED.
+    const remoteA = (await agents.c!.agent.status()).remotes.find((r) => r.name === "a");
+    expect(remoteA).toMatchObject({ ahead: 0 });
+    expect(remoteA!.behind).toBeGreaterThan(0);
     // The rest of the network keeps syncing meanwhile.
     const later = await commitFile(b, "other.txt", "b goes on\n");
     await waitFor(async () => (await head(a)) === (await head(b)) && isAncestor(a, later, await head(a)), 30_000, "a and b in sync");

@@ -48,8 +48,10 @@ export async function repoStatus(s: StatusSources): Promise<AgentStatus> {
 /** Commits HEAD has that the remote's last known state lacks, and the other way round. */
 async function aheadBehind(s: StatusSources, r: ResolvedRemote, branch: string | null, head: string | null, known: Map<string, string>): Promise<{ ahead?: number; behind?: number }> {
   if (!branch || !head) return {};
-  // What this remote last took from us is the surest sign of "in sync".
-  if (s.pusher.lastPushed(r.name) === head) return { ahead: 0, behind: 0 };
+  // What this remote last took from us is the surest sign of "in sync", unless a merge is held
+  // back: then some remote has commits we lack, and its own ref says which (never "in sync").
+  const held = s.blocked !== null && s.blocked.from === head;
+  if (!held && s.pusher.lastPushed(r.name) === head) return { ahead: 0, behind: 0 };
   const short = branch.slice("refs/heads/".length);
   // A bare repository on a local path (a drive, a server's directory) is read as it is now:
   // another clone may have fed it (the plan routes pushes), and our tracking ref is then stale.

@@ -34,5 +34,8 @@ describe("renderStatus", () => {
     const out = renderStatus({ ...base, blocked: { sha: "b".repeat(40), files: ["notes/a.txt", "b.txt", "c.txt", "d.txt"] } }, 0);
     expect(out.split("\n")[1]).toBe("BLOCKED: cannot merge bbbbbbbbbb: uncommitted changes in notes/a.txt, b.txt, c.txt and 1 more; commit them (Herald keeps both versions) and this clone syncs again");
     expect(renderStatus(base, 0)).not.toContain("BLOCKED");
+    // The remote whose commit waits is behind, and says why.
+    const held = renderStatus({ ...base, remotes: [{ name: "laptop", kind: "peer", ahead: 0, behind: 1 }], blocked: { sha: "b".repeat(40), files: ["a.txt"] } }, 0);
+    expect(held).toContain("remote laptop (peer): ahead 0, behind 1 (held back: BLOCKED above)");
   });
 });

@@ -22,7 +22,8 @@ export function renderStatus(s: AgentStatus, now: number): string {
     lines.push("xmpp: off (git only: set herald.jid to announce commits)");
   }
   for (const r of s.remotes) {
-    const sync = r.ahead === undefined ? "not seen yet" : r.ahead === 0 && r.behind === 0 ? "in sync" : `ahead ${r.ahead}, behind ${r.behind}`;
+    const sync = r.ahead === undefined ? "not seen yet" : r.ahead === 0 && r.behind === 0 ? "in sync"
+      : `ahead ${r.ahead}, behind ${r.behind}${s.blocked && r.behind ? " (held back: BLOCKED above)" : ""}`;
     const retry = s.retries[r.name];
     lines.push(`remote ${r.name} (${r.kind}${r.node ? ` ${r.node}` : ""}): ${sync}${retry ? `; push failing, next try ${new Date(retry.nextAt).toISOString()} (${retry.error.split("\n")[0]})` : ""}`);
   }

@@ -8,7 +8,7 @@ import { isRepoId, pubsubNodeName } from "@herald/protocol";
 import { CliError } from "../cli-error.js";
 import { gitOk } from "../run-git.js";
 import type { GlobalArgs } from "../global-args.js";
-import { checkLogin } from "./check.js";
+import { checkLogin, defaultService } from "./check.js";
 import { Prompter } from "./prompt.js";
 import { configCommands, current, shellQuote, validate, type Entry, type InitValues } from "./settings.js";
 
@@ -63,9 +63,11 @@ async function readPassword(file: string | undefined): Promise<string> {
 /** Logs in and queries pubsub as the agent will (skipped with --no-check). */
 async function check(config: AgentConfig, node: string): Promise<string> {
   const jid = config.jid!, domain = jid.split("@")[1]!;
-  const service = config.services[0] ?? `xmpp://${domain}:5222`;
+  const given = config.services[0];
+  const { service, derived } = given ? { service: given, derived: undefined } : await defaultService(domain);
   await checkLogin({
     jid, service, password: await readPassword(config.passwordFile), pubsub: config.pubsub ?? `pubsub.${domain}`, node, allowInsecure: config.allowInsecure,
+    ...(derived ? { derived } : {}),
   });
   return service;
 }
@@ -107,17 +109,17 @@ export async function init(args: ArgumentsCamelCase<InitArgs>): Promise<void> {
     process.stdout.write(lines.length ? `would run in ${repo.dir}:\n${lines.join("\n")}\n` : "nothing to write: no settings given\n");
     return;
   }
-  const jid = config.jid!, domain = jid.split("@")[1]!;
-  const service = config.services[0] ?? `xmpp://${domain}:5222`;
+  const jid = config.jid!;
+  let service: string | null = null;
   if (args.check) {
     const root = (await repo.tryRun(["rev-list", "--max-parents=0", "HEAD"]))?.trim().split("\n").sort()[0];
     const repoId = config.repo ?? root;
-    await check(config, repoId && isRepoId(repoId) ? pubsubNodeName(repoId) : "herald/init-check");
+    service = await check(config, repoId && isRepoId(repoId) ? pubsubNodeName(repoId) : "herald/init-check");
   }
   for (const c of commands) await repo.run(c);
   const here = shellQuote(repo.dir);
   process.stdout.write([
-    `herald is set up in ${repo.dir}: node ${config.node}, account ${jid}${args.check ? ` (logged in to ${service})` : " (not checked)"}`,
+    `herald is set up in ${repo.dir}: node ${config.node}, account ${jid}${service ? ` (logged in to ${service})` : " (not checked)"}`,
     config.peers.length ? `trusted peers: ${config.peers.join(", ")}` : "no peers yet: announcements from other clones are ignored until you add them",
     "next:",
     `  herald agent --repo ${here}     start syncing (Ctrl-C stops it)`,

@@ -1,5 +1,6 @@
 // The queue with its runner faked at the port (no git-annex): limits, pause/resume/cancel, and
 // what survives a restart. Real transfers are in test/annex-content and cli/test/transfers.
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,8 @@ import { TransferQueue } from "./transfer-queue.js";
 import type { TransferJob, TransferOutcome } from "./transfer-runner.js";
 
 const key = (n: number) => `SHA256E-s${n}--k${n}.bin`;
+/** The pause mark is written in the background: wait (briefly) for it to be there or gone. */
+const until = async (ok: () => boolean) => { for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 10)); expect(ok()).toBe(true); };
 
 function harness(file: string, concurrent = 1) {
   const running = new Map<string, { job: TransferJob; end: (o: TransferOutcome) => void; signal: AbortSignal }>();
@@ -59,6 +62,25 @@ describe("TransferQueue", () => {
     expect(h.q.control("resume", null)).toBe(1);
     expect([...h.running.keys()].sort()).toEqual([key(1), key(2)]);
     expect(h.q.list().find((r) => r.key === key(3))!.state).toBe("cancelled");
+    await h.q.stop();
+  }, 5000);
+
+  it("a pause of all holds back new transfers across a restart, until resume of all", async () => {
+    const file = join(dir, "t.json");
+    const first = harness(file);
+    await first.q.load();
+    expect(first.q.control("pause", null)).toBe(0);
+    await first.q.stop();
+    await until(() => existsSync(join(dir, "transfers-paused")));
+    const h = harness(file);
+    await h.q.load();
+    expect(h.q.paused).toBe(true);
+    h.q.add({ key: key(1), path: "a", direction: "to", remote: "b", cost: 1 });
+    expect(h.running.size).toBe(0);
+    h.q.control("resume", null);
+    expect([...h.running.keys()]).toEqual([key(1)]);
+    await until(() => !existsSync(join(dir, "transfers-paused")));
+    await h.finish(key(1), { result: "done", bytes: 1 });
     await h.q.stop();
   }, 5000);
 

@@ -2,7 +2,12 @@
 // TransferScheduler decides when each may start (herald.maxConcurrentTransfers at once, no new
 // start while over herald.maxBytesPerSecond, one transfer per key and remote at a time); this
 // part runs them (transfer-runner.ts), keeps the records, retries failures with backoff (one
-// timer, no polling) and persists what is unfinished in .git/herald/transfers.json.
+// timer, no polling) and persists what is unfinished in .git/herald/transfers.json. A pause of
+// all (herald transfers pause --all) holds back what comes later too, across a restart: its mark
+// is a file beside, removed by resume --all.
+import { existsSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { TransferScheduler } from "@herald/planner";
 import type { Logger } from "../log.js";
 import { backoffMs, transferId, type TransferRecord } from "./transfer-records.js";
@@ -42,7 +47,11 @@ export class TransferQueue {
     this.#sched = new TransferScheduler({ maxConcurrentPerNode: Math.max(1, d.limits.concurrent), ...(d.limits.bytesPerSecond ? { bytesPerSec: d.limits.bytesPerSecond } : {}) }, this.#now());
   }
 
+  /** The mark of a pause of all transfers (present: paused). */
+  get #pauseMark(): string { return join(dirname(this.d.file), "transfers-paused"); }
+
   async load(): Promise<void> {
+    if (existsSync(this.#pauseMark)) { this.#sched.pause(this.#now()); this.#pausedAll = true; }
     for (const r of await this.#store.load()) {
       this.#records.set(r.id, r);
       if (r.state === "queued") this.#enqueue(r);
@@ -72,7 +81,12 @@ export class TransferQueue {
    * transfers queued later, until resume). A running one is stopped now. */
   control(action: "pause" | "resume" | "cancel", key: string | null): number {
     let n = 0;
-    if (key === null && action !== "cancel") { this.#sched[action](this.#now()); this.#pausedAll = action === "pause"; }
+    if (key === null && action !== "cancel") {
+      this.#sched[action](this.#now());
+      this.#pausedAll = action === "pause";
+      const mark = this.#pausedAll ? writeFile(this.#pauseMark, "herald transfers resume --all removes this\n", { mode: 0o600 }) : rm(this.#pauseMark, { force: true });
+      void mark.catch((e: Error) => this.d.log.warn("transfers-pause-mark-failed", { error: e.message, why: "a restart will not keep transfers paused" }));
+    }
     for (const r of this.#records.values()) {
       if (key !== null && r.key !== key) continue;
       if (action === "resume" ? r.state !== "paused" : !["queued", "running", "failed"].includes(r.state)) continue;

@@ -23,6 +23,9 @@ describe("a background agent and the commands that talk to it", () => {
     const sock = await stat(join(a, ".git", "herald", "control.sock"));
     expect(sock.mode & 0o777).toBe(0o600);
 
+    const pid = Number(/\(pid (\d+)\)/.exec(started.stdout)![1]);
+    const again = await herald(["agent", "--detach", "--repo", a]);
+    expect({ code: again.code, stdout: again.stdout }).toEqual({ code: 0, stdout: `an agent is already running for ${a} (pid ${pid}); stop it with: herald stop --repo ${a}\n` });
     const second = await herald(["agent", "--repo", a]);
     expect(second.code).toBe(1);
     expect(lines(second.stderr)).toEqual([expect.stringMatching(/already running/)]);

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { Level } from "@herald/agent";
 import { open, gitDirOf } from "../control-client.js";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { CliError } from "../cli-error.js";
 import type { GlobalArgs } from "../global-args.js";
 
@@ -55,10 +55,23 @@ async function handler(args: ArgumentsCamelCase<AgentArgs>): Promise<void> {
 async function detach(repoDir: string, args: ArgumentsCamelCase<AgentArgs>): Promise<void> {
   const { gitDir } = await gitDirOf(repoDir);
   await mkdir(join(gitDir, "herald"), { recursive: true });
+  // Serving: the clone's socket answers, and the pid it names is the process behind it.
+  const serving = async (): Promise<number | null> => {
+    const c = await open(join(gitDir, "herald", "control.sock")).catch(() => null);
+    if (!c) return null;
+    c.close();
+    return Number((await readFile(join(gitDir, "herald", "agent.pid"), "utf8").catch(() => "")).trim()) || null;
+  };
+  // As with the daemon: one already serving is said, with its pid, never "started" again.
+  const running = await serving();
+  if (running !== null) {
+    process.stdout.write(`an agent is already running for ${repoDir} (pid ${running}); stop it with: herald stop --repo ${repoDir}\n`);
+    return;
+  }
   const { startDetached } = await import("../background.js");
   // Quiet on stderr unless asked: everything is in agent.log anyway.
   const pid = await startDetached(["agent", "--repo", repoDir, ...(args.verbose ? ["--verbose"] : ["--quiet"])], join(gitDir, "herald", "agent.stderr"),
-    () => open(join(gitDir, "herald", "control.sock")).then((c) => { c.close(); return true; }, () => false));
+    async (child) => (await serving()) === child);
   process.stdout.write(`agent started in the background (pid ${pid}); log: ${join(gitDir, "herald", "agent.log")}; stop it with: herald stop\n`);
 }
 

@@ -1,8 +1,9 @@
 // Who may use the dashboard, as pure decisions (the server only gathers the request's facts).
 // The API key ($XDG_CONFIG_HOME/herald/api-key) comes as X-API-Key or Authorization: Bearer; a
-// browser gets a session cookie from /login?key=… instead. The cookie is sent by the browser on
-// its own, so a state change by cookie also needs the CSRF token (which only our page can read)
-// and the page's own Origin. The Host must be ours too: a DNS-rebinding page would name another.
+// browser gets a session cookie from /login?token=… instead (a one-time token, login-tokens.ts).
+// The cookie is sent by the browser on its own, so a state change by cookie also needs the CSRF
+// token (which only our page can read) and the page's own Origin. The Host must be ours too: a
+// DNS-rebinding page would name another.
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 export const SESSION_COOKIE = "herald_session";

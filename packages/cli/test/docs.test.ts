@@ -67,13 +67,18 @@ describe("the documentation", () => {
     expect([...used].filter(([c]) => !known.has(c))).toEqual([]);
   });
 
-  it("links only to files that exist", () => {
+  it("links only to files and headings that exist", () => {
+    // GitHub's anchors: the heading in lower case, without punctuation, spaces as hyphens.
+    const anchors = (file: string) => new Set([...readFileSync(file, "utf8").matchAll(/^#{1,6} (.+)$/gm)]
+      .map((m) => m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-")));
     const broken: string[] = [];
     for (const f of docs) {
-      for (const m of read(f).matchAll(/\]\(([^)\s#]+)(?:#[^)]*)?\)/g)) {
-        const target = m[1]!;
+      for (const m of read(f).matchAll(/\]\(([^)\s#]*)(?:#([^)]*))?\)/g)) {
+        const [, target, anchor] = m as unknown as [string, string, string | undefined];
         if (/^[a-z]+:/.test(target)) continue;
-        if (!existsSync(resolve(dirname(join(ROOT, f)), target))) broken.push(`${f}: ${target}`);
+        const file = target ? resolve(dirname(join(ROOT, f)), target) : join(ROOT, f);
+        if (!existsSync(file)) broken.push(`${f}: ${target}`);
+        else if (anchor && file.endsWith(".md") && !anchors(file).has(anchor)) broken.push(`${f}: ${target}#${anchor}`);
       }
     }
     expect(broken).toEqual([]);

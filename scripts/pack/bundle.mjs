@@ -57,11 +57,16 @@ writeFileSync(join(out, "package.json"), `${JSON.stringify({
   type: "module",
   bin: { herald: "herald.mjs" },
   engines: { node: ">=20.19" },
-  files: ["herald.mjs", "web"],
+  files: ["herald.mjs", "web", "man"],
+  // npm links it into PREFIX/share/man/man1 on a global install: `man herald` works.
+  man: ["./man/herald.1"],
   // Everything is in herald.mjs: nothing to fetch at install time.
   dependencies: {},
 }, null, 2)}\n`);
 copyFileSync(join(root, "README.md"), join(out, "README.md"));
+// herald(1), generated from the CLI's definitions by scripts/gen-cli-docs.mjs.
+mkdirSync(join(out, "man"));
+copyFileSync(join(root, "packages/cli/man/herald.1"), join(out, "man", "herald.1"));
 // The dashboard's page and the layout libraries it loads, which the server finds beside
 // herald.mjs once there is no node_modules (packages/agent/src/web/server.ts).
 const web = join(root, "packages/agent/web");

@@ -15,7 +15,7 @@ const { version } = JSON.parse(await readFile(join(ROOT, "packages/cli/package.j
 const { NODE_PATH: _p, NODE_OPTIONS: _o, ...cleanEnv } = process.env;
 
 describe("the installable package (scripts/pack.sh)", () => {
-  let dir: string, prefix: string, bin: string, env: NodeJS.ProcessEnv;
+  let dir: string, prefix: string, bin: string, tarball: string, env: NodeJS.ProcessEnv;
   const run = (cmd: string, args: string[], extra: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> =>
     spawnSync(cmd, args, { cwd: dir, env: { ...env, ...extra }, encoding: "utf8", timeout: 60_000 });
 
@@ -26,7 +26,7 @@ describe("the installable package (scripts/pack.sh)", () => {
     await mkdir(join(dir, "run"), { mode: 0o700 });
     const pack = run("bash", [join(ROOT, "scripts/pack.sh")]);
     expect({ status: pack.status, stderr: pack.status === 0 ? "" : pack.stderr }).toEqual({ status: 0, stderr: "" });
-    const tarball = pack.stdout.trim().split("\n").pop()!;
+    tarball = pack.stdout.trim().split("\n").pop()!;
     expect(tarball).toBe(join(ROOT, "pack", `herald-${version}.tgz`));
     // --offline: the package has no dependencies, so npm must not need the registry.
     const install = run("npm", ["install", "-g", "--prefix", prefix, "--offline", "--no-audit", "--no-fund", "--loglevel=error", tarball]);
@@ -40,11 +40,24 @@ describe("the installable package (scripts/pack.sh)", () => {
   it("installs one program file, the dashboard's page and no dependencies under the prefix", async () => {
     const installed = join(prefix, "lib", "node_modules", "herald");
     expect(await realpath(bin)).toBe(join(installed, "herald.mjs"));
-    expect(readdirSync(installed).sort()).toEqual(["README.md", "herald.mjs", "package.json", "web"]);
+    expect(readdirSync(installed).sort()).toEqual(["README.md", "herald.mjs", "man", "package.json", "web"]);
     const pkg = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as Record<string, unknown>;
     expect(pkg).toMatchObject({ name: "herald", version, bin: { herald: "herald.mjs" }, engines: { node: ">=20.19" }, dependencies: {} });
     // Module resolution from there walks up through the prefix and the temp dir only.
     for (let d = installed; d !== "/"; d = join(d, "..")) expect(existsSync(join(d, "..", "node_modules", "yargs"))).toBe(false);
+  });
+
+  it("ships herald(1), generated from the CLI, and installs it where man finds it", async () => {
+    const listing = run("tar", ["-tzf", tarball]).stdout.split("\n");
+    expect(listing).toContain("package/man/herald.1");
+    const installed = join(prefix, "lib", "node_modules", "herald");
+    const pkg = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as { man?: string[] };
+    expect(pkg.man).toEqual(["./man/herald.1"]);
+    // npm links a global package's man pages into PREFIX/share/man/man1.
+    const page = await readFile(join(prefix, "share", "man", "man1", "herald.1"), "utf8");
+    expect(page).toBe(await readFile(join(ROOT, "packages/cli/man/herald.1"), "utf8"));
+    expect(page).toMatch(/^\.TH HERALD 1 /m);
+    expect(page).toContain('.SS "herald init"');
   });
 
   it("says its version and the commit it was built from", () => {

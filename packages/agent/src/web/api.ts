@@ -1,4 +1,4 @@
-// The REST API (README, "Dashboard and API"); the page uses nothing else. Repositories are named
+// The REST API (docs/reference.md, "The REST and event API"); the page uses nothing else. Repositories are named
 // by id (machine/repo-events.ts repoKey), never by path; a file path in a request is checked
 // (checkRepoPath) and must be a variant of an open conflict before git sees it.
 import type { Hono } from "hono";

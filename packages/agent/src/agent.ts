@@ -1,5 +1,6 @@
 // `herald agent --repo DIR`: the machine part serving one clone, with its control socket in the
-// clone (.git/herald/control.sock). The same engine the daemon runs for each repository.
+// clone (.git/herald/control.sock). The same engine the daemon runs for each repository, restarted
+// the same way when the clone's settings change while it runs.
 import { chmod } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { ControlServer } from "./control/socket-server.js";
@@ -22,13 +23,25 @@ export interface AgentOptions extends EngineOptions {
 }
 
 export class Agent {
-  private constructor(readonly machine: Machine, readonly engine: RepoEngine, private readonly control: ControlServer, private readonly web: WebServer | null) {}
+  #last: RepoEngine;
+  private constructor(readonly machine: Machine, readonly repoDir: string, engine: RepoEngine, private readonly control: ControlServer, private readonly web: WebServer | null) {
+    this.#last = engine;
+  }
+
+  /** The clone's engine: a new one after its settings changed (machine.ts restarts it); the last
+   * one while a bad setting keeps it down (its status then says which). */
+  get engine(): RepoEngine {
+    const now = this.machine.find(this.repoDir).engine;
+    if (now) this.#last = now;
+    return this.#last;
+  }
 
   static async start(opts: AgentOptions): Promise<Agent> {
     const machine = new Machine({ ...opts, env: opts.env ?? process.env });
+    const dir = resolve(opts.repoDir);
     let engine: RepoEngine;
     try {
-      engine = (await machine.add(resolve(opts.repoDir), true))!;
+      engine = (await machine.add(dir, true))!;
     } catch (e) {
       await machine.stop();
       throw e;
@@ -38,7 +51,7 @@ export class Agent {
     const control = new ControlServer(join(engine.heraldDir, "control.sock"), controlHandlers(machine, () => web?.url ?? null), machine.log.child("control"));
     await control.start();
     void machine.updatePresence();
-    return new Agent(machine, engine, control, web);
+    return new Agent(machine, dir, engine, control, web);
   }
 
   get events() { return this.engine.events; }
@@ -51,7 +64,8 @@ export class Agent {
   get channel() { return this.engine.channel; }
   get plan() { return this.engine.plan; }
 
-  status(): Promise<AgentStatus> { return this.engine.status(); }
+  /** The clone's status; its error (a bad setting, say) while its engine is down. */
+  status(): Promise<AgentStatus> { return this.machine.find(this.repoDir).engine ? this.engine.status() : this.machine.status(this.repoDir); }
   sync(): Promise<RemoteSyncReport[]> { return this.engine.sync(); }
   mergeNow(): Promise<void> { return this.engine.mergeNow(); }
   idle(): Promise<void> { return this.engine.idle(); }

@@ -3,7 +3,7 @@
 // vanished, its git calls fail or hang) is that repository's error in the status; the others
 // never wait on it. The daemon and the single-clone agent are both this part, with many
 // repositories or with one.
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync } from "node:fs";
 import type { AgentStatus } from "../status.js";
 import { RepoEngine } from "../engine/engine.js";
 import { openEngine, type OpenOptions } from "./open-engine.js";
@@ -14,14 +14,28 @@ import { XmppHub } from "../xmpp/xmpp-hub.js";
 import { chatHandlers } from "./chat-handlers.js";
 import { EventLog } from "./event-log.js";
 import { feedEvents, repoKey } from "./repo-events.js";
+import { CLONE_CONFIG_NAMES, configDirOf, settingsPrint } from "./repo-settings.js";
+import { ConfigWatcher } from "../watch/config-watcher.js";
+import type { ConfigEntry } from "./machine-config.js";
+import { basename, dirname } from "node:path";
 
 export type MachineOptions = Omit<OpenOptions, "log" | "machine"> & {
   log?: Logger;
-  /** The machine's settings, read afresh for each repository started. */
+  /** The machine's settings, read again whenever `machineFile` changes. */
   machineConfig?: () => Promise<Array<[string, string]>>;
+  /** The file `machineConfig` reads: followed, and every repository it affects restarted when it changes. */
+  machineFile?: string;
 };
 
-interface Slot { dir: string; key: string; engine: RepoEngine | null; error: string | null; busy: Promise<void>; synced: Map<string, string> }
+interface Slot {
+  dir: string; key: string; engine: RepoEngine | null; error: string | null; busy: Promise<void>; synced: Map<string, string>;
+  /** Follows the clone's config while the slot exists, whether its engine runs or failed to start. */
+  watcher: ConfigWatcher | null;
+  /** The settings (settingsPrint) the engine was last started with, or failed with. */
+  seen: string | null;
+  /** Carried across a restart: the user paused syncing, or every transfer. */
+  paused: boolean; transfersPaused: boolean;
+}
 
 export type RepoState = "in sync" | "syncing" | "paused" | "error";
 /** A repository's status as the machine reports it: the engine's, with its id, state and sync times. */
@@ -36,6 +50,9 @@ export class Machine {
   readonly log: Logger;
   readonly hub: XmppHub;
   #slots = new Map<string, Slot>();
+  #stopping = false;
+  #machineWatcher: ConfigWatcher | null = null;
+  #machineEntries: Promise<ConfigEntry[]> | null = null;
 
   constructor(private readonly o: MachineOptions) {
     // Every record goes to the caller's logger and to the event log (`herald log`, the dashboard).
@@ -49,25 +66,45 @@ export class Machine {
     };
     this.log = createLogger([keep, forward], "debug", o.now);
     this.hub = new XmppHub(chatHandlers(this), this.log);
+    if (o.machineFile) {
+      const file = o.machineFile;
+      mkdirSync(dirname(file), { recursive: true });
+      this.#machineWatcher = new ConfigWatcher(dirname(file), new Set([basename(file)]), () => this.#machineChanged(), this.log.child("config-watcher").with({ file }));
+      if (!this.#machineWatcher.start()) this.#machineWatcher = null;
+    }
   }
 
   /** Start serving `dir`. A failure is kept as the repository's error (or thrown, with `strict`). */
   add(dir: string, strict = false): Promise<RepoEngine | null> {
-    const slot: Slot = this.#slots.get(dir) ?? { dir, key: repoKey(dir), engine: null, error: null, busy: Promise.resolve(), synced: new Map() };
+    const slot: Slot = this.#slots.get(dir) ?? { dir, key: repoKey(dir), engine: null, error: null, busy: Promise.resolve(), synced: new Map(), watcher: null, seen: null, paused: false, transfersPaused: false };
     this.#slots.set(dir, slot);
-    const started = slot.busy.then(() => this.#start(slot, strict));
+    const started = slot.busy.then(async () => { await this.#watch(slot); return this.#start(slot, strict); });
     slot.busy = started.then(() => undefined, () => undefined);
     return started;
   }
 
+  /** Follow the clone's config from before its engine starts (a change made meanwhile is then
+   * seen), and also when it fails to start: mending a bad setting brings it back. */
+  async #watch(slot: Slot): Promise<void> {
+    if (slot.watcher || this.#stopping || this.#slots.get(slot.dir) !== slot) return;
+    const dir = await configDirOf(slot.dir);
+    if (!dir) return; // no clone there (yet): tried again whenever the list changes
+    const w = new ConfigWatcher(dir, CLONE_CONFIG_NAMES, () => this.#recheck(slot), this.log.child("config-watcher").with({ repo: slot.dir }));
+    if (w.start()) slot.watcher = w;
+  }
+
   async #start(slot: Slot, strict: boolean): Promise<RepoEngine | null> {
-    if (slot.engine || this.#slots.get(slot.dir) !== slot) return slot.engine;
+    if (slot.engine || this.#stopping || this.#slots.get(slot.dir) !== slot) return slot.engine;
+    // Read before the engine reads: a change in between then shows as a difference, never as none.
+    slot.seen = await settingsPrint(slot.dir, this.#machine);
     let engine: RepoEngine | null = null;
     try {
-      engine = await openEngine(slot.dir, { ...this.o, log: this.log, machine: (await this.o.machineConfig?.()) ?? [] });
+      engine = await openEngine(slot.dir, { ...this.o, log: this.log, machine: await this.#machine() });
       engine.events.on("conflict", () => void this.updatePresence());
       feedEvents(engine, slot.key, this.events, slot.synced);
+      if (slot.paused) engine.pause(); // before its first pass, so nothing goes out meanwhile
       await engine.start(this.hub);
+      if (slot.transfersPaused) engine.content.control("pause", null);
       slot.engine = engine;
       slot.error = null;
       return engine;
@@ -80,11 +117,49 @@ export class Machine {
     }
   }
 
+  /**
+   * The clone's config or the machine's changed: when what the engine is built from changed, stop
+   * it and start it again (the other repositories, and the XMPP login they share, carry on).
+   * Stopping waits for running pushes and merges and saves the retry and transfer queues, which
+   * the new engine loads; announcements missed meanwhile are caught up when it joins the node.
+   */
+  #recheck(slot: Slot): void {
+    slot.busy = slot.busy.then(async () => {
+      if (this.#stopping || this.#slots.get(slot.dir) !== slot) return;
+      const now = await settingsPrint(slot.dir, this.#machine);
+      if (now === slot.seen) return void this.log.debug("settings-unchanged", { repo: slot.dir });
+      this.log.info("settings-changed", { repo: slot.dir, restarting: slot.engine !== null });
+      const engine = slot.engine;
+      if (engine) {
+        slot.paused = engine.paused;
+        slot.transfersPaused = engine.content.status()?.paused ?? false;
+        slot.engine = null;
+        slot.error = "restarting: its settings changed";
+        await engine.stop(this.hub);
+      }
+      await this.#start(slot, false);
+      await this.updatePresence();
+    }).catch((e: Error) => this.log.error("settings-reload-failed", { repo: slot.dir, error: e.message }));
+  }
+
+  /** The machine's settings, read once per change of its file (every repository shares the read). */
+  #machine = (): Promise<ConfigEntry[]> => {
+    if (!this.o.machineConfig) return Promise.resolve([]);
+    if (!this.#machineWatcher) return this.o.machineConfig(); // nothing tells us of a change: read each time
+    return (this.#machineEntries ??= this.o.machineConfig());
+  };
+
+  #machineChanged(): void {
+    this.#machineEntries = null;
+    for (const slot of this.#slots.values()) this.#recheck(slot);
+  }
+
   /** Stop serving `dir` and drop its pubsub subscription. */
   async remove(dir: string): Promise<void> {
     const slot = this.#slots.get(dir);
     if (!slot) return;
     this.#slots.delete(dir);
+    slot.watcher?.stop();
     await slot.busy;
     await slot.engine?.stop(this.hub, true);
     this.log.info("repo-removed", { repo: dir });
@@ -156,6 +231,9 @@ export class Machine {
   }
 
   async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#machineWatcher?.stop();
+    for (const s of this.#slots.values()) s.watcher?.stop();
     await Promise.all([...this.#slots.values()].map(async (s) => { await s.busy; await s.engine?.stop(this.hub); }));
     this.#slots.clear();
     await this.hub.stop();

@@ -1,0 +1,40 @@
+// What a repository's engine is built from that a person may change while Herald runs: its
+// settings as parsed (the machine's under the clone's own) and whether the clone is a git-annex
+// repository. Compared as one string, so the machine restarts an engine only when one of these
+// changed. git-annex writes .git/config during normal work (remote.<name>.annex-uuid on first
+// contact, annex.version), and so may git (fetch refspecs): none of that is in here.
+import { resolve } from "node:path";
+import { parseConfig, parseConfigNull } from "../config.js";
+import { runGit } from "../git/run-git.js";
+import { mergeConfigEntries, type ConfigEntry } from "./machine-config.js";
+
+/** The keys read: those parseConfig looks at, and annex.uuid (set by `git annex init`). */
+const KEYS = "^(herald|remote)\\.|^annex\\.uuid$";
+
+/**
+ * The settings `dir` would start with now, as a string to compare; a setting that does not parse
+ * gives its error, so fixing it (or breaking it differently) counts as a change too.
+ */
+export async function settingsPrint(dir: string, machine: () => Promise<readonly ConfigEntry[]>): Promise<string> {
+  try {
+    const r = await runGit(dir, ["config", "--null", "--get-regexp", KEYS]);
+    // Exit 1 is "no such key"; anything else (not a repository, a config git cannot read) is the error.
+    if (r.code !== 0 && r.code !== 1) return JSON.stringify({ error: r.stderr.trim() || `git config exited with ${r.code}` });
+    const entries = parseConfigNull(r.stdout);
+    const annexed = entries.some(([k]) => k === "annex.uuid");
+    const config = parseConfig(mergeConfigEntries(await machine(), entries.filter(([k]) => k !== "annex.uuid")), dir);
+    return JSON.stringify({ config, annexed });
+  } catch (e) {
+    return JSON.stringify({ error: (e as Error).message });
+  }
+}
+
+/** The directory that holds the clone's config (a linked worktree's is the main one's); null when `dir` is no clone. */
+export async function configDirOf(dir: string): Promise<string | null> {
+  const r = await runGit(dir, ["rev-parse", "--git-common-dir"]).catch(() => null);
+  const out = r?.code === 0 ? r.stdout.trim() : "";
+  return out ? resolve(dir, out) : null;
+}
+
+/** The names in that directory whose change may change the settings: git's config, and the annex directory `git annex init` makes. */
+export const CLONE_CONFIG_NAMES: ReadonlySet<string> = new Set(["config", "annex"]);

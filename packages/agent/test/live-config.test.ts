@@ -3,12 +3,12 @@
 // setting and the machine's settings file. What git-annex itself writes to .git/config during
 // normal work (a remote's annex-uuid, annex.version) restarts nothing.
 import { addRepo, createLogger, Daemon, reposFile, type LogRecord } from "@herald/agent";
-import { commitFile, git, gitAnnexInstalled, hasContent, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
+import { commitFile, git, gitAnnexInstalled, hasContent, head, makeSandbox, startXmppServer, waitFor, type Sandbox, type XmppServer } from "@herald/testkit";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startOne, type Running } from "./helpers.js";
+import { configureXmpp, startOne, type Running } from "./helpers.js";
 
 const hasAnnex = gitAnnexInstalled();
 if (!hasAnnex) console.log("live-config's git-annex test skipped: git-annex is not installed (apt-get install git-annex)");
@@ -22,12 +22,16 @@ describe("settings changed while Herald runs", () => {
   let root: string | undefined;
   let daemon: Daemon | null = null;
   let agent: Running | null = null;
+  let others: Running[] = [];
+  let server: XmppServer | null = null;
   afterEach(async () => {
     await daemon?.stop();
-    await agent?.agent.stop();
+    await Promise.all([agent, ...others].map((r) => r?.agent.stop()));
+    await server?.stop();
     await sb?.cleanup();
     if (root) await rm(root, { recursive: true, force: true });
-    daemon = agent = null;
+    daemon = agent = server = null;
+    others = [];
     sb = root = undefined;
   });
 
@@ -94,6 +98,26 @@ describe("settings changed while Herald runs", () => {
     agent.agent.resume();
     const sha = await commitFile(x, "after-restart.txt", "still syncing\n");
     await waitFor(async () => (await received(sb!, "x", "y")) === sha, 5_000, "x's commit pushed into y by the new engine");
+  });
+
+  it("over XMPP, a restarted engine keeps the login it shares, and announcements still bring commits", async () => {
+    server = await startXmppServer({ accounts: ["x", "y"] });
+    sb = await makeSandbox(["x", "y"], [], { bares: ["hub"] }); // x hears of y's commits only by announcement
+    await configureXmpp(sb, server, ["x", "y"]);
+    agent = await startOne(sb.clones.x!, { env: { HERALD_PASSWORD: "x-pw" } });
+    others = [await startOne(sb.clones.y!, { env: { HERALD_PASSWORD: "y-pw" } })];
+    await waitFor(async () => agent!.agent.channel?.stats.online && others[0]!.agent.channel?.stats.online, 15_000, "both online");
+    const [session] = agent.agent.machine.hub.sessions;
+    let offline = 0;
+    session!.on("offline", () => offline++);
+
+    await git(sb.clones.x!, "config", "herald.retryInterval", "2h");
+    await waitFor(async () => count(agent!.records, "started") === 2 && agent!.agent.channel?.stats.online, 5_000, "x's engine started again and joined");
+    expect(agent.agent.machine.hub.sessions).toEqual([session]);
+    expect(offline).toBe(0);
+    const sha = await commitFile(sb.clones.y!, "from-y.txt", "y\n");
+    await waitFor(async () => (await head(sb!.clones.x!)) === sha, 15_000, "y's commit on x");
+    await waitFor(async () => agent!.records.some((r) => r.event === "fetched-announced" && r.sha === sha), 5_000, "x's record of the fetch the announcement caused");
   });
 
   it("a bad setting in the machine's file is the error of each repository it reaches; mended, they come back", async () => {

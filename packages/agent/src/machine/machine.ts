@@ -3,7 +3,7 @@
 // vanished, its git calls fail or hang) is that repository's error in the status; the others
 // never wait on it. The daemon and the single-clone agent are both this part, with many
 // repositories or with one.
-import { existsSync, mkdirSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import type { AgentStatus } from "../status.js";
 import { RepoEngine } from "../engine/engine.js";
 import { openEngine, type OpenOptions } from "./open-engine.js";
@@ -14,10 +14,9 @@ import { XmppHub } from "../xmpp/xmpp-hub.js";
 import { chatHandlers } from "./chat-handlers.js";
 import { EventLog } from "./event-log.js";
 import { feedEvents, repoKey } from "./repo-events.js";
-import { CLONE_CONFIG_NAMES, configDirOf, settingsPrint } from "./repo-settings.js";
+import { CLONE_CONFIG_NAMES, configDirOf, readSettings, type RepoSettings } from "./repo-settings.js";
 import { ConfigWatcher } from "../watch/config-watcher.js";
-import type { ConfigEntry } from "./machine-config.js";
-import { basename, dirname } from "node:path";
+import { MachineSettings } from "./machine-settings.js";
 
 export type MachineOptions = Omit<OpenOptions, "log" | "machine"> & {
   log?: Logger;
@@ -31,7 +30,7 @@ interface Slot {
   dir: string; key: string; engine: RepoEngine | null; error: string | null; busy: Promise<void>; synced: Map<string, string>;
   /** Follows the clone's config while the slot exists, whether its engine runs or failed to start. */
   watcher: ConfigWatcher | null;
-  /** The settings (settingsPrint) the engine was last started with, or failed with. */
+  /** The settings (readSettings' print) the engine was last started with, or failed with. */
   seen: string | null;
   /** Carried across a restart: the user paused syncing, or every transfer. */
   paused: boolean; transfersPaused: boolean;
@@ -43,6 +42,8 @@ export type MachineRepoStatus = AgentStatus & { id: string; state: RepoState; re
 
 /** A status answer may take this long before the repository is reported as not answering. */
 const STATUS_TIMEOUT_MS = 3000;
+/** A repository's error while its engine restarts (a status asked meanwhile waits for the new one). */
+const RESTARTING = "restarting: its settings changed";
 
 export class Machine {
   /** Everything the dashboard streams and `herald log` reads: engine events and log records, numbered. */
@@ -51,8 +52,7 @@ export class Machine {
   readonly hub: XmppHub;
   #slots = new Map<string, Slot>();
   #stopping = false;
-  #machineWatcher: ConfigWatcher | null = null;
-  #machineEntries: Promise<ConfigEntry[]> | null = null;
+  #machine: MachineSettings;
 
   constructor(private readonly o: MachineOptions) {
     // Every record goes to the caller's logger and to the event log (`herald log`, the dashboard).
@@ -66,12 +66,9 @@ export class Machine {
     };
     this.log = createLogger([keep, forward], "debug", o.now);
     this.hub = new XmppHub(chatHandlers(this), this.log);
-    if (o.machineFile) {
-      const file = o.machineFile;
-      mkdirSync(dirname(file), { recursive: true });
-      this.#machineWatcher = new ConfigWatcher(dirname(file), new Set([basename(file)]), () => this.#machineChanged(), this.log.child("config-watcher").with({ file }));
-      if (!this.#machineWatcher.start()) this.#machineWatcher = null;
-    }
+    this.#machine = new MachineSettings(o.machineConfig);
+    // A change of the machine's settings is a change for every repository (each compares its own).
+    if (o.machineFile) this.#machine.follow(o.machineFile, () => { for (const slot of this.#slots.values()) this.#recheck(slot); }, this.log.child("config-watcher"));
   }
 
   /** Start serving `dir`. A failure is kept as the repository's error (or thrown, with `strict`). */
@@ -93,13 +90,15 @@ export class Machine {
     if (w.start()) slot.watcher = w;
   }
 
-  async #start(slot: Slot, strict: boolean): Promise<RepoEngine | null> {
+  /** `read`: the settings just read (by #recheck); the engine is built from the very entries
+   * compared, so a change made after the read is a difference at the next look, never missed. */
+  async #start(slot: Slot, strict: boolean, read?: RepoSettings): Promise<RepoEngine | null> {
     if (slot.engine || this.#stopping || this.#slots.get(slot.dir) !== slot) return slot.engine;
-    // Read before the engine reads: a change in between then shows as a difference, never as none.
-    slot.seen = await settingsPrint(slot.dir, this.#machine);
+    const settings = read ?? (await readSettings(slot.dir, this.#machine.entries));
+    slot.seen = settings.print;
     let engine: RepoEngine | null = null;
     try {
-      engine = await openEngine(slot.dir, { ...this.o, log: this.log, machine: await this.#machine() });
+      engine = await openEngine(slot.dir, { ...this.o, log: this.log, machine: await this.#machine.entries(), ...(settings.clone ? { clone: settings.clone } : {}) });
       engine.events.on("conflict", () => void this.updatePresence());
       feedEvents(engine, slot.key, this.events, slot.synced);
       if (slot.paused) engine.pause(); // before its first pass, so nothing goes out meanwhile
@@ -119,39 +118,29 @@ export class Machine {
 
   /**
    * The clone's config or the machine's changed: when what the engine is built from changed, stop
-   * it and start it again (the other repositories, and the XMPP login they share, carry on).
+   * it and start it again (the other repositories carry on, and so does the XMPP login: kept
+   * while the engine restarts, logged out only if nothing uses it after).
    * Stopping waits for running pushes and merges and saves the retry and transfer queues, which
    * the new engine loads; announcements missed meanwhile are caught up when it joins the node.
    */
   #recheck(slot: Slot): void {
     slot.busy = slot.busy.then(async () => {
       if (this.#stopping || this.#slots.get(slot.dir) !== slot) return;
-      const now = await settingsPrint(slot.dir, this.#machine);
-      if (now === slot.seen) return void this.log.debug("settings-unchanged", { repo: slot.dir });
+      const now = await readSettings(slot.dir, this.#machine.entries);
+      if (now.print === slot.seen) return void this.log.debug("settings-unchanged", { repo: slot.dir });
       this.log.info("settings-changed", { repo: slot.dir, restarting: slot.engine !== null });
       const engine = slot.engine;
       if (engine) {
         slot.paused = engine.paused;
         slot.transfersPaused = engine.content.status()?.paused ?? false;
         slot.engine = null;
-        slot.error = "restarting: its settings changed";
-        await engine.stop(this.hub);
+        slot.error = RESTARTING;
+        await engine.stop(this.hub, false, true);
       }
-      await this.#start(slot, false);
+      await this.#start(slot, false, now);
+      await this.hub.prune();
       await this.updatePresence();
     }).catch((e: Error) => this.log.error("settings-reload-failed", { repo: slot.dir, error: e.message }));
-  }
-
-  /** The machine's settings, read once per change of its file (every repository shares the read). */
-  #machine = (): Promise<ConfigEntry[]> => {
-    if (!this.o.machineConfig) return Promise.resolve([]);
-    if (!this.#machineWatcher) return this.o.machineConfig(); // nothing tells us of a change: read each time
-    return (this.#machineEntries ??= this.o.machineConfig());
-  };
-
-  #machineChanged(): void {
-    this.#machineEntries = null;
-    for (const slot of this.#slots.values()) this.#recheck(slot);
   }
 
   /** Stop serving `dir` and drop its pubsub subscription. */
@@ -198,10 +187,11 @@ export class Machine {
     const slot = this.find(dir);
     const down = (error: string): MachineRepoStatus => ({ id: slot.key, state: "error", node: "", repo: slot.dir, branch: null, head: null, paused: false, remotes: [], retries: {}, conflicts: 0, xmpp: null, error });
     if (!existsSync(slot.dir)) return down(`${slot.dir} is gone (removed or moved while Herald ran); put it back, or: herald remove ${slot.dir}`);
-    if (!slot.engine) return down(slot.error ?? "starting");
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`not answering within ${STATUS_TIMEOUT_MS / 1000} s`)), STATUS_TIMEOUT_MS); });
     try {
+      if (!slot.engine && slot.error === RESTARTING) await Promise.race([slot.busy, late]);
+      if (!slot.engine) return down(slot.error ?? "starting");
       const s = await Promise.race([slot.engine.status(), late]);
       const state: RepoState = s.error ? "error" : s.paused ? "paused" : slot.engine.busy ? "syncing" : "in sync";
       return { id: slot.key, state, ...s, remotes: s.remotes.map((r) => ({ ...r, ...(slot.synced.has(r.name) ? { lastSync: slot.synced.get(r.name)! } : {}) })) };
@@ -232,7 +222,7 @@ export class Machine {
 
   async stop(): Promise<void> {
     this.#stopping = true;
-    this.#machineWatcher?.stop();
+    this.#machine.stop();
     for (const s of this.#slots.values()) s.watcher?.stop();
     await Promise.all([...this.#slots.values()].map(async (s) => { await s.busy; await s.engine?.stop(this.hub); }));
     this.#slots.clear();

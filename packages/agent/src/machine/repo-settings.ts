@@ -11,21 +11,31 @@ import { mergeConfigEntries, type ConfigEntry } from "./machine-config.js";
 /** The keys read: those parseConfig looks at, and annex.uuid (set by `git annex init`). */
 const KEYS = "^(herald|remote)\\.|^annex\\.uuid$";
 
+export interface RepoSettings {
+  /** What to compare: the parsed settings and whether the clone is annexed, or the error reading them gave. */
+  print: string;
+  /** The clone's own herald.* and remote.* entries read for it (null: unreadable), for the engine to start with. */
+  clone: ConfigEntry[] | null;
+}
+
 /**
- * The settings `dir` would start with now, as a string to compare; a setting that does not parse
- * gives its error, so fixing it (or breaking it differently) counts as a change too.
+ * The settings `dir` would start with now. A setting that does not parse gives its error, so
+ * mending it (or breaking it differently) counts as a change too.
  */
-export async function settingsPrint(dir: string, machine: () => Promise<readonly ConfigEntry[]>): Promise<string> {
+export async function readSettings(dir: string, machine: () => Promise<readonly ConfigEntry[]>): Promise<RepoSettings> {
+  const r = await runGit(dir, ["config", "--null", "--get-regexp", KEYS]).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message }));
+  // Exit 1 is "no such key"; anything else (not a repository, a config git cannot read) is the error.
+  if (r.code !== 0 && r.code !== 1) return { print: JSON.stringify({ error: r.stderr.trim() || `git config exited with ${r.code}` }), clone: null };
+  const entries = parseConfigNull(r.stdout);
+  const clone = entries.filter(([k]) => k !== "annex.uuid");
   try {
-    const r = await runGit(dir, ["config", "--null", "--get-regexp", KEYS]);
-    // Exit 1 is "no such key"; anything else (not a repository, a config git cannot read) is the error.
-    if (r.code !== 0 && r.code !== 1) return JSON.stringify({ error: r.stderr.trim() || `git config exited with ${r.code}` });
-    const entries = parseConfigNull(r.stdout);
-    const annexed = entries.some(([k]) => k === "annex.uuid");
-    const config = parseConfig(mergeConfigEntries(await machine(), entries.filter(([k]) => k !== "annex.uuid")), dir);
-    return JSON.stringify({ config, annexed });
+    const merged = mergeConfigEntries(await machine(), clone);
+    // The herald.* entries as written, too: a setting read outside parseConfig counts as well
+    // (only people and Herald's own commands write them, never git-annex).
+    const print = { config: parseConfig(merged, dir), herald: merged.filter(([k]) => k.startsWith("herald.")), annexed: clone.length < entries.length };
+    return { print: JSON.stringify(print), clone };
   } catch (e) {
-    return JSON.stringify({ error: (e as Error).message });
+    return { print: JSON.stringify({ error: (e as Error).message }), clone };
   }
 }
 

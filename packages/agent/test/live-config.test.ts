@@ -5,6 +5,7 @@
 import { addRepo, createLogger, Daemon, reposFile, type LogRecord } from "@herald/agent";
 import { commitFile, git, gitAnnexInstalled, hasContent, head, makeSandbox, startXmppServer, waitFor, type Sandbox, type XmppServer } from "@herald/testkit";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,6 +70,15 @@ describe("settings changed while Herald runs", () => {
     const later = await commitFile(x, "after-remote-remove.txt", "bye\n");
     await new Promise((r) => setTimeout(r, 500));
     expect(await received(sb, "x", "y")).not.toBe(later);
+
+    // Deleted while served: its config goes too, which is no new setting: nothing restarts, and
+    // nothing is written into the directory on its way out.
+    const changes = count(records, "settings-changed", x);
+    await rm(x, { recursive: true });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(existsSync(x)).toBe(false);
+    expect(count(records, "settings-changed", x)).toBe(changes);
+    expect((await daemon!.machine.status(x)).error).toMatch(/is gone/);
   });
 
   it("what git-annex writes to .git/config restarts nothing; a setting that matters restarts the engine, still paused if it was", async () => {

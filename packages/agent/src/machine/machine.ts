@@ -4,6 +4,7 @@
 // never wait on it. The daemon and the single-clone agent are both this part, with many
 // repositories or with one.
 import { existsSync, realpathSync } from "node:fs";
+import { join } from "node:path";
 import type { AgentStatus } from "../status.js";
 import { RepoEngine } from "../engine/engine.js";
 import { openEngine, type OpenOptions } from "./open-engine.js";
@@ -126,7 +127,11 @@ export class Machine {
   #recheck(slot: Slot): void {
     slot.busy = slot.busy.then(async () => {
       if (this.#stopping || this.#slots.get(slot.dir) !== slot) return;
+      // A clone being deleted or moved away also changes its config (it goes): that is no new
+      // setting, and a restart would write into a directory on its way out. Its status says so.
+      if (slot.watcher && !existsSync(join(slot.watcher.dir, "config"))) return void this.log.debug("settings-gone", { repo: slot.dir });
       const now = await readSettings(slot.dir, this.#machine.entries);
+      if (now.clone === null && slot.engine) return void this.log.debug("settings-unreadable", { repo: slot.dir, error: now.print });
       if (now.print === slot.seen) return void this.log.debug("settings-unchanged", { repo: slot.dir });
       this.log.info("settings-changed", { repo: slot.dir, restarting: slot.engine !== null });
       const engine = slot.engine;

@@ -8,6 +8,7 @@ import type { EngineOptions, RemoteSyncReport, RepoEngine } from "./engine/engin
 import type { Logger } from "./log.js";
 import { controlHandlers } from "./machine/control-handlers.js";
 import { Machine } from "./machine/machine.js";
+import { machineConfigFile } from "./machine/paths.js";
 import { readConfigEntries } from "./config.js";
 import type { AgentStatus } from "./status.js";
 import { serveDashboard } from "./web/start.js";
@@ -16,7 +17,7 @@ import type { WebServer } from "./web/server.js";
 export interface AgentOptions extends EngineOptions {
   repoDir: string;
   log?: Logger;
-  /** Where HERALD_PASSWORD and HERALD_DEBUG_XMPP are read from (default process.env). */
+  /** Where HERALD_PASSWORD and HERALD_DEBUG_XMPP are read from, and XDG_CONFIG_HOME (the machine's settings) over process.env's (default process.env). */
   env?: Record<string, string | undefined>;
   /** Serve the dashboard (on herald.webPort of the clone's config). */
   web?: boolean;
@@ -37,7 +38,9 @@ export class Agent {
   }
 
   static async start(opts: AgentOptions): Promise<Agent> {
-    const machine = new Machine({ ...opts, env: opts.env ?? process.env });
+    // The machine's settings under the clone's own, as the daemon serves it (`env` may name
+    // another XDG_CONFIG_HOME; by default the process's).
+    const machine = new Machine({ ...opts, env: opts.env ?? process.env, machineFile: machineConfigFile({ ...process.env, ...opts.env }) });
     const dir = resolve(opts.repoDir);
     let engine: RepoEngine;
     try {

@@ -12,7 +12,7 @@ import { HeraldError } from "./errors.js";
 import type { Logger } from "./log.js";
 import { pidAlive } from "./pid-alive.js";
 import { controlHandlers } from "./machine/control-handlers.js";
-import { readMachineEntries, unknownMachineKeys } from "./machine/machine-config.js";
+import { readMachineEntries } from "./machine/machine-config.js";
 import { Machine } from "./machine/machine.js";
 import { controlSocketPath, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env } from "./machine/paths.js";
 import { RepoListWatcher } from "./machine/repo-list.js";
@@ -42,12 +42,6 @@ export class Daemon {
     const configFile = machineConfigFile(env);
     const machine = new Machine({
       ...o, env, tagRepo: true, resource: `herald-${hostname()}`.slice(0, 64), machineFile: configFile,
-      machineConfig: async () => {
-        const entries = await readMachineEntries(configFile);
-        const unknown = unknownMachineKeys(entries);
-        if (unknown.length) machine.log.warn("machine-config-ignored", { file: configFile, keys: unknown, why: "per-clone settings belong in the clone's git config" });
-        return entries;
-      },
     });
     const socketPath = controlSocketPath(env);
     // Before the list: the page is there from the start, repositories appear on it as they open.

@@ -152,6 +152,22 @@ describe("settings changed while Herald runs", () => {
     expect(count(records, "started", a2)).toBe(1);
   });
 
+  it("herald agent follows the machine's settings too: a bad one is the clone's error until mended", async () => {
+    sb = await makeSandbox(["x", "y"], [["x", "y"]]);
+    root = await mkdtemp(join(tmpdir(), "herald-live-"));
+    const machineFile = join(root, "config", "herald", "config");
+    await mkdir(join(root, "config", "herald"), { recursive: true });
+    await writeFile(machineFile, "[herald]\n\tretryInterval = 30m\n");
+    agent = await startOne(sb.clones.x!, { env: { XDG_CONFIG_HOME: join(root, "config") } });
+
+    await writeFile(machineFile, "[herald]\n\tretryInterval = banana\n");
+    await waitFor(async () => (await agent!.agent.status()).error === 'herald.retryInterval: expected a duration such as 1s, 90s, 30m or 2h, got "banana"', 2_000, "x's error");
+    await writeFile(machineFile, "[herald]\n\tretryInterval = 10m\n");
+    await waitFor(async () => { const s = await agent!.agent.status(); return s.head !== null && !s.error; }, 2_000, "x back once the file is mended");
+    const sha = await commitFile(sb.clones.x!, "back.txt", "back\n");
+    await waitFor(async () => (await received(sb!, "x", "y")) === sha, 5_000, "x's commit pushed into y");
+  });
+
   (hasAnnex ? it : it.skip)("git annex init after herald add moves annexed content", async () => {
     sb = await makeSandbox(["a", "b"], [["a", "b"]]);
     const [a, b] = [sb.clones.a!, sb.clones.b!];

@@ -5,28 +5,36 @@ import { mkdirSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import type { Logger } from "../log.js";
 import { ConfigWatcher } from "../watch/config-watcher.js";
-import type { ConfigEntry } from "./machine-config.js";
+import { readMachineEntries, unknownMachineKeys, type ConfigEntry } from "./machine-config.js";
 
 export class MachineSettings {
   #cached: Promise<ConfigEntry[]> | null = null;
   #watcher: ConfigWatcher | null = null;
 
-  /** `read`: none, no machine settings (the single-clone agent). */
-  constructor(private readonly read?: () => Promise<ConfigEntry[]>) {}
+  /** `file`: none, no machine settings. */
+  constructor(private readonly file: string | null, private readonly log: Logger) {}
 
-  /** Follow `file`: `onChange` hears of every change, after which entries() reads it again. */
-  follow(file: string, onChange: () => void, log: Logger): void {
-    mkdirSync(dirname(file), { recursive: true });
-    const w = new ConfigWatcher(dirname(file), new Set([basename(file)]), () => { this.#cached = null; onChange(); }, log.with({ file }));
+  /** Follow the file: `onChange` hears of every change, after which entries() reads it again. */
+  follow(onChange: () => void): void {
+    if (!this.file) return;
+    mkdirSync(dirname(this.file), { recursive: true });
+    const w = new ConfigWatcher(dirname(this.file), new Set([basename(this.file)]), () => { this.#cached = null; onChange(); }, this.log.child("config-watcher").with({ file: this.file }));
     if (w.start()) this.#watcher = w;
   }
 
-  /** The entries (a file that cannot be read rejects, with its error, for every repository). */
+  /** The entries (a file git cannot read rejects, with its error, for every repository). */
   entries = (): Promise<ConfigEntry[]> => {
-    if (!this.read) return Promise.resolve([]);
-    if (!this.#watcher) return this.read(); // nothing tells of a change: read each time
-    return (this.#cached ??= this.read());
+    if (!this.file) return Promise.resolve([]);
+    if (!this.#watcher) return this.#read(); // nothing tells of a change: read each time
+    return (this.#cached ??= this.#read());
   };
+
+  async #read(): Promise<ConfigEntry[]> {
+    const entries = await readMachineEntries(this.file!);
+    const unknown = unknownMachineKeys(entries);
+    if (unknown.length) this.log.warn("machine-config-ignored", { file: this.file, keys: unknown, why: "per-clone settings belong in the clone's git config" });
+    return entries;
+  }
 
   stop(): void {
     this.#watcher?.stop();

@@ -21,9 +21,8 @@ import { MachineSettings } from "./machine-settings.js";
 
 export type MachineOptions = Omit<OpenOptions, "log" | "machine"> & {
   log?: Logger;
-  /** The machine's settings, read again whenever `machineFile` changes. */
-  machineConfig?: () => Promise<Array<[string, string]>>;
-  /** The file `machineConfig` reads: followed, and every repository it affects restarted when it changes. */
+  /** The machine's settings file (machine-config.ts), under each clone's own: followed while it
+   * runs, and every repository it affects restarted when it changes. */
   machineFile?: string;
 };
 
@@ -67,9 +66,9 @@ export class Machine {
     };
     this.log = createLogger([keep, forward], "debug", o.now);
     this.hub = new XmppHub(chatHandlers(this), this.log);
-    this.#machine = new MachineSettings(o.machineConfig);
+    this.#machine = new MachineSettings(o.machineFile ?? null, this.log);
     // A change of the machine's settings is a change for every repository (each compares its own).
-    if (o.machineFile) this.#machine.follow(o.machineFile, () => { for (const slot of this.#slots.values()) this.#recheck(slot); }, this.log.child("config-watcher"));
+    this.#machine.follow(() => { for (const slot of this.#slots.values()) this.#recheck(slot); });
   }
 
   /** Start serving `dir`. A failure is kept as the repository's error (or thrown, with `strict`). */

@@ -19,24 +19,32 @@ export interface RepoSettings {
 }
 
 /**
- * The settings `dir` would start with now. A setting that does not parse gives its error, so
- * mending it (or breaking it differently) counts as a change too.
+ * Pure: what to compare, from the clone's entries (herald.*, remote.* and annex.uuid, as git
+ * prints them) under the machine's. A setting that does not parse gives its error, so mending it
+ * (or breaking it differently) counts as a change too.
  */
+export function settingsPrint(entries: readonly ConfigEntry[], machine: readonly ConfigEntry[], dir: string): string {
+  const clone = entries.filter(([k]) => k !== "annex.uuid");
+  try {
+    const merged = mergeConfigEntries(machine, clone);
+    // The herald.* entries as written, too: a setting read outside parseConfig counts as well
+    // (only people and Herald's own commands write them, never git-annex).
+    return JSON.stringify({ config: parseConfig(merged, dir), herald: merged.filter(([k]) => k.startsWith("herald.")), annexed: clone.length < entries.length });
+  } catch (e) {
+    return JSON.stringify({ error: (e as Error).message });
+  }
+}
+
+/** The settings `dir` would start with now. */
 export async function readSettings(dir: string, machine: () => Promise<readonly ConfigEntry[]>): Promise<RepoSettings> {
   const r = await runGit(dir, ["config", "--null", "--get-regexp", KEYS]).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message }));
   // Exit 1 is "no such key"; anything else (not a repository, a config git cannot read) is the error.
   if (r.code !== 0 && r.code !== 1) return { print: JSON.stringify({ error: r.stderr.trim() || `git config exited with ${r.code}` }), clone: null };
   const entries = parseConfigNull(r.stdout);
   const clone = entries.filter(([k]) => k !== "annex.uuid");
-  try {
-    const merged = mergeConfigEntries(await machine(), clone);
-    // The herald.* entries as written, too: a setting read outside parseConfig counts as well
-    // (only people and Herald's own commands write them, never git-annex).
-    const print = { config: parseConfig(merged, dir), herald: merged.filter(([k]) => k.startsWith("herald.")), annexed: clone.length < entries.length };
-    return { print: JSON.stringify(print), clone };
-  } catch (e) {
-    return { print: JSON.stringify({ error: (e as Error).message }), clone };
-  }
+  // The machine's file unreadable is every repository's error (its message names the file).
+  const print = await machine().then((m) => settingsPrint(entries, m, dir), (e: Error) => JSON.stringify({ error: e.message }));
+  return { print, clone };
 }
 
 /** The directory that holds the clone's config (a linked worktree's is the main one's); null when `dir` is no clone. */

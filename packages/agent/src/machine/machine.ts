@@ -139,7 +139,8 @@ export class Machine {
         slot.transfersPaused = engine.content.status()?.paused ?? false;
         slot.engine = null;
         slot.error = RESTARTING;
-        await engine.stop(this.hub, false, true);
+        // A stop that fails (its queue could not be saved, say) must not keep the repository down.
+        await engine.stop(this.hub, false, true).catch((e: Error) => this.log.warn("stop-failed", { repo: slot.dir, error: e.message }));
       }
       await this.#start(slot, false, now);
       await this.hub.prune();

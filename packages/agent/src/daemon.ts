@@ -1,7 +1,8 @@
 // `herald daemon`: one process per user serving every repository on its list
 // ($XDG_CONFIG_HOME/herald/repos), with one XMPP login and one control socket
 // ($XDG_RUNTIME_DIR/herald/control.sock). A change to the list takes effect at once: the list's
-// directory is watched, so `herald add`, `herald remove` or an editor all count, no restart.
+// directory is watched, so `herald add`, `herald remove` or an editor all count, no restart. So
+// are each clone's config and the machine's settings (machine.ts): a change applies within a second.
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,7 @@ import { HeraldError } from "./errors.js";
 import type { Logger } from "./log.js";
 import { pidAlive } from "./pid-alive.js";
 import { controlHandlers } from "./machine/control-handlers.js";
-import { readMachineEntries, unknownMachineKeys } from "./machine/machine-config.js";
+import { readMachineEntries } from "./machine/machine-config.js";
 import { Machine } from "./machine/machine.js";
 import { controlSocketPath, ensurePrivateDir, machineConfigFile, reposFile, runtimeDir, type Env } from "./machine/paths.js";
 import { RepoListWatcher } from "./machine/repo-list.js";
@@ -40,13 +41,7 @@ export class Daemon {
     await writeFile(pidFile, `${process.pid}\n`, { mode: 0o600 });
     const configFile = machineConfigFile(env);
     const machine = new Machine({
-      ...o, env, tagRepo: true, resource: `herald-${hostname()}`.slice(0, 64),
-      machineConfig: async () => {
-        const entries = await readMachineEntries(configFile);
-        const unknown = unknownMachineKeys(entries);
-        if (unknown.length) machine.log.warn("machine-config-ignored", { file: configFile, keys: unknown, why: "per-clone settings belong in the clone's git config" });
-        return entries;
-      },
+      ...o, env, tagRepo: true, resource: `herald-${hostname()}`.slice(0, 64), machineFile: configFile,
     });
     const socketPath = controlSocketPath(env);
     // Before the list: the page is there from the start, repositories appear on it as they open.

@@ -45,6 +45,9 @@ maybe("annexed content", () => {
     const a = sb.clones.a!;
     await git(a, "config", "annex.largefiles", "anything");
     await git(a, "config", "herald.maxBytesPerSecond", "8M"); // 2 MB/s per transfer: c asks the cloud before the upload is done
+    // A setting changed while running takes effect by restarting a's engine: wait for it.
+    await waitFor(async () => agents.a!.records.filter((r) => r.event === "started").length === 2, 10_000, "a's engine restarted with the limit");
+    await agents.a!.agent.idle();
     await commitFile(a, "big.bin", randomBytes(5 << 20), "a large file");
     const key = (await git(a, "annex", "lookupkey", "big.bin")).trim();
     await waitFor(async () => (await hasContent(sb.clones.b!, key)) && (await hasContent(sb.bare.cloud!, key)) && (await hasContent(sb.clones.c!, key)), 40_000, "the content on b, the cloud and c");

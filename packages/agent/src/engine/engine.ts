@@ -191,10 +191,11 @@ export class RepoEngine {
     } while (this.#merges.busy);
   }
 
-  async stop(hub: XmppHub | null, unsubscribe = false): Promise<void> {
+  /** `keepLogin`: a restart (the settings changed) follows at once, over the same login if they still name it. */
+  async stop(hub: XmppHub | null, unsubscribe = false, keepLogin = false): Promise<void> {
     const routed = this.#router.stop(); // from here on no new head goes out
     this.#drives.stop();
-    if (this.#channel) await hub?.leave(this.#channel, unsubscribe);
+    if (this.#channel) await hub?.leave(this.#channel, unsubscribe, keepLogin);
     await this.#announcements.stop();
     await this.#refWatcher.stop();
     await this.#committer?.stop();

@@ -15,7 +15,9 @@ export function controlHandlers(m: Machine, web: () => WebServer | null = () => 
   const engineOf = async (repo: string): Promise<RepoEngine> => {
     const slot = m.find(repo);
     if (slot.engine) return slot.engine;
-    throw new HeraldError("REPO_DOWN", `${slot.dir} is not syncing: ${(await m.status(slot.dir)).error}`);
+    const down = await m.status(slot.dir); // waits for an engine restarting on changed settings
+    if (slot.engine) return slot.engine;
+    throw new HeraldError("REPO_DOWN", `${slot.dir} is not syncing: ${down.error}`);
   };
   const targets = async (repo?: string): Promise<RepoEngine[]> => (repo ? [await engineOf(repo)] : m.engines());
   /** Records about `repo` (and machine-wide ones); the repository is looked up once, not per record. */

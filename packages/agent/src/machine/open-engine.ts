@@ -11,6 +11,8 @@ export interface OpenOptions extends EngineOptions {
   log: Logger;
   /** Machine settings (machine-config.ts), under the clone's own. */
   machine?: Array<[string, string]>;
+  /** The clone's herald.* and remote.* entries, when already read (default: read them now). */
+  clone?: Array<[string, string]>;
   /** Where HERALD_PASSWORD and HERALD_DEBUG_XMPP are read from. */
   env: Record<string, string | undefined>;
   /** The XMPP resource of a login shared by many repositories (default: one per clone). */
@@ -22,7 +24,7 @@ export interface OpenOptions extends EngineOptions {
 export async function openEngine(dir: string, o: OpenOptions): Promise<RepoEngine> {
   const repo = await GitRepo.open(dir);
   try {
-    const config = parseConfig(mergeConfigEntries(o.machine ?? [], await readConfigEntries(repo)), repo.dir);
+    const config = parseConfig(mergeConfigEntries(o.machine ?? [], o.clone ?? (await readConfigEntries(repo))), repo.dir);
     const xmpp = config.jid ? await resolveXmppSettings(repo, config, o.env) : null;
     if (xmpp && o.resource) xmpp.session.resource = o.resource;
     const log = o.log.with({ node: config.node, ...(o.tagRepo ? { repo: repo.dir } : {}) });

@@ -24,18 +24,28 @@ export class XmppHub {
     return channel;
   }
 
-  /** A repository is no longer served: drop its subscription; the last one out logs out. */
-  async leave(channel: RepoChannel, unsubscribe = true): Promise<void> {
+  /** A repository is no longer served: drop its subscription; the last one out logs out, unless
+   * it is coming straight back (`keepLogin`: its settings changed; see prune). */
+  async leave(channel: RepoChannel, unsubscribe = true, keepLogin = false): Promise<void> {
     for (const [key, link] of this.#links) {
       if (!link.channels.delete(channel)) continue;
       // Two clones of one repository (one root commit) share a node: the subscription stays
       // while another still uses it, or that one would go deaf.
       const shared = [...link.channels.keys()].some((c) => c.pubsubNode.node === channel.pubsubNode.node && c.pubsubNode.service === channel.pubsubNode.service);
       await channel.close(unsubscribe && !shared);
-      if (link.channels.size === 0) {
+      if (link.channels.size === 0 && !keepLogin) {
         this.#links.delete(key);
         await link.session.stop();
       }
+    }
+  }
+
+  /** Log out of every account no repository uses (one kept by leave, then not joined again). */
+  async prune(): Promise<void> {
+    for (const [key, link] of this.#links) {
+      if (link.channels.size > 0) continue;
+      this.#links.delete(key);
+      await link.session.stop();
     }
   }
 

@@ -48,7 +48,7 @@ describe("herald daemon", () => {
     await git(sb.clones.b3!, "config", "herald.retryInterval", "soon");
     expect((await herald(["add", sb.clones.b3!], { env })).code).toBe(0);
     await waitFor(async () => (await all()).repos.some((r) => r.repo === sb.clones.b3 && r.error?.includes("herald.retryInterval")), 15_000, "b3's config error reported");
-    // Mended, it is tried again the next time the list changes.
+    // Mended, it is served again: its config is watched (adding b1 below changes nothing for b3).
     await git(sb.clones.b3!, "config", "--unset", "herald.retryInterval");
     expect((await herald(["add", sb.clones.b1!], { env })).code).toBe(0);
     await waitFor(async () => (await all()).repos.some((r) => r.repo === sb.clones.b3 && r.head && !r.error), 15_000, "b3 served once mended");

@@ -71,6 +71,7 @@ export function statusText(s: AgentStatus, now: number): string {
     ? `pending retries: ${retries.map(([r, e]) => `${r} (next in ${Math.max(0, Math.round((e.nextAt - now) / 1000))} s)`).join(", ")}`
     : "pending retries: none");
   lines.push(`conflicts: ${s.conflicts}${s.conflicts ? " (see herald conflicts)" : ""}`);
+  for (const r of s.remotes) if (r.warning) lines.push(`warning: remote ${r.name}: ${r.warning}`);
   if (s.content) lines.push(contentText(s.content));
   return lines.join("\n");
 }

@@ -75,5 +75,15 @@ describe("node ids learned over the remote's transport", () => {
     const sha2 = await commitFile(sb.clones.b!, "b2.txt", "more\n");
     await waitFor(async () => (await git(sb.clones.a!, "for-each-ref", "--format=%(objectname)", landed)).trim() === sha2, 15_000, "the second commit");
     expect(b.records.filter((r) => r.event === "remote-is-a-clone")).toHaveLength(1);
+
+    // Herald starts there: the next push asks again, finds its node, and it merges what arrives.
+    const a = await startOne(sb.clones.a!);
+    agents.push(a);
+    const sha3 = await commitFile(sb.clones.b!, "b3.txt", "after a's Herald started\n");
+    await waitFor(async () => (await head(sb.clones.a!)) === sha3, 15_000, "b's commit merged on a");
+    const now = (await b.agent.status()).remotes.find((r) => r.name === "a");
+    expect(now).toEqual(expect.objectContaining({ kind: "peer", node: a.agent.node }));
+    expect(now?.unserved).toBeUndefined();
+    expect(now?.warning).toBeUndefined();
   });
 });

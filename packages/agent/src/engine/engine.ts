@@ -82,7 +82,7 @@ export class RepoEngine {
     this.heraldDir = join(repo.gitDir, "herald");
     this.#lock = new CloneLock(this.heraldDir, repo.dir);
     this.conflicts = new ConflictStore(join(this.heraldDir, "conflicts.json"));
-    this.#remotes = new RemoteSet(repo.dir);
+    this.#remotes = new RemoteSet(repo.dir, { self: config.node });
     if (config.autocommit) this.#committer = new Committer(repo, config.node, log.child("committer"));
     const records = new PeerRecords({
       repo, log: log.child("records"),

@@ -13,7 +13,7 @@ export class RemoteSet {
   /** Network remotes that refused a push to their checked-out branch, by name and URL. */
   #unserved = new Map<string, string>();
 
-  constructor(private readonly repoDir: string, private readonly opts: Pick<ResolveOptions, "askMs"> = {}) {}
+  constructor(private readonly repoDir: string, private readonly opts: Pick<ResolveOptions, "askMs" | "self"> = {}) {}
 
   /** Resolve the remotes as configured now (at start, and again whenever the settings change). */
   async load(configs: RemoteConfig[]): Promise<void> {

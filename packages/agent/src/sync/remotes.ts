@@ -59,6 +59,9 @@ export interface ResolveOptions {
   askMs?: number;
   /** Network remotes that refused a push to their checked-out branch (RemoteSet remembers). */
   unserved?: ReadonlySet<string>;
+  /** This clone's node: a repository advertising it is a mirror of this clone (git clone
+   * --mirror copies every ref), not the clone itself, and is not taken for a peer. */
+  self?: string;
 }
 
 /**
@@ -94,7 +97,7 @@ export async function resolveRemote(r: RemoteConfig, cwd: string, o: ResolveOpti
 /** A network remote: asked once what it advertises (git ls-remote). Nothing advertised and never
  * refused as a checked-out clone: a bare repository (a server), pushed the branch itself. */
 async function resolveNetwork(base: ResolvedRemote, cwd: string, o: ResolveOptions): Promise<ResolvedRemote> {
-  const advertised = await remoteAdvertised(cwd, base.name, o.askMs);
+  const advertised = (await remoteAdvertised(cwd, base.name, o.askMs))?.filter((id) => id !== o.self) ?? null;
   if (advertised === null) return base.setting ? { ...base, kind: "peer" } : base;
   const node = base.setting ?? advertised[0];
   if (node) return { ...base, kind: "peer", node, advertised };

@@ -8,10 +8,15 @@ import { runGit } from "../git/run-git.js";
 import { mergeConfigEntries } from "../machine/machine-config.js";
 import { ADVERT_PREFIX, NO_PROMPT, parseAdvertised } from "../sync/node-advert.js";
 import { remoteNodeWarning } from "../sync/node-warnings.js";
+import { localPath, resolveRemote } from "../sync/remotes.js";
 import { fail, ok, type Check } from "./judge.js";
 
 /** A remote as the doctor found it: its answer (null: none), and the node ids it advertises. */
-export interface RemoteProbe { name: string; url: string; setting?: string; error: string | null; advertised: string[] }
+export interface RemoteProbe {
+  name: string; url: string; setting?: string; error: string | null; advertised: string[];
+  /** A repository on this machine: read as the agent reads it (bare or a clone, and its node). */
+  local?: { kind: string; node?: string };
+}
 
 export interface RepoFindings { checks: Check[]; repo: GitRepo | null; config: AgentConfig | null; remotes: RemoteProbe[] }
 
@@ -29,7 +34,11 @@ export async function repoChecks(dir: string, machine: Array<[string, string]>, 
   const remotes = await Promise.all(config.remotes.map(async (r): Promise<RemoteProbe> => {
     const res = await runGit(repo.dir, ["ls-remote", "--", r.name, "refs/heads/*", `${ADVERT_PREFIX}*`], { env: NO_PROMPT, timeoutMs: deadlineMs });
     const error = res.code === 0 ? null : res.stderr.trim().split("\n").pop() || `git ls-remote exited ${res.code}`;
-    return { name: r.name, url: r.url, ...(r.node ? { setting: r.node } : {}), error, advertised: error ? [] : parseAdvertised(res.stdout) };
+    const local = !error && localPath(r.url) !== null ? await resolveRemote(r, repo.dir) : null;
+    return {
+      name: r.name, url: r.url, ...(r.node ? { setting: r.node } : {}), error, advertised: error ? [] : parseAdvertised(res.stdout),
+      ...(local ? { local: { kind: local.kind, ...(local.node ? { node: local.node } : {}) } } : {}),
+    };
   }));
   if ((await repo.config("annex.uuid")) !== null) {
     const annex = await runGit(repo.dir, ["annex", "version", "--raw"], { timeoutMs: deadlineMs });
@@ -42,10 +51,11 @@ export async function repoChecks(dir: string, machine: Array<[string, string]>, 
 export function remoteCheck(dir: string, r: RemoteProbe, heard: ReadonlySet<string> | null, self: string): Check {
   const name = `${dir} remote ${r.name}`;
   if (r.error !== null) return fail(name, `${r.url}: ${r.error}`, `check the URL (git remote get-url ${r.name}) and that the machine is up; a drive: plug it in`);
-  const node = r.setting ?? r.advertised[0];
-  // Nothing advertised and nothing set: a bare repository, or a clone Herald never served (the
-  // agent tells them apart at the first push; status says which).
-  const warning = node ? remoteNodeWarning({ name: r.name, kind: "peer", node, ...(r.setting ? { setting: r.setting } : {}), advertised: r.advertised }, heard, self) : undefined;
+  // Over the network, nothing advertised and nothing set: a bare repository, or a clone Herald
+  // never served (the agent tells them apart at the first push; status says which).
+  const node = r.local ? r.local.node : r.setting ?? r.advertised[0];
+  const kind = r.local ? r.local.kind : node ? "peer" : "bare";
+  const warning = remoteNodeWarning({ name: r.name, kind, ...(node ? { node } : {}), ...(r.setting ? { setting: r.setting } : {}), advertised: r.advertised }, heard, self);
   if (!warning) return ok(name, `reachable (${r.url})${node ? `, node ${node}` : ""}`);
   return fail(name, `${r.url}: ${warning}`, r.setting && !r.advertised.includes(r.setting) ? `git config --unset remote.${r.name}.herald-node` : "start Herald there (herald add DIR, with herald daemon running)");
 }

@@ -5,6 +5,8 @@
 import { runDoctor } from "@herald/agent";
 import { graphFromAdverts } from "@herald/planner";
 import { commitFile, git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { startGitDaemon, type GitDaemon } from "./git-daemon.js";
 import { startOne, stopAll, type Running } from "./helpers.js";
 
@@ -45,6 +47,18 @@ describe("node ids learned over the remote's transport", () => {
     // a's branch was never pushed into: b's commits would land in refs/remotes/<b>/ there.
     await commitFile(sb.clones.b!, "from-b.txt", "made on b\n");
     await waitFor(async () => (await git(sb.clones.a!, "ls-files")).includes("from-b.txt"), 15_000, "b's commit on a");
+  });
+
+  it("a clone with no commit yet advertises its node at its first commit", async () => {
+    const empty = join(sb.root, "empty");
+    await mkdir(empty);
+    await git(empty, "init", "-q", "-b", "main");
+    const e = await startOne(empty);
+    agents.push(e);
+    const advert = async () => (await git(empty, "for-each-ref", "--format=%(refname)", "refs/herald/")).trim();
+    expect(await advert()).toBe("");
+    await commitFile(empty, "first.txt", "first\n");
+    await waitFor(async () => (await advert()) === `refs/herald/node/${e.agent.node}`, 10_000, "the advertisement");
   });
 
   it("a herald-node that names no node warns in status and in doctor, naming the node the clone advertises", async () => {

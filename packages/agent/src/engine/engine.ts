@@ -34,7 +34,7 @@ import { MergeScheduler } from "./merge-scheduler.js";
 import { NetworkPlan } from "./network-plan.js";
 import { SyncPipeline } from "./pipeline.js";
 import { RemoteSet } from "../sync/remote-set.js";
-import { advertiseNode } from "../sync/node-advert.js";
+import { advertiseNodeNowOrAtFirstCommit } from "../sync/node-advert.js";
 import { remoteNodeWarning } from "../sync/node-warnings.js";
 import { repoStatus } from "./repo-status.js";
 
@@ -133,7 +133,7 @@ export class RepoEngine {
     if ((await recoverInterruptedAdvance(this.repo)) === "recovered") this.log.warn("recovered", { what: "interrupted merge from a previous run" });
     // 2. Say who we are to the clones that have us as a remote (refs/herald/node/<node>), then
     // learn who our remotes are; and the persisted retry queue.
-    if (!(await advertiseNode(this.repo, this.node).catch(() => false))) this.log.debug("node-not-advertised", { node: this.node, why: "no commit yet, or the ref could not be written" });
+    await advertiseNodeNowOrAtFirstCommit(this.repo, this.node, this.events, this.log);
     await this.#remotes.load(this.config.remotes);
     await this.#retrier.load();
     // 3. Watchers, before the first pass, so nothing that lands meanwhile is missed.

@@ -5,7 +5,9 @@
 // typing remote.<name>.herald-node. Normal refspecs (refs/heads/*, refs/remotes/*) never fetch
 // or push it.
 import { isNodeId } from "@herald/protocol";
+import type { AgentEmitter } from "../agent-events.js";
 import type { GitRepo } from "../git/repo.js";
+import type { Logger } from "../log.js";
 import { runGit } from "../git/run-git.js";
 
 export const ADVERT_PREFIX = "refs/herald/node/";
@@ -39,6 +41,19 @@ export async function advertiseNode(repo: GitRepo, node: string): Promise<boolea
   // Herald's own; deleting them touches no one's history.
   const input = [`update ${ref} ${root}`, ...stale.map((r) => `delete ${r}`)].join("\n") + "\n";
   return (await repo.exec(["update-ref", "--stdin"], undefined, input)).code === 0;
+}
+
+/** Advertise now; with no commit to point at yet, at the first one (made here or merged in). */
+export async function advertiseNodeNowOrAtFirstCommit(repo: GitRepo, node: string, events: AgentEmitter, log: Logger): Promise<void> {
+  if (await advertiseNode(repo, node).catch(() => false)) return;
+  log.debug("node-not-advertised", { node, why: "no commit yet, or the ref could not be written" });
+  const again = () => void advertiseNode(repo, node).then((done) => {
+    if (!done) return;
+    events.off("commit", again);
+    events.off("merged", again);
+  }, () => undefined);
+  events.on("commit", again);
+  events.on("merged", again);
 }
 
 /** The node ids a clone on a local path advertises ([] for none); null when it cannot be read. */

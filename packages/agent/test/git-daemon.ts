@@ -13,7 +13,7 @@ export async function startGitDaemon(base: string): Promise<GitDaemon> {
   return {
     url: (name) => `git://127.0.0.1:${port}/${name}`,
     stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once("exit", () => resolve());
       child.kill("SIGTERM");
     }),

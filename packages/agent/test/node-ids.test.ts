@@ -7,6 +7,7 @@ import { graphFromAdverts } from "@herald/planner";
 import { commitFile, git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { RemoteSet } from "../src/sync/remote-set.js";
 import { startGitDaemon, type GitDaemon } from "./git-daemon.js";
 import { startOne, stopAll, type Running } from "./helpers.js";
 
@@ -47,6 +48,21 @@ describe("node ids learned over the remote's transport", () => {
     // a's branch was never pushed into: b's commits would land in refs/remotes/<b>/ there.
     await commitFile(sb.clones.b!, "from-b.txt", "made on b\n");
     await waitFor(async () => (await git(sb.clones.a!, "ls-files")).includes("from-b.txt"), 15_000, "b's commit on a");
+  });
+
+  it("remotes are resolved again when their settings change, and only then (one question per remote)", async () => {
+    const a = await startOne(sb.clones.a!); // writes a's advertisement
+    agents.push(a);
+    const set = new RemoteSet(sb.clones.b!);
+    const config = { name: "a", url: daemon.url("a") };
+    await set.load([config]);
+    expect(set.get("a")).toEqual(expect.objectContaining({ kind: "peer", node: a.agent.node, advertised: [a.agent.node] }));
+    await daemon.stop(); // nobody answers from here on
+    await set.load([{ ...config }]);
+    expect(set.get("a")).toEqual(expect.objectContaining({ kind: "peer", node: a.agent.node })); // not asked again
+    await set.load([{ ...config, node: "desktop" }]);
+    expect(set.get("a")).toEqual(expect.objectContaining({ kind: "peer", node: "desktop", setting: "desktop" }));
+    expect(set.get("a")?.advertised).toBeUndefined(); // asked, and no answer
   });
 
   it("a clone with no commit yet advertises its node at its first commit", async () => {

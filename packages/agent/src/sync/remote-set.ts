@@ -19,7 +19,12 @@ export class RemoteSet {
   async load(configs: RemoteConfig[]): Promise<void> {
     this.#configs = new Map(configs.map((r) => [r.name, r]));
     for (const [name, url] of this.#unserved) if (this.#configs.get(name)?.url !== url) this.#unserved.delete(name);
-    const resolved = await Promise.all(configs.map((r) => this.#resolve(r)));
+    // A remote whose settings did not change keeps what it resolved to (no second network
+    // question when some other setting changed); one that was not reachable is asked again.
+    const resolved = await Promise.all(configs.map((r) => {
+      const was = this.#byName.get(r.name);
+      return was && was.kind !== "unknown" && sameConfig(was, r) ? was : this.#resolve(r);
+    }));
     this.#byName = new Map(resolved.map((r) => [r.name, r]));
   }
 
@@ -74,4 +79,8 @@ export class RemoteSet {
     const remote = this.#byName.get(namespace);
     return remote ? remoteNode(remote) : namespace;
   }
+}
+
+function sameConfig(was: ResolvedRemote, now: RemoteConfig): boolean {
+  return was.url === now.url && was.setting === now.node && was.cost === now.cost && was.removable === now.removable;
 }

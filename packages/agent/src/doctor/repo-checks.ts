@@ -6,12 +6,15 @@ import { parseConfig, readConfigEntries, type AgentConfig } from "../config.js";
 import { GitRepo } from "../git/repo.js";
 import { runGit } from "../git/run-git.js";
 import { mergeConfigEntries } from "../machine/machine-config.js";
-import { ADVERT_PREFIX, NO_PROMPT, parseAdvertised } from "../sync/node-advert.js";
+import { ADVERT_PREFIX, parseAdvertised } from "../sync/node-advert.js";
 import { remoteNodeWarning } from "../sync/node-warnings.js";
 import { localPath, resolveRemote } from "../sync/remotes.js";
 import { fail, ok, type Check } from "./judge.js";
 
 /** A remote as the doctor found it: its answer (null: none), and the node ids it advertises. */
+/** A reachability test must fail, not wait for a password or a host key nobody will type. */
+const NO_PROMPT = { GIT_TERMINAL_PROMPT: "0", GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? "ssh -o BatchMode=yes -o ConnectTimeout=5" };
+
 export interface RemoteProbe {
   name: string; url: string; setting?: string; error: string | null; advertised: string[];
   /** A repository on this machine: read as the agent reads it (bare or a clone, and its node). */

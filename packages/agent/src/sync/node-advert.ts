@@ -62,8 +62,10 @@ export async function localAdvertised(path: string): Promise<string[] | null> {
   return r && r.code === 0 ? parseAdvertised(r.stdout) : null;
 }
 
-/** A question to a network remote must fail, not wait for a password or a host key nobody types. */
-export const NO_PROMPT = { GIT_TERMINAL_PROMPT: "0", GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? "ssh -o BatchMode=yes -o ConnectTimeout=5" };
+// The question goes the way the pushes go (the user's ssh settings, core.sshCommand included),
+// but must fail rather than wait for a password nobody types: no terminal prompt, and git runs in
+// a session of its own (run-git.ts, with a deadline) where ssh has no terminal to ask on.
+const NO_PROMPT = { GIT_TERMINAL_PROMPT: "0" };
 
 /** How long the question may take before the remote counts as not answering (and is asked again
  * when a push to it is tried). */

@@ -10,6 +10,14 @@ import { bareJid } from "../xmpp/announcement-filter.js";
 import { subscriptionAnswer } from "../xmpp/peer-subscription.js";
 import type { Session } from "../xmpp/session.js";
 
+/** Herald's agents log in as herald-<node> or herald-<host> (xmpp-settings.ts, daemon.ts); the
+ * doctor as herald-doctor-<pid>. Only an agent's presence says that Herald runs there. */
+export function isAgentResource(fullJid: string): boolean {
+  const slash = fullJid.indexOf("/");
+  const resource = slash < 0 ? "" : fullJid.slice(slash + 1);
+  return resource.startsWith("herald") && !resource.startsWith("herald-doctor-");
+}
+
 export class PeerPresence {
   readonly #seen = new Set<string>();
   readonly #peers: Set<string>;
@@ -18,7 +26,7 @@ export class PeerPresence {
     const answer = subscriptionAnswer(st, (jid) => this.#peers.has(jid));
     if (answer) void this.session.send(answer).catch(() => undefined);
     if (st.name !== "presence" || st.attrs.type !== undefined || typeof st.attrs.from !== "string") return;
-    if (st.attrs.from === this.session.client.jid?.toString()) return; // our own, echoed
+    if (!isAgentResource(st.attrs.from)) return; // a person's chat client, or a doctor (this one's echo too)
     const who = bareJid(st.attrs.from);
     if (!this.#peers.has(who)) return;
     this.#seen.add(who);

@@ -77,6 +77,15 @@ describe("node ids learned over the remote's transport", () => {
     await waitFor(async () => (await advert()) === `refs/herald/node/${e.agent.node}`, 10_000, "the advertisement");
   });
 
+  it("a changed herald.node replaces the advertisement at the next start", async () => {
+    const first = await startOne(sb.clones.a!);
+    await first.agent.stop();
+    await git(sb.clones.a!, "config", "herald.node", "renamed");
+    agents.push(await startOne(sb.clones.a!));
+    expect((await git(sb.clones.a!, "for-each-ref", "--format=%(refname)", "refs/herald/")).trim()).toBe("refs/herald/node/renamed");
+    expect((await git(sb.clones.b!, "ls-remote", "a", "refs/herald/*")).trim()).toMatch(/\trefs\/herald\/node\/renamed$/);
+  });
+
   it("a herald-node that names no node warns in status and in doctor, naming the node the clone advertises", async () => {
     const a = await startOne(sb.clones.a!);
     agents.push(a);

@@ -30,13 +30,14 @@ export function parseAdvertised(out: string): string[] {
  */
 export async function advertiseNode(repo: GitRepo, node: string): Promise<boolean> {
   if (!isNodeId(node)) return false;
-  const roots = (await repo.tryRun(["rev-list", "--max-parents=0", "HEAD"]))?.trim().split("\n").filter(Boolean).sort() ?? [];
-  const root = roots[0];
-  if (!root) return false;
   const ref = `${ADVERT_PREFIX}${node}`;
   const have = await repo.refs(ADVERT_PREFIX);
   const stale = [...have.keys()].filter((r) => r !== ref);
-  if (have.get(ref) === root && stale.length === 0) return true;
+  // Already said: no history walk at every start (finding the root reads every commit).
+  if (have.has(ref) && stale.length === 0) return true;
+  const roots = (await repo.tryRun(["rev-list", "--max-parents=0", "HEAD"]))?.trim().split("\n").filter(Boolean).sort() ?? [];
+  const root = roots[0];
+  if (!root) return false;
   // One transaction: the new name appears as the old ones go. Refs under refs/herald/ are
   // Herald's own; deleting them touches no one's history.
   const input = [`update ${ref} ${root}`, ...stale.map((r) => `delete ${r}`)].join("\n") + "\n";

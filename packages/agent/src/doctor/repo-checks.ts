@@ -18,7 +18,7 @@ const NO_PROMPT = { GIT_TERMINAL_PROMPT: "0", GIT_SSH_COMMAND: process.env.GIT_S
 export interface RemoteProbe {
   name: string; url: string; setting?: string; error: string | null; advertised: string[];
   /** A repository on this machine: read as the agent reads it (bare or a clone, and its node). */
-  local?: { kind: string; node?: string };
+  local?: { kind: string; node?: string; path: string };
 }
 
 export interface RepoFindings { checks: Check[]; repo: GitRepo | null; config: AgentConfig | null; remotes: RemoteProbe[] }
@@ -40,7 +40,7 @@ export async function repoChecks(dir: string, machine: Array<[string, string]>, 
     const local = !error && localPath(r.url) !== null ? await resolveRemote(r, repo.dir) : null;
     return {
       name: r.name, url: r.url, ...(r.node ? { setting: r.node } : {}), error, advertised: error ? [] : parseAdvertised(res.stdout),
-      ...(local ? { local: { kind: local.kind, ...(local.node ? { node: local.node } : {}) } } : {}),
+      ...(local ? { local: { kind: local.kind, path: local.path ?? r.url, ...(local.node ? { node: local.node } : {}) } } : {}),
     };
   }));
   if ((await repo.config("annex.uuid")) !== null) {
@@ -58,7 +58,7 @@ export function remoteCheck(dir: string, r: RemoteProbe, heard: ReadonlySet<stri
   // never served (the agent tells them apart at the first push; status says which).
   const node = r.local ? r.local.node : r.setting ?? r.advertised[0];
   const kind = r.local ? r.local.kind : node ? "peer" : "bare";
-  const warning = remoteNodeWarning({ name: r.name, kind, ...(node ? { node } : {}), ...(r.setting ? { setting: r.setting } : {}), advertised: r.advertised }, heard, self);
+  const warning = remoteNodeWarning({ name: r.name, kind, ...(node ? { node } : {}), ...(r.setting ? { setting: r.setting } : {}), ...(r.local ? { path: r.local.path } : {}), advertised: r.advertised }, heard, self);
   if (!warning) return ok(name, `reachable (${r.url})${node ? `, node ${node}` : ""}`);
   return fail(name, `${r.url}: ${warning}`, r.setting && !r.advertised.includes(r.setting) ? `git config --unset remote.${r.name}.herald-node` : "start Herald there (herald add DIR, with herald daemon running)");
 }

@@ -21,6 +21,9 @@ describe("remoteNodeWarning", () => {
     expect(remoteNodeWarning({ ...peer, node: "d-1", advertised: ["d-1"] }, new Set(["d-1"]), "me")).toBeUndefined();
     expect(remoteNodeWarning({ ...peer, node: "d-1", advertised: [] }, null, "me")).toMatch(/^the clone there advertises no node/);
     expect(remoteNodeWarning({ ...peer, node: "d-1", advertised: ["d-1"] }, null, "me")).toBeUndefined();
+    // On this machine, its advertisement is enough (the same login never hears itself).
+    expect(remoteNodeWarning({ ...peer, node: "d-1", advertised: ["d-1"], path: "/home/me/d" }, new Set(), "me")).toBeUndefined();
+    expect(remoteNodeWarning({ ...peer, node: "d-1", advertised: [], path: "/home/me/d" }, new Set(), "me")).toMatch(/^node 'd-1' never heard from over XMPP/);
   });
 
   it("a clone no Herald serves is named; bare and unreachable remotes are not judged", () => {

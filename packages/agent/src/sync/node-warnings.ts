@@ -12,6 +12,8 @@ export interface RemoteNodeFacts {
   advertised?: string[];
   /** a non-bare clone no Herald serves (refused a push to its checked-out branch) */
   unserved?: true;
+  /** the repository is on this machine (ResolvedRemote.path) */
+  path?: string;
 }
 
 /**
@@ -32,9 +34,11 @@ export function remoteNodeWarning(r: RemoteNodeFacts, heard: ReadonlySet<string>
     return `herald-node '${r.setting}' names no node Herald has heard of, and the clone there advertises none (is Herald running there? its herald status names its node)`;
   }
   if (!r.node) return undefined;
-  if (heard !== null) {
+  // A clone on this machine that advertises its node is served by Herald here: pushes reach it
+  // directly, and a clone served by the same login never hears itself over XMPP.
+  if (heard !== null && !(r.path !== undefined && advertised.includes(r.node))) {
     return heard.has(r.node) ? undefined
       : `node '${r.node}' never heard from over XMPP (no announcement or map from it): is Herald running there, on this server, with this account as its herald.peer?`;
   }
-  return advertised.length ? undefined : `the clone there advertises no node: no Herald has served it yet (its node is taken to be '${r.node}'; start Herald there: herald add DIR)`;
+  return advertised.includes(r.node) ? undefined : `the clone there advertises no node: no Herald has served it yet (its node is taken to be '${r.node}'; start Herald there: herald add DIR)`;
 }

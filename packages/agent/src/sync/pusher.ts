@@ -101,9 +101,9 @@ export class Pusher {
     // found nothing to push stayed queued and came back at every backoff step: npm run chaos).
     if (this.#pushed.get(name) === head) return this.d.onSuccess(name);
     log.debug("push-start", { remote: name, sha: head, kind: remote.kind });
-    // Asked again at most once per push: it was not reachable, or the push failed (the remote may
-    // have started advertising a node meanwhile).
-    // A clone no Herald serves is asked before each push, until its Herald starts and says who it is.
+    // Who the remote is, asked again at most once per push: here when it was not reachable, or is
+    // a clone no Herald served (until its Herald starts and says who it is); below when a push to
+    // it failed (it may advertise a node by now).
     let asked = remote.kind === "unknown" || remote.unserved === true;
     if (asked) remote = (await this.d.remotes.refresh(name)) ?? remote;
     if (remote.kind === "peer" && remote.node && (await this.#peerHas(remote.node, branch, head))) {
@@ -143,7 +143,9 @@ export class Pusher {
           // A non-bare clone taken for a bare repository (a network remote that advertises no
           // node): never pushed its checked-out branch again; it gets what a peer gets.
           remote = (await this.d.remotes.checkedOut(name)) ?? remote;
-          log.warn("remote-is-a-clone", { remote: name, advertises: remote.node ?? null, note: remote.node ? "it advertises its node now" : "no Herald serves it: pushes go to refs/remotes there, where nobody merges them" });
+          asked = true;
+          if (remote.node) log.info("remote-is-a-clone", { remote: name, advertises: remote.node });
+          else log.warn("remote-is-a-clone", { remote: name, advertises: null, note: "no Herald serves it: pushes go to its refs/remotes, where nobody merges them (herald status)" });
           if (remote.kind === "peer") continue;
         }
         if (!asked && !(e instanceof PushRejectedError) && remote.path === undefined && !remote.advertised?.length) {

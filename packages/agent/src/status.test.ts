@@ -17,6 +17,12 @@ describe("statusText", () => {
     expect(statusLine({ ...base, xmpp })).toContain("xmpp online (announcements ignored: the server does not stamp publishers (see herald doctor))");
     expect(statusLine({ ...base, xmpp: { ...xmpp, publisherMissing: false } })).not.toContain("ignored");
   });
+  it("carries remote warnings: a line each in the chat reply, a count in the daemon's list", () => {
+    const remotes = [{ name: "desktop", kind: "peer", node: "desktop", warning: "herald-node 'desktop' names no node Herald has heard of" }];
+    expect(statusText({ ...base, remotes }, 0).split("\n")).toContain("warning: remote desktop: herald-node 'desktop' names no node Herald has heard of");
+    expect(statusLine({ ...base, remotes })).toContain("1 remote warning (herald status --repo /r)");
+    expect(statusLine(base)).not.toContain("warning");
+  });
   it("says when XMPP is off", () => {
     expect(statusText(base, 0)).toContain("xmpp: off (git-only)");
   });

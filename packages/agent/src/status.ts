@@ -9,7 +9,9 @@ export interface AgentStatus {
   branch: string | null;
   head: string | null;
   paused: boolean;
-  remotes: Array<{ name: string; kind: string; node?: string; ahead?: number; behind?: number }>;
+  /** `unserved`: a non-bare clone no Herald serves; `warning`: what is wrong with how its node is
+   * known (a herald-node naming no node, a node never heard from: sync/node-warnings.ts) */
+  remotes: Array<{ name: string; kind: string; node?: string; unserved?: true; warning?: string; ahead?: number; behind?: number }>;
   retries: RetryQueue;
   conflicts: number;
   xmpp: SignalingStats | null;
@@ -69,6 +71,7 @@ export function statusText(s: AgentStatus, now: number): string {
     ? `pending retries: ${retries.map(([r, e]) => `${r} (next in ${Math.max(0, Math.round((e.nextAt - now) / 1000))} s)`).join(", ")}`
     : "pending retries: none");
   lines.push(`conflicts: ${s.conflicts}${s.conflicts ? " (see herald conflicts)" : ""}`);
+  for (const r of s.remotes) if (r.warning) lines.push(`warning: remote ${r.name}: ${r.warning}`);
   if (s.content) lines.push(contentText(s.content));
   return lines.join("\n");
 }
@@ -93,6 +96,8 @@ export function statusLine(s: AgentStatus): string {
   parts.push(s.remotes.length === 0 ? "no remotes"
     : `${known.length - behind.length}/${s.remotes.length} remotes in sync${behind.length ? ` (${behind.map((r) => `${r.name}: ahead ${r.ahead}, behind ${r.behind}`).join("; ")})` : ""}`);
   if (failing) parts.push(`${failing} push${failing === 1 ? "" : "es"} failing`);
+  const warned = s.remotes.filter((r) => r.warning).length;
+  if (warned) parts.push(`${warned} remote warning${warned === 1 ? "" : "s"} (herald status --repo ${s.repo})`);
   parts.push(s.xmpp ? `xmpp ${s.xmpp.online ? "online" : "offline"}${s.xmpp.publisherMissing ? ` (${IGNORED})` : ""}` : "git only");
   if (s.conflicts) parts.push(`${s.conflicts} conflict${s.conflicts === 1 ? "" : "s"}`);
   if (s.content && (s.content.keys || s.content.waiting)) parts.push(`${s.content.keys} keys (${mb(s.content.bytes)}) to transfer`);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { runGit } from "../git/run-git.js";
 import { resolveXmppSettings } from "../xmpp/xmpp-settings.js";
 import { fail, judgeGitVersion, judgeInotify, type Check } from "./judge.js";
-import { repoChecks } from "./repo-checks.js";
+import { remoteCheck, repoChecks } from "./repo-checks.js";
 import { xmppChecks } from "./xmpp-checks.js";
 
 export interface DoctorOptions {
@@ -16,26 +16,38 @@ export interface DoctorOptions {
   machine: Array<[string, string]>;
   /** HERALD_PASSWORD comes from here. */
   env: Record<string, string | undefined>;
+  /** Each check's deadline (default CHECK_DEADLINE_MS). */
   timeoutMs?: number;
 }
 
+/** Each check's own deadline: one that hangs (a remote that never answers) fails alone. */
+export const CHECK_DEADLINE_MS = 10_000;
+
 export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
-  const version = await runGit("/", ["version"]).then((r) => (r.code === 0 ? r.stdout : null), () => null);
+  const deadline = o.timeoutMs ?? CHECK_DEADLINE_MS;
+  const version = await runGit("/", ["version"], { timeoutMs: deadline }).then((r) => (r.code === 0 ? r.stdout : null), () => null);
   const checks: Check[] = [judgeGitVersion(version)];
   let watched = 0;
   const perRepo = await Promise.all(o.dirs.map(async (dir) => {
-    const { checks: found, repo, config } = await repoChecks(dir, o.machine);
+    const { checks: found, repo, config, remotes } = await repoChecks(dir, o.machine, deadline);
     if (!repo || !config) return found;
+    let heard: ReadonlySet<string> | null = null;
+    const over: Check[] = [];
     try {
       watched += (await countDirs(join(repo.gitDir, "refs"))) + (config.autocommit ? await countDirs(repo.dir, ".git") : 0);
-      if (!config.jid) return found;
-      const x = await resolveXmppSettings(repo, config, o.env).catch((e: Error) => e);
-      if (x instanceof Error) return [...found, fail(`${dir} xmpp`, x.message, "herald init (or herald init --machine)")];
-      const over = await xmppChecks(x, config.peers, o.timeoutMs);
-      return [...found, ...over.map((c) => ({ ...c, name: `${dir} ${c.name}` }))];
+      if (config.jid) {
+        const x = await resolveXmppSettings(repo, config, o.env).catch((e: Error) => e);
+        if (x instanceof Error) over.push(fail(`${dir} xmpp`, x.message, "herald init (or herald init --machine)"));
+        else {
+          const found = await xmppChecks(x, config.peers, deadline);
+          heard = found.heard;
+          over.push(...found.checks.map((c) => ({ ...c, name: `${dir} ${c.name}` })));
+        }
+      }
     } finally {
       repo.close();
     }
+    return [...found, ...remotes.map((r) => remoteCheck(dir, r, heard, config.node)), ...over];
   }));
   checks.push(judgeInotify(await inotifyLimit(), watched), ...perRepo.flat());
   if (o.dirs.length === 0) checks.push(fail("repositories", "none to check: not in a clone, and the daemon's list is empty", "herald add DIR (or run herald doctor in a clone)"));

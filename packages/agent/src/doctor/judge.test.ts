@@ -21,9 +21,11 @@ describe("the doctor's judgements", () => {
     expect(judgeClock(null, "example.org").result).toBe("skip");
   });
 
-  it("peers: each allow-listed peer must have announced at least once", () => {
+  it("peers: each allow-listed peer must have announced at least once, or be online now", () => {
     expect(judgePeers(["a@x", "b@x"], new Map([["a@x", 5_000], ["b@x", 3 * 3600_000]]))).toMatchObject({ result: "ok", detail: "seen: a@x (5 s ago), b@x (3 h ago)" });
-    expect(judgePeers(["a@x", "b@x"], new Map([["a@x", 5_000]]))).toMatchObject({ result: "fail", detail: "never heard from b@x; seen: a@x (5 s ago)" });
+    expect(judgePeers(["a@x", "b@x"], new Map([["a@x", 5_000]]))).toMatchObject({ result: "fail", detail: "never heard from b@x (never online, never announced); seen: a@x (5 s ago)" });
+    expect(judgePeers(["a@x", "b@x"], new Map([["a@x", 5_000]]), new Set(["b@x"]))).toMatchObject({ result: "ok", detail: "seen: a@x (5 s ago); online, nothing announced yet: b@x" });
+    expect(judgePeers(["b@x"], new Map(), new Set(["b@x"]))).toMatchObject({ result: "ok", detail: "online, nothing announced yet: b@x" });
     expect(judgePeers([], new Map()).result).toBe("fail");
   });
 

@@ -39,13 +39,17 @@ export function judgeClock(skewMs: number | null, server: string): Check {
     : fail("clock", `${Math.abs(s)} s ${s > 0 ? "ahead of" : "behind"} ${server}`, "turn on time sync: sudo timedatectl set-ntp true");
 }
 
-/** When each allow-listed peer last announced on the node (ms ago), or never. */
-export function judgePeers(peers: readonly string[], lastSeenAgoMs: ReadonlyMap<string, number>): Check {
+/** When each allow-listed peer last announced on the node (ms ago), and which are online now
+ * (presence): a peer that runs but has not committed yet is fine; only one never seen either way
+ * fails. */
+export function judgePeers(peers: readonly string[], lastSeenAgoMs: ReadonlyMap<string, number>, online: ReadonlySet<string> = new Set()): Check {
   if (peers.length === 0) return fail("peers", "no herald.peer: no announcement will be trusted", "herald init --machine --peer JID (each of your other machines' accounts)");
-  const never = peers.filter((p) => !lastSeenAgoMs.has(p));
   const seen = peers.filter((p) => lastSeenAgoMs.has(p)).map((p) => `${p} (${ago(lastSeenAgoMs.get(p)!)})`);
-  if (never.length === 0) return ok("peers", `seen: ${seen.join(", ")}`);
-  return fail("peers", `never heard from ${never.join(", ")}${seen.length ? `; seen: ${seen.join(", ")}` : ""}`, "start Herald there (herald daemon, with this repository added), with the same server and this machine's account as its herald.peer");
+  const present = peers.filter((p) => !lastSeenAgoMs.has(p) && online.has(p));
+  const never = peers.filter((p) => !lastSeenAgoMs.has(p) && !online.has(p));
+  const known = [...(seen.length ? [`seen: ${seen.join(", ")}`] : []), ...(present.length ? [`online, nothing announced yet: ${present.join(", ")}`] : [])].join("; ");
+  if (never.length === 0) return ok("peers", known);
+  return fail("peers", `never heard from ${never.join(", ")} (never online, never announced)${known ? `; ${known}` : ""}`, "start Herald there (herald daemon, with this repository added), with the same server and this machine's account as its herald.peer");
 }
 
 export function ago(ms: number): string {

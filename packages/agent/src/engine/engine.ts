@@ -34,6 +34,8 @@ import { MergeScheduler } from "./merge-scheduler.js";
 import { NetworkPlan } from "./network-plan.js";
 import { SyncPipeline } from "./pipeline.js";
 import { RemoteSet } from "../sync/remote-set.js";
+import { advertiseNodeNowOrAtFirstCommit } from "../sync/node-advert.js";
+import { remoteNodeWarning } from "../sync/node-warnings.js";
 import { repoStatus } from "./repo-status.js";
 
 export interface EngineOptions {
@@ -80,7 +82,7 @@ export class RepoEngine {
     this.heraldDir = join(repo.gitDir, "herald");
     this.#lock = new CloneLock(this.heraldDir, repo.dir);
     this.conflicts = new ConflictStore(join(this.heraldDir, "conflicts.json"));
-    this.#remotes = new RemoteSet(repo.dir);
+    this.#remotes = new RemoteSet(repo.dir, { self: config.node });
     if (config.autocommit) this.#committer = new Committer(repo, config.node, log.child("committer"));
     const records = new PeerRecords({
       repo, log: log.child("records"),
@@ -129,7 +131,9 @@ export class RepoEngine {
     this.#started = true;
     // 1. Finish or undo what a killed agent left half-done, before anything reads the tree.
     if ((await recoverInterruptedAdvance(this.repo)) === "recovered") this.log.warn("recovered", { what: "interrupted merge from a previous run" });
-    // 2. Remotes and the persisted retry queue.
+    // 2. Say who we are to the clones that have us as a remote (refs/herald/node/<node>), then
+    // learn who our remotes are; and the persisted retry queue.
+    await advertiseNodeNowOrAtFirstCommit(this.repo, this.node, this.events, this.log);
     await this.#remotes.load(this.config.remotes);
     await this.#retrier.load();
     // 3. Watchers, before the first pass, so nothing that lands meanwhile is missed.
@@ -177,8 +181,12 @@ export class RepoEngine {
     void this.#pipeline.run({ reason: "resume", push: { to: this.#remotes.names() } });
   }
 
-  status(): Promise<AgentStatus> {
-    return repoStatus({ repo: this.repo, node: this.node, remotes: this.remotes, pusher: this.#pusher, retries: this.#retrier.queue, conflicts: this.conflicts, paused: this.#paused, xmpp: this.#channel?.stats ?? null, content: this.content.status(), blocked: this.#merger.blocked });
+  async status(): Promise<AgentStatus> {
+    await this.#remotes.recheckLocal();
+    // With XMPP online, a node is known by its word there; otherwise by its advertisement.
+    const xmpp = this.#channel?.stats;
+    const heard = xmpp?.online ? new Set([...xmpp.peersSeen, ...this.plan.heardNodes()]) : null;
+    return repoStatus({ repo: this.repo, node: this.node, remotes: this.remotes, warning: (r) => remoteNodeWarning(r, heard, this.node), pusher: this.#pusher, retries: this.#retrier.queue, conflicts: this.conflicts, paused: this.#paused, xmpp: this.#channel?.stats ?? null, content: this.content.status(), blocked: this.#merger.blocked });
   }
 
   /** Resolves when no merge or push is running or pending. */

@@ -22,6 +22,11 @@ export class NetworkPlan {
 
   get heardCount(): number { return this.#heard.size; }
 
+  /** Nodes that gossiped a map of their own (running agents, not passive repositories). */
+  heardNodes(): Set<string> {
+    return new Set([...this.#heard.values()].filter((m) => !m.passive && m.by === undefined).map((m) => m.node));
+  }
+
   /** Our adverts with a new sequence number: what is published. */
   advertise(): NetworkMapAdvert[] {
     this.#seq = Math.max(this.#seq + 1, Date.now());

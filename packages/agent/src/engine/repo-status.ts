@@ -16,6 +16,8 @@ export interface StatusSources {
   repo: GitRepo;
   node: string;
   remotes: ResolvedRemote[];
+  /** What is wrong with how a remote's node is known (sync/node-warnings.ts). */
+  warning?: (r: ResolvedRemote) => string | undefined;
   pusher: Pusher;
   retries: RetryQueue;
   conflicts: ConflictStore;
@@ -35,7 +37,10 @@ export async function repoStatus(s: StatusSources): Promise<AgentStatus> {
   return {
     ...(damaged ? { error: `HEAD's commit ${head.slice(0, 10)} cannot be read: the object store is damaged (git fsck says more)` } : {}),
     node: s.node, repo: repo.dir, branch, head, paused: s.paused, ...(s.blocked && s.blocked.from === head ? { blocked: { sha: s.blocked.sha, files: s.blocked.files } } : {}),
-    remotes: await Promise.all(s.remotes.map(async (r) => ({ name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}), ...(await aheadBehind(s, r, branch, head, known)) }))),
+    remotes: await Promise.all(s.remotes.map(async (r) => {
+      const warning = s.warning?.(r);
+      return { name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}), ...(r.unserved ? { unserved: true as const } : {}), ...(warning ? { warning } : {}), ...(await aheadBehind(s, r, branch, head, known)) };
+    })),
     retries: s.retries,
     // Open = not marked resolved and some variant file is still in the tree (another clone may
     // have settled it; its commit removed the variants here too).

@@ -6,7 +6,9 @@ import { spawn } from "node:child_process";
 
 export interface GitResult { code: number; stdout: string; stderr: string }
 
-export function runGit(cwd: string, args: readonly string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<GitResult> {
+/** `timeoutMs`: kill git after this long (a network remote that never answers); the result then
+ * has code -1 and says so on stderr. */
+export function runGit(cwd: string, args: readonly string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn("git", args, {
       cwd,
@@ -15,12 +17,22 @@ export function runGit(cwd: string, args: readonly string[], opts: { env?: Recor
       // one leaves no stale lock behind (found by npm run chaos: the user's `git add` then failed).
       env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", ...opts.env },
       stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      // Its own process group when it may be killed: ssh or a remote helper it started goes too.
+      detached: opts.timeoutMs !== undefined,
     });
     const out: Buffer[] = [], err: Buffer[] = [];
     child.stdout!.on("data", (b: Buffer) => out.push(b));
     child.stderr!.on("data", (b: Buffer) => err.push(b));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+    const done = (code: number, late = "") => resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") + late });
+    const timer = opts.timeoutMs === undefined ? null : setTimeout(() => {
+      try { process.kill(-child.pid!, "SIGKILL"); } catch { child.kill("SIGKILL"); }
+      done(-1, `no answer within ${opts.timeoutMs! / 1000} s\n`);
+    }, opts.timeoutMs);
+    child.once("error", (e) => { if (timer) clearTimeout(timer); reject(e); });
+    child.once("close", (code) => {
+      if (timer) clearTimeout(timer);
+      done(code ?? -1);
+    });
     if (opts.input !== undefined) child.stdin!.end(opts.input);
   });
 }

@@ -28,6 +28,9 @@ export interface PusherDeps {
   gate?: TransferGate;
 }
 
+/** git's receive-pack refusing a push into a non-bare repository's checked-out branch. */
+const CHECKED_OUT = /refusing to update checked out branch|branch is currently checked out/;
+const CHECKED_OUT_REASON = "branch is checked out there";
 const REJECTED = /\[rejected\]|Updates were rejected|non-fast-forward|fetch first|failed to update ref|cannot lock ref/;
 
 export class Pusher {
@@ -89,15 +92,20 @@ export class Pusher {
 
   async #pushOne(name: string): Promise<void> {
     const { repo, log } = this.d;
-    let remote = this.d.remotes.get(name);
-    if (!remote || this.d.isPaused() || !this.d.remotes.available(remote)) return;
+    const found = this.d.remotes.get(name);
+    if (!found || this.d.isPaused() || !this.d.remotes.available(found)) return;
+    let remote: ResolvedRemote = found;
     const { branch, sha: head } = await repo.headState();
     if (!branch || !head) return;
     // The remote has our head already: a retry queued for it is done (without this, a retry that
     // found nothing to push stayed queued and came back at every backoff step: npm run chaos).
     if (this.#pushed.get(name) === head) return this.d.onSuccess(name);
     log.debug("push-start", { remote: name, sha: head, kind: remote.kind });
-    if (remote.kind === "unknown") remote = (await this.d.remotes.refresh(name)) ?? remote;
+    // Who the remote is, asked again at most once per push: here when it was not reachable, or is
+    // a clone no Herald served (until its Herald starts and says who it is); below when a push to
+    // it failed (it may advertise a node by now).
+    let asked = remote.kind === "unknown" || remote.unserved === true;
+    if (asked) remote = (await this.d.remotes.refresh(name)) ?? remote;
     if (remote.kind === "peer" && remote.node && (await this.#peerHas(remote.node, branch, head))) {
       this.#pushed.set(name, head);
       return this.d.onSuccess(name);
@@ -110,7 +118,8 @@ export class Pusher {
       const t0 = performance.now();
       try {
         if (remote.kind === "unknown") throw new GitCommandError(["push", name], null, `remote ${name} is not reachable (${remote.url})`);
-        await pRetry(() => this.#push(remote, sha, target), {
+        const to = remote;
+        await pRetry(() => this.#push(to, sha, target), {
           retries: 2, minTimeout: 100, factor: 3,
           // A peer refuses when its record of us still holds a merge we left behind; it empties
           // that record once merged (merger.ts), so a moment later the push goes through.
@@ -129,6 +138,24 @@ export class Pusher {
           if (round < 2 && remote.path && (await removeStaleRemoteLock(remote.path, kind === "bare", target, log))) continue;
           const error = `${name} refused the push: its ${target} is locked by a git still running there, or left locked by one that was killed (then remove ${target}.lock in that repository; Herald does it by itself for a remote on this machine once the lock is ${STALE_MS / 1000} s old)`;
           return this.#failed(name, branch, sha, error, true);
+        }
+        if (e instanceof PushRejectedError && e.reason === CHECKED_OUT_REASON) {
+          // A non-bare clone taken for a bare repository (a network remote that advertises no
+          // node): never pushed its checked-out branch again; it gets what a peer gets.
+          remote = (await this.d.remotes.checkedOut(name)) ?? remote;
+          asked = true;
+          if (remote.node) log.info("remote-is-a-clone", { remote: name, advertises: remote.node });
+          else log.warn("remote-is-a-clone", { remote: name, advertises: null, note: "no Herald serves it: pushes go to its refs/remotes, where nobody merges them (herald status)" });
+          if (remote.kind === "peer") continue;
+        }
+        if (!asked && !(e instanceof PushRejectedError) && remote.path === undefined && !remote.advertised?.length) {
+          asked = true;
+          const fresh = await this.d.remotes.refresh(name);
+          if (fresh && (fresh.kind !== remote.kind || fresh.node !== remote.node)) {
+            log.info("remote-resolved", { remote: name, kind: fresh.kind, advertises: fresh.node ?? null });
+            remote = fresh;
+            continue;
+          }
         }
         if (e instanceof PushRejectedError && kind === "bare") {
           log.info("push-rejected", { remote: name, ref: branch, reason: e.reason, action: "fetch, merge, push again" });
@@ -160,6 +187,7 @@ export class Pusher {
     // keeps only the last lines of stderr (hints), not the "Updates were rejected" line.
     const all = `${r.stdout}\n${r.stderr}`;
     if (remoteRefLocked(all)) throw new PushRejectedError(remote, target, "locked");
+    if (CHECKED_OUT.test(all)) throw new PushRejectedError(remote, target, CHECKED_OUT_REASON);
     if (REJECTED.test(all)) throw new PushRejectedError(remote, target, /fetch first|non-fast-forward/.test(all) ? "non-fast-forward" : "rejected");
     throw new GitCommandError(args, r.code, r.stderr || r.stdout);
   }

@@ -6,11 +6,19 @@ import { simpleGit } from "simple-git";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { isNodeId } from "@herald/protocol";
+import { localAdvertised, remoteAdvertised } from "./node-advert.js";
 
 export interface ResolvedRemote extends RemoteConfig {
   kind: "peer" | "bare" | "unknown";
   /** Local filesystem path, when the remote is one. */
   path?: string;
+  /** remote.<name>.herald-node as configured (an override of what the remote advertises). */
+  setting?: string;
+  /** Node ids the repository there advertises (node-advert.ts); absent: it did not answer. */
+  advertised?: string[];
+  /** A non-bare clone that no Herald serves: it refused a push to its checked-out branch and
+   * advertises no node. It gets what a peer gets (refs/remotes/<us>/<branch>), never its branch. */
+  unserved?: true;
 }
 
 /** Pure: the ref to write on the remote. */
@@ -46,23 +54,53 @@ export function fetchOptions(r: Pick<ResolvedRemote, "path">): string[] {
   return r.path === undefined ? [] : [`--upload-pack=git -c ${NO_DELTA_SEARCH} upload-pack`];
 }
 
-/** Settles the kind of a remote; an absent local path stays "unknown" and is asked again later. */
-export async function resolveRemote(r: RemoteConfig, cwd: string): Promise<ResolvedRemote> {
+export interface ResolveOptions {
+  /** How long a network remote may take to say what it advertises. */
+  askMs?: number;
+  /** Network remotes that refused a push to their checked-out branch (RemoteSet remembers). */
+  unserved?: ReadonlySet<string>;
+  /** This clone's node: a repository advertising it is a mirror of this clone (git clone
+   * --mirror copies every ref), not the clone itself, and is not taken for a peer. */
+  self?: string;
+}
+
+/**
+ * Settles the kind and node of a remote, from its configuration (a function of it: settings
+ * changed, resolve again). The node: remote.<name>.herald-node when set; else what the repository
+ * there advertises; else, for a clone on this machine, its herald.node (or the default id for its
+ * path). A remote that is absent or does not answer stays "unknown" and is asked again when tried.
+ */
+export async function resolveRemote(r: RemoteConfig, cwd: string, o: ResolveOptions = {}): Promise<ResolvedRemote> {
+  const base: ResolvedRemote = { name: r.name, url: r.url, kind: "unknown", ...(r.cost !== undefined ? { cost: r.cost } : {}), ...(r.removable !== undefined ? { removable: r.removable } : {}), ...(r.node ? { node: r.node, setting: r.node } : {}) };
   const raw = localPath(r.url);
-  if (raw === null) return { ...r, kind: r.node ? "peer" : "bare" };
+  if (raw === null) return resolveNetwork(base, cwd, o);
   const path = raw.startsWith("/") ? raw : `${cwd}/${raw}`;
-  if (!existsSync(path)) return { ...r, path, kind: r.node ? "peer" : "unknown" };
+  if (!existsSync(path)) return { ...base, path, kind: r.node ? "peer" : "unknown" };
   try {
     const g = simpleGit({ baseDir: path });
     const bare = (await g.raw(["rev-parse", "--is-bare-repository"])).trim() === "true";
-    let node = r.node;
-    if (!bare && !node) {
+    // A bare repository is never a peer, whatever it holds (a mirror of a clone copies its refs).
+    if (bare) return { ...base, path, kind: "bare" };
+    const advertised = (await localAdvertised(path)) ?? undefined;
+    let node = r.node ?? advertised?.[0];
+    if (!node) {
       const top = (await g.raw(["rev-parse", "--show-toplevel"])).trim();
       const configured = (await g.raw(["config", "--get", "herald.node"]).catch(() => "")).trim();
       node = isNodeId(configured) ? configured : defaultNodeId(top);
     }
-    return { ...r, path, kind: bare ? "bare" : "peer", ...(node ? { node } : {}) };
+    return { ...base, path, kind: "peer", node, ...(advertised ? { advertised } : {}) };
   } catch {
-    return { ...r, path, kind: "unknown" };
+    return { ...base, path, kind: "unknown" };
   }
+}
+
+/** A network remote: asked once what it advertises (git ls-remote). Nothing advertised and never
+ * refused as a checked-out clone: a bare repository (a server), pushed the branch itself. */
+async function resolveNetwork(base: ResolvedRemote, cwd: string, o: ResolveOptions): Promise<ResolvedRemote> {
+  const advertised = (await remoteAdvertised(cwd, base.name, o.askMs))?.filter((id) => id !== o.self) ?? null;
+  if (advertised === null) return base.setting ? { ...base, kind: "peer" } : base;
+  const node = base.setting ?? advertised[0];
+  if (node) return { ...base, kind: "peer", node, advertised };
+  if (o.unserved?.has(base.name)) return { ...base, kind: "peer", advertised, unserved: true };
+  return { ...base, kind: "bare", advertised };
 }

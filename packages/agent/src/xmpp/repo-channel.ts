@@ -64,6 +64,9 @@ export class RepoChannel {
 
   get session(): Session { return this.d.session; }
 
+  /** Whether `jid` (bare, lower case) is one of this repository's herald.peer. */
+  trusts(jid: string): boolean { return this.#peers.has(jid); }
+
   /**
    * Announce a head once it has been pushed (coalesced: a burst announces only the newest).
    * `sha` is the head the pushes delivered: HEAD may have moved on meanwhile (a burst of commits

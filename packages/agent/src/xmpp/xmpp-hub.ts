@@ -5,6 +5,7 @@
 import type { Logger } from "../log.js";
 import { ChatCommands, type ChatHandlers } from "./chat-commands.js";
 import { eventItems } from "./pubsub-node.js";
+import { subscriptionAnswer } from "./peer-subscription.js";
 import { RepoChannel, type RepoChannelDeps } from "./repo-channel.js";
 import { Session, type Presence, type SessionOptions } from "./session.js";
 
@@ -79,6 +80,8 @@ export class XmppHub {
       for (const c of link.channels.keys()) {
         for (const item of eventItems(st, c.pubsubNode.service)) if (item.node === c.pubsubNode.node) c.item(item, false);
       }
+      const answer = subscriptionAnswer(st, (jid) => [...link.channels.keys()].some((c) => c.trusts(jid)));
+      if (answer) void session.send(answer).catch(() => undefined);
       chat.handle(st);
     });
     // Logs in in the background: an unreachable server never blocks git-side syncing.

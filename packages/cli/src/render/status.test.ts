@@ -30,6 +30,15 @@ describe("renderStatus", () => {
     expect(out).toContain("remote usb (bare): ahead 2, behind 0; push failing, next try 2026-01-01T00:00:00.000Z (no such file)");
     expect(out).toContain("conflicts: 1 (herald conflicts)");
   });
+  it("warns under a remote whose node is wrong or never heard from, and names a clone without Herald", () => {
+    const warning = "herald-node 'desktop' names no node Herald has heard of; the clone there advertises 'desktop-3fa2c1' (remove the setting)";
+    const out = renderStatus({ ...base, remotes: [{ name: "desktop", kind: "peer", node: "desktop", warning, ahead: 0, behind: 0 }, { name: "far", kind: "peer", unserved: true }] }, 0).split("\n");
+    expect(out.slice(2, 5)).toEqual([
+      "remote desktop (peer desktop): in sync",
+      `  WARNING: remote desktop: ${warning}`,
+      "remote far (clone without Herald): not seen yet",
+    ]);
+  });
   it("says why the clone cannot move while the user's edits hold a merge back", () => {
     const out = renderStatus({ ...base, blocked: { sha: "b".repeat(40), files: ["notes/a.txt", "b.txt", "c.txt", "d.txt"] } }, 0);
     expect(out.split("\n")[1]).toBe("BLOCKED: cannot merge bbbbbbbbbb: uncommitted changes in notes/a.txt, b.txt, c.txt and 1 more; commit them (Herald keeps both versions) and this clone syncs again");

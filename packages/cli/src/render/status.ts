@@ -25,7 +25,8 @@ export function renderStatus(s: AgentStatus, now: number): string {
     const sync = r.ahead === undefined ? "not seen yet" : r.ahead === 0 && r.behind === 0 ? "in sync"
       : `ahead ${r.ahead}, behind ${r.behind}${s.blocked && r.behind ? " (held back: BLOCKED above)" : ""}`;
     const retry = s.retries[r.name];
-    lines.push(`remote ${r.name} (${r.kind}${r.node ? ` ${r.node}` : ""}): ${sync}${retry ? `; push failing, next try ${new Date(retry.nextAt).toISOString()} (${retry.error.split("\n")[0]})` : ""}`);
+    lines.push(`remote ${r.name} (${r.unserved ? "clone without Herald" : r.kind}${r.node ? ` ${r.node}` : ""}): ${sync}${retry ? `; push failing, next try ${new Date(retry.nextAt).toISOString()} (${retry.error.split("\n")[0]})` : ""}`);
+    if (r.warning) lines.push(`  WARNING: remote ${r.name}: ${r.warning}`);
   }
   if (s.remotes.length === 0) lines.push("no remotes: add one with git remote add");
   lines.push(s.conflicts ? `conflicts: ${s.conflicts} (herald conflicts)` : "conflicts: none");

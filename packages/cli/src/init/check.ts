@@ -13,10 +13,12 @@ export interface CheckTarget {
   /** The pubsub node the agent will use (herald/<repo id>). */
   node: string;
   allowInsecure: boolean;
+  /** herald.tlsCa */
+  tlsCa?: string;
 }
 
 export async function checkLogin(t: CheckTarget, timeoutMs = 10_000): Promise<void> {
-  const opts = { jid: t.jid, password: t.password, service: t.service, resource: `herald-init-${process.pid}`, allowInsecure: t.allowInsecure };
+  const opts = { jid: t.jid, password: t.password, service: t.service, resource: `herald-init-${process.pid}`, allowInsecure: t.allowInsecure, ...(t.tlsCa ? { tlsCa: t.tlsCa } : {}) };
   await withLogin(opts, timeoutMs, async (session) => {
     const node = new PubsubNode(session, t.pubsub, t.node);
     const exists = await within(node.items(1), timeoutMs, "pubsub").then(() => true, (e: unknown) => {

@@ -31,17 +31,29 @@ export function readTlsCa(file: string, key = "herald.tlsCa"): string[] {
   return certs;
 }
 
+/** NODE_EXTRA_CA_CERTS, which Node adds to its default store but not to tls.rootCertificates (an
+ * unreadable file: none, as Node itself only warns). */
+function envCertificates(): string[] {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [];
+  try {
+    return readFileSync(file, "utf8").match(PEM_CERT) ?? [];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * One secure context per set of extra CAs (made once: building one from the ~140 system roots
  * costs a few milliseconds, and a daemon reconnects). `ca` replaces Node's default store, so the
- * system roots are passed along with the extra ones.
+ * system roots (and NODE_EXTRA_CA_CERTS) are passed along with the extra ones.
  */
 const contexts = new Map<string, SecureContext>();
 export function trustContext(extra: readonly string[]): SecureContext | undefined {
-  if (extra.length === 0) return undefined; // Node's default: the system store
+  if (extra.length === 0) return undefined; // Node's default store
   const key = extra.join("\n");
   let ctx = contexts.get(key);
-  if (!ctx) contexts.set(key, (ctx = createSecureContext({ ca: [...rootCertificates, ...extra] })));
+  if (!ctx) contexts.set(key, (ctx = createSecureContext({ ca: [...rootCertificates, ...envCertificates(), ...extra] })));
   return ctx;
 }
 

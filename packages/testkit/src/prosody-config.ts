@@ -53,7 +53,7 @@ log = { { levels = { min = "info" }, to = "file", filename = ${lua(`${o.dir}/pro
 
 interfaces           = { ${lua(ip)} }
 c2s_ports            = { ${o.port} }
-c2s_direct_tls_ports = { ${o.tls && o.directTlsPort ? o.directTlsPort : ""} }
+c2s_direct_tls_ports = { ${o.tls && o.directTlsPort ? `${o.directTlsPort} ` : ""}}
 s2s_ports            = { ${o.s2s ? o.s2s.port : ""} }
 http_ports           = { }
 https_ports          = { }

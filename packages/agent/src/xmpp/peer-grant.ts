@@ -12,52 +12,15 @@ import { parseConfig, readConfigEntries } from "../config.js";
 import { ConfigError, HeraldError, XmppStanzaError } from "../errors.js";
 import { GitRepo } from "../git/repo.js";
 import { mergeConfigEntries } from "../machine/machine-config.js";
-import { withLogin, within } from "./login-once.js";
-import { PubsubNode, type Affiliation } from "./pubsub-node.js";
+import { withLogin } from "./login-once.js";
+import { grantAllOrNothing, HalfGrantedError } from "./node-grant.js";
+import { PubsubNode } from "./pubsub-node.js";
 import { resolveXmppSettings } from "./xmpp-settings.js";
 
-export const PRIVATE_NODE_CONFIG = {
-  "pubsub#access_model": "whitelist",
-  "pubsub#publish_model": "publishers",
-} as const;
+export { grantPeers, PRIVATE_NODE_CONFIG } from "./node-grant.js";
 
 // No leading "-": the JID is an argument of `git config`, never to be read as an option.
 const BARE_JID = /^(?!-)[^@/\s"'<>&]+@[^@/\s"'<>&]+$/;
-
-/**
- * Affiliations first, then the access model: a node switched to whitelist before its peers are
- * affiliated would lock them out meanwhile. The owner keeps its own affiliation (not listed).
- */
-export async function grantPeers(node: PubsubNode, owner: string, peers: readonly string[]): Promise<Record<string, string>> {
-  const others = grantees(owner, peers);
-  if (others.length) await node.setAffiliations(Object.fromEntries(others.map((p) => [p, "publisher" as const])));
-  await node.configure(PRIVATE_NODE_CONFIG);
-  return node.affiliations();
-}
-
-function grantees(owner: string, peers: readonly string[]): string[] {
-  return [...new Set(peers.map((p) => p.toLowerCase()))].filter((p) => p !== owner.toLowerCase());
-}
-
-/** What a grant may change, read before it does, so that a failure can put it back. */
-interface Before { created: boolean; affiliations: Record<string, string>; config: Record<string, string> }
-
-/** Creates the node if no agent has yet; owner-only reads, so a node not ours fails here, unchanged. */
-async function readBefore(node: PubsubNode): Promise<Before> {
-  const created = (await node.ensure()) === "created";
-  const affiliations = await node.affiliations();
-  const config = created ? {} : await node.configuration();
-  return { created, affiliations, config };
-}
-
-/** Puts back what grantPeers changed: the node it created goes, affiliations and models return. */
-async function undo(node: PubsubNode, before: Before, owner: string, peers: readonly string[]): Promise<void> {
-  if (before.created) return node.delete();
-  const changed = grantees(owner, peers).filter((p) => before.affiliations[p] !== "publisher");
-  if (changed.length) await node.setAffiliations(Object.fromEntries(changed.map((p) => [p, (before.affiliations[p] ?? "none") as Affiliation])));
-  const config = Object.fromEntries(Object.keys(PRIVATE_NODE_CONFIG).filter((k) => before.config[k]).map((k) => [k, before.config[k]!]));
-  if (Object.keys(config).length) await node.configure(config);
-}
 
 /** git would refuse to write the clone's config (read-only, or another git holds its lock). */
 async function configUnwritable(repo: GitRepo): Promise<string | null> {
@@ -111,20 +74,15 @@ export async function addPeer(o: AddPeerOptions): Promise<AddPeerResult> {
     const peers = [...config.peers, jid];
     const affiliations = await withLogin(x.session, timeoutMs, async (session) => {
       const n = new PubsubNode(session, x.pubsub, node);
-      const before = await within(readBefore(n), timeoutMs, "read the node").catch((e: unknown) => {
+      try {
+        return await grantAllOrNothing(n, owner, peers, timeoutMs, async () => {
+          for (const p of toAdd) await repo.run(["config", "--add", "--", "herald.peer", p]);
+        });
+      } catch (e) {
         if (e instanceof XmppStanzaError && e.condition === "forbidden") {
           throw new HeraldError("NOT_OWNER", `${owner} does not own ${node} on ${x.pubsub}: run herald peer add on the clone whose account created it (or one the pubsub service's admins list)`);
         }
-        throw e;
-      });
-      try {
-        const granted = await within(grantPeers(n, owner, peers), timeoutMs, "grant");
-        for (const p of toAdd) await repo.run(["config", "--add", "--", "herald.peer", p]);
-        return granted;
-      } catch (e) {
-        await within(undo(n, before, owner, peers), timeoutMs, "undo the grant").catch((u: Error) => {
-          throw new HeraldError("GRANT_HALF_DONE", `${(e as Error).message}; and putting ${node} back failed too (${u.message}): run herald peer add again`);
-        });
+        if (e instanceof HalfGrantedError) throw new HeraldError("GRANT_HALF_DONE", e.message);
         throw e;
       }
     }, (reason) => { throw new HeraldError("XMPP_LOGIN", `${owner} on ${x.session.service}: ${reason}`); });

@@ -146,6 +146,17 @@ describe("certificates that must be refused (Prosody)", () => {
     }
   }, 60_000);
 
+  it("a clone without herald.tlsCa of its own trusts the machine's, in init's check as in the agent", async () => {
+    const machine = await herald(["init", "--machine", "--jid", "n1@localhost", "--password-file", pw, "--tls-ca", server.caFile!, "--no-check"], { env });
+    expect(machine.code).toBe(0);
+    const r = await herald(["init", "--repo", sb.clones.n2!, "--jid", "n1@localhost", "--password-file", pw, "--service", server.tlsService!, "--pubsub", server.pubsub], { env });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const doctor = await herald(["doctor", "--repo", sb.clones.n2!], { env });
+    expect(lines(doctor.stdout)).toContainEqual(`ok   ${sb.clones.n2} tls: the stream is encrypted`);
+    await rm(join(dir, "config", "herald", "config"));
+  });
+
   it("--tls-ca must be a readable PEM file with a certificate; it is stored as an absolute path", async () => {
     const notPem = join(dir, "not.pem");
     await writeFile(notPem, "hello\n");

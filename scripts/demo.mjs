@@ -50,7 +50,7 @@ try {
     cleanups.push(() => sb.cleanup());
     for (const n of NODES) {
       const dir = sb.clones[n];
-      for (const [k, v] of [["herald.jid", `${n}@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub]]) await git(dir, "config", k, v);
+      for (const [k, v] of [["herald.jid", `${n}@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.tlsCa", server.caFile]]) await git(dir, "config", k, v);
       for (const p of NODES.filter((m) => m !== n)) await git(dir, "config", "--add", "herald.peer", `${p}@${server.domain}`);
     }
     say("demo", `laptop and desktop are clones of one repository; "server" is a bare repository both push to`);

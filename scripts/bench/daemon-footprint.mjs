@@ -114,7 +114,7 @@ async function runDaemon(ctx, dirs, idleMs) {
   const cfg = join(xdg, "config", "herald", "config");
   await writeFile(join(xdg, "config", "herald", "password"), "daemon-pw\n", { mode: 0o600 });
   for (const [k, v] of [["herald.jid", `daemon@${server.domain}`], ["herald.passwordFile", join(xdg, "config", "herald", "password")],
-    ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.peer", `peer@${server.domain}`]]) {
+    ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.tlsCa", server.caFile], ["herald.peer", `peer@${server.domain}`]]) {
     await execFileP("git", ["config", "-f", cfg, k, v]);
   }
   await writeFile(join(xdg, "config", "herald", "repos"), dirs.map((d) => `${d}\n`).join(""));
@@ -163,6 +163,7 @@ async function runAgents(ctx, dirs, idleMs) {
     await git(dir, "config", "herald.jid", `${agentAccount(i)}@${server.domain}`);
     await git(dir, "config", "herald.service", server.service);
     await git(dir, "config", "herald.pubsub", server.pubsub);
+    await git(dir, "config", "herald.tlsCa", server.caFile);
     await git(dir, "config", "herald.peer", `peer@${server.domain}`);
     // A fresh pubsub node, as the daemon had: the daemon's nodes (named by the root commits) exist now.
     await git(dir, "config", "herald.repo", `bench-agents-${process.pid}-${Date.now()}-${i + 1}`);

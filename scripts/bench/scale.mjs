@@ -36,7 +36,7 @@ async function scaleCase(cleanup, n, commits, makeServer, makeSandbox) {
     const repoId = (await git(sb.clones.c1, "rev-list", "--max-parents=0", "HEAD")).trim();
     // Straight into .git/config: 50 clones × 49 peers would be 2,450 `git config` processes.
     await Promise.all(ns.map((c) => appendFile(join(sb.clones[c], ".git", "config"),
-      `[herald]\n\tjid = ${c}@${server.domain}\n\tservice = ${server.service}\n\tpubsub = ${server.pubsub}\n\trepo = ${repoId}\n`
+      `[herald]\n\tjid = ${c}@${server.domain}\n\tservice = ${server.service}\n\tpubsub = ${server.pubsub}\n${server.caFile ? `\ttlsCa = ${server.caFile}\n` : ""}\trepo = ${repoId}\n`
       + ns.filter((p) => p !== c).map((p) => `\tpeer = ${p}@${server.domain}\n`).join(""))));
     const t0 = now();
     const h = await startHerald(cleanup, { n, clones: sb.clones }, { xmpp: true, inProcess: true, onlineTimeoutMs: 60_000 + 2_000 * n });

@@ -44,6 +44,7 @@ export async function configureXmpp(topo, server, repoId, accounts = {}) {
     await git(dir, "config", "herald.jid", jid(c));
     await git(dir, "config", "herald.service", server.service);
     await git(dir, "config", "herald.pubsub", server.pubsub);
+    await git(dir, "config", "herald.tlsCa", server.caFile);
     await git(dir, "config", "herald.repo", repoId);
     for (const p of ns.filter((m) => m !== c)) await git(dir, "config", "--add", "herald.peer", jid(p));
   }

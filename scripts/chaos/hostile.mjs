@@ -33,7 +33,7 @@ export async function hostileSuite({ net, server, herald, seed, count, accounts 
   const runs = [];
   for (const [i, who] of accounts.entries()) {
     const cfg = {
-      host: "127.0.0.1", port: server.port, jid: `${who}@${server.domain}`, password: `${who}-pw`, pubsub: server.pubsub,
+      host: "127.0.0.1", port: server.port, ca: server.caFile, jid: `${who}@${server.domain}`, password: `${who}-pw`, pubsub: server.pubsub,
       node: `herald/${net.repoId}`, repo: net.repoId, count, seed: seed * 10 + i, canary, targets: net.names.map((c) => `${c}@${server.domain}`),
     };
     const { stdout } = await execFileP(PYTHON, [SCRIPT, JSON.stringify(cfg)], { maxBuffer: 16 << 20, timeout: 300_000 });

@@ -6,7 +6,7 @@ publishes `count` mutated copies of them (option-looking refs, shell metacharact
 huge values, wrong namespaces, deep nesting, replays, other repositories' ids) and sends chat
 commands to the agents. Every choice comes from `seed`. One JSON line of figures on stdout.
 
-  argv[1]: JSON {host, port, jid, password, pubsub, node, repo, count, seed, canary, targets}
+  argv[1]: JSON {host, port, ca, jid, password, pubsub, node, repo, count, seed, canary, targets}
 """
 import asyncio
 import json
@@ -128,7 +128,9 @@ class Attacker(slixmpp.ClientXMPP):
 def main():
     cfg = json.loads(sys.argv[1])
     xmpp = Attacker(cfg)
-    xmpp.connect((cfg["host"], cfg["port"]), disable_starttls=True, force_starttls=False)
+    # STARTTLS, as the test server requires, trusting the run's CA (the certificate names the domain).
+    xmpp.ca_certs = cfg["ca"]
+    xmpp.connect((cfg["host"], cfg["port"]), force_starttls=True)
     xmpp.loop.run_until_complete(xmpp.disconnected)
     print(json.dumps(xmpp.stats))
 

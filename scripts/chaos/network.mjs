@@ -23,7 +23,7 @@ export async function buildNetwork(cleanup, { shape, n }, server, friends = [], 
   const root = (await git(sb.clones.c1, "rev-list", "--max-parents=0", "HEAD")).trim();
   for (const c of ns) {
     const dir = sb.clones[c];
-    for (const [k, v] of [["herald.jid", `${c}@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.repo", root]]) await git(dir, "config", k, v);
+    for (const [k, v] of [["herald.jid", `${c}@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.tlsCa", server.caFile], ["herald.repo", root]]) await git(dir, "config", k, v);
     for (const p of [...ns.filter((m) => m !== c), ...friends]) await git(dir, "config", "--add", "herald.peer", `${p}@${server.domain}`);
   }
   return { shape, n, names: ns, sb, clones: sb.clones, hub: sb.bare.hub ?? null, repoId: root };

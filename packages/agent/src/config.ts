@@ -3,6 +3,7 @@
 import { isNodeId, isRepoId } from "@herald/protocol";
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
+import { isAbsolute } from "node:path";
 import { parseDuration } from "./duration.js";
 import { ConfigError } from "./errors.js";
 import type { GitRepo } from "./git/repo.js";
@@ -24,6 +25,8 @@ export interface AgentConfig {
   /** herald.service, in order: tried in turn (none: DNS SRV, then the JID's domain). */
   services: string[];
   pubsub?: string;
+  /** herald.tlsCa: a PEM file of CA certificates trusted for the XMPP server beside the system store. */
+  tlsCa?: string;
   peers: string[];
   admins: string[];
   autocommit: boolean;
@@ -94,6 +97,8 @@ export function parseConfig(entries: Array<[string, string]>, clonePath: string)
   for (const service of services) {
     if (!/^xmpps?:\/\/[^/\s]+$/.test(service)) throw new ConfigError("herald.service", `expected xmpp://host:port or xmpps://host:port, got ${JSON.stringify(service)}`);
   }
+  const tlsCa = one.get("herald.tlsca");
+  if (tlsCa !== undefined && !isAbsolute(tlsCa)) throw new ConfigError("herald.tlsCa", `expected an absolute path to a PEM file, got ${JSON.stringify(tlsCa)}`);
   const retryText = one.get("herald.retryinterval");
   const retryIntervalMs = retryText === undefined ? DEFAULT_RETRY_INTERVAL_MS : parseDuration(retryText);
   if (retryIntervalMs === null) throw new ConfigError("herald.retryInterval", `expected a duration such as 1s, 90s, 30m or 2h, got ${JSON.stringify(retryText)}`);
@@ -122,6 +127,7 @@ export function parseConfig(entries: Array<[string, string]>, clonePath: string)
     ...(one.has("herald.passwordfile") ? { passwordFile: one.get("herald.passwordfile")! } : {}),
     services,
     ...(one.has("herald.pubsub") ? { pubsub: one.get("herald.pubsub")! } : {}),
+    ...(tlsCa !== undefined ? { tlsCa } : {}),
     peers: jids("herald.peer"),
     admins: jids("herald.admin"),
     autocommit: bool("herald.autocommit", one.get("herald.autocommit"), false),

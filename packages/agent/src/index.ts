@@ -20,6 +20,7 @@ export { secondsLeft, type TransferRecord } from "./content/transfer-records.js"
 export { IGNORED, presenceText, statusLine, statusText, type AgentStatus } from "./status.js";
 export { PUBLISHER_FIX, serverStampsPublisher } from "./xmpp/publisher-probe.js";
 export { loginFailure, withLogin, within } from "./xmpp/login-once.js";
+export { readTlsCa } from "./xmpp/tls-trust.js";
 export { runDoctor, type DoctorOptions } from "./doctor/doctor.js";
 export { report as doctorReport, type Check } from "./doctor/judge.js";
 export { RepoChannel, type SignalingStats } from "./xmpp/repo-channel.js";

@@ -1,5 +1,5 @@
-// A person nudges an agent from ordinary Debian XMPP clients: sendxmpp over plaintext on
-// loopback, go-sendxmpp against a STARTTLS-only server (it refuses plaintext). The agent's
+// A person nudges an agent from ordinary Debian XMPP clients, both over STARTTLS (the test
+// server requires it): sendxmpp, and go-sendxmpp (which refuses plaintext anyway). The agent's
 // replies are read by a listening client of the same person.
 import { commitFile, git, head, makeSandbox, startXmppServer, waitFor, type Sandbox, type XmppServer } from "@herald/testkit";
 import { Session, silentLogger } from "@herald/agent";
@@ -17,6 +17,7 @@ async function configure(sb: Sandbox, server: XmppServer) {
   await git(dir, "config", "herald.jid", `agent1@${server.domain}`);
   await git(dir, "config", "herald.service", server.service);
   await git(dir, "config", "herald.pubsub", server.pubsub);
+  await git(dir, "config", "herald.tlsCa", server.caFile!);
   await git(dir, "config", "herald.admin", `human@${server.domain}`);
 }
 
@@ -38,7 +39,7 @@ describe("chat nudges from third-party clients", () => {
     await server?.stop();
   });
 
-  it("sendxmpp (plaintext): status and sync get answers; a stranger gets none", async () => {
+  it("sendxmpp (STARTTLS): status and sync get answers; a stranger gets none", async () => {
     if (!(await have("sendxmpp"))) throw new Error("sendxmpp is not installed (./scripts/test.sh installs it)");
     server = await startXmppServer({ accounts: ["agent1", "human", "stranger"] });
     sb = await makeSandbox(["a", "b"], "line");
@@ -46,12 +47,12 @@ describe("chat nudges from third-party clients", () => {
     agent = await startOne(sb.clones.a!, { env: { HERALD_PASSWORD: "agent1-pw" } });
     await waitFor(async () => agent!.agent.channel?.stats.online, 10_000, "agent online");
     const heard: string[] = [];
-    const phone = new Session({ jid: `human@${server.domain}`, password: "human-pw", service: server.service, resource: "phone" }, silentLogger);
+    const phone = new Session({ jid: `human@${server.domain}`, password: "human-pw", service: server.service, tlsCa: server.caFile!, resource: "phone" }, silentLogger);
     phone.on("stanza", (st) => { const b = st.is("message") ? st.getChildText("body") : null; if (b) heard.push(b); });
     await phone.start();
     try {
       const send = (user: string, text: string) => execFileP("sh", ["-c",
-        `printf '%s\\n' "$TEXT" | sendxmpp -u ${user} -p ${user}-pw -j 127.0.0.1:${server!.port} -o ${server!.domain} --message-type=chat agent1@${server!.domain}`],
+        `printf '%s\\n' "$TEXT" | sendxmpp -t -n -u ${user} -p ${user}-pw -j 127.0.0.1:${server!.port} -o ${server!.domain} --message-type=chat agent1@${server!.domain}`],
       { env: { ...process.env, TEXT: text } });
       await send("stranger", "pause");
       await send("human", "  STATUS ");
@@ -71,12 +72,12 @@ describe("chat nudges from third-party clients", () => {
 
   it("go-sendxmpp over STARTTLS: the agent logs in with a certificate it was told to trust", async () => {
     if (!(await have("go-sendxmpp"))) throw new Error("go-sendxmpp is not installed (./scripts/test.sh installs it)");
-    server = await startXmppServer({ accounts: ["agent1", "human"], tls: true });
+    server = await startXmppServer({ accounts: ["agent1", "human"] });
     sb = await makeSandbox(["a"], "line");
     await configure(sb, server);
-    // NODE_EXTRA_CA_CERTS must be set before Node starts: the agent runs as a child, as a user runs it.
+    // The agent runs as a child, as a user runs it, trusting the server's CA through herald.tlsCa.
     const agentProc = spawn(process.execPath, [bin, "agent", "--repo", sb.clones.a!], {
-      env: { ...process.env, HERALD_PASSWORD: "agent1-pw", NODE_EXTRA_CA_CERTS: server.caFile! }, stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, HERALD_PASSWORD: "agent1-pw" }, stdio: ["ignore", "ignore", "pipe"],
     });
     children.push(agentProc);
     let agentLog = "";

@@ -87,7 +87,7 @@ describe("one daemon per machine, many repositories", () => {
       const machine = async (user: string, peer: string) => {
         const pw = join(tmpdir(), `herald-pw-${user}-${process.pid}`);
         await writeFile(pw, `${user}-pw\n`);
-        return host({ "herald.jid": `${user}@${server.domain}`, "herald.passwordFile": pw, "herald.service": server.service, "herald.pubsub": server.pubsub, "herald.peer": `${peer}@${server.domain}` });
+        return host({ "herald.jid": `${user}@${server.domain}`, "herald.passwordFile": pw, "herald.service": server.service, "herald.pubsub": server.pubsub, "herald.tlsCa": server.caFile!, "herald.peer": `${peer}@${server.domain}` });
       };
       const [d1, d2] = hosts = [await machine("d1", "d2"), await machine("d2", "d1")];
       await git(d2!.root, "config", "-f", join(d2!.env.XDG_CONFIG_HOME!, "herald", "config"), "herald.admin", `me@${server.domain}`);

@@ -18,7 +18,7 @@ describe("HERALD_DEBUG_XMPP", () => {
     server = await startXmppServer({ accounts: ["debugger"] }); // a pubsub admin, so it may create the node
     const password = server.accounts[0]!.password;
     sb = await makeSandbox(["a"], "line");
-    const settings: Array<[string, string]> = [["herald.jid", `debugger@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub]];
+    const settings: Array<[string, string]> = [["herald.jid", `debugger@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.tlsCa", server.caFile!]];
     for (const [k, v] of settings) await git(sb.clones.a!, "config", k, v);
     const child = spawn(process.execPath, [bin, "agent", "--verbose", "--repo", sb.clones.a!], { env: { ...process.env, HERALD_PASSWORD: password, HERALD_DEBUG_XMPP: "1" } });
     let out = "";

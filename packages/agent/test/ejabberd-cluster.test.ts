@@ -32,6 +32,7 @@ describeIfEjabberd("an ejabberd cluster of two nodes", () => {
       await git(dir, "config", "herald.jid", `${me}@${cluster.domain}`);
       for (const n of home[me]) await git(dir, "config", "--add", "herald.service", n.service);
       await git(dir, "config", "herald.pubsub", cluster.pubsub);
+      await git(dir, "config", "herald.tlsCa", cluster.caFile!);
       await git(dir, "config", "herald.peer", `${peer}@${cluster.domain}`);
     }
     agents = await Promise.all(["n1", "n2"].map((n) => startOne(sb.clones[n]!, { watchRemoteRefs: false, env: { HERALD_PASSWORD: `${n}-pw` } })));

@@ -96,7 +96,8 @@ describeIfEjabberd("signaling over XMPP alone, on ejabberd", () => {
     await new Promise((r) => setTimeout(r, 200));
     expect((session.client.streamManagement as unknown as { enabled: boolean }).enabled).toBe(false);
     const logins = () => agents.n1!.records.filter((r) => r.event === "xmpp-online").length;
-    (session.client.socket as unknown as { destroy(): void }).destroy(); // the network drops
+    // The network drops: the TLS socket under @xmpp/tls's wrapper (which has no destroy of its own).
+    (session.client.socket as unknown as { socket: { destroy(): void } }).socket.destroy();
     await waitFor(async () => logins() === 2 && session.online, 10_000, "n1 to log in again");
     const sha = await commitFile(sb.clones.n1!, "after-blip.txt", "x\n");
     await waitFor(async () => (await head(sb!.clones.n2!)) === sha, 15_000, "n2 to get a commit n1 made after the drop");

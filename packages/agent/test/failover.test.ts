@@ -23,6 +23,7 @@ describe("failover between server addresses", () => {
       await git(dir, "config", "--add", "herald.service", a.service);
       await git(dir, "config", "--add", "herald.service", b.service);
       await git(dir, "config", "herald.pubsub", "pubsub.localhost");
+      await git(dir, "config", "herald.tlsCa", a.caFile!); // both servers' certificates come from the run's CA
       await git(dir, "config", "herald.peer", `${peer}@localhost`);
     }
     agents = await Promise.all(["n1", "n2"].map((n) => startOne(sb.clones[n]!, { watchRemoteRefs: false, env: { HERALD_PASSWORD: `${n}-pw` } })));

@@ -23,13 +23,15 @@ export async function startOne(dir: string, opts: Partial<AgentOptions> = {}): P
   return { agent, records };
 }
 
-/** Give each clone its XMPP account on `server` (user = node name) and trust all the others. */
+/** Give each clone its XMPP account on `server` (user = node name) and trust all the others; the
+ * server's CA is trusted through herald.tlsCa, as a user would. */
 export async function configureXmpp(sb: Sandbox, server: XmppServer, nodes: string[]): Promise<void> {
   for (const n of nodes) {
     const dir = sb.clones[n]!;
     await git(dir, "config", "herald.jid", `${n}@${server.domain}`);
     await git(dir, "config", "herald.service", server.service);
     await git(dir, "config", "herald.pubsub", server.pubsub);
+    if (server.caFile) await git(dir, "config", "herald.tlsCa", server.caFile);
     for (const p of nodes.filter((m) => m !== n)) await git(dir, "config", "--add", "herald.peer", `${p}@${server.domain}`);
   }
 }
@@ -40,7 +42,7 @@ export async function stopAll(running: Record<string, Running> | Running[]): Pro
 
 /** Run `fn` as `user` on `server`, in a session of its own, with the pubsub node `node`. */
 export async function asUser(server: XmppServer, node: string, user: string, fn: (s: Session, n: PubsubNode) => Promise<unknown>): Promise<void> {
-  const s = new Session({ jid: `${user}@${server.domain}`, password: `${user}-pw`, service: server.service }, silentLogger);
+  const s = new Session({ jid: `${user}@${server.domain}`, password: `${user}-pw`, service: server.service, ...(server.caFile ? { tlsCa: server.caFile } : {}) }, silentLogger);
   await s.start();
   try {
     await fn(s, new PubsubNode(s, server.pubsub, node));

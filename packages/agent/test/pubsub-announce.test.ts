@@ -27,7 +27,7 @@ describe("pubsub announcement through a real Prosody", () => {
 
   const login = async (i: number) => {
     const acc = server.accounts[i]!;
-    const s = new Session({ jid: acc.jid, password: acc.password, service: server.service, resource: `test${i}` }, silentLogger);
+    const s = new Session({ jid: acc.jid, password: acc.password, service: server.service, tlsCa: server.caFile!, resource: `test${i}` }, silentLogger);
     sessions.push(s);
     const online = new Promise((r) => s.once("online", r));
     await s.start();

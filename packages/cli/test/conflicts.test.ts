@@ -25,7 +25,7 @@ describe("herald conflicts", () => {
     await git(n2, "pull", "-q", "--ff-only", n1, "main");
     server = await startXmppServer({ accounts: ["n1", "n2"] });
     for (const [dir, me, peer] of [[n1, "n1", "n2"], [n2, "n2", "n1"]] as const) {
-      for (const [k, v] of [["herald.jid", `${me}@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.peer", `${peer}@${server.domain}`]] as const) {
+      for (const [k, v] of [["herald.jid", `${me}@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.tlsCa", server.caFile!], ["herald.peer", `${peer}@${server.domain}`]] as const) {
         await git(dir, "config", k, v);
       }
     }

@@ -33,7 +33,7 @@ describe("the dashboard in a browser", () => {
     config = await mkdtemp(join(tmpdir(), "herald-web-"));
     server = await startXmppServer({ accounts: ["n1", "n2"] });
     for (const [dir, me, peer] of [[n1, "n1", "n2"], [n2, "n2", "n1"]] as const) {
-      for (const [k, v] of [["herald.jid", `${me}@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.peer", `${peer}@${server.domain}`], ["herald.webPort", "0"]] as const) {
+      for (const [k, v] of [["herald.jid", `${me}@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.tlsCa", server.caFile!], ["herald.peer", `${peer}@${server.domain}`], ["herald.webPort", "0"]] as const) {
         await git(dir, "config", k, v);
       }
     }

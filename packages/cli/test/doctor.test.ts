@@ -12,7 +12,7 @@ async function setUp(exposePublisher: boolean): Promise<{ sb: Sandbox; server: X
   const sb = await makeSandbox(["n1", "n2"], "line");
   const server = await startXmppServer({ accounts: ["n1", "n2"], exposePublisher });
   for (const [me, peer] of [["n1", "n2"], ["n2", "n1"]] as const) {
-    for (const [k, v] of [["herald.jid", `${me}@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.peer", `${peer}@${server.domain}`]] as const) {
+    for (const [k, v] of [["herald.jid", `${me}@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.tlsCa", server.caFile!], ["herald.peer", `${peer}@${server.domain}`]] as const) {
       await git(sb.clones[me]!, "config", k, v);
     }
   }
@@ -53,7 +53,7 @@ describe("herald doctor", () => {
     expect(r.code).toBe(1);
     expect(lines(r.stdout)).toContainEqual(`FAIL ${sb.clones.n1} publisher: ${server.pubsub} does not stamp publishers on items: every announcement is ignored (fix: ${FIX})`);
 
-    const init = await herald(["init", "--repo", sb.clones.n2!, "--jid", `n2@${server.domain}`, "--service", server.service, "--pubsub", server.pubsub], { env: { HERALD_PASSWORD: "n2-pw" } });
+    const init = await herald(["init", "--repo", sb.clones.n2!, "--jid", `n2@${server.domain}`, "--service", server.service, "--pubsub", server.pubsub, "--tls-ca", server.caFile!], { env: { HERALD_PASSWORD: "n2-pw" } });
     expect(init.code).toBe(1);
     expect(lines(init.stderr)).toEqual([`herald: ${server.pubsub} does not stamp publishers on items, so every announcement would be ignored: ${FIX} (or --no-check)`]);
 

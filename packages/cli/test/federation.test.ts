@@ -40,6 +40,7 @@ describeIfFederation("two federated servers", () => {
       await git(dir, "config", "herald.jid", jid);
       await git(dir, "config", "herald.service", server.service);
       await git(dir, "config", "herald.pubsub", "pubsub.a.test"); // the node lives on a.test for both
+      await git(dir, "config", "herald.tlsCa", server.caFile!); // c2s over TLS; s2s stays plaintext on loopback
       if (peer) await git(dir, "config", "herald.peer", peer);
     }
 
@@ -61,14 +62,30 @@ describeIfFederation("two federated servers", () => {
     // A clone's list replaces the machine's: the clone took the machine's peer along.
     expect((await git(n1, "config", "--get-all", "herald.peer")).trim().split("\n")).toEqual(["ops@a.test", "n2@b.test"]);
 
-    // Only the owner grants: b.test's agent may publish but not hand out rights.
+    // Only the owner grants: b.test's agent may publish but not hand out rights. The refusal comes
+    // before anything changed: not the node, not n2's own herald.peer.
+    const repoId = (await git(n1, "rev-list", "--max-parents=0", "HEAD")).trim();
+    const nodeState = async () => {
+      const owner = new Session({ jid: "n1@a.test", password: "n1-pw", service: a.service, tlsCa: a.caFile! }, silentLogger);
+      await owner.start();
+      try {
+        const node = new PubsubNode(owner, "pubsub.a.test", pubsubNodeName(repoId));
+        const config = await node.configuration();
+        return { affiliations: await node.affiliations(), access: config["pubsub#access_model"], publish: config["pubsub#publish_model"] };
+      } finally {
+        await owner.stop();
+      }
+    };
+    const granted = await nodeState();
+    expect(granted).toEqual({ affiliations: { "n1@a.test": "owner", "n2@b.test": "publisher", "ops@a.test": "publisher" }, access: "whitelist", publish: "publishers" });
     const notOwner = await herald(["peer", "add", "mallory@b.test", "--repo", n2], { env: { HERALD_PASSWORD: "n2-pw", XDG_CONFIG_HOME: join(sb.root, "xdg-none") } });
     expect(notOwner.code).toBe(1);
-    expect(notOwner.stderr).toMatch(/n2@b\.test does not own/);
+    expect(lines(notOwner.stderr)).toEqual([expect.stringMatching(/^herald: n2@b\.test does not own /)]);
+    expect((await git(n2, "config", "--get-all", "herald.peer")).trim()).toBe("n1@a.test");
+    expect(await nodeState()).toEqual(granted);
 
     // An account of b.test nobody granted: no subscription, no publishing (XEP-0060 §6.1.3.4, §7.1.3.1).
-    const repoId = (await git(n1, "rev-list", "--max-parents=0", "HEAD")).trim();
-    const eve = new Session({ jid: "mallory@b.test", password: "mallory-pw", service: b.service }, silentLogger);
+    const eve = new Session({ jid: "mallory@b.test", password: "mallory-pw", service: b.service, tlsCa: b.caFile! }, silentLogger);
     await eve.start();
     try {
       const node = new PubsubNode(eve, "pubsub.a.test", pubsubNodeName(repoId));

@@ -11,7 +11,7 @@ const execFileP = promisify(execFile);
 
 /** The clone's herald.* settings (keys as git prints them: lowercase), or [] if none. */
 async function heraldConfig(dir: string): Promise<string[]> {
-  const r = await execFileP("git", ["config", "--local", "--get-regexp", "^herald\\.(jid|passwordfile|service|pubsub|peer|admin)$"], { cwd: dir })
+  const r = await execFileP("git", ["config", "--local", "--get-regexp", "^herald\\.(jid|passwordfile|service|pubsub|tlsca|peer|admin)$"], { cwd: dir })
     .catch((e: { code?: number }) => (e.code === 1 ? { stdout: "" } : Promise.reject(e)));
   return r.stdout.split("\n").filter(Boolean);
 }
@@ -51,7 +51,7 @@ describe("herald init", () => {
   it("logs in to a real server, reaches pubsub, then writes the config", async () => {
     const dir = sb.clones.n2!;
     const r = await herald(["init", "--jid", "agent1@localhost", "--password-file", pwFile, "--service", server.service,
-      "--pubsub", server.pubsub, "--peer", "agent2@localhost"], { cwd: dir, env });
+      "--pubsub", server.pubsub, "--tls-ca", server.caFile!, "--peer", "agent2@localhost"], { cwd: dir, env });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`herald is set up in ${dir}: node n2, account agent1@localhost (logged in to ${server.service})`);
@@ -61,6 +61,7 @@ describe("herald init", () => {
       `herald.passwordfile ${pwFile}`,
       `herald.service ${server.service}`,
       `herald.pubsub ${server.pubsub}`,
+      `herald.tlsca ${server.caFile}`,
       "herald.peer agent2@localhost",
     ]);
   });
@@ -69,14 +70,14 @@ describe("herald init", () => {
     const service = `xmpp://127.0.0.1:${await freePort()}`;
     const r = await herald(["init", "--repo", sb.clones.n3!, "--jid", "agent1@localhost", "--password-file", pwFile, "--service", service], { env });
     expect(r.code).toBe(1);
-    expect(lines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`^herald: cannot log in to ${service} as agent1@localhost: connection refused`))]);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`^herald: cannot log in to ${service} as agent1@localhost: nothing is listening at 127.0.0.1:\\d+ \\(connection refused\\)`))]);
     expect(await heraldConfig(sb.clones.n3!)).toEqual([]);
   });
 
-  it("reports a wrong password (exit 1)", async () => {
+  it("reports a wrong password over TLS (exit 1)", async () => {
     const wrong = join(sb.root, "wrong.pw");
     await writeFile(wrong, "not-the-password\n", { mode: 0o600 });
-    const r = await herald(["init", "--repo", sb.clones.n3!, "--jid", "agent1@localhost", "--password-file", wrong, "--service", server.service], { env });
+    const r = await herald(["init", "--repo", sb.clones.n3!, "--jid", "agent1@localhost", "--password-file", wrong, "--service", server.service, "--tls-ca", server.caFile!], { env });
     expect(r.code).toBe(1);
     expect(lines(r.stderr)).toEqual([`herald: cannot log in to ${server.service} as agent1@localhost: not authorized (wrong password, or no such account)`]);
     expect(await heraldConfig(sb.clones.n3!)).toEqual([]);

@@ -16,8 +16,10 @@ export interface EjabberdClusterNode {
   /** Erlang node name */
   name: string;
   port: number;
-  /** e.g. `xmpp://127.0.0.1:40123` */
+  /** e.g. `xmpp://127.0.0.1:40123` (STARTTLS required) */
   service: string;
+  /** Direct TLS, e.g. `xmpps://127.0.0.1:40124` */
+  tlsService?: string;
   /** SIGKILL, as a crashed machine. */
   crash(): Promise<void>;
   halt(): Promise<void>;
@@ -29,6 +31,8 @@ export interface EjabberdCluster {
   domain: string;
   pubsub: string;
   accounts: Account[];
+  /** The CA that signed every node's certificate (herald.tlsCa). */
+  caFile?: string;
   nodes: EjabberdClusterNode[];
   /** The running nodes as Mnesia sees them from `via` (default: the first node still running). */
   members(via?: number): Promise<string[]>;
@@ -62,7 +66,7 @@ export async function startEjabberdCluster(opts: StartEjabberdClusterOptions = {
   };
   try {
     // One after the other: two Erlang VMs booting at once on a loaded 2-core machine time out.
-    for (let i = 0; i < count; i++) nodes.push(await startEjabberdNode({ domain, tls: false, startTimeoutMs, cookie, epmdPort: epmd.port }));
+    for (let i = 0; i < count; i++) nodes.push(await startEjabberdNode({ domain, tls: true, startTimeoutMs, cookie, epmdPort: epmd.port }));
     for (const n of nodes.slice(1)) {
       // ejabberd restarts itself on the joining node with the cluster's tables copied in.
       const r = await n.ctl("join_cluster", nodes[0]!.name);
@@ -76,9 +80,9 @@ export async function startEjabberdCluster(opts: StartEjabberdClusterOptions = {
     }
     const accounts = await Promise.all(accountNames(opts.accounts).map((u) => registerOn(nodes[0]!, domain, u)));
     return {
-      domain, pubsub: `pubsub.${domain}`, accounts, members,
+      domain, pubsub: `pubsub.${domain}`, accounts, members, ...(nodes[0]!.caFile ? { caFile: nodes[0]!.caFile } : {}),
       nodes: nodes.map((n) => ({
-        name: n.name, port: n.port, service: `xmpp://127.0.0.1:${n.port}`,
+        name: n.name, port: n.port, service: `xmpp://127.0.0.1:${n.port}`, ...(n.tlsPort ? { tlsService: `xmpps://127.0.0.1:${n.tlsPort}` } : {}),
         crash: () => n.crash(), halt: () => n.halt(), resume: () => n.resume(),
       })),
       register: (u, p) => registerOn(first(), domain, u, p),

@@ -6,6 +6,8 @@ export interface EjabberdConfigOptions {
   domain: string;
   /** PEM with certificate and key: STARTTLS offered and required. */
   certFile?: string;
+  /** With certFile: a second c2s listener speaking TLS from the first byte (XEP-0368, as on 5223). */
+  directTlsPort?: number;
 }
 
 /** ejabberd.yml for a test instance (JSON strings are valid YAML scalars). */
@@ -27,7 +29,15 @@ ${tls ? `certfiles:\n  - ${q(o.certFile!)}\n` : ""}listen:
     shaper: none
     starttls: ${tls}
     starttls_required: ${tls}
-auth_method: internal
+${tls && o.directTlsPort ? `  -
+    port: ${o.directTlsPort}
+    ip: "127.0.0.1"
+    module: ejabberd_c2s
+    max_stanza_size: 262144
+    access: c2s
+    shaper: none
+    tls: true
+` : ""}auth_method: internal
 # Tests log in with PLAIN (fast); the Docker config keeps scram.
 auth_password_format: plain
 s2s_access: none

@@ -9,12 +9,15 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ejabberdConfig, ejabberdctlConfig, patchEjabberdctl } from "./ejabberd-config.js";
-import { chownTree, crash, findEjabberdctl, killTree, makeCertificate, serverUser, sleep, stopProcess, twoFreePorts } from "./ejabberd-process.js";
-import { portOpen } from "./ports.js";
+import { chownTree, crash, findEjabberdctl, killTree, serverUser, sleep, stopProcess, twoFreePorts } from "./ejabberd-process.js";
+import { freePort, portOpen } from "./ports.js";
+import { combinedPem, makeServerCertificate } from "./tls-ca.js";
 
 export interface EjabberdNodeOptions {
   domain: string;
   tls: boolean;
+  /** DNS names of the server certificate (default: the domain and pubsub.<domain>). */
+  certNames?: string[];
   startTimeoutMs: number;
   /** Shared by every node of a cluster (Erlang distribution refuses nodes with another cookie). */
   cookie?: string;
@@ -27,6 +30,8 @@ export interface EjabberdNode {
   /** The Erlang node name, e.g. `herald-ab12cd34ef@localhost`. */
   name: string;
   port: number;
+  /** Direct TLS c2s port, when `tls`. */
+  tlsPort?: number;
   caFile?: string;
   /** One ejabberdctl command against this node (each boots a short-lived Erlang VM). */
   ctl(...args: string[]): Promise<{ code: number; out: string }>;
@@ -54,10 +59,11 @@ export async function startEjabberdNode(o: EjabberdNodeOptions): Promise<Ejabber
   const cfg = join(dir, "ejabberd.yml");
   const ctlCfg = join(dir, "ejabberdctl.cfg");
   const pidFile = join(dir, "ejabberd.pid");
-  const caFile = tls ? join(dir, "certs", `${domain}.crt`) : undefined;
+  let caFile: string | undefined;
   const certFile = tls ? join(dir, "certs", `${domain}.pem`) : undefined;
   let port = 0;
   let distPort = 0;
+  let tlsPort = 0;
   let child: ChildProcess | undefined;
   let output = "";
 
@@ -75,7 +81,7 @@ export async function startEjabberdNode(o: EjabberdNodeOptions): Promise<Ejabber
   });
 
   const writeConfig = async () => {
-    await writeFile(cfg, ejabberdConfig({ port, domain, ...(certFile ? { certFile } : {}) }));
+    await writeFile(cfg, ejabberdConfig({ port, domain, ...(certFile ? { certFile, directTlsPort: tlsPort } : {}) }));
     await writeFile(ctlCfg, ejabberdctlConfig({ node: name, cookie, pidFile, dir, ...(o.epmdPort !== undefined ? { epmdPort: o.epmdPort } : { distPort }) }));
     if (runAs) await chownTree(dir, runAs.uid, runAs.gid);
   };
@@ -95,7 +101,8 @@ export async function startEjabberdNode(o: EjabberdNodeOptions): Promise<Ejabber
     const deadline = Date.now() + o.startTimeoutMs;
     const ready = `Start accepting TCP connections at 127.0.0.1:${port} for ejabberd_c2s`;
     while (!exited && Date.now() < deadline) {
-      if (output.includes(ready) && (await portOpen(port))) {
+      const direct = !tls || (output.includes(`Start accepting TLS connections at 127.0.0.1:${tlsPort} for ejabberd_c2s`) && (await portOpen(tlsPort)));
+      if (output.includes(ready) && direct && (await portOpen(port))) {
         child = c;
         return "ready";
       }
@@ -112,9 +119,14 @@ export async function startEjabberdNode(o: EjabberdNodeOptions): Promise<Ejabber
     // As /etc/ejabberd/inetrc: the node names end in @localhost.
     await writeFile(join(dir, "inetrc"), '{lookup,["file","native"]}.\n{host,{127,0,0,1}, ["localhost"]}.\n');
     await writeFile(ctl, patchEjabberdctl(await readFile(ctlOrig, "utf8")), { mode: 0o755 });
-    if (tls) await makeCertificate(dir, domain);
+    if (tls) {
+      const cert = await makeServerCertificate(join(dir, "certs"), domain, o.certNames ?? [domain, `pubsub.${domain}`]);
+      await combinedPem(cert, certFile!);
+      caFile = cert.caFile;
+    }
     for (let attempt = 0; ; attempt++) {
       [port, distPort] = await twoFreePorts();
+      if (tls) do tlsPort = await freePort(); while (tlsPort === port || tlsPort === distPort);
       if ((await launch()) === "ready") break;
       if (attempt === 4) throw new Error("ejabberd: no free ports after 5 attempts");
     }
@@ -133,7 +145,7 @@ export async function startEjabberdNode(o: EjabberdNodeOptions): Promise<Ejabber
     child = undefined;
   };
   return {
-    dir, name, port, ...(caFile ? { caFile } : {}),
+    dir, name, port, ...(caFile ? { caFile, tlsPort } : {}),
     ctl: ctlRun,
     halt,
     crash: async () => {

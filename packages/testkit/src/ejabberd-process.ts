@@ -1,8 +1,8 @@
 // Processes of a throwaway ejabberd: finding ejabberdctl, the user it runs as, and stopping the
 // bash -> beam.smp chain with every helper beam.smp starts (none may outlive a test).
-import { execFile, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { constants } from "node:fs";
-import { access, chown, lstat, readdir, readFile, writeFile } from "node:fs/promises";
+import { access, chown, lstat, readdir, readFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { freePort } from "./ports.js";
 
@@ -152,25 +152,4 @@ export async function crash(c: ChildProcess): Promise<void> {
   for (const p of helpers) try { process.kill(p, "SIGKILL"); } catch { /* gone */ }
   await exited;
   await reap(helpers);
-}
-
-export function makeCertificate(dir: string, domain: string): Promise<void> {
-  const key = join(dir, "certs", `${domain}.key`);
-  const crt = join(dir, "certs", `${domain}.crt`);
-  return new Promise((resolve, reject) => {
-    execFile("openssl", [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${domain}`,
-      "-addext", `subjectAltName=DNS:${domain},DNS:pubsub.${domain},IP:127.0.0.1`,
-      "-keyout", key, "-out", crt,
-    ], async (err) => {
-      if (err) return reject(err);
-      try {
-        // ejabberd wants certificate and key together (certfiles).
-        await writeFile(join(dir, "certs", `${domain}.pem`), `${await readFile(crt, "utf8")}${await readFile(key, "utf8")}`, { mode: 0o600 });
-        resolve();
-      } catch (e) {
-        reject(e as Error);
-      }
-    });
-  });
 }

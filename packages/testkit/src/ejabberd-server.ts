@@ -40,7 +40,8 @@ export async function registerOn(node: EjabberdNode, domain: string, username: s
  */
 export async function startEjabberdServer(opts: StartEjabberdServerOptions = {}): Promise<XmppServer> {
   const domain = opts.domain ?? "localhost";
-  const node = await startEjabberdNode({ domain, tls: opts.tls ?? false, startTimeoutMs: opts.startTimeoutMs ?? 30_000 });
+  const tls = !(opts.plaintext ?? opts.tls === false);
+  const node = await startEjabberdNode({ domain, tls, ...(opts.certNames ? { certNames: opts.certNames } : {}), startTimeoutMs: opts.startTimeoutMs ?? 30_000 });
   let accounts: Account[];
   try {
     accounts = await Promise.all(accountNames(opts.accounts).map((n) => registerOn(node, domain, n)));
@@ -51,6 +52,7 @@ export async function startEjabberdServer(opts: StartEjabberdServerOptions = {})
   return {
     kind: "ejabberd", dir: node.dir, port: node.port, domain, accounts, caFile: node.caFile,
     service: `xmpp://127.0.0.1:${node.port}`,
+    ...(node.tlsPort ? { tlsService: `xmpps://127.0.0.1:${node.tlsPort}` } : {}),
     pubsub: `pubsub.${domain}`,
     register: (username, password) => registerOn(node, domain, username, password),
     halt: () => node.halt(),

@@ -1,4 +1,4 @@
-export { startXmppServer, prosodyInstalled } from "./xmpp-server.js";
+export { startXmppServer, prosodyInstalled, serverSettings } from "./xmpp-server.js";
 export type { Account, XmppServer, StartXmppServerOptions } from "./xmpp-server.js";
 export { startEjabberdServer, ejabberdInstalled, ejabberdConfig } from "./ejabberd-server.js";
 export type { StartEjabberdServerOptions, EjabberdConfigOptions } from "./ejabberd-server.js";
@@ -12,3 +12,5 @@ export type { Sandbox, Topology } from "./git-sandbox.js";
 export { federationUnavailable, startFederation, S2S_PORT } from "./federation.js";
 export type { FederatedDomain, Federation } from "./federation.js";
 export { gitAnnexInstalled, hasContent } from "./annex.js";
+export { makeCa, makeServerCertificate, testCa } from "./tls-ca.js";
+export type { ServerCertificate, TestCa } from "./tls-ca.js";

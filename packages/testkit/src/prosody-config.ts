@@ -5,10 +5,12 @@
 export interface ProsodyConfigOptions {
   dir: string;
   port: number;
+  /** Direct TLS (XEP-0368: TLS from the first byte, as on 5223) on this port, when `tls`. */
+  directTlsPort?: number;
   domain: string;
   /** Bare JIDs that administer the pubsub component: only they may create nodes there. */
   pubsubAdmins: string[];
-  /** STARTTLS required, with `dir/certs/<domain>.crt|key`. */
+  /** STARTTLS required (and direct TLS on `directTlsPort`), with `dir/certs/<domain>.crt|key`. */
   tls: boolean;
   /** mod_posix refuses to run as uid 0 (and then hangs) unless this is set. */
   runAsRoot: boolean;
@@ -51,7 +53,7 @@ log = { { levels = { min = "info" }, to = "file", filename = ${lua(`${o.dir}/pro
 
 interfaces           = { ${lua(ip)} }
 c2s_ports            = { ${o.port} }
-c2s_direct_tls_ports = { }
+c2s_direct_tls_ports = { ${o.tls && o.directTlsPort ? `${o.directTlsPort} ` : ""}}
 s2s_ports            = { ${o.s2s ? o.s2s.port : ""} }
 http_ports           = { }
 https_ports          = { }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort, portOpen } from "./ports.js";
 import { prosodyConfig, type S2sOptions } from "./prosody-config.js";
+import { makeServerCertificate } from "./tls-ca.js";
 
 const execFileP = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -18,13 +19,15 @@ export interface XmppServer {
   kind: "prosody" | "ejabberd";
   dir: string;
   port: number;
-  /** e.g. `xmpp://127.0.0.1:40123` */
+  /** e.g. `xmpp://127.0.0.1:40123` (STARTTLS required, unless started `plaintext`) */
   service: string;
+  /** Direct TLS (XEP-0368), e.g. `xmpps://127.0.0.1:40124`; unset when `plaintext`. */
+  tlsService?: string;
   domain: string;
   /** the pubsub service JID, e.g. `pubsub.localhost` */
   pubsub: string;
   accounts: Account[];
-  /** PEM file of the self-signed certificate when `tls` (trust it with NODE_EXTRA_CA_CERTS). */
+  /** The CA that signed the server's certificate (trust it with herald.tlsCa); unset when `plaintext`. */
   caFile?: string;
   register(username: string, password?: string): Promise<Account>;
   /** Stops the server process and keeps its port and data (fault injection). */
@@ -40,8 +43,13 @@ export interface StartXmppServerOptions {
   /** A count (accounts `agent1`…`agentN`) or a list of user names. Passwords are `<name>-pw`. */
   accounts?: number | string[];
   domain?: string;
-  /** STARTTLS required, with a fresh self-signed certificate for the domain. */
+  /** Plaintext c2s, no TLS offered: only for a test about plaintext. The default is STARTTLS
+   * required plus a direct-TLS port, with a certificate signed by the run's CA (tls-ca.ts). */
+  plaintext?: boolean;
+  /** false: the same as `plaintext: true`. */
   tls?: boolean;
+  /** The DNS names the server certificate carries (default: the domain and pubsub.<domain>). */
+  certNames?: string[];
   /** false: a stock Prosody's default, where items carry no publisher (see prosody-config.ts). */
   exposePublisher?: boolean;
   startTimeoutMs?: number;
@@ -60,23 +68,24 @@ export async function startXmppServer(opts: StartXmppServerOptions = {}): Promis
   const names = typeof opts.accounts === "number"
     ? Array.from({ length: opts.accounts }, (_, i) => `agent${i + 1}`)
     : (opts.accounts ?? ["agent1", "agent2"]);
-  const tls = opts.tls ?? false;
+  const tls = !(opts.plaintext ?? opts.tls === false);
   const dir = await mkdtemp(join(tmpdir(), "herald-prosody-"));
   await mkdir(join(dir, "data"), { recursive: true });
   await mkdir(join(dir, "certs"), { recursive: true });
   const cfg = join(dir, "prosody.cfg.lua");
-  const caFile = tls ? join(dir, "certs", `${domain}.crt`) : undefined;
-  if (tls) await makeCertificate(dir, domain);
+  // Prosody finds a host's certificate as certs/<host>.crt and .key.
+  const caFile = tls ? (await makeServerCertificate(join(dir, "certs"), domain, opts.certNames ?? [domain, `pubsub.${domain}`])).caFile : undefined;
 
   let child: ChildProcess | undefined;
   let port = 0;
+  let tlsPort = 0;
   const timeout = opts.startTimeoutMs ?? 15_000;
   const runAsRoot = process.getuid?.() === 0;
   const pubsubAdmins = names.map((n) => `${n}@${domain}`);
   const ip = opts.ip ?? "127.0.0.1";
 
   const launch = async (): Promise<"ready" | "busy"> => {
-    await writeFile(cfg, prosodyConfig({ dir, port, domain, pubsubAdmins, tls, runAsRoot, ip, ...(opts.s2s ? { s2s: opts.s2s } : {}), ...(opts.exposePublisher === false ? { exposePublisher: false } : {}) }));
+    await writeFile(cfg, prosodyConfig({ dir, port, ...(tls ? { directTlsPort: tlsPort } : {}), domain, pubsubAdmins, tls, runAsRoot, ip, ...(opts.s2s ? { s2s: opts.s2s } : {}), ...(opts.exposePublisher === false ? { exposePublisher: false } : {}) }));
     const logFile = join(dir, "prosody.log");
     await rm(logFile, { force: true });
     await rm(join(dir, "prosody.pid"), { force: true });
@@ -93,7 +102,8 @@ export async function startXmppServer(opts: StartXmppServerOptions = {}): Promis
       if (/Failed to open server port/.test(log)) { await kill(c); return "busy"; }
       if (/Shutting down|Refusing to run as root/.test(log)) break;
       const pid = (await readFile(join(dir, "prosody.pid"), "utf8").catch(() => "")).trim();
-      if (log.includes(`Activated service 'c2s' on [${ip}]:${port}`) && pid === String(c.pid) && (await portOpen(port, ip))) {
+      const direct = !tls || (log.includes(`Activated service 'c2s_direct_tls' on [${ip}]:${tlsPort}`) && (await portOpen(tlsPort, ip)));
+      if (log.includes(`Activated service 'c2s' on [${ip}]:${port}`) && pid === String(c.pid) && direct && (await portOpen(port, ip))) {
         child = c;
         return "ready";
       }
@@ -107,6 +117,7 @@ export async function startXmppServer(opts: StartXmppServerOptions = {}): Promis
   try {
     for (let attempt = 0; ; attempt++) {
       port = await freePort(ip);
+      do tlsPort = await freePort(ip); while (tlsPort === port);
       if ((await launch()) === "ready") break;
       if (attempt === 4) throw new Error("prosody: no free port after 5 attempts");
     }
@@ -132,6 +143,7 @@ export async function startXmppServer(opts: StartXmppServerOptions = {}): Promis
   return {
     kind: "prosody", dir, port, domain, accounts, caFile,
     service: `xmpp://${ip}:${port}`,
+    ...(tls ? { tlsService: `xmpps://${ip}:${tlsPort}` } : {}),
     pubsub: `pubsub.${domain}`,
     register, halt, resume,
     restart: async () => { await halt(); await resume(); },
@@ -151,10 +163,8 @@ async function kill(c: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function makeCertificate(dir: string, domain: string): Promise<void> {
-  await execFileP("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${domain}`,
-    "-addext", `subjectAltName=DNS:${domain},DNS:pubsub.${domain},IP:127.0.0.1`,
-    "-keyout", join(dir, "certs", `${domain}.key`), "-out", join(dir, "certs", `${domain}.crt`),
-  ]);
+/** The git config a client of `server` needs besides its account: address, pubsub service, and
+ * the CA to trust (herald.tlsCa) unless the server is plaintext. */
+export function serverSettings(server: Pick<XmppServer, "service" | "pubsub" | "caFile">, service = server.service): Array<[string, string]> {
+  return [["herald.service", service], ["herald.pubsub", server.pubsub], ...(server.caFile ? [["herald.tlsCa", server.caFile] as [string, string]] : [])];
 }

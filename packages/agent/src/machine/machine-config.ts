@@ -14,7 +14,7 @@ export type ConfigEntry = [key: string, value: string];
  * behaviour: set once for the machine they would make every clone the same node, or commit in all.
  */
 export const MACHINE_KEYS: ReadonlySet<string> = new Set([
-  "herald.jid", "herald.passwordfile", "herald.service", "herald.pubsub", "herald.peer", "herald.admin",
+  "herald.jid", "herald.passwordfile", "herald.service", "herald.pubsub", "herald.tlsca", "herald.peer", "herald.admin",
   "herald.allowinsecure", "herald.retryinterval", "herald.maxconcurrenttransfers", "herald.maxtransfersperminute",
   "herald.maxbytespersecond", "herald.webport", "herald.webhost", "herald.webtlscert", "herald.webtlskey",
 ]);

@@ -6,31 +6,27 @@
 // affiliation per allow-listed JID (§4.1, set by the owner as in §8.9.2). A JID of another server
 // reaches the node over server-to-server federation; the node never needs to know.
 import { pubsubNodeName } from "@herald/protocol";
+import { access, constants } from "node:fs/promises";
+import { resolve } from "node:path";
 import { parseConfig, readConfigEntries } from "../config.js";
 import { ConfigError, HeraldError, XmppStanzaError } from "../errors.js";
 import { GitRepo } from "../git/repo.js";
 import { mergeConfigEntries } from "../machine/machine-config.js";
-import { withLogin, within } from "./login-once.js";
+import { withLogin } from "./login-once.js";
+import { grantAllOrNothing, HalfGrantedError } from "./node-grant.js";
 import { PubsubNode } from "./pubsub-node.js";
 import { resolveXmppSettings } from "./xmpp-settings.js";
 
-export const PRIVATE_NODE_CONFIG = {
-  "pubsub#access_model": "whitelist",
-  "pubsub#publish_model": "publishers",
-} as const;
+export { grantPeers, PRIVATE_NODE_CONFIG } from "./node-grant.js";
 
 // No leading "-": the JID is an argument of `git config`, never to be read as an option.
 const BARE_JID = /^(?!-)[^@/\s"'<>&]+@[^@/\s"'<>&]+$/;
 
-/**
- * Affiliations first, then the access model: a node switched to whitelist before its peers are
- * affiliated would lock them out meanwhile. The owner keeps its own affiliation (not listed).
- */
-export async function grantPeers(node: PubsubNode, owner: string, peers: readonly string[]): Promise<Record<string, string>> {
-  const others = [...new Set(peers.map((p) => p.toLowerCase()))].filter((p) => p !== owner.toLowerCase());
-  if (others.length) await node.setAffiliations(Object.fromEntries(others.map((p) => [p, "publisher" as const])));
-  await node.configure(PRIVATE_NODE_CONFIG);
-  return node.affiliations();
+/** git would refuse to write the clone's config (read-only, or another git holds its lock). */
+async function configUnwritable(repo: GitRepo): Promise<string | null> {
+  const file = resolve(repo.dir, (await repo.run(["rev-parse", "--git-path", "config"])).trim());
+  if (await access(`${file}.lock`).then(() => true, () => false)) return `${file}.lock exists (another git command is running, or one crashed: remove it if none runs)`;
+  return access(file, constants.W_OK).then(() => null, (e: NodeJS.ErrnoException) => `${file}: ${e.code ?? e.message}`);
 }
 
 export interface AddPeerOptions {
@@ -51,7 +47,11 @@ export interface AddPeerResult {
   affiliations: Record<string, string>;
 }
 
-/** Lists `jid` in the clone's herald.peer and grants every listed peer on the node. */
+/**
+ * Lists `jid` in the clone's herald.peer and grants every listed peer on the node. Nothing changes
+ * unless all of it can: the checks come first (the JID, the settings, a writable config, the login,
+ * the node ours), and a step that fails after the server changed puts the node back.
+ */
 export async function addPeer(o: AddPeerOptions): Promise<AddPeerResult> {
   const jid = o.jid.toLowerCase();
   if (!BARE_JID.test(jid)) throw new ConfigError("herald.peer", `${JSON.stringify(o.jid)} is not a bare JID (user@domain)`);
@@ -63,25 +63,26 @@ export async function addPeer(o: AddPeerOptions): Promise<AddPeerResult> {
     const owner = config.jid.toLowerCase();
     if (jid === owner) throw new ConfigError("herald.peer", `${jid} is this clone's own account`);
     const listed = !config.peers.some((p) => p.toLowerCase() === jid);
-    if (listed) {
-      // A clone's herald.peer list replaces the machine's (machine-config.ts): a clone that had
-      // none of its own takes the machine's list with it, so adding one drops nobody.
-      const inherited = own.some(([k]) => k === "herald.peer") ? [] : config.peers;
-      for (const p of [...inherited, jid]) await repo.run(["config", "--add", "--", "herald.peer", p]);
-    }
+    // A clone's herald.peer list replaces the machine's (machine-config.ts): a clone that had
+    // none of its own takes the machine's list with it, so adding one drops nobody.
+    const toAdd = !listed ? [] : [...(own.some(([k]) => k === "herald.peer") ? [] : config.peers), jid];
+    const unwritable = toAdd.length ? await configUnwritable(repo) : null;
+    if (unwritable) throw new HeraldError("CONFIG_UNWRITABLE", `cannot write herald.peer to the clone's config: ${unwritable}`);
     const x = await resolveXmppSettings(repo, config, o.env);
     const timeoutMs = o.timeoutMs ?? 15_000;
     const node = pubsubNodeName(x.repoId);
+    const peers = [...config.peers, jid];
     const affiliations = await withLogin(x.session, timeoutMs, async (session) => {
       const n = new PubsubNode(session, x.pubsub, node);
       try {
-        // Created here if no agent has yet; a node that exists and is not ours answers forbidden.
-        await within(n.ensure(), timeoutMs, "create node");
-        return await within(grantPeers(n, owner, [...config.peers, jid]), timeoutMs, "grant");
+        return await grantAllOrNothing(n, owner, peers, timeoutMs, async () => {
+          for (const p of toAdd) await repo.run(["config", "--add", "--", "herald.peer", p]);
+        });
       } catch (e) {
         if (e instanceof XmppStanzaError && e.condition === "forbidden") {
           throw new HeraldError("NOT_OWNER", `${owner} does not own ${node} on ${x.pubsub}: run herald peer add on the clone whose account created it (or one the pubsub service's admins list)`);
         }
+        if (e instanceof HalfGrantedError) throw new HeraldError("GRANT_HALF_DONE", e.message);
         throw e;
       }
     }, (reason) => { throw new HeraldError("XMPP_LOGIN", `${owner} on ${x.session.service}: ${reason}`); });

@@ -95,6 +95,20 @@ export class PubsubNode {
       xml("pubsub", { xmlns: NS_PUBSUB_OWNER }, xml("configure", { node: this.node }, form(`${NS_PUBSUB}#node_config`, config)))));
   }
 
+  /** The node's configuration as its owner sees it (XEP-0060 §8.2.1): field var → first value. */
+  async configuration(): Promise<Record<string, string>> {
+    const res = await this.session.request(xml("iq", { type: "get", to: this.service },
+      xml("pubsub", { xmlns: NS_PUBSUB_OWNER }, xml("configure", { node: this.node }))));
+    const fields = res.getChild("pubsub", NS_PUBSUB_OWNER)?.getChild("configure")?.getChild("x", NS_DATA)?.getChildren("field") ?? [];
+    return Object.fromEntries(fields.filter((f) => typeof f.attrs.var === "string").map((f) => [String(f.attrs.var), f.getChildText("value") ?? ""]));
+  }
+
+  /** The owner deletes the node (XEP-0060 §8.4). */
+  async delete(): Promise<void> {
+    await this.session.request(xml("iq", { type: "set", to: this.service },
+      xml("pubsub", { xmlns: NS_PUBSUB_OWNER }, xml("delete", { node: this.node }))));
+  }
+
   /** The owner sets affiliations, e.g. `publisher` (XEP-0060 §8.9.2; §4.1 lists what each may do). */
   async setAffiliations(affiliations: Record<string, Affiliation>): Promise<void> {
     await this.session.request(xml("iq", { type: "set", to: this.service },

@@ -1,13 +1,18 @@
 // One XMPP login for the agent: @xmpp/client set up with the fixes this project relies on
 // (xmpp-test-server.md §5): PLAIN where safe, TCP_NODELAY, presence after every (re)connect,
-// reconnect with capped exponential backoff, TLS required off loopback, no password in logs.
+// reconnect with capped exponential backoff, TLS required off loopback, certificates verified
+// against the system store plus herald.tlsCa (tls-transport.ts), no password in logs.
 import { client, xml, type Client } from "@xmpp/client";
 import debug from "@xmpp/debug";
 import type { Element } from "@xmpp/xml";
 import { EventEmitter } from "node:events";
+import { Socket as NetSocket } from "node:net";
+import { TLSSocket } from "node:tls";
 import { HeraldError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { iqRequest } from "./iq-request.js";
+import { applyTlsPolicy, isVerifiedTls } from "./tls-transport.js";
+import { readTlsCa, trustContext } from "./tls-trust.js";
 import { chooseMechanism, isLoopbackService, reconnectDelay } from "./transport-policy.js";
 
 const NS_STREAMS = "http://etherx.jabber.org/streams";
@@ -23,6 +28,8 @@ export interface SessionOptions {
   resource?: string;
   /** Allow a plaintext login to a non-loopback server (off unless the user says so). */
   allowInsecure?: boolean;
+  /** herald.tlsCa: a PEM file of CA certificates trusted beside the system store. */
+  tlsCa?: string;
   /** @xmpp/debug stanza log, with SASL payloads masked */
   debugStanzas?: boolean;
 }
@@ -46,6 +53,8 @@ export class Session extends EventEmitter<SessionEvents> {
   #attempt = 0;
   #presence: Presence = {};
   #stopped = false;
+  /** Every raw socket opened and not yet closed: stop() destroys what a polite close left open. */
+  readonly #sockets = new Set<NetSocket>();
 
   constructor(readonly options: SessionOptions, private readonly log: Logger) {
     super();
@@ -59,7 +68,9 @@ export class Session extends EventEmitter<SessionEvents> {
       domain,
       resource: options.resource ?? "herald",
       credentials: async (authenticate, mechanisms, _fast, entity) => {
-        const secure = entity.isSecure();
+        // Secure means TLS whose certificate passed our check (tls-transport.ts), nothing less.
+        const secure = entity.isSecure() && isVerifiedTls(entity.socket);
+        if (entity.isSecure() && !secure) throw new HeraldError("TLS_UNVERIFIED", "the TLS connection was not verified; refusing to log in");
         const service = this.service;
         const loopback = isLoopbackService(service);
         // Refuse before any credential leaves this process (Herald standard: TLS off loopback).
@@ -72,11 +83,22 @@ export class Session extends EventEmitter<SessionEvents> {
       },
     });
     this.client = c;
+    const extraCa = options.tlsCa ? readTlsCa(options.tlsCa) : [];
+    const context = trustContext(extraCa);
+    const tls = applyTlsPolicy((c as unknown as { transports: Parameters<typeof applyTlsPolicy>[0] }).transports, {
+      servername: domain, hasExtraCa: extraCa.length > 0, ...(context ? { secureContext: context } : {}),
+      onSocket: (raw) => this.#track(raw),
+    });
+    c.on("connect", () => {
+      const s = c.socket as unknown;
+      // A TCP socket may be upgraded by STARTTLS: the upgrade gets this session's trust.
+      if (s instanceof NetSocket && !(s instanceof TLSSocket)) { this.#track(s); tls.beforeStarttls(s); }
+    });
     if (options.debugStanzas) debug(c, true);
     c.on("error", (e: Error) => {
       const code = (e as HeraldError).code;
       this.log.warn("xmpp", { error: e.message, ...(code ? { code } : {}) });
-      if (code === "TLS_REQUIRED" || code === "NO_SASL_MECHANISM") void this.stop();
+      if (code === "TLS_REQUIRED" || code === "NO_SASL_MECHANISM" || code === "TLS_UNVERIFIED") void this.stop();
     });
     // No XEP-0198 stream management, even where the server offers it (ejabberd does by default):
     // catch-up reads the node's items after every login instead. @xmpp/client 0.14 gets it wrong:
@@ -86,8 +108,6 @@ export class Session extends EventEmitter<SessionEvents> {
     c.prependListener("element", (el: Element) => {
       if (el.is("features", NS_STREAMS)) el.children = el.children.filter((ch) => typeof ch === "string" || !ch.is("sm"));
     });
-    // Nagle's algorithm adds ~40 ms stalls per stanza on loopback (quirk 10).
-    c.on("connect", () => (c.socket as { setNoDelay?(b: boolean): void } | null)?.setNoDelay?.(true));
     c.on("online", (address: { toString(): string }) => {
       this.#online = true;
       this.#attempt = 0;
@@ -115,6 +135,9 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   get online(): boolean { return this.#online; }
+
+  /** Whether the stream runs over TLS whose certificate was verified. */
+  get secure(): boolean { return isVerifiedTls(this.client.socket); }
 
   /** The address in use now (or tried next). */
   get service(): string { return this.client.options.service as string; }
@@ -151,7 +174,6 @@ export class Session extends EventEmitter<SessionEvents> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.client.reconnect.stop();
-    const socket = this.client.socket as { destroy?(): void } | null;
     const polite = (async () => {
       if (this.#online) await this.client.send(xml("presence", { type: "unavailable" })).catch(() => undefined);
       await this.client.stop().catch(() => undefined);
@@ -161,8 +183,19 @@ export class Session extends EventEmitter<SessionEvents> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([polite, new Promise<void>((r) => { timer = setTimeout(r, 2000); })]);
     clearTimeout(timer);
-    socket?.destroy?.();
+    // @xmpp/client detaches a socket it could not close politely but leaves it open (and its TLS
+    // wrapper has no destroy): a silent server would keep this process alive.
+    for (const s of this.#sockets) s.destroy();
+    this.#sockets.clear();
     this.#markOffline();
+  }
+
+  #track(raw: NetSocket): void {
+    // Nagle's algorithm adds ~40 ms stalls per stanza on loopback (quirk 10); the raw socket, since
+    // @xmpp/tls's wrapper has no setNoDelay.
+    raw.setNoDelay(true);
+    this.#sockets.add(raw);
+    raw.once("close", () => this.#sockets.delete(raw));
   }
 
   request(iq: Element, timeoutMs?: number): Promise<Element> {

@@ -67,7 +67,7 @@ export class XmppHub {
   }
 
   #link(opts: SessionOptions): Link {
-    const key = `${opts.jid} ${opts.service ?? ""}`;
+    const key = `${opts.jid} ${opts.service ?? ""} ${opts.tlsCa ?? ""}`;
     const found = this.#links.get(key);
     if (found) return found;
     const session = new Session(opts, this.log.child("xmpp").with({ jid: opts.jid }));

@@ -2,7 +2,8 @@
 // effect: the password from herald.passwordFile or HERALD_PASSWORD (never from git config, never
 // logged), the server addresses (herald.service, in order; unset: the XMPP convention, DNS SRV
 // _xmpp-client._tcp.<domain> (RFC 6120 §3.2.1), then <domain>:5222), the pubsub service (default
-// pubsub.<domain>) and the repository id (herald.repo, default the root commit, so every clone
+// pubsub.<domain>), the CA certificates trusted beside the system store (herald.tlsCa, read and
+// checked here) and the repository id (herald.repo, default the root commit, so every clone
 // agrees unasked).
 import { isRepoId } from "@herald/protocol";
 import type { SrvRecord } from "node:dns";
@@ -12,6 +13,7 @@ import type { AgentConfig } from "../config.js";
 import { ConfigError } from "../errors.js";
 import type { GitRepo } from "../git/repo.js";
 import type { SessionOptions } from "./session.js";
+import { readTlsCa } from "./tls-trust.js";
 
 export interface XmppSettings { session: SessionOptions; pubsub: string; repoId: string }
 
@@ -31,6 +33,7 @@ export async function resolveXmppSettings(repo: GitRepo, config: AgentConfig, en
     password = text.replace(/\r?\n$/, "");
   }
   if (!password) throw new ConfigError("herald.passwordFile", "herald.jid is set but there is no password: set herald.passwordFile or HERALD_PASSWORD");
+  if (config.tlsCa) readTlsCa(config.tlsCa); // a bad file is this clone's config error, before any login
   const roots = (await repo.tryRun(["rev-list", "--max-parents=0", "HEAD"]))?.trim().split("\n").filter(Boolean).sort() ?? [];
   const repoId = config.repo ?? roots[0];
   if (!repoId || !isRepoId(repoId)) throw new ConfigError("herald.repo", "no repository id: set herald.repo or make a first commit");
@@ -43,6 +46,7 @@ export async function resolveXmppSettings(repo: GitRepo, config: AgentConfig, en
       ...(services.length > 1 ? { failover: [...new Set(services.slice(1))] } : {}),
       resource: `herald-${config.node}`.slice(0, 64),
       allowInsecure: config.allowInsecure,
+      ...(config.tlsCa ? { tlsCa: config.tlsCa } : {}),
       debugStanzas: env.HERALD_DEBUG_XMPP === "1",
     },
     pubsub: config.pubsub ?? `pubsub.${domain}`,

@@ -15,6 +15,7 @@ function builder(y: Argv<GlobalArgs>): Argv<InitArgs> {
     .option("password-file", str("file holding that account's password (herald.passwordFile)"))
     .option("service", str("server address, xmpp://host:port (herald.service; default from the JID's domain)"))
     .option("pubsub", str("pubsub service JID (herald.pubsub; default pubsub.<domain>)"))
+    .option("tls-ca", str("PEM file of the CA that signed the server's certificate, trusted beside the system's (herald.tlsCa)"))
     .option("peer", list("JID of another clone's agent whose announcements to trust; repeatable (herald.peer)"))
     .option("admin", list("JID whose chat commands the agent obeys; repeatable (herald.admin)"))
     .option("node", str("this clone's node id (herald.node; default host name + path hash)"))
@@ -26,6 +27,7 @@ function builder(y: Argv<GlobalArgs>): Argv<InitArgs> {
     .example("$0 init", "asks for what is missing (at a terminal)")
     .example("$0 init --jid laptop@example.org --password-file ~/.herald-pw --peer desktop@example.org", "no questions")
     .example("$0 init --machine --jid laptop@example.org --password-file ~/.herald-pw", "one account for every clone herald add lists")
+    .example("$0 init --machine --tls-ca /etc/prosody/certs/ca.crt", "a server whose certificate a private CA signed")
     .epilog("Settings already in the clone's git config are kept unless given again; --peer and --admin\n" +
       "replace the whole list. The password file may be replaced by HERALD_PASSWORD in the environment.");
 }

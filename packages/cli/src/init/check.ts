@@ -17,6 +17,8 @@ export interface CheckTarget {
   allowInsecure: boolean;
   /** Where `service` came from when no --service or herald.service named it (said on failure). */
   derived?: string;
+  /** herald.tlsCa */
+  tlsCa?: string;
 }
 
 /** The address to try for `domain` when none is set, as the agent finds it: DNS SRV
@@ -31,7 +33,7 @@ export async function defaultService(domain: string, srv: (name: string) => Prom
 }
 
 export async function checkLogin(t: CheckTarget, timeoutMs = 10_000): Promise<void> {
-  const opts = { jid: t.jid, password: t.password, service: t.service, resource: `herald-init-${process.pid}`, allowInsecure: t.allowInsecure };
+  const opts = { jid: t.jid, password: t.password, service: t.service, resource: `herald-init-${process.pid}`, allowInsecure: t.allowInsecure, ...(t.tlsCa ? { tlsCa: t.tlsCa } : {}) };
   await withLogin(opts, timeoutMs, async (session) => {
     const node = new PubsubNode(session, t.pubsub, t.node);
     const exists = await within(node.items(1), timeoutMs, "pubsub").then(() => true, (e: unknown) => {

@@ -13,14 +13,14 @@ import { Prompter } from "./prompt.js";
 import { configCommands, current, shellQuote, validate, type Entry, type InitValues } from "./settings.js";
 
 export interface InitArgs extends GlobalArgs {
-  repo?: string; jid?: string; passwordFile?: string; service?: string; pubsub?: string; node?: string;
+  repo?: string; jid?: string; passwordFile?: string; service?: string; pubsub?: string; tlsCa?: string; node?: string;
   peer?: string[]; admin?: string[]; dryRun?: boolean; check: boolean; machine?: boolean;
 }
 
 /** The values given on the command line, as InitValues (peers and admins deduplicated). */
 function given(a: InitArgs): InitValues {
   const uniq = (l?: string[]) => (l ? [...new Set(l.map(String))] : undefined);
-  const v: InitValues = { jid: a.jid, passwordFile: a.passwordFile, service: a.service, pubsub: a.pubsub, node: a.node, peers: uniq(a.peer), admins: uniq(a.admin) };
+  const v: InitValues = { jid: a.jid, passwordFile: a.passwordFile, service: a.service, pubsub: a.pubsub, tlsCa: a.tlsCa, node: a.node, peers: uniq(a.peer), admins: uniq(a.admin) };
   return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as InitValues;
 }
 
@@ -61,13 +61,16 @@ async function readPassword(file: string | undefined): Promise<string> {
 }
 
 /** Logs in and queries pubsub as the agent will (skipped with --no-check). */
-async function check(config: AgentConfig, node: string): Promise<string> {
+async function check(config: AgentConfig, node: string, machineTlsCa?: string): Promise<string> {
   const jid = config.jid!, domain = jid.split("@")[1]!;
   const given = config.services[0];
   const { service, derived } = given ? { service: given, derived: undefined } : await defaultService(domain);
+  // A clone without a herald.tlsCa of its own trusts the machine's, as the agent will.
+  const tlsCa = config.tlsCa ?? machineTlsCa;
   await checkLogin({
     jid, service, password: await readPassword(config.passwordFile), pubsub: config.pubsub ?? `pubsub.${domain}`, node, allowInsecure: config.allowInsecure,
     ...(derived ? { derived } : {}),
+    ...(tlsCa ? { tlsCa } : {}),
   });
   return service;
 }
@@ -114,7 +117,8 @@ export async function init(args: ArgumentsCamelCase<InitArgs>): Promise<void> {
   if (args.check) {
     const root = (await repo.tryRun(["rev-list", "--max-parents=0", "HEAD"]))?.trim().split("\n").sort()[0];
     const repoId = config.repo ?? root;
-    service = await check(config, repoId && isRepoId(repoId) ? pubsubNodeName(repoId) : "herald/init-check");
+    const machineTlsCa = (await readMachineEntries(machineConfigFile(process.env)).catch(() => [])).filter(([k]) => k === "herald.tlsca").pop()?.[1];
+    service = await check(config, repoId && isRepoId(repoId) ? pubsubNodeName(repoId) : "herald/init-check", machineTlsCa);
   }
   for (const c of commands) await repo.run(c);
   const here = shellQuote(repo.dir);

@@ -3,13 +3,14 @@
 // `git config` commands that write them.
 import { access, constants, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { ConfigError, parseConfig, type AgentConfig, type GitRepo } from "@herald/agent";
+import { ConfigError, parseConfig, readTlsCa, type AgentConfig, type GitRepo } from "@herald/agent";
 
 export interface InitValues {
   jid?: string;
   passwordFile?: string;
   service?: string;
   pubsub?: string;
+  tlsCa?: string;
   node?: string;
   peers?: string[];
   admins?: string[];
@@ -17,7 +18,7 @@ export interface InitValues {
 
 /** git config key per value; git itself is case-insensitive, parseConfig expects lowercase. */
 const KEYS: Record<keyof InitValues, string> = {
-  jid: "herald.jid", passwordFile: "herald.passwordFile", service: "herald.service", pubsub: "herald.pubsub",
+  jid: "herald.jid", passwordFile: "herald.passwordFile", service: "herald.service", pubsub: "herald.pubsub", tlsCa: "herald.tlsCa",
   node: "herald.node", peers: "herald.peer", admins: "herald.admin",
 };
 
@@ -51,7 +52,11 @@ function toWrite(v: InitValues): Entry[] {
  * readable: the agent would refuse to start otherwise.
  */
 export async function validate(repo: GitRepo, entries: Entry[], v: InitValues): Promise<{ values: InitValues; config: AgentConfig }> {
-  const values = { ...v, ...(v.passwordFile !== undefined ? { passwordFile: resolve(v.passwordFile) } : {}) };
+  const values = {
+    ...v,
+    ...(v.passwordFile !== undefined ? { passwordFile: resolve(v.passwordFile) } : {}),
+    ...(v.tlsCa !== undefined ? { tlsCa: resolve(v.tlsCa) } : {}),
+  };
   const config = parseConfig(merged(entries, values), repo.dir);
   if (config.pubsub !== undefined && !/^[^@/\s]+$/.test(config.pubsub)) {
     throw new ConfigError("herald.pubsub", `${JSON.stringify(config.pubsub)} is not a service JID such as pubsub.example.org`);
@@ -61,6 +66,8 @@ export async function validate(repo: GitRepo, entries: Entry[], v: InitValues): 
     const why = await access(file, constants.R_OK).then(async () => ((await stat(file)).isFile() ? null : "not a file"), (e: NodeJS.ErrnoException) => e.code ?? e.message);
     if (why) throw new ConfigError("herald.passwordFile", `cannot read ${file}: ${why}`);
   }
+  // A readable PEM file with at least one certificate, or the agent could not log in.
+  if (values.tlsCa !== undefined) readTlsCa(values.tlsCa);
   return { values, config };
 }
 

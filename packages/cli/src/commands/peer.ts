@@ -1,7 +1,8 @@
 // `herald peer add JID [--repo DIR]`: trust JID's announcements (herald.peer) and, as the owner of
 // the repository's pubsub node, let it read and publish there: the node becomes whitelist-only with
 // a publisher affiliation per allow-listed JID (XEP-0060 §4.5, §8.9). JID may be on another server
-// (another organisation's), reached over federation. A running agent reads herald.peer when it starts.
+// (another organisation's), reached over federation. A running agent or daemon follows the clone's
+// config, so it trusts the new peer within a second (watch/config-watcher.ts).
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
 import { CliError } from "../cli-error.js";
 import { cloneHere } from "../control-client.js";
@@ -24,8 +25,7 @@ const addCommand: CommandModule<GlobalArgs, AddArgs> = {
     const r = await addPeer({ dir: clone.dir, jid: args.jid, machine: await readMachineEntries(machineConfigFile()), env: process.env });
     const granted = Object.entries(r.affiliations).map(([j, a]) => `${j} ${a}`).join(", ");
     process.stdout.write(`${r.listed ? "added" : "already listed"}: herald.peer ${args.jid.toLowerCase()}\n`
-      + `${r.node} on ${r.pubsub}: whitelist; ${granted}\n`
-      + (r.listed ? "a running agent or daemon trusts it once restarted (herald stop, then start it again)\n" : ""));
+      + `${r.node} on ${r.pubsub}: whitelist; ${granted}\n`);
   },
 };
 

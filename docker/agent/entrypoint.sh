@@ -10,6 +10,8 @@
 #   HERALD_PEERS     herald.peer (multi)   space-separated JIDs whose announcements are trusted
 #   HERALD_ADMINS    herald.admin (multi)  space-separated JIDs whose chat commands are obeyed
 #   HERALD_NODE      herald.node           the clone's node id, in its own git config (see below)
+#   HERALD_TLS_CA    herald.tlsCa          a PEM file of the CA that signed the server's certificate
+#                                          (e.g. /run/secrets/herald_ca), beside the system's CAs
 #   HERALD_PASSWORD_FILE                   default /run/secrets/herald_password (a Docker secret);
 #                                          only its path is written, never the password
 #   HERALD_REPO_DIR                        the clone(s) inside the container, space-separated,
@@ -77,6 +79,7 @@ set_many herald.service "${HERALD_SERVICE:-}"   # several: a cluster's nodes, tr
 set_one herald.pubsub "${HERALD_PUBSUB:-}"
 set_many herald.peer "${HERALD_PEERS:-}"
 set_many herald.admin "${HERALD_ADMINS:-}"
+set_one herald.tlsCa "${HERALD_TLS_CA:-}"
 
 if [ -n "$(machine --get herald.jid || true)$(git -C "${REPOS%% *}" config --get herald.jid || true)" ]; then
 	pw="${HERALD_PASSWORD_FILE:-/run/secrets/herald_password}"

@@ -52,6 +52,7 @@ describe("docker/agent/entrypoint.sh on real clones", () => {
       HERALD_SERVICE: "xmpp://prosody:5222",
       HERALD_PEERS: "agent2@example.org  agent3@example.org",
       HERALD_ADMINS: "me@example.org",
+      HERALD_TLS_CA: "/run/secrets/herald_ca",
       HERALD_PASSWORD_FILE: password,
     }, ["--verbose"]);
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
@@ -59,6 +60,7 @@ describe("docker/agent/entrypoint.sh on real clones", () => {
     expect(machine("herald.service")).toEqual(["xmpp://prosody:5222"]);
     expect(machine("herald.peer")).toEqual(["agent2@example.org", "agent3@example.org"]);
     expect(machine("herald.admin")).toEqual(["me@example.org"]);
+    expect(machine("herald.tlsca")).toEqual(["/run/secrets/herald_ca"]);
     expect(machine("herald.passwordfile")).toEqual([password]);
     expect(machine("herald.pubsub")).toEqual([]); // unset: the agent's default applies
     expect(clone("herald.node")).toEqual([expect.stringMatching(/^docker-[0-9a-f]{8}$/)]);

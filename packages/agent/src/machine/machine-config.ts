@@ -23,7 +23,7 @@ export const MACHINE_KEYS: ReadonlySet<string> = new Set([
 export async function readMachineEntries(file: string): Promise<ConfigEntry[]> {
   const path = resolve(file);
   // cwd "/": the file alone is read, whichever clone the caller happens to stand in.
-  const r = await runGit("/", ["config", "-f", path, "--null", "--get-regexp", "^herald\\."]);
+  const r = await runGit("/", ["config", "--file", path, "--null", "--get-regexp", "^herald\\."]);
   // Exit 1 is "nothing matched", which is also what git says for a missing file.
   if (r.code === 0 || (r.code === 1 && r.stderr.trim() === "")) return parseConfigNull(r.stdout);
   // "fatal: bad config line 3 in file /path": the file is named once, in front.

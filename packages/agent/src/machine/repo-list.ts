@@ -1,12 +1,12 @@
 // The daemon's repository list, $XDG_CONFIG_HOME/herald/repos: one absolute path per line, blank
 // lines and #-comments ignored, so a user may also edit it by hand. `herald add` and `herald remove`
 // change it under a lock with an atomic rename; the daemon follows it with RepoListWatcher.
-import { watch, type FSWatcher } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, posix } from "node:path";
 import lockfile from "proper-lockfile";
 import { HeraldError } from "../errors.js";
 import type { Logger } from "../log.js";
+import { ConfigWatcher } from "../watch/config-watcher.js";
 
 export interface RepoList { paths: string[]; problems: string[] }
 
@@ -93,17 +93,13 @@ async function edit(file: string, change: (text: string) => string | null): Prom
   }
 }
 
-/** How long a burst of events (an editor's save, a rename) is gathered into one re-read. */
-const SETTLE_MS = 50;
-
 /**
- * Follows the list with fs.watch on its DIRECTORY: add/remove replace the file by rename, which a
- * watch on the file itself would lose (it follows the old inode). Event-driven, so an idle daemon
- * does no work; onChange hears only real changes of the paths.
+ * Follows the list with fs.watch on its DIRECTORY (config-watcher.ts): add/remove replace the file
+ * by rename, which a watch on the file itself would lose (it follows the old inode). Event-driven,
+ * so an idle daemon does no work; onChange hears only real changes of the paths.
  */
 export class RepoListWatcher {
-  #watcher: FSWatcher | null = null;
-  #timer: NodeJS.Timeout | null = null;
+  #watcher: ConfigWatcher | null = null;
   #reading: Promise<void> | null = null;
   #again = false;
   #last: string | null = null;
@@ -115,26 +111,14 @@ export class RepoListWatcher {
     const dir = dirname(this.file), name = basename(this.file);
     await mkdir(dir, { recursive: true });
     // Watch before the first read: a change in between is then seen, not lost.
-    this.#watcher = watch(dir, { persistent: true }, (_event, filename) => {
-      if (filename === null || filename === name) this.#schedule();
-    });
-    this.#watcher.on("error", (e) => this.log.warn("repo-list-watch-failed", { file: this.file, error: e.message }));
+    const w = new ConfigWatcher(dir, new Set([name]), () => void this.#read(), this.log);
+    if (w.start()) this.#watcher = w;
     await this.#read();
   }
 
   stop(): void {
-    this.#watcher?.close();
+    this.#watcher?.stop();
     this.#watcher = null;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-  }
-
-  #schedule(): void {
-    if (this.#timer || !this.#watcher) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      void this.#read();
-    }, SETTLE_MS);
   }
 
   /** One read at a time; a change during a read gets one more read after it. */

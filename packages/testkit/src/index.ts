@@ -14,3 +14,6 @@ export type { FederatedDomain, Federation } from "./federation.js";
 export { gitAnnexInstalled, hasContent } from "./annex.js";
 export { makeCa, makeServerCertificate, testCa } from "./tls-ca.js";
 export type { ServerCertificate, TestCa } from "./tls-ca.js";
+export { startLink } from "./link-sim.js";
+export type { Link, LinkOptions, LinkShape, LinkState, LinkStats } from "./link-sim.js";
+export { seededRandom } from "./link-schedule.js";

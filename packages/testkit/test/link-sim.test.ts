@@ -69,6 +69,23 @@ describe("the link simulator", () => {
     expect(rtt).toBeGreaterThanOrEqual(2 * 60 - 2);
     expect(rtt).toBeLessThan(2 * 60 + 100);
     expect(l.stats).toMatchObject({ connections: 1, bytesToTarget: 10, bytesToClient: 10 });
+    l.set({ delayMs: 0 });
+    expect(await echo(s, "faster")).toBeLessThan(60);
+    expect(() => l.set({ delayMs: -5 })).toThrow("link: delayMs must be a finite number ≥ 0, not -5");
+  });
+
+  it("carries a close after the data before it, and not during a cut", async () => {
+    const l = await link({ target: target(), delayMs: 10 });
+    const s = await client(l);
+    await echo(s, "hi");
+    const events = watch(s);
+    l.cut();
+    s.end("bye"); // the echo server ends its side when it reads our end
+    await sleep(200);
+    expect(events).toEqual([]);
+    l.restore();
+    await waitUntil(() => events.includes("close"));
+    expect(events).toEqual(["data:bye", "end", "close"]);
   });
 
   it("caps the bandwidth: 1 MB at 2 MB/s takes half a second", async () => {

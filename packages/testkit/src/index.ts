@@ -14,5 +14,5 @@ export type { FederatedDomain, Federation } from "./federation.js";
 export { gitAnnexInstalled, hasContent } from "./annex.js";
 export { makeCa, makeServerCertificate, testCa } from "./tls-ca.js";
 export type { ServerCertificate, TestCa } from "./tls-ca.js";
-export { SSHD, sshdInstalled, startSshd } from "./sshd.js";
+export { HOST_KEY_ALIAS, SSHD, sshdInstalled, startSshd } from "./sshd.js";
 export type { Sshd } from "./sshd.js";

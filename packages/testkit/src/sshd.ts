@@ -33,21 +33,22 @@ export interface Sshd {
   user: string;
   /** The client's private key (authorized by this sshd, and by nothing else). */
   keyFile: string;
-  /** A known_hosts file naming this sshd's host key at `[127.0.0.1]:port` (and at `[host]:*` for
-   * the ports given to `knownHostsFor`). */
+  /** A known_hosts file naming this sshd's host key under HOST_KEY_ALIAS. */
   knownHostsFile: string;
-  /** A GIT_SSH_COMMAND / core.sshCommand: this key only, this known_hosts only, no config file. */
+  /** A GIT_SSH_COMMAND / core.sshCommand: this key only, this known_hosts only, no config file,
+   * and the host key looked up by its alias, so it is the same through any port (a proxy's). */
   sshCommand: string;
   /** sshd's log (LogLevel VERBOSE: one "Connection from" line per accepted TCP connection). */
   logFile: string;
   /** `ssh://user@127.0.0.1:PORT/abs/path` (port: another one, e.g. a proxy in front of this sshd). */
   url(path: string, port?: number): string;
-  /** A known_hosts line for this host key at another port (a proxy's), to append where needed. */
-  knownHostsLine(port: number): string;
   /** Accepted TCP connections so far (counted in the log). */
   connections(): Promise<number>;
   stop(): Promise<void>;
 }
+
+/** The name the test sshd's host key goes by in known_hosts, whichever port reaches it. */
+export const HOST_KEY_ALIAS = "herald-test-sshd";
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -99,7 +100,7 @@ export async function startSshd(): Promise<Sshd> {
       "Subsystem sftp internal-sftp",
       "",
     ].join("\n"));
-    await writeFile(knownHostsFile, `[127.0.0.1]:${port} ${hostPub}\n`);
+    await writeFile(knownHostsFile, `${HOST_KEY_ALIAS} ${hostPub}\n`);
     const child = spawn(SSHD, ["-D", "-e", "-f", config, "-E", logFile], { stdio: ["ignore", "ignore", "pipe"] });
     const stderr: string[] = [];
     child.stderr!.on("data", (b: Buffer) => stderr.push(b.toString()));
@@ -110,11 +111,10 @@ export async function startSshd(): Promise<Sshd> {
       await rm(dir, { recursive: true, force: true });
       throw new Error(`sshd did not start: ${why.trim()}`);
     }
-    const sshCommand = ["ssh", "-F", "none", "-i", quote(keyFile), "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${quote(knownHostsFile)}`, "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes"].join(" ");
+    const sshCommand = ["ssh", "-F", "none", "-i", quote(keyFile), "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${quote(knownHostsFile)}`, "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes", "-o", `HostKeyAlias=${HOST_KEY_ALIAS}`].join(" ");
     return {
       host: "127.0.0.1", port, user, keyFile, knownHostsFile, sshCommand, logFile,
       url: (path, p = port) => `ssh://${user}@127.0.0.1:${p}${path}`,
-      knownHostsLine: (p) => `[127.0.0.1]:${p} ${hostPub}`,
       connections: async () => ((await readFile(logFile, "utf8").catch(() => "")).match(/^.*Connection from .* port \d+ on /gm) ?? []).length,
       async stop() {
         if (child.exitCode === null && child.signalCode === null) {

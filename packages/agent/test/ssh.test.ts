@@ -2,7 +2,8 @@
 // user's own ssh settings (core.sshCommand, as a user's ~/.ssh/config would give them), learns
 // the nodes behind them over ssh, never waits at a prompt (a terminal included), says why ssh
 // failed, and reuses one connection per host.
-import { commitFile, git, head, makeSandbox, startSshd, waitFor, type Sandbox, type Sshd } from "@herald/testkit";
+import { commitFile, git, hasContent, head, makeSandbox, startSshd, waitFor, type Sandbox, type Sshd } from "@herald/testkit";
+import { randomBytes } from "node:crypto";
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -96,6 +97,18 @@ describe("ssh remotes", () => {
     } finally {
       if (was === undefined) delete process.env.XDG_RUNTIME_DIR; else process.env.XDG_RUNTIME_DIR = was;
     }
+  });
+
+  it("annexed content travels over ssh:// (git-annex-shell on the far side), through the same ssh settings", async () => {
+    for (const n of ["a", "b"]) await git(sb.clones[n]!, "annex", "init", "-q", n);
+    await wire(["a", "b"]);
+    await git(sb.clones.a!, "config", "annex.largefiles", "anything");
+    const a = await start(sb.clones.a!);
+    await start(sb.clones.b!);
+    await commitFile(sb.clones.a!, "big.bin", randomBytes(256 << 10), "a large file");
+    const key = (await git(sb.clones.a!, "annex", "lookupkey", "big.bin")).trim();
+    await waitFor(async () => hasContent(sb.clones.b!, key), 30_000, "the content on b");
+    expect(a.records.filter((r) => r.event === "transfer-failed")).toEqual([]);
   });
 
   /** A known_hosts that does not know the sshd: ssh would ask whether to trust its key. */

@@ -31,6 +31,10 @@ describe("the ssh command Herald hands git", () => {
     expect(networkEnv({ env: { GIT_SSH: "w" }, controlDir: null })).toEqual({ GIT_TERMINAL_PROMPT: "0" });
   });
 
+  it("git-annex is told to use it (it reads GIT_SSH_COMMAND only then, and never core.sshCommand)", () => {
+    expect(networkEnv({ env: {}, coreSshCommand: "ssh -i k", controlDir: null })).toEqual({ GIT_TERMINAL_PROMPT: "0", GIT_SSH_COMMAND: `ssh -i k ${NEVER}`, GIT_ANNEX_USE_GIT_SSH: "1" });
+  });
+
   it("isPlainSsh: ssh by name or path only", () => {
     expect(isPlainSsh("ssh")).toBe(true);
     expect(isPlainSsh("  /usr/bin/ssh -v")).toBe(true);

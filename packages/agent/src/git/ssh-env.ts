@@ -59,8 +59,11 @@ export function heraldSshCommand(i: SshEnvInput): string | null {
 }
 
 /** What every git or git-annex command of Herald's adds to its environment: no terminal prompt
- * (https credentials too), and the ssh command above when there is one. */
+ * (https credentials too), and the ssh command above when there is one. git-annex reads
+ * GIT_SSH_COMMAND only with GIT_ANNEX_USE_GIT_SSH=1 (it may put `-n` first, which ssh itself
+ * takes), and never core.sshCommand: without these it ran plain ssh, the user's key and
+ * known_hosts unused, and marked the remote annex-ignore after the failure. */
 export function networkEnv(i: SshEnvInput): Record<string, string> {
   const ssh = heraldSshCommand(i);
-  return { GIT_TERMINAL_PROMPT: "0", ...(ssh ? { GIT_SSH_COMMAND: ssh } : {}) };
+  return { GIT_TERMINAL_PROMPT: "0", ...(ssh ? { GIT_SSH_COMMAND: ssh, GIT_ANNEX_USE_GIT_SSH: "1" } : {}) };
 }

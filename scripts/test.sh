@@ -10,7 +10,10 @@ source "$(dirname "$0")/lib/setup.sh"
 # git-annex: annexed content travels along the plan (packages/agent/src/content/).
 # faketime (libfaketime) and python3-slixmpp: the chaos test's clock an hour off and its hostile
 # third-party client (scripts/chaos/). zsh: `herald completion zsh` is tested in a real zsh.
-setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp ejabberdctl:ejabberd chromium:chromium git-annex:git-annex faketime:faketime zsh:zsh
+# openssh-server: ssh:// remotes against a real sshd per test run (testkit sshd.ts); named by its
+# absolute path, as /usr/sbin is often not on a non-root PATH (a system sshd it may try to start is
+# not used).
+setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp ejabberdctl:ejabberd chromium:chromium git-annex:git-annex faketime:faketime zsh:zsh /usr/sbin/sshd:openssh-server
 apt_python_module slixmpp:python3-slixmpp
 npx --no-install tsc -p tsconfig.test.json >&2
 exec node scripts/run-jest.mjs "$@"

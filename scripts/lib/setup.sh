@@ -10,7 +10,7 @@ need_node() {
     || { say "Node.js >= 20.19 is required (found $(node --version))"; exit 1; }
 }
 
-# apt_install CMD:PKG ...  installs PKG for every CMD not on PATH.
+# apt_install CMD:PKG ...  installs PKG for every CMD not on PATH (CMD may be an absolute path).
 apt_install() {
   local missing=() pair
   for pair in "$@"; do command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}"); done
@@ -26,7 +26,8 @@ apt_install() {
     $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
     $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
   } || { say "apt-get install ${missing[*]} failed"; exit 1; }
-  # The Debian package may start a system-wide Prosody on 5222; ours use their own ports, so leave it.
+  # The Debian package may start a system-wide Prosody on 5222, openssh-server an sshd on 22; ours
+  # use their own ports, so leave them.
 }
 
 # apt_python_module MODULE:PKG ...  installs PKG for every module Debian's /usr/bin/python3 cannot

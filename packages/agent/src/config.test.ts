@@ -46,6 +46,18 @@ describe("parseConfig", () => {
   });
 });
 
+describe("ssh settings", () => {
+  it("herald.sshCaching is on by default, off when set false, and must be a boolean", () => {
+    expect(parse([]).sshCaching).toBe(true);
+    expect(parse([["herald.sshcaching", "false"]]).sshCaching).toBe(false);
+    expect(() => parse([["herald.sshcaching", "sometimes"]])).toThrow(/herald.sshCaching: expected true or false/);
+  });
+  it("core.sshCommand is kept for the ssh command Herald builds on", () => {
+    expect(parse([["core.sshcommand", "ssh -i ~/.ssh/work"]]).sshCommand).toBe("ssh -i ~/.ssh/work");
+    expect(parse([]).sshCommand).toBeUndefined();
+  });
+});
+
 describe("defaultNodeId", () => {
   it("is readable, stable, and a valid node id for odd host names", () => {
     expect(defaultNodeId("/a", "My Laptop.local")).toMatch(/^my-laptop\.local-[0-9a-f]{6}$/);

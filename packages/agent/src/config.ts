@@ -37,6 +37,10 @@ export interface AgentConfig {
   /** transfer limits every push obeys (herald.maxConcurrentTransfers, …PerMinute, maxBytesPerSecond);
    * unset: pushes run all at once, annexed content 4 at a time (content.ts) */
   limits: { concurrent?: number; transfersPerMinute?: number; bytesPerSecond?: number };
+  /** herald.sshCaching (default true): one ssh connection per host, reused (git/ssh-env.ts). */
+  sshCaching: boolean;
+  /** The clone's core.sshCommand: Herald's ssh options build on it (git/ssh-env.ts). */
+  sshCommand?: string;
 }
 
 export const DEFAULT_RETRY_INTERVAL_MS = 30 * 60_000;
@@ -134,6 +138,8 @@ export function parseConfig(entries: Array<[string, string]>, clonePath: string)
     ...(one.get("herald.hook") ? { hook: one.get("herald.hook")! } : {}),
     retryIntervalMs,
     allowInsecure: bool("herald.allowInsecure", one.get("herald.allowinsecure"), false),
+    sshCaching: bool("herald.sshCaching", one.get("herald.sshcaching"), true),
+    ...(one.get("core.sshcommand") ? { sshCommand: one.get("core.sshcommand")! } : {}),
     remotes: [...remotes.values()].filter((r) => r.url !== "").sort((a, b) => (a.name < b.name ? -1 : 1)),
     limits: {
       ...optional("concurrent", positive("herald.maxConcurrentTransfers", one.get("herald.maxconcurrenttransfers"), (x) => (/^\s*[1-9]\d*\s*$/.test(x) ? Number(x) : null), "a whole number >= 1")),
@@ -155,7 +161,10 @@ export function parseConfigNull(out: string): Array<[string, string]> {
   });
 }
 
-/** The clone's herald.* and remote.* settings as (key, value) pairs, in git's order. */
+/** The keys Herald reads: its own, the remotes, and core.sshCommand (git/ssh-env.ts). */
+export const CONFIG_KEYS = "^(herald|remote)\\.|^core\\.sshcommand$";
+
+/** The clone's herald.*, remote.* and core.sshCommand settings as (key, value) pairs, in git's order. */
 export async function readConfigEntries(repo: GitRepo): Promise<Array<[string, string]>> {
-  return parseConfigNull((await repo.tryRun(["config", "--null", "--get-regexp", "^(herald|remote)\\."])) ?? "");
+  return parseConfigNull((await repo.tryRun(["config", "--null", "--get-regexp", CONFIG_KEYS])) ?? "");
 }

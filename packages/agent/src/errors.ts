@@ -1,5 +1,6 @@
 // Typed errors with stable codes (isomorphic-git's BaseError): callers branch on `code`, never on text.
 import type { Element } from "@xmpp/xml";
+import { causeLines } from "./git/stderr-cause.js";
 
 export class HeraldError extends Error {
   constructor(readonly code: string, message: string, readonly data: Record<string, unknown> = {}) {
@@ -20,7 +21,7 @@ export class ConfigError extends HeraldError {
 
 export class GitCommandError extends HeraldError {
   constructor(readonly args: readonly string[], readonly exitCode: number | null, readonly stderr: string) {
-    super("GIT", `git ${args.join(" ")} failed${exitCode === null ? "" : ` (exit ${exitCode})`}: ${stderr.trim().split("\n").slice(-3).join(" / ")}`, { args, exitCode });
+    super("GIT", `git ${args.join(" ")} failed${exitCode === null ? "" : ` (exit ${exitCode})`}: ${causeLines(stderr).join(" / ")}`, { args, exitCode });
   }
 }
 

@@ -17,3 +17,5 @@ export type { ServerCertificate, TestCa } from "./tls-ca.js";
 export { startLink } from "./link-sim.js";
 export type { Link, LinkOptions, LinkShape, LinkState, LinkStats } from "./link-sim.js";
 export { seededRandom } from "./link-schedule.js";
+export { HOST_KEY_ALIAS, SSHD, sshdInstalled, startSshd } from "./sshd.js";
+export type { Sshd } from "./sshd.js";

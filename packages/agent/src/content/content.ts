@@ -157,7 +157,7 @@ export class Content {
   async #transfer(job: TransferJob, progress: (bytes: number, total: number | null) => void, signal: AbortSignal): Promise<TransferOutcome> {
     const wanted = await this.#hasWanted(job.direction === "to" ? job.remote : "here");
     if (wanted && job.direction === "from" && !(await this.d.repo.tryRun(["annex", "find", "--want-get", "--", job.path]))?.trim()) return { result: "skipped" };
-    const out = await runTransfer(this.d.repo.dir, { ...job, wanted }, progress, signal);
+    const out = await runTransfer(this.d.repo.dir, { ...job, wanted }, progress, signal, this.d.repo.networkEnv);
     return out.result === "skipped" && job.direction === "from" && !(await this.#present(job.key)) ? { result: "failed", error: `${job.remote} does not have it yet` } : out;
   }
 

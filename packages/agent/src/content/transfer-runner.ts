@@ -41,10 +41,12 @@ export function annexArgs(job: TransferJob): string[] {
 // transfer lock refuses a second). setpriv execs, so the pid we signal is git-annex's own.
 const SETPRIV = existsSync("/usr/bin/setpriv") ? "/usr/bin/setpriv" : null;
 
-export function runTransfer(cwd: string, job: TransferJob, onProgress: (bytes: number, total: number | null) => void, signal: AbortSignal): Promise<TransferOutcome> {
+/** `env`: added to the environment (how ssh runs: git/ssh-env.ts; git-annex follows GIT_SSH_COMMAND). */
+export function runTransfer(cwd: string, job: TransferJob, onProgress: (bytes: number, total: number | null) => void, signal: AbortSignal, env: Record<string, string> = {}): Promise<TransferOutcome> {
   return new Promise((resolve) => {
     const args = annexArgs(job);
-    const child = SETPRIV ? spawn(SETPRIV, ["--pdeathsig", "TERM", "git-annex", ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] }) : spawn("git-annex", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const o = { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"] };
+    const child = SETPRIV ? spawn(SETPRIV, ["--pdeathsig", "TERM", "git-annex", ...args], o) : spawn("git-annex", args, o);
     let outcome: TransferOutcome | null = null;
     let bytes = 0;
     let stderr = "";

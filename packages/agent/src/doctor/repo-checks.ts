@@ -5,6 +5,8 @@
 import { parseConfig, readConfigEntries, type AgentConfig } from "../config.js";
 import { GitRepo } from "../git/repo.js";
 import { runGit } from "../git/run-git.js";
+import { networkEnv } from "../git/ssh-env.js";
+import { causeLines } from "../git/stderr-cause.js";
 import { mergeConfigEntries } from "../machine/machine-config.js";
 import { ADVERT_PREFIX, parseAdvertised } from "../sync/node-advert.js";
 import { remoteNodeWarning } from "../sync/node-warnings.js";
@@ -12,8 +14,6 @@ import { localPath, resolveRemote } from "../sync/remotes.js";
 import { fail, ok, type Check } from "./judge.js";
 
 /** A remote as the doctor found it: its answer (null: none), and the node ids it advertises. */
-/** A reachability test must fail, not wait for a password or a host key nobody will type. */
-const NO_PROMPT = { GIT_TERMINAL_PROMPT: "0", GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? "ssh -o BatchMode=yes -o ConnectTimeout=5" };
 
 export interface RemoteProbe {
   name: string; url: string; setting?: string; error: string | null; advertised: string[];
@@ -35,8 +35,11 @@ export async function repoChecks(dir: string, machine: Array<[string, string]>, 
   }
   const checks: Check[] = [ok(`${dir} settings`, `node ${config.node}, ${config.remotes.length} remote(s)${config.jid ? `, xmpp as ${config.jid}` : ", git only"}`)];
   const remotes = await Promise.all(config.remotes.map(async (r): Promise<RemoteProbe> => {
-    const res = await runGit(repo.dir, ["ls-remote", "--", r.name, "refs/heads/*", `${ADVERT_PREFIX}*`], { env: NO_PROMPT, timeoutMs: deadlineMs });
-    const error = res.code === 0 ? null : res.stderr.trim().split("\n").pop() || `git ls-remote exited ${res.code}`;
+    // A reachability test must fail, not wait for a password or a host key nobody will type; and
+    // it makes its own connection (a master's deadlines are not the doctor's), with the user's ssh.
+    const env = networkEnv({ env: process.env, coreSshCommand: config.sshCommand, controlDir: null });
+    const res = await runGit(repo.dir, ["ls-remote", "--", r.name, "refs/heads/*", `${ADVERT_PREFIX}*`], { env, timeoutMs: deadlineMs });
+    const error = res.code === 0 ? null : causeLines(res.stderr).join(" / ") || `git ls-remote exited ${res.code}`;
     const local = !error && localPath(r.url) !== null ? await resolveRemote(r, repo.dir) : null;
     return {
       name: r.name, url: r.url, ...(r.node ? { setting: r.node } : {}), error, advertised: error ? [] : parseAdvertised(res.stdout),

@@ -4,6 +4,8 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { AgentEmitter } from "../agent-events.js";
+import { acquireControlDir, releaseControlDir } from "../git/ssh-control.js";
+import { networkEnv } from "../git/ssh-env.js";
 import type { AgentConfig } from "../config.js";
 import { recoverInterruptedAdvance } from "../git/advance-head.js";
 import type { GitRepo } from "../git/repo.js";
@@ -74,6 +76,7 @@ export class RepoEngine {
   #lock: CloneLock;
   #router: HeadRouter;
   #started = false;
+  #controlDir: Promise<string | null> | null = null;
 
   constructor(readonly repo: GitRepo, readonly config: AgentConfig, private readonly xmpp: XmppSettings | null, readonly log: Logger, opts: EngineOptions = {}) {
     const now = opts.now ?? (() => new Date());
@@ -82,7 +85,7 @@ export class RepoEngine {
     this.heraldDir = join(repo.gitDir, "herald");
     this.#lock = new CloneLock(this.heraldDir, repo.dir);
     this.conflicts = new ConflictStore(join(this.heraldDir, "conflicts.json"));
-    this.#remotes = new RemoteSet(repo.dir, { self: config.node });
+    this.#remotes = new RemoteSet(repo.dir, { self: config.node, env: () => repo.networkEnv });
     if (config.autocommit) this.#committer = new Committer(repo, config.node, log.child("committer"));
     const records = new PeerRecords({
       repo, log: log.child("records"),
@@ -129,6 +132,10 @@ export class RepoEngine {
     await mkdir(this.heraldDir, { recursive: true });
     await this.#lock.take();
     this.#started = true;
+    // How every ssh of ours runs (never a prompt, deadlines, one connection per host), before the
+    // first network command.
+    this.#controlDir = this.config.sshCaching ? acquireControlDir(this.log) : null;
+    this.repo.networkEnv = networkEnv({ env: process.env, coreSshCommand: this.config.sshCommand, controlDir: await this.#controlDir });
     // 1. Finish or undo what a killed agent left half-done, before anything reads the tree.
     if ((await recoverInterruptedAdvance(this.repo)) === "recovered") this.log.warn("recovered", { what: "interrupted merge from a previous run" });
     // 2. Say who we are to the clones that have us as a remote (refs/herald/node/<node>), then
@@ -215,6 +222,7 @@ export class RepoEngine {
     await this.content.stop();
     await this.#hooks?.idle();
     await this.#lock.release();
+    if (this.#controlDir) await releaseControlDir();
     this.repo.close();
     if (this.#started) this.log.info("stopped");
   }

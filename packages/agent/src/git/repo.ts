@@ -22,6 +22,9 @@ export class GitRepo {
   readonly #refFiles: RefFiles;
   readonly #objects: CatFile;
   readonly #commits = new Map<string, CommitInfo>();
+  /** Added to every command's environment: how ssh is run for a network remote (ssh-env.ts),
+   * set by the engine from the clone's settings. Local commands never start ssh, so it is inert there. */
+  networkEnv: Record<string, string> = {};
 
   constructor(readonly dir: string, readonly gitDir: string) {
     this.#refFiles = new RefFiles(gitDir);
@@ -58,7 +61,7 @@ export class GitRepo {
     for (const a of args) {
       if (FORBIDDEN.test(a) || /^\+/.test(a)) throw new HeraldError("FORBIDDEN_GIT_ARG", `refusing to run git with ${a}`);
     }
-    return runGit(this.dir, args, { ...(env ? { env } : {}), ...(input !== undefined ? { input } : {}) });
+    return runGit(this.dir, args, { env: { ...this.networkEnv, ...env }, ...(input !== undefined ? { input } : {}) });
   }
 
   async tryRun(args: string[]): Promise<string | null> {

@@ -4,12 +4,12 @@
 // changed. git-annex writes .git/config during normal work (remote.<name>.annex-uuid on first
 // contact, annex.version), and so may git (fetch refspecs): none of that is in here.
 import { resolve } from "node:path";
-import { parseConfig, parseConfigNull } from "../config.js";
+import { CONFIG_KEYS, parseConfig, parseConfigNull } from "../config.js";
 import { runGit } from "../git/run-git.js";
 import { mergeConfigEntries, type ConfigEntry } from "./machine-config.js";
 
 /** The keys read: those parseConfig looks at, and annex.uuid (set by `git annex init`). */
-const KEYS = "^(herald|remote)\\.|^annex\\.uuid$";
+const KEYS = `${CONFIG_KEYS}|^annex\\.uuid$`;
 
 export interface RepoSettings {
   /** What to compare: the parsed settings and whether the clone is annexed, or the error reading them gave. */

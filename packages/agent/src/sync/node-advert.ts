@@ -9,6 +9,7 @@ import type { AgentEmitter } from "../agent-events.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import { runGit } from "../git/run-git.js";
+import { causeLines } from "../git/stderr-cause.js";
 
 export const ADVERT_PREFIX = "refs/herald/node/";
 
@@ -74,7 +75,14 @@ export const ASK_REMOTE_MS = 10_000;
 
 /** What the repository behind a configured remote advertises, asked over its own transport (one
  * `git ls-remote`); null when it did not answer. */
-export async function remoteAdvertised(cwd: string, remote: string, timeoutMs = ASK_REMOTE_MS): Promise<string[] | null> {
-  const r = await runGit(cwd, ["ls-remote", "--", remote, `${ADVERT_PREFIX}*`], { env: NO_PROMPT, timeoutMs }).catch(() => null);
-  return r && r.code === 0 ? parseAdvertised(r.stdout) : null;
+export async function remoteAdvertised(cwd: string, remote: string, timeoutMs = ASK_REMOTE_MS, env: Record<string, string> = {}): Promise<string[] | null> {
+  const r = await askRemote(cwd, remote, timeoutMs, env);
+  return "advertised" in r ? r.advertised : null;
+}
+
+/** remoteAdvertised, with why it did not answer (ssh's and git's words: stderr-cause.ts). */
+export async function askRemote(cwd: string, remote: string, timeoutMs = ASK_REMOTE_MS, env: Record<string, string> = {}): Promise<{ advertised: string[] } | { error: string }> {
+  const r = await runGit(cwd, ["ls-remote", "--", remote, `${ADVERT_PREFIX}*`], { env: { ...NO_PROMPT, ...env }, timeoutMs }).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message }));
+  if (r.code === 0) return { advertised: parseAdvertised(r.stdout) };
+  return { error: causeLines(r.stderr).join(" / ") || `git ls-remote exited with ${r.code}` };
 }

@@ -117,7 +117,7 @@ export class Pusher {
       const target = pushTarget(kind, this.d.node, branch);
       const t0 = performance.now();
       try {
-        if (remote.kind === "unknown") throw new GitCommandError(["push", name], null, `remote ${name} is not reachable (${remote.url})`);
+        if (remote.kind === "unknown") throw new GitCommandError(["push", name], null, `remote ${name} is not reachable (${remote.url})${remote.unreachable ? `: ${remote.unreachable}` : ""}`);
         const to = remote;
         await pRetry(() => this.#push(to, sha, target), {
           retries: 2, minTimeout: 100, factor: 3,

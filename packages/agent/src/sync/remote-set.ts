@@ -13,7 +13,8 @@ export class RemoteSet {
   /** Network remotes that refused a push to their checked-out branch, by name and URL. */
   #unserved = new Map<string, string>();
 
-  constructor(private readonly repoDir: string, private readonly opts: Pick<ResolveOptions, "askMs" | "self"> = {}) {}
+  /** `env`: read at each question (the engine sets how ssh runs when it starts). */
+  constructor(private readonly repoDir: string, private readonly opts: Pick<ResolveOptions, "askMs" | "self"> & { env?: () => Record<string, string> } = {}) {}
 
   /** Resolve the remotes as configured now (at start, and again whenever the settings change). */
   async load(configs: RemoteConfig[]): Promise<void> {
@@ -29,7 +30,8 @@ export class RemoteSet {
   }
 
   #resolve(r: RemoteConfig): Promise<ResolvedRemote> {
-    return resolveRemote(r, this.repoDir, { ...this.opts, unserved: new Set(this.#unserved.keys()) });
+    const { env, ...opts } = this.opts;
+    return resolveRemote(r, this.repoDir, { ...opts, ...(env ? { env: env() } : {}), unserved: new Set(this.#unserved.keys()) });
   }
 
   all(): ResolvedRemote[] { return [...this.#byName.values()]; }

@@ -6,7 +6,7 @@ import { simpleGit } from "simple-git";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { isNodeId } from "@herald/protocol";
-import { localAdvertised, remoteAdvertised } from "./node-advert.js";
+import { askRemote, localAdvertised } from "./node-advert.js";
 
 export interface ResolvedRemote extends RemoteConfig {
   kind: "peer" | "bare" | "unknown";
@@ -16,6 +16,8 @@ export interface ResolvedRemote extends RemoteConfig {
   setting?: string;
   /** Node ids the repository there advertises (node-advert.ts); absent: it did not answer. */
   advertised?: string[];
+  /** Why a network remote did not answer the question (`Host key verification failed.`). */
+  unreachable?: string;
   /** A non-bare clone that no Herald serves: it refused a push to its checked-out branch and
    * advertises no node. It gets what a peer gets (refs/remotes/<us>/<branch>), never its branch. */
   unserved?: true;
@@ -57,6 +59,8 @@ export function fetchOptions(r: Pick<ResolvedRemote, "path">): string[] {
 export interface ResolveOptions {
   /** How long a network remote may take to say what it advertises. */
   askMs?: number;
+  /** The environment the question runs with (how ssh is run: git/ssh-env.ts). */
+  env?: Record<string, string>;
   /** Network remotes that refused a push to their checked-out branch (RemoteSet remembers). */
   unserved?: ReadonlySet<string>;
   /** This clone's node: a repository advertising it is a mirror of this clone (git clone
@@ -97,8 +101,9 @@ export async function resolveRemote(r: RemoteConfig, cwd: string, o: ResolveOpti
 /** A network remote: asked once what it advertises (git ls-remote). Nothing advertised and never
  * refused as a checked-out clone: a bare repository (a server), pushed the branch itself. */
 async function resolveNetwork(base: ResolvedRemote, cwd: string, o: ResolveOptions): Promise<ResolvedRemote> {
-  const advertised = (await remoteAdvertised(cwd, base.name, o.askMs))?.filter((id) => id !== o.self) ?? null;
-  if (advertised === null) return base.setting ? { ...base, kind: "peer" } : base;
+  const answer = await askRemote(cwd, base.name, o.askMs, o.env);
+  if ("error" in answer) return { ...base, ...(base.setting ? { kind: "peer" } : {}), unreachable: answer.error };
+  const advertised = answer.advertised.filter((id) => id !== o.self);
   const node = base.setting ?? advertised[0];
   if (node) return { ...base, kind: "peer", node, advertised };
   if (o.unserved?.has(base.name)) return { ...base, kind: "peer", advertised, unserved: true };

@@ -1,0 +1,79 @@
+// The directory of ssh's ControlMaster sockets: one per Herald process (<runtime>/ssh/<pid>.<n>), so a
+// process stopping ends only its own masters, and what a killed one left is recognisable (its pid
+// is gone) and cleaned at the next start. Every engine of a process shares it (acquire/release);
+// the last release stops the masters (`ssh -O exit`) rather than leaving them for ControlPersist.
+import { execFile } from "node:child_process";
+import { readdir, rm, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "../log.js";
+import { ensurePrivateDir, runtimeDir, type Env } from "../machine/paths.js";
+import { pidAlive } from "../pid-alive.js";
+
+/** A unix socket's path holds 107 bytes on Linux (108 with the NUL); ssh binds `<path>.<16
+ * random>` first and renames it, and %C is 40 hex digits. */
+const DIR_MAX = 107 - 17 - 40 - 1;
+
+let users = 0;
+let generation = 0;
+let ready: Promise<string | null> | null = null;
+
+/** The ControlPath directory (made now, by the first caller), or null when it cannot be made: ssh
+ * then runs without reuse, and the reason is logged once. */
+export function acquireControlDir(log: Logger, env: Env = process.env): Promise<string | null> {
+  users++;
+  ready ??= prepare(log, env);
+  return ready;
+}
+
+/** The last one out stops the masters and removes the directory. */
+export async function releaseControlDir(): Promise<void> {
+  if (users === 0 || --users > 0 || !ready) return;
+  // Forgotten before waiting: an engine starting meanwhile makes a fresh directory.
+  const was = ready;
+  ready = null;
+  const dir = await was;
+  if (dir) await stopMasters(dir);
+}
+
+async function prepare(log: Logger, env: Env): Promise<string | null> {
+  // The runtime directory; the per-uid one in /tmp when that is too long for a socket path (a
+  // deep $XDG_RUNTIME_DIR).
+  const uid = process.getuid?.() ?? 0;
+  // <pid>.<n>: a directory being emptied by a release never collides with the next one made.
+  const name = `${process.pid}.${generation + 1}`;
+  const fits = (runtime: string) => join(runtime, "ssh", name).length <= DIR_MAX;
+  const runtime = [runtimeDir(env, uid), runtimeDir({}, uid)].find(fits);
+  try {
+    if (runtime === undefined) throw new Error(`${join(runtimeDir(env, uid), "ssh", name)} is too long for a socket path (${DIR_MAX} bytes at most)`);
+    const base = join(runtime, "ssh"), dir = join(base, name);
+    await ensurePrivateDir(runtime, uid);
+    await ensurePrivateDir(base, uid);
+    await cleanStale(base);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    generation++;
+    return dir;
+  } catch (e) {
+    log.warn("ssh-caching-off", { reason: (e as Error).message, fix: "make the directory usable, or set herald.sshCaching=false (ssh runs without connection reuse meanwhile)" });
+    return null;
+  }
+}
+
+/** What a Herald process that is gone left: its masters stopped (they would idle out anyway), its
+ * sockets and directory removed. A directory of a live process (another agent) is left alone. */
+async function cleanStale(base: string): Promise<void> {
+  for (const name of await readdir(base)) {
+    const m = /^(\d+)\.\d+$/.exec(name);
+    if (!m || (pidAlive(Number(m[1])) && Number(m[1]) !== process.pid)) continue;
+    await stopMasters(join(base, name));
+  }
+}
+
+async function stopMasters(dir: string): Promise<void> {
+  const sockets = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(sockets.map((s) => new Promise<void>((resolve) => {
+    // The host is not used when ControlPath names the socket itself; -F none: the user's config
+    // plays no part in talking to a master of ours.
+    execFile("ssh", ["-F", "none", "-o", `ControlPath=${join(dir, s)}`, "-O", "exit", "herald-master"], { timeout: 5_000 }, () => resolve());
+  })));
+  await rm(dir, { recursive: true, force: true });
+}

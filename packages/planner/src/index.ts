@@ -29,3 +29,5 @@ export {
   type SchedulerEvent,
   type SchedulerLimits,
 } from "./transfer-scheduler.js";
+// The seeded PRNG behind randomGraph, also the test kit's link jitter: one generator, replayable by seed.
+export { seededRandom } from "./random-graph.js";

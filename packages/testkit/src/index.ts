@@ -16,6 +16,6 @@ export { makeCa, makeServerCertificate, testCa } from "./tls-ca.js";
 export type { ServerCertificate, TestCa } from "./tls-ca.js";
 export { startLink } from "./link-sim.js";
 export type { Link, LinkOptions, LinkShape, LinkState, LinkStats } from "./link-sim.js";
-export { seededRandom } from "./link-schedule.js";
+export { seededRandom } from "@herald/planner";
 export { HOST_KEY_ALIAS, SSHD, sshdInstalled, startSshd } from "./sshd.js";
 export type { Sshd } from "./sshd.js";

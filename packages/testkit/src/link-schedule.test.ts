@@ -1,4 +1,5 @@
-import { checkShape, Schedule, seededRandom, type LinkShape } from "./link-schedule.js";
+import { seededRandom } from "@herald/planner";
+import { checkShape, Schedule, type LinkShape } from "./link-schedule.js";
 
 const shaped = (s: Partial<LinkShape>, random = () => 0) =>
   new Schedule(() => ({ delayMs: 0, jitterMs: 0, bytesPerSecond: Infinity, ...s }), random);

@@ -21,18 +21,6 @@ export function checkShape(shape: Partial<LinkShape>): Partial<LinkShape> {
   return shape;
 }
 
-/** A small seeded generator (mulberry32): the same seed, the same jitter, run after run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class Schedule {
   /** When the sender's side of the wire is free again (the bandwidth cap: serialisation time). */
   #wireFree = 0;

@@ -10,7 +10,8 @@
 //   meanwhile is kept, as TCP keeps retransmitting it, and arrives after restore().
 // - reset(): every connection is reset (RST), and so is every new one until restore().
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { checkShape, seededRandom, Schedule, type LinkShape } from "./link-schedule.js";
+import { seededRandom } from "@herald/planner";
+import { checkShape, Schedule, type LinkShape } from "./link-schedule.js";
 import { Pipe } from "./link-pipe.js";
 
 export type { LinkShape } from "./link-schedule.js";

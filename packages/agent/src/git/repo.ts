@@ -88,6 +88,12 @@ export class GitRepo {
   }
 
   /** The checked-out branch (`refs/heads/x`), or null on a detached HEAD. */
+  /** The root commit that names the history: the first by id where there are several (unrelated
+   * histories merged), so every clone picks the same one; null before the first commit. */
+  async rootCommit(): Promise<string | null> {
+    return (await this.tryRun(["rev-list", "--max-parents=0", "HEAD"]))?.trim().split("\n").filter(Boolean).sort()[0] ?? null;
+  }
+
   async currentBranch(): Promise<string | null> {
     const fast = await this.#refFiles.headRef();
     if (fast !== undefined) return fast !== null && isBranchRef(fast) ? fast : null;

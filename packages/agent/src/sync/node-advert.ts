@@ -36,8 +36,7 @@ export async function advertiseNode(repo: GitRepo, node: string): Promise<boolea
   const stale = [...have.keys()].filter((r) => r !== ref);
   // Already said: no history walk at every start (finding the root reads every commit).
   if (have.has(ref) && stale.length === 0) return true;
-  const roots = (await repo.tryRun(["rev-list", "--max-parents=0", "HEAD"]))?.trim().split("\n").filter(Boolean).sort() ?? [];
-  const root = roots[0];
+  const root = await repo.rootCommit();
   if (!root) return false;
   // One transaction: the new name appears as the old ones go. Refs under refs/herald/ are
   // Herald's own; deleting them touches no one's history.
@@ -74,13 +73,7 @@ const NO_PROMPT = { GIT_TERMINAL_PROMPT: "0" };
 export const ASK_REMOTE_MS = 10_000;
 
 /** What the repository behind a configured remote advertises, asked over its own transport (one
- * `git ls-remote`); null when it did not answer. */
-export async function remoteAdvertised(cwd: string, remote: string, timeoutMs = ASK_REMOTE_MS, env: Record<string, string> = {}): Promise<string[] | null> {
-  const r = await askRemote(cwd, remote, timeoutMs, env);
-  return "advertised" in r ? r.advertised : null;
-}
-
-/** remoteAdvertised, with why it did not answer (ssh's and git's words: stderr-cause.ts). */
+ * `git ls-remote`), or why it did not answer (ssh's and git's words: stderr-cause.ts). */
 export async function askRemote(cwd: string, remote: string, timeoutMs = ASK_REMOTE_MS, env: Record<string, string> = {}): Promise<{ advertised: string[] } | { error: string }> {
   const r = await runGit(cwd, ["ls-remote", "--", remote, `${ADVERT_PREFIX}*`], { env: { ...NO_PROMPT, ...env }, timeoutMs }).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message }));
   if (r.code === 0) return { advertised: parseAdvertised(r.stdout) };

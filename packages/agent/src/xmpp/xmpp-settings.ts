@@ -34,8 +34,7 @@ export async function resolveXmppSettings(repo: GitRepo, config: AgentConfig, en
   }
   if (!password) throw new ConfigError("herald.passwordFile", "herald.jid is set but there is no password: set herald.passwordFile or HERALD_PASSWORD");
   if (config.tlsCa) readTlsCa(config.tlsCa); // a bad file is this clone's config error, before any login
-  const roots = (await repo.tryRun(["rev-list", "--max-parents=0", "HEAD"]))?.trim().split("\n").filter(Boolean).sort() ?? [];
-  const repoId = config.repo ?? roots[0];
+  const repoId = config.repo ?? (await repo.rootCommit());
   if (!repoId || !isRepoId(repoId)) throw new ConfigError("herald.repo", "no repository id: set herald.repo or make a first commit");
   const services = config.services.length ? config.services
     : [...srvServices(await srv(`_xmpp-client._tcp.${domain}`).catch(() => [])), `xmpp://${domain}:5222`];

@@ -115,8 +115,7 @@ export async function init(args: ArgumentsCamelCase<InitArgs>): Promise<void> {
   const jid = config.jid!;
   let service: string | null = null;
   if (args.check) {
-    const root = (await repo.tryRun(["rev-list", "--max-parents=0", "HEAD"]))?.trim().split("\n").sort()[0];
-    const repoId = config.repo ?? root;
+    const repoId = config.repo ?? (await repo.rootCommit());
     const machineTlsCa = (await readMachineEntries(machineConfigFile(process.env)).catch(() => [])).filter(([k]) => k === "herald.tlsca").pop()?.[1];
     service = await check(config, repoId && isRepoId(repoId) ? pubsubNodeName(repoId) : "herald/init-check", machineTlsCa);
   }

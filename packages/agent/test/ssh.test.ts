@@ -2,7 +2,7 @@
 // user's own ssh settings (core.sshCommand, as a user's ~/.ssh/config would give them), learns
 // the nodes behind them over ssh, never waits at a prompt (a terminal included), says why ssh
 // failed, and reuses one connection per host.
-import { commitFile, git, hasContent, head, makeSandbox, startSshd, waitFor, type Sandbox, type Sshd } from "@herald/testkit";
+import { commitFile, git, hasContent, head, makeSandbox, startLink, startSshd, waitFor, type Sandbox, type Sshd } from "@herald/testkit";
 import { randomBytes } from "node:crypto";
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -33,9 +33,9 @@ describe("ssh remotes", () => {
 
   /** Each clone gets an ssh:// remote to the others, and this sshd's key and host key the way a
    * user's settings would give them (core.sshCommand). */
-  const wire = async (names: string[], sshCommand = sshd.sshCommand) => {
+  const wire = async (names: string[], sshCommand = sshd.sshCommand, port?: number) => {
     for (const x of names) {
-      for (const y of names) if (y !== x) await git(sb.clones[x]!, "remote", "add", y, sshd.url(sb.clones[y]!));
+      for (const y of names) if (y !== x) await git(sb.clones[x]!, "remote", "add", y, sshd.url(sb.clones[y]!, port));
       await git(sb.clones[x]!, "config", "core.sshCommand", sshCommand);
     }
   };
@@ -67,6 +67,24 @@ describe("ssh remotes", () => {
     }
     return (await sshd.connections()) - before;
   };
+
+  it("over an 80 ms link (the test kit's simulator) both ways, and syncs after the first cross it on the connection already open", async () => {
+    const link = await startLink({ target: { host: sshd.host, port: sshd.port }, delayMs: 40 });
+    try {
+      await wire(["a", "b"], sshd.sshCommand, link.port);
+      await start(sb.clones.a!);
+      await start(sb.clones.b!);
+      await connectionsFor(1);
+      const opened = link.stats.connections;
+      expect(await connectionsFor(2)).toBe(0);
+      expect(link.stats.connections).toBe(opened);
+      await commitFile(sb.clones.b!, "back.txt", "made on b\n");
+      await waitFor(async () => (await git(sb.clones.a!, "ls-files")).includes("back.txt"), 20_000, "b's commit on a, across the link");
+    } finally {
+      await stopAll(agents.splice(0));
+      await link.stop();
+    }
+  });
 
   it("reuses one ssh connection: three more syncs open none; herald.sshCaching=false opens one per sync", async () => {
     await wire(["a", "b"]);

@@ -39,7 +39,7 @@ const opts = {
   hostileCount: Number(a.hostile ?? (a.quick ? 60 : 1000)), // per account: a stranger and an allow-listed one
   checkoutFiles: a.quick ? 1000 : 4000,
   unreachableMs: a.quick ? 5000 : 10_000, diskFullMs: a.quick ? 3000 : 8000, quietMs: 10_000,
-  convergeMs: 180_000, parallel: a.quick ? 2 : 3, keep: a.keep, out: resolve(a.out),
+  convergeMs: a.quick ? 120_000 : 180_000, parallel: a.quick ? 2 : 3, keep: a.keep, out: resolve(a.out),
 };
 const caseNames = (a.cases ?? (a.quick ? "ring5" : "ring8,mesh10,star7,ring8-announce")).split(",");
 for (const c of caseNames) if (!CASES[c]) throw new Error(`unknown case ${c} (one of ${Object.keys(CASES).join(", ")})`);

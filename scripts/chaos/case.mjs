@@ -123,7 +123,9 @@ export async function runCase(cleanup, spec, rng, opts) {
   const toOneHeadS = head ? Math.round((Date.now() - lastFault) / 100) / 10 : null;
   say(head ? `one HEAD ${head.slice(0, 10)} ${toOneHeadS}s after the last fault` : `no single HEAD within ${opts.convergeMs / 1000}s`);
   const figures = await checkInvariants({ net, commits: [...made.commits, ...extra], wip, herald, quietMs: opts.quietMs });
-  const hostile = opts.hostileCount > 0 ? await hostileSuite({ net, server, herald, seed: opts.seed, count: opts.hostileCount, accounts: [STRANGER, FRIEND] }) : { skipped: "run once per run, on its first case (or --hostile 0)" };
+  // A case that never converged has failed already: its records matter more than the hostile
+  // suite's minute, and must be written before the caller's deadline.
+  const hostile = !head ? { skipped: "the case did not converge" } : opts.hostileCount > 0 ? await hostileSuite({ net, server, herald, seed: opts.seed, count: opts.hostileCount, accounts: [STRANGER, FRIEND] }) : { skipped: "run once per run, on its first case (or --hostile 0)" };
   if (hostile.skipped) say(`hostile input skipped: ${hostile.skipped}`);
   const result = {
     case: spec.label, shape: spec.shape, clones: spec.n, refWatching: spec.watch, seconds: Math.round((Date.now() - t0) / 1000),

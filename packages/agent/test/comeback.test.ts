@@ -52,12 +52,18 @@ describe("a remote that comes back", () => {
     return sha;
   };
 
-  it("says when it went and why; once back, the next commit goes to it at once, not at the end of its backoff", async () => {
+  /** Both agents up, a first commit from a on b, then the outage. */
+  const upThenOutage = async () => {
     const a = await start("a");
     await start("b");
     const first = await commitFile(sb.clones.a!, "first.txt", "1\n");
     await waitFor(async () => (await head(sb.clones.b!)) === first, 20_000, "the first commit on b");
     await outage(a, "during.txt");
+    return a;
+  };
+
+  it("says when it went and why; once back, the next commit goes to it at once, not at the end of its backoff", async () => {
+    const a = await upThenOutage();
     link.restore();
     const after = await commitFile(sb.clones.a!, "after.txt", "after the outage\n");
     await waitFor(async () => (await head(sb.clones.b!)) === after, 8_000, "the commit after the outage on b, long before the retry was due");
@@ -66,18 +72,14 @@ describe("a remote that comes back", () => {
 
   it("once back, its node coming online (its map, its announcement) retries it at once", async () => {
     await configureXmpp(sb, server, ["a", "b"]);
-    const a = await start("a");
-    await start("b");
-    const first = await commitFile(sb.clones.a!, "first.txt", "1\n");
-    await waitFor(async () => (await head(sb.clones.b!)) === first, 20_000, "the first commit on b");
-    await outage(a, "during.txt");
+    const a = await upThenOutage();
     link.restore();
     // b's machine wakes: its agent logs in again and publishes its map (and would announce a head
     // of its own); no new head on a, so only that sign can bring the retry forward.
     await stopAll(agents.splice(1));
     const back = new Date().toISOString();
     await start("b");
-    await waitFor(async () => a.agent.retryQueue.b === undefined, 8_000, "a's retry to b, brought forward by b coming online").catch((e) => { console.log(a.records.filter((r) => r.t >= back).map((r) => JSON.stringify(r)).join("\n")); throw e; });
+    await waitFor(async () => a.agent.retryQueue.b === undefined, 8_000, "a's retry to b, brought forward by b coming online");
     expect(a.records.find((r) => r.event === "remote-back" && r.t >= back)).toEqual(expect.objectContaining({ why: expect.stringMatching(/^b (is online|announced)$/) }));
   });
 });

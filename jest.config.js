@@ -18,6 +18,8 @@ const common = {
 export default {
   // Integration tests run real git and a real Prosody: generous, but bounded.
   testTimeout: 60_000,
+  // Shards of about equal time (scripts/run-jest.mjs runs two side by side).
+  testSequencer: "<rootDir>/scripts/test-sequencer.mjs",
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/packages/*/src/**/*.test.ts"] },
     {

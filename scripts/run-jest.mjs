@@ -3,15 +3,16 @@
 // Jest's own summary goes to stderr and is not parsed by CI.
 //
 // The whole suite (no arguments) runs as two shards side by side, each one jest process with a
-// home of its own (test-sequencer.mjs balances them by time), then the chaos test alone: it uses
-// both cores and measures convergence, and a shard beside it would make it measure the load.
+// home of its own (test-sequencer.mjs balances them by time), then the storms (ALONE) by themselves.
 // Most files wait on git, Prosody and sshd rather than compute. HERALD_TEST_SHARDS=1: one process.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
-const ALONE = "packages/agent/test/chaos.test.ts";
+// Storms of agents on both cores that measure convergence: a shard beside them would make them
+// measure the load.
+const ALONE = ["packages/agent/test/chaos.test.ts", "packages/agent/test/convergence.test.ts"];
 const args = process.argv.slice(2);
 const shards = args.length ? 1 : Number(process.env.HERALD_TEST_SHARDS ?? Math.min(2, availableParallelism()));
 
@@ -47,8 +48,8 @@ function jest(extra) {
 }
 
 const runs = shards <= 1 ? [await jest(args)] : [
-  ...(await Promise.all(Array.from({ length: shards }, (_, i) => jest([`--shard=${i + 1}/${shards}`, `--testPathIgnorePatterns=${ALONE}`])))),
-  await jest([ALONE]),
+  ...(await Promise.all(Array.from({ length: shards }, (_, i) => jest([`--shard=${i + 1}/${shards}`, ...ALONE.map((f) => `--testPathIgnorePatterns=${f}`)])))),
+  await jest(ALONE),
 ];
 const sum = (k) => runs.reduce((n, r) => n + r[k], 0);
 const [passed, failed, skipped] = [sum("passed"), sum("failed"), sum("skipped")];

@@ -56,8 +56,12 @@ describe("herald's small frictions", () => {
     expect(empty.stderr).toBe(`no repositories on the list (${join(home, "config", "herald", "repos")}); add one with: herald add DIR\n`);
 
     // The dashboard's default port taken (by another program, or another user's daemon).
-    const other = await hold(7717);
-    if (other) blockers.push(other);
+    // Held by this test itself: a daemon of another test running beside this one may have it
+    // now and let it go at any moment.
+    let other = await hold(7717);
+    for (const until = Date.now() + 30_000; !other && Date.now() < until; other = await hold(7717)) await new Promise((r) => setTimeout(r, 200));
+    expect(other).not.toBeNull();
+    blockers.push(other!);
     const first = await herald(["daemon", "--detach"], { cwd: home, env });
     expect(first.code).toBe(0);
     const pid = Number(/\(pid (\d+)\)/.exec(first.stdout)?.[1]);

@@ -136,6 +136,7 @@ export class RepoEngine {
     // first network command.
     this.#controlDir = this.config.sshCaching ? acquireControlDir(this.log) : null;
     this.repo.networkEnv = networkEnv({ env: process.env, coreSshCommand: this.config.sshCommand, controlDir: await this.#controlDir });
+    this.repo.networkTimeoutMs = this.config.networkTimeoutMs;
     // 1. Finish or undo what a killed agent left half-done, before anything reads the tree.
     if ((await recoverInterruptedAdvance(this.repo)) === "recovered") this.log.warn("recovered", { what: "interrupted merge from a previous run" });
     // 2. Say who we are to the clones that have us as a remote (refs/herald/node/<node>), then

@@ -22,8 +22,8 @@ describe("the watchdog", () => {
     expect(timeoutReason(2_500)).toBe("timeout: no progress for 2.5 s");
   });
 
-  it("push and fetch report progress even with --quiet and no terminal; other commands are left alone", () => {
-    expect(withProgress(["-c", "x=y", "push", "--porcelain", "--quiet", "b", "a:b"])).toEqual(["-c", "x=y", "push", "--progress", "--porcelain", "--quiet", "b", "a:b"]);
+  it("push and fetch report progress with no terminal, the remote's too; other commands are left alone", () => {
+    expect(withProgress(["-c", "x=y", "push", "--porcelain", "--quiet", "b", "a:b"])).toEqual(["-c", "x=y", "push", "--progress", "--porcelain", "b", "a:b"]);
     expect(withProgress(["fetch", "--quiet", "b"])).toEqual(["fetch", "--progress", "--quiet", "b"]);
     expect(withProgress(["ls-remote", "--", "b"])).toEqual(["ls-remote", "--", "b"]);
   });

@@ -33,12 +33,16 @@ export function timeoutReason(idleMs: number): string {
 }
 
 /** git push and fetch print progress only to a terminal; `--progress` makes them report it
- * anyway (also with --quiet), so a transfer that moves is seen to move. Other commands (ls-remote)
- * have no progress to show: their answer is all they print. */
+ * anyway, so a transfer that moves is seen to move. fetch's --quiet then still lets the remote
+ * report (counting, compressing); push's --quiet would ask the remote to be quiet (send-pack's
+ * `quiet` capability) while it resolves a large pack's deltas, so it goes (--porcelain keeps its
+ * answer on stdout as it was). Other commands (ls-remote) have no progress to show: their answer
+ * is all they print. */
 export function withProgress(args: readonly string[]): string[] {
   const i = args.findIndex((a) => a === "push" || a === "fetch");
   if (i < 0 || args.includes("--progress")) return [...args];
-  return [...args.slice(0, i + 1), "--progress", ...args.slice(i + 1)];
+  const rest = args.slice(i + 1).filter((a) => args[i] !== "push" || (a !== "--quiet" && a !== "-q"));
+  return [...args.slice(0, i + 1), "--progress", ...rest];
 }
 
 /** git's progress meter and summary, on our side and the remote's ("remote: Counting objects: …"). */

@@ -43,7 +43,7 @@ export function runGit(cwd: string, args: readonly string[], opts: RunOptions = 
     watch();
     if (opts.timeoutMs !== undefined) timer = setTimeout(() => {
       stop(); kill();
-      done(-1, `no answer within ${opts.timeoutMs! / 1000} s\n`);
+      done(-1, `timeout: no answer within ${opts.timeoutMs! / 1000} s\n`);
     }, opts.timeoutMs);
     child.once("error", (e) => { stop(); reject(e); });
     child.once("close", (code) => { stop(); done(code ?? -1); });

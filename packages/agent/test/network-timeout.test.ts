@@ -2,7 +2,7 @@
 // killed by the watchdog once it has made no progress for herald.networkTimeout, recorded with the
 // reason `timeout`, and lands after the link is back; no git or ssh of the agent outlives the
 // limit; a healthy remote keeps getting commits meanwhile; herald doctor ends within its deadline.
-import { commitFile, git, head, makeSandbox, startLink, startSshd, waitFor, type Link, type Sandbox, type Sshd } from "@herald/testkit";
+import { commitFile, git, hasContent, head, makeSandbox, startLink, startSshd, waitFor, type Link, type Sandbox, type Sshd } from "@herald/testkit";
 import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -95,6 +95,28 @@ describe("the network watchdog", () => {
     link.restore();
     const last = await head(sb.clones.a!);
     await waitFor(async () => (await head(sb.clones.b!)) === last, 30_000, "b caught up after restore");
+  });
+
+  it("a git-annex transfer over a cut link is killed after herald.networkTimeout without progress, and the content arrives after restore", async () => {
+    for (const n of ["a", "b"]) await git(sb.clones[n]!, "annex", "init", "-q", n);
+    await remote("a", "b", link);
+    await remote("b", "a", link);
+    await git(sb.clones.a!, "config", "annex.largefiles", "anything");
+    const a = await start("a");
+    await start("b");
+    // The first sync makes the master connection; then the link goes dead under it.
+    const first = await commitFile(sb.clones.a!, "small.txt", "small\n");
+    await waitFor(async () => (await head(sb.clones.b!)) === first, 20_000, "the first commit on b");
+    link.cut();
+    const cutAt = Date.now();
+    await commitFile(sb.clones.a!, "big.bin", randomBytes(256 << 10), "a large file");
+    const key = (await git(sb.clones.a!, "annex", "lookupkey", "big.bin")).trim();
+    await waitFor(async () => a.records.some((r) => r.event === "transfer-failed" && r.key === key), 15_000, "the transfer's failure");
+    expect(a.records.find((r) => r.event === "transfer-failed" && r.key === key)).toEqual(expect.objectContaining({ remote: "b", error: "timeout: no progress for 3 s" }));
+    expect(Date.now() - cutAt).toBeLessThan((LIMIT_S + 3) * 1000);
+    expect(await overdue((LIMIT_S + 1.5) * 1000)).toEqual([]);
+    link.restore();
+    await waitFor(async () => hasContent(sb.clones.b!, key), 60_000, "the content on b after restore");
   });
 
   it("two remotes on one host: the commands that start at once share one connection (the first makes the master, the other waits for it)", async () => {

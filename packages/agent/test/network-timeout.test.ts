@@ -3,10 +3,12 @@
 // reason `timeout`, and lands after the link is back; no git or ssh of the agent outlives the
 // limit; a healthy remote keeps getting commits meanwhile; herald doctor ends within its deadline.
 import { commitFile, git, hasContent, head, makeSandbox, startLink, startSshd, waitFor, type Link, type Sandbox, type Sshd } from "@herald/testkit";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runDoctor } from "../src/doctor/doctor.js";
+import { sshMovement } from "../src/git/ssh-activity.js";
 import { startOne, stopAll, type Running } from "./helpers.js";
 
 const LIMIT_S = 3;
@@ -151,6 +153,31 @@ describe("the network watchdog", () => {
     expect(line("b")).toEqual(expect.objectContaining({ result: "fail", detail: expect.stringMatching(/timeout: no answer within 4 s/) }));
     expect(line("c")).toEqual(expect.objectContaining({ result: "ok" }));
     console.log(`doctor over the cut link: ${took} ms`);
+  });
+});
+
+describe("ssh's movement (what the watchdog asks before it kills a quiet command)", () => {
+  it("bytes crossing a slow link count as movement; a cut link's none do", async () => {
+    const sshd = await startSshd();
+    const link = await startLink({ target: { host: sshd.host, port: sshd.port }, bytesPerSecond: 256 << 10 });
+    // A download that outlasts the test: ssh reads at the link's rate and prints nothing.
+    const child = spawn("sh", ["-c", `${sshd.sshCommand} -p ${link.port} ${sshd.user}@${sshd.host} 'head -c 100000000 /dev/zero' > /dev/null`], { detached: true, stdio: "ignore" });
+    try {
+      await waitFor(async () => link.stats.bytesToClient > 64 << 10, 20_000, "the download under way");
+      const moving = sshMovement(async () => null);
+      expect(await moving(child.pid!)).toBe(false); // the first look only takes note
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await moving(child.pid!)).toBe(true);
+      link.cut();
+      await new Promise((r) => setTimeout(r, 1000));
+      await moving(child.pid!); // what arrived before the cut
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await moving(child.pid!)).toBe(false);
+    } finally {
+      try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ }
+      await link.stop();
+      await sshd.stop();
+    }
   });
 });
 

@@ -1,7 +1,6 @@
 // runGit's watchdog (git/network-policy.ts): a command that prints nothing for `idleMs` is killed
 // with everything it started (its process group: ssh, in real use); one that keeps printing runs
 // as long as it needs. git runs a shell alias here, standing in for a transfer.
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,8 +17,20 @@ describe("runGit's watchdog", () => {
     expect(r).toEqual(expect.objectContaining({ code: -1, idle: true }));
     expect(Date.now() - t0).toBeLessThan(3000);
     const pid = (await readFile(join(dir, "pid"), "utf8")).trim();
-    await new Promise((res) => setTimeout(res, 200));
-    expect(existsSync(`/proc/${pid}`)).toBe(false);
+    // Gone, or dead and not yet reaped (its parent, git, was killed too).
+    const state = async () => (await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "gone")).replace(/^.*\) (\S).*$/s, "$1");
+    for (let i = 0; i < 20 && !["gone", "Z"].includes(await state()); i++) await new Promise((res) => setTimeout(res, 100));
+    expect(["gone", "Z"]).toContain(await state());
+  });
+
+  it("asks before the kill whether the command moves after all (its ssh's bytes): while it does, the wait starts again", async () => {
+    let asked = 0;
+    const t0 = Date.now();
+    const r = await runGit(dir, ["-c", "alias.hang=!sleep 30", "hang"], { idleMs: 300, moving: async (pgid) => { expect(pgid).toBeGreaterThan(1); asked++; return Date.now() - t0 < 1500; } });
+    expect(r).toEqual(expect.objectContaining({ code: -1, idle: true }));
+    expect(asked).toBeGreaterThanOrEqual(5);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1500);
+    expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it("lets a command that keeps printing run past idleMs", async () => {

@@ -20,7 +20,8 @@ import { remoteCost } from "../sync/plan-targets.js";
 import type { TransferRecord } from "./transfer-records.js";
 import { TransferQueue } from "./transfer-queue.js";
 import { isNetworkUrl } from "../git/network-policy.js";
-import { firstConnection } from "../git/ssh-control.js";
+import { firstConnection, masterFor } from "../git/ssh-control.js";
+import { sshMovement } from "../git/ssh-activity.js";
 import { runTransfer, type TransferJob, type TransferOutcome } from "./transfer-runner.js";
 
 export interface ContentDeps {
@@ -161,7 +162,7 @@ export class Content {
     if (wanted && job.direction === "from" && !(await this.d.repo.tryRun(["annex", "find", "--want-get", "--", job.path]))?.trim()) return { result: "skipped" };
     const url = this.d.remotes.get(job.remote)?.url;
     const idleMs = url === undefined || isNetworkUrl(url) ? this.d.repo.networkTimeoutMs : undefined;
-    const out = await firstConnection(url ?? "", () => runTransfer(this.d.repo.dir, { ...job, wanted }, progress, signal, this.d.repo.networkEnv, idleMs));
+    const out = await firstConnection(url ?? "", () => runTransfer(this.d.repo.dir, { ...job, wanted }, progress, signal, this.d.repo.networkEnv, idleMs, sshMovement(() => masterFor(url ?? ""))));
     return out.result === "skipped" && job.direction === "from" && !(await this.#present(job.key)) ? { result: "failed", error: `${job.remote} does not have it yet` } : out;
   }
 

@@ -12,6 +12,7 @@ import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseAnnexLine } from "./annex-json.js";
 import { timeoutReason } from "../git/network-policy.js";
+import { startWatchdog } from "../git/watchdog.js";
 
 export interface TransferJob {
   key: string;
@@ -44,9 +45,10 @@ const SETPRIV = existsSync("/usr/bin/setpriv") ? "/usr/bin/setpriv" : null;
 
 /** `env`: added to the environment (how ssh runs: git/ssh-env.ts; git-annex follows GIT_SSH_COMMAND).
  * `idleMs`: the watchdog for a network remote (git/network-policy.ts): git-annex is killed, with
- * the ssh it started, once it has printed nothing for this long. Progress is its JSON progress
- * lines (one each time bytes move) and anything on stderr; a transfer that moves is never cut. */
-export function runTransfer(cwd: string, job: TransferJob, onProgress: (bytes: number, total: number | null) => void, signal: AbortSignal, env: Record<string, string> = {}, idleMs?: number): Promise<TransferOutcome> {
+ * the ssh it started, once it has printed nothing for this long and `moving` (ssh's bytes:
+ * git/ssh-activity.ts) says nothing moves either. Progress is its JSON progress lines (one each
+ * time bytes move) and anything on stderr; a transfer that moves is never cut. */
+export function runTransfer(cwd: string, job: TransferJob, onProgress: (bytes: number, total: number | null) => void, signal: AbortSignal, env: Record<string, string> = {}, idleMs?: number, moving?: (pgid: number) => Promise<boolean>): Promise<TransferOutcome> {
   return new Promise((resolve) => {
     const args = annexArgs(job);
     // Its own process group under a watchdog, so that the kill takes ssh along.
@@ -55,30 +57,25 @@ export function runTransfer(cwd: string, job: TransferJob, onProgress: (bytes: n
     let outcome: TransferOutcome | null = null;
     let bytes = 0;
     let stderr = "";
-    let idle: NodeJS.Timeout | undefined;
     let stalled = false;
-    const watch = idleMs === undefined ? () => undefined : () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => {
-        stalled = true;
-        try { process.kill(-child.pid!, "SIGKILL"); } catch { child.kill("SIGKILL"); }
-        // Not waiting for its pipes to close: whatever it started outside its group may hold them.
-        resolve({ result: "failed", error: timeoutReason(idleMs!) });
-      }, idleMs);
-    };
-    watch();
+    const dog = idleMs === undefined ? null : startWatchdog(idleMs, () => child.pid!, () => {
+      stalled = true;
+      try { process.kill(-child.pid!, "SIGKILL"); } catch { child.kill("SIGKILL"); }
+      // Not waiting for its pipes to close: whatever it started outside its group may hold them.
+      resolve({ result: "failed", error: timeoutReason(idleMs) });
+    }, moving);
     const stop = () => child.kill("SIGTERM");
     signal.addEventListener("abort", stop, { once: true });
-    child.stdout!.on("data", watch);
+    child.stdout!.on("data", () => dog?.poke());
     createInterface({ input: child.stdout! }).on("line", (line) => {
       const l = parseAnnexLine(line);
       if (l.kind === "progress") onProgress((bytes = l.bytes), l.total);
       else if (l.kind === "result") outcome = l.success ? { result: "done", bytes: Math.max(bytes, 0) } : { result: "failed", error: l.error || "git-annex reported failure" };
     });
-    child.stderr!.on("data", (b: Buffer) => { watch(); stderr = (stderr + b.toString()).slice(-2000); });
-    child.once("error", (e) => { clearTimeout(idle); resolve({ result: "failed", error: e.message }); });
+    child.stderr!.on("data", (b: Buffer) => { dog?.poke(); stderr = (stderr + b.toString()).slice(-2000); });
+    child.once("error", (e) => { dog?.stop(); resolve({ result: "failed", error: e.message }); });
     child.once("close", (code) => {
-      clearTimeout(idle);
+      dog?.stop();
       signal.removeEventListener("abort", stop);
       if (signal.aborted) return resolve({ result: "stopped" });
       if (stalled) return resolve({ result: "failed", error: timeoutReason(idleMs!) });

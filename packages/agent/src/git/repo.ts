@@ -9,7 +9,8 @@ import { linearRun, reaches } from "./ancestry.js";
 import { RefFiles } from "./ref-files.js";
 import { GitCommandError, HeraldError, NetworkTimeoutError } from "../errors.js";
 import { DEFAULT_NETWORK_TIMEOUT_S, isNetworkUrl, stripProgress, withProgress } from "./network-policy.js";
-import { firstConnection } from "./ssh-control.js";
+import { firstConnection, masterFor } from "./ssh-control.js";
+import { sshMovement } from "./ssh-activity.js";
 
 const COMMIT_CACHE = 512;
 const FORBIDDEN = /^(--force|-f|--force-with-lease.*|--mirror|--delete|-d|--prune)$/;
@@ -74,7 +75,8 @@ export class GitRepo {
     if (url !== undefined && !isNetworkUrl(url)) return this.exec(args, env);
     this.#check(args);
     const idleMs = this.networkTimeoutMs;
-    const r = await firstConnection(url ?? "", () => runGit(this.dir, withProgress(args), { env: { ...this.networkEnv, ...env }, idleMs }));
+    const moving = sshMovement(() => masterFor(url ?? ""));
+    const r = await firstConnection(url ?? "", () => runGit(this.dir, withProgress(args), { env: { ...this.networkEnv, ...env }, idleMs, moving }));
     if (r.idle) throw new NetworkTimeoutError(remote, args, idleMs);
     return { ...r, stderr: stripProgress(r.stderr) };
   }

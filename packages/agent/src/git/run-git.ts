@@ -3,6 +3,7 @@
 // (its completion plugin) and reports a failure only when git also wrote to stderr, so a
 // silent `merge --ff-only -q` cost 55 ms and `merge-base --is-ancestor` could not say "no".
 import { spawn } from "node:child_process";
+import { startWatchdog } from "./watchdog.js";
 
 export interface GitResult { code: number; stdout: string; stderr: string; /** killed by `idleMs`'s watchdog */ idle?: true }
 
@@ -15,6 +16,9 @@ export interface RunOptions {
   /** The watchdog (network-policy.ts): kill git once it has printed nothing for this long; the
    * result then has code -1 and `idle`. Each byte on stdout or stderr starts the wait again. */
   idleMs?: number;
+  /** Asked (with git's pid, its process group's) before the watchdog kills: true when the
+   * command is moving after all (ssh's bytes: ssh-activity.ts); the wait then starts again. */
+  moving?: (pgid: number) => Promise<boolean>;
 }
 
 export function runGit(cwd: string, args: readonly string[], opts: RunOptions = {}): Promise<GitResult> {
@@ -30,21 +34,16 @@ export function runGit(cwd: string, args: readonly string[], opts: RunOptions = 
       detached: opts.timeoutMs !== undefined || opts.idleMs !== undefined,
     });
     const out: Buffer[] = [], err: Buffer[] = [];
-    let idle: NodeJS.Timeout | null = null, timer: NodeJS.Timeout | null = null;
     const kill = () => { try { process.kill(-child.pid!, "SIGKILL"); } catch { child.kill("SIGKILL"); } };
-    const stop = () => { clearTimeout(timer ?? undefined); clearTimeout(idle ?? undefined); };
     const done = (code: number, late = "", extra: Partial<GitResult> = {}) => resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") + late, ...extra });
-    const watch = opts.idleMs === undefined ? () => undefined : () => {
-      clearTimeout(idle ?? undefined);
-      idle = setTimeout(() => { stop(); kill(); done(-1, "", { idle: true }); }, opts.idleMs);
-    };
-    child.stdout!.on("data", (b: Buffer) => { out.push(b); watch(); });
-    child.stderr!.on("data", (b: Buffer) => { err.push(b); watch(); });
-    watch();
-    if (opts.timeoutMs !== undefined) timer = setTimeout(() => {
+    const dog = opts.idleMs === undefined ? null : startWatchdog(opts.idleMs, () => child.pid!, () => { stop(); kill(); done(-1, "", { idle: true }); }, opts.moving);
+    const timer = opts.timeoutMs === undefined ? null : setTimeout(() => {
       stop(); kill();
       done(-1, `timeout: no answer within ${opts.timeoutMs! / 1000} s\n`);
     }, opts.timeoutMs);
+    function stop() { if (timer) clearTimeout(timer); dog?.stop(); }
+    child.stdout!.on("data", (b: Buffer) => { out.push(b); dog?.poke(); });
+    child.stderr!.on("data", (b: Buffer) => { err.push(b); dog?.poke(); });
     child.once("error", (e) => { stop(); reject(e); });
     child.once("close", (code) => { stop(); done(code ?? -1); });
     if (opts.input !== undefined) child.stdin!.end(opts.input);

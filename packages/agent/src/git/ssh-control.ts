@@ -10,6 +10,7 @@ import type { Logger } from "../log.js";
 import { ensurePrivateDir, runtimeDir, type Env } from "../machine/paths.js";
 import { pidAlive } from "../pid-alive.js";
 import { sshHost } from "./network-policy.js";
+import { masterPid } from "./ssh-activity.js";
 
 /** A unix socket's path holds 107 bytes on Linux (108 with the NUL); ssh binds `<path>.<16
  * random>` first and renames it, and %C is 40 hex digits. */
@@ -118,4 +119,12 @@ export async function firstConnection<T>(url: string, fn: () => Promise<T>): Pro
   } finally {
     done();
   }
+}
+
+/** The pid of our master serving the ssh host of `url`, when one is up (null: none known). */
+export async function masterFor(url: string): Promise<number | null> {
+  const host = sshHost(url);
+  const dir = host && ready ? await ready : null;
+  const socket = host ? masters.get(host) : undefined;
+  return dir && socket && existsSync(join(dir, socket)) ? masterPid(join(dir, socket)) : null;
 }

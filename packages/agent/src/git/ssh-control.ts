@@ -2,6 +2,7 @@
 // process stopping ends only its own masters, and what a killed one left is recognisable (its pid
 // is gone) and cleaned at the next start. Every engine of a process shares it (acquire/release);
 // the last release stops the masters (`ssh -O exit`) rather than leaving them for ControlPersist.
+// The first connection to a host is made alone (firstConnection), so one master serves it.
 import { execFile } from "node:child_process";
 import { existsSync, watch } from "node:fs";
 import { readdir, rm, mkdir } from "node:fs/promises";
@@ -110,7 +111,8 @@ export async function firstConnection<T>(url: string, fn: () => Promise<T>): Pro
   try {
     watcher = watch(dir, (_, name) => {
       if (!name || !SOCKET.test(name) || before.has(name) || !existsSync(join(dir, name))) return;
-      masters.set(host, name);
+      // Whose it is is sure only when no other host's first connection is under way.
+      if (opening.size === 1) masters.set(host, name);
       done();
     });
   } catch { /* the directory went away: nothing to wait for */ }

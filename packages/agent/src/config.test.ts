@@ -47,6 +47,14 @@ describe("parseConfig", () => {
 });
 
 describe("ssh settings", () => {
+  it("herald.networkTimeout: 30 s by default, seconds (or a duration) when set, never zero or text", () => {
+    expect(parse([]).networkTimeoutMs).toBe(30_000);
+    expect(parse([["herald.networktimeout", "3"]]).networkTimeoutMs).toBe(3_000);
+    expect(parse([["herald.networktimeout", "2m"]]).networkTimeoutMs).toBe(120_000);
+    expect(() => parse([["herald.networktimeout", "0"]])).toThrow(/herald.networkTimeout: expected a number of seconds/);
+    expect(() => parse([["herald.networktimeout", "long"]])).toThrow(/herald.networkTimeout: expected a number of seconds/);
+  });
+
   it("herald.sshCaching is on by default, off when set false, and must be a boolean", () => {
     expect(parse([]).sshCaching).toBe(true);
     expect(parse([["herald.sshcaching", "false"]]).sshCaching).toBe(false);

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { isAbsolute } from "node:path";
 import { parseDuration } from "./duration.js";
+import { DEFAULT_NETWORK_TIMEOUT_S } from "./git/network-policy.js";
 import { ConfigError } from "./errors.js";
 import type { GitRepo } from "./git/repo.js";
 
@@ -39,6 +40,9 @@ export interface AgentConfig {
   limits: { concurrent?: number; transfersPerMinute?: number; bytesPerSecond?: number };
   /** herald.sshCaching (default true): one ssh connection per host, reused (git/ssh-env.ts). */
   sshCaching: boolean;
+  /** herald.networkTimeout: a network git or git-annex command that prints nothing for this long
+   * is killed and retried (git/network-policy.ts). */
+  networkTimeoutMs: number;
   /** The clone's core.sshCommand: Herald's ssh options build on it (git/ssh-env.ts). */
   sshCommand?: string;
 }
@@ -106,6 +110,9 @@ export function parseConfig(entries: Array<[string, string]>, clonePath: string)
   const retryText = one.get("herald.retryinterval");
   const retryIntervalMs = retryText === undefined ? DEFAULT_RETRY_INTERVAL_MS : parseDuration(retryText);
   if (retryIntervalMs === null) throw new ConfigError("herald.retryInterval", `expected a duration such as 1s, 90s, 30m or 2h, got ${JSON.stringify(retryText)}`);
+  const timeoutText = one.get("herald.networktimeout");
+  const networkTimeoutMs = timeoutText === undefined ? DEFAULT_NETWORK_TIMEOUT_S * 1000 : parseDuration(timeoutText);
+  if (networkTimeoutMs === null) throw new ConfigError("herald.networkTimeout", `expected a number of seconds such as 30 (or a duration: 90s, 2m), got ${JSON.stringify(timeoutText)}`);
 
   const remotes = new Map<string, RemoteConfig>();
   for (const [k, v] of entries) {
@@ -139,6 +146,7 @@ export function parseConfig(entries: Array<[string, string]>, clonePath: string)
     retryIntervalMs,
     allowInsecure: bool("herald.allowInsecure", one.get("herald.allowinsecure"), false),
     sshCaching: bool("herald.sshCaching", one.get("herald.sshcaching"), true),
+    networkTimeoutMs,
     ...(one.get("core.sshcommand") ? { sshCommand: one.get("core.sshcommand")! } : {}),
     remotes: [...remotes.values()].filter((r) => r.url !== "").sort((a, b) => (a.name < b.name ? -1 : 1)),
     limits: {

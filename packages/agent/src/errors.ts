@@ -1,6 +1,7 @@
 // Typed errors with stable codes (isomorphic-git's BaseError): callers branch on `code`, never on text.
 import type { Element } from "@xmpp/xml";
 import { causeLines } from "./git/stderr-cause.js";
+import { timeoutReason } from "./git/network-policy.js";
 
 export class HeraldError extends Error {
   constructor(readonly code: string, message: string, readonly data: Record<string, unknown> = {}) {
@@ -22,6 +23,14 @@ export class ConfigError extends HeraldError {
 export class GitCommandError extends HeraldError {
   constructor(readonly args: readonly string[], readonly exitCode: number | null, readonly stderr: string) {
     super("GIT", `git ${args.join(" ")} failed${exitCode === null ? "" : ` (exit ${exitCode})`}: ${causeLines(stderr).join(" / ")}`, { args, exitCode });
+  }
+}
+
+/** A network git command the watchdog killed (git/network-policy.ts): it made no progress for
+ * herald.networkTimeout. The message starts with the reason, `timeout: no progress for 30 s`. */
+export class NetworkTimeoutError extends HeraldError {
+  constructor(readonly remote: string, readonly args: readonly string[], readonly idleMs: number) {
+    super("TIMEOUT", `${timeoutReason(idleMs)} (git ${args.find((a) => !a.startsWith("-")) ?? ""} ${remote})`, { remote, args, reason: "timeout" });
   }
 }
 

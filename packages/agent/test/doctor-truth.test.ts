@@ -28,7 +28,7 @@ describe("herald doctor", () => {
       const t0 = Date.now();
       const checks = await runDoctor({ dirs: [sb.clones.n1!], machine: [], env: {}, timeoutMs: 1500 });
       expect(Date.now() - t0).toBeLessThan(6000);
-      expect(named(checks, "remote hang")).toMatchObject({ result: "fail", detail: `git://127.0.0.1:${silent.port}/x: no answer within 1.5 s` });
+      expect(named(checks, "remote hang")).toMatchObject({ result: "fail", detail: `git://127.0.0.1:${silent.port}/x: timeout: no answer within 1.5 s` });
       expect(named(checks, "remote srv")).toMatchObject({ result: "ok" });
       expect(named(checks, "settings")).toMatchObject({ result: "ok" });
       expect(checks[0]).toMatchObject({ name: "git", result: "ok" });

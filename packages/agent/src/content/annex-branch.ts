@@ -5,6 +5,7 @@
 // Herald's merger never sees these refs: it merges only `refs/remotes/<x>/<checked-out branch>`.
 // Never forced: a refused push (someone else moved it) is answered by fetch, merge, push again.
 import type { GitRepo } from "../git/repo.js";
+import type { GitResult } from "../git/run-git.js";
 import type { Logger } from "../log.js";
 
 const LOCAL = "refs/heads/git-annex";
@@ -34,7 +35,13 @@ export class AnnexBranch {
   #again = false;
   #pushing = new Map<string, Promise<void>>();
 
-  constructor(private readonly repo: GitRepo, private readonly log: Logger) {}
+  /** `urlOf`: a remote's URL (a network one's commands run under the watchdog: git/network-policy.ts). */
+  constructor(private readonly repo: GitRepo, private readonly log: Logger, private readonly urlOf: (remote: string) => string | undefined = () => undefined) {}
+
+  /** A command to `remote`; one the watchdog killed is a failure like any other (its message says so). */
+  #remote(remote: string, args: string[]): Promise<GitResult> {
+    return this.repo.execRemote(remote, this.urlOf(remote), args).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message }));
+  }
 
   /** Merge whatever sibling moved since the last merge; coalesced, one `git annex merge` at a time. */
   mergeIfChanged(): Promise<void> {
@@ -68,7 +75,7 @@ export class AnnexBranch {
 
   async #push(remote: string): Promise<void> {
     for (let round = 0; round < 3; round++) {
-      const r = await this.repo.exec(["push", "--porcelain", "--quiet", remote, `${LOCAL}:${SYNCED}`]);
+      const r = await this.#remote(remote, ["push", "--porcelain", "--quiet", remote, `${LOCAL}:${SYNCED}`]);
       if (r.code === 0) return this.log.debug("annex-branch-pushed", { remote });
       if (!/rejected|non-fast-forward|fetch first/.test(`${r.stdout}\n${r.stderr}`)) {
         return this.log.warn("annex-branch-push-failed", { remote, error: r.stderr.trim().slice(-300) });
@@ -80,11 +87,11 @@ export class AnnexBranch {
 
   /** Fetch the remote's git-annex branches into its tracking refs (never forced, no tags). */
   async fetch(remote: string): Promise<void> {
-    const ls = await this.repo.exec(["ls-remote", "--heads", remote, "git-annex", "synced/git-annex"]);
+    const ls = await this.#remote(remote, ["ls-remote", "--heads", remote, "git-annex", "synced/git-annex"]);
     const have = new Set(ls.stdout.split("\n").map((l) => l.split("\t")[1]).filter(Boolean));
     const specs = [LOCAL, SYNCED].filter((ref) => have.has(ref)).map((ref) => `${ref}:refs/remotes/${remote}/${ref.slice("refs/heads/".length)}`);
     if (!specs.length) return;
-    const r = await this.repo.exec(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, ...specs]);
+    const r = await this.#remote(remote, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, ...specs]);
     if (r.code !== 0) this.log.warn("annex-branch-fetch-failed", { remote, error: r.stderr.trim().slice(-300) });
   }
 

@@ -19,6 +19,9 @@ import { changedLinks, isAnnexKey, isSafePath, keyFromLink, MAX_POINTER_BYTES } 
 import { remoteCost } from "../sync/plan-targets.js";
 import type { TransferRecord } from "./transfer-records.js";
 import { TransferQueue } from "./transfer-queue.js";
+import { isNetworkUrl } from "../git/network-policy.js";
+import { firstConnection, masterFor } from "../git/ssh-control.js";
+import { sshMovement } from "../git/ssh-activity.js";
 import { runTransfer, type TransferJob, type TransferOutcome } from "./transfer-runner.js";
 
 export interface ContentDeps {
@@ -54,7 +57,7 @@ export class Content {
   #refsPassWaiting = false;
 
   constructor(private readonly d: ContentDeps) {
-    this.#branch = new AnnexBranch(d.repo, d.log.child("annex-branch"));
+    this.#branch = new AnnexBranch(d.repo, d.log.child("annex-branch"), (remote) => d.remotes.get(remote)?.url);
     this.#queue = new TransferQueue({
       file: join(d.heraldDir, "transfers.json"), limits: { ...d.limits, concurrent: d.limits.concurrent ?? CONTENT_AT_ONCE }, log: d.log.child("transfers"),
       run: (job, progress, signal) => this.#transfer(job, progress, signal),
@@ -157,7 +160,9 @@ export class Content {
   async #transfer(job: TransferJob, progress: (bytes: number, total: number | null) => void, signal: AbortSignal): Promise<TransferOutcome> {
     const wanted = await this.#hasWanted(job.direction === "to" ? job.remote : "here");
     if (wanted && job.direction === "from" && !(await this.d.repo.tryRun(["annex", "find", "--want-get", "--", job.path]))?.trim()) return { result: "skipped" };
-    const out = await runTransfer(this.d.repo.dir, { ...job, wanted }, progress, signal, this.d.repo.networkEnv);
+    const url = this.d.remotes.get(job.remote)?.url;
+    const idleMs = url === undefined || isNetworkUrl(url) ? this.d.repo.networkTimeoutMs : undefined;
+    const out = await firstConnection(url ?? "", () => runTransfer(this.d.repo.dir, { ...job, wanted }, progress, signal, this.d.repo.networkEnv, idleMs, sshMovement(() => masterFor(url ?? ""))));
     return out.result === "skipped" && job.direction === "from" && !(await this.#present(job.key)) ? { result: "failed", error: `${job.remote} does not have it yet` } : out;
   }
 

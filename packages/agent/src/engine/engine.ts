@@ -36,7 +36,7 @@ import { MergeScheduler } from "./merge-scheduler.js";
 import { NetworkPlan } from "./network-plan.js";
 import { SyncPipeline } from "./pipeline.js";
 import { RemoteSet } from "../sync/remote-set.js";
-import { advertiseNodeNowOrAtFirstCommit } from "../sync/node-advert.js";
+import { advertiseNodeNowOrAtFirstCommit, ASK_REMOTE_MS } from "../sync/node-advert.js";
 import { remoteNodeWarning } from "../sync/node-warnings.js";
 import { repoStatus } from "./repo-status.js";
 
@@ -85,7 +85,9 @@ export class RepoEngine {
     this.heraldDir = join(repo.gitDir, "herald");
     this.#lock = new CloneLock(this.heraldDir, repo.dir);
     this.conflicts = new ConflictStore(join(this.heraldDir, "conflicts.json"));
-    this.#remotes = new RemoteSet(repo.dir, { self: config.node, env: () => repo.networkEnv });
+    // Asking a remote who it is (one ls-remote) has no progress to show: a deadline in all, never
+    // longer than the watchdog's.
+    this.#remotes = new RemoteSet(repo.dir, { self: config.node, env: () => repo.networkEnv, askMs: Math.min(ASK_REMOTE_MS, config.networkTimeoutMs) });
     if (config.autocommit) this.#committer = new Committer(repo, config.node, log.child("committer"));
     const records = new PeerRecords({
       repo, log: log.child("records"),
@@ -140,6 +142,7 @@ export class RepoEngine {
     // first network command.
     this.#controlDir = this.config.sshCaching ? acquireControlDir(this.log) : null;
     this.repo.networkEnv = networkEnv({ env: process.env, coreSshCommand: this.config.sshCommand, controlDir: await this.#controlDir });
+    this.repo.networkTimeoutMs = this.config.networkTimeoutMs;
     // 1. Finish or undo what a killed agent left half-done, before anything reads the tree.
     if ((await recoverInterruptedAdvance(this.repo)) === "recovered") this.log.warn("recovered", { what: "interrupted merge from a previous run" });
     // 2. Say who we are to the clones that have us as a remote (refs/herald/node/<node>), then

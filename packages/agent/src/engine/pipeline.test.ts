@@ -13,7 +13,7 @@ function rig(opts: { has?: (fetched: string[]) => boolean; failFetch?: string[];
   const fetched: string[] = [];
   const repo = {
     currentBranch: async () => "refs/heads/main",
-    run: async (args: string[]) => {
+    runRemote: async (_name: string, _url: string, args: string[]) => {
       const remote = args[4]!;
       steps.push(`fetch ${remote} ${args.at(-1)}`);
       if (opts.failFetch?.includes(remote)) throw new Error(`${remote} unreachable`);

@@ -91,7 +91,7 @@ export class SyncPipeline {
     const ref = `refs/remotes/${remote.name}/${short}`;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.d.repo.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...fetchOptions(remote), remote.name, `${branch}:${ref}`]);
+        await this.d.repo.runRemote(remote.name, remote.url, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...fetchOptions(remote), remote.name, `${branch}:${ref}`]);
         this.d.events.emit("fetched", { remote: remote.name, reason });
         return true;
       } catch (e) {

@@ -7,7 +7,10 @@ import { runGit, type GitResult } from "./run-git.js";
 import { CatFile, parseCommit, type CommitInfo } from "./cat-file.js";
 import { linearRun, reaches } from "./ancestry.js";
 import { RefFiles } from "./ref-files.js";
-import { GitCommandError, HeraldError } from "../errors.js";
+import { GitCommandError, HeraldError, NetworkTimeoutError } from "../errors.js";
+import { DEFAULT_NETWORK_TIMEOUT_S, isNetworkUrl, stripProgress, withProgress } from "./network-policy.js";
+import { firstConnection, masterFor } from "./ssh-control.js";
+import { sshMovement } from "./ssh-activity.js";
 
 const COMMIT_CACHE = 512;
 const FORBIDDEN = /^(--force|-f|--force-with-lease.*|--mirror|--delete|-d|--prune)$/;
@@ -25,6 +28,8 @@ export class GitRepo {
   /** Added to every command's environment: how ssh is run for a network remote (ssh-env.ts),
    * set by the engine from the clone's settings. Local commands never start ssh, so it is inert there. */
   networkEnv: Record<string, string> = {};
+  /** How long a network command may print nothing before it is killed (herald.networkTimeout). */
+  networkTimeoutMs = DEFAULT_NETWORK_TIMEOUT_S * 1000;
 
   constructor(readonly dir: string, readonly gitDir: string) {
     this.#refFiles = new RefFiles(gitDir);
@@ -58,10 +63,35 @@ export class GitRepo {
 
   /** Runs git and returns the exit code too (for commands whose status is the answer). */
   async exec(args: string[], env?: Record<string, string>, input?: string): Promise<GitResult> {
+    this.#check(args);
+    return runGit(this.dir, args, { env: { ...this.networkEnv, ...env }, ...(input !== undefined ? { input } : {}) });
+  }
+
+  /** Runs a git command that talks to `remote` (push, fetch, ls-remote; `url`: the remote's, or
+   * undefined when not known). Over a network it runs under the watchdog (network-policy.ts),
+   * with progress on stderr (stripped from the result), and as the first connection to its ssh
+   * host alone (ssh-control.ts). Throws NetworkTimeoutError when the watchdog killed it. */
+  async execRemote(remote: string, url: string | undefined, args: string[], env?: Record<string, string>): Promise<GitResult> {
+    if (url !== undefined && !isNetworkUrl(url)) return this.exec(args, env);
+    this.#check(args);
+    const idleMs = this.networkTimeoutMs;
+    const moving = sshMovement(() => masterFor(url ?? ""));
+    const r = await firstConnection(url ?? "", () => runGit(this.dir, withProgress(args), { env: { ...this.networkEnv, ...env }, idleMs, moving }));
+    if (r.idle) throw new NetworkTimeoutError(remote, args, idleMs);
+    return { ...r, stderr: stripProgress(r.stderr) };
+  }
+
+  /** execRemote, throwing GitCommandError on a non-zero exit. */
+  async runRemote(remote: string, url: string | undefined, args: string[]): Promise<string> {
+    const r = await this.execRemote(remote, url, args);
+    if (r.code !== 0) throw new GitCommandError(args, r.code, r.stderr || r.stdout);
+    return r.stdout;
+  }
+
+  #check(args: readonly string[]): void {
     for (const a of args) {
       if (FORBIDDEN.test(a) || /^\+/.test(a)) throw new HeraldError("FORBIDDEN_GIT_ARG", `refusing to run git with ${a}`);
     }
-    return runGit(this.dir, args, { env: { ...this.networkEnv, ...env }, ...(input !== undefined ? { input } : {}) });
   }
 
   async tryRun(args: string[]): Promise<string | null> {

@@ -2,12 +2,16 @@
 // process stopping ends only its own masters, and what a killed one left is recognisable (its pid
 // is gone) and cleaned at the next start. Every engine of a process shares it (acquire/release);
 // the last release stops the masters (`ssh -O exit`) rather than leaving them for ControlPersist.
+// The first connection to a host is made alone (firstConnection), so one master serves it.
 import { execFile } from "node:child_process";
+import { existsSync, watch } from "node:fs";
 import { readdir, rm, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../log.js";
 import { ensurePrivateDir, runtimeDir, type Env } from "../machine/paths.js";
 import { pidAlive } from "../pid-alive.js";
+import { sshHost } from "./network-policy.js";
+import { masterPid } from "./ssh-activity.js";
 
 /** A unix socket's path holds 107 bytes on Linux (108 with the NUL); ssh binds `<path>.<16
  * random>` first and renames it, and %C is 40 hex digits. */
@@ -76,4 +80,53 @@ async function stopMasters(dir: string): Promise<void> {
     execFile("ssh", ["-F", "none", "-o", `ControlPath=${join(dir, s)}`, "-O", "exit", "herald-master"], { timeout: 5_000 }, () => resolve());
   })));
   await rm(dir, { recursive: true, force: true });
+}
+
+/** ssh's name for a master's socket once it listens (%C: 40 hex digits); it binds a temporary
+ * name first and renames it. */
+const SOCKET = /^[0-9a-f]{40}$/;
+
+/** Per ssh host: the socket its master made (while it exists, the host needs no lock), or the
+ * first connection under way (the others wait for it). */
+const masters = new Map<string, string>();
+const opening = new Map<string, Promise<void>>();
+
+/** Runs `fn` (a command that connects to the ssh host of `url`). Two commands starting at once
+ * to a host without a master would each make a connection of their own, both trying to become
+ * its master (one ends up plain, a second handshake paid): the first runs alone until its master's
+ * socket appears (or it ends), then the others go through that master. */
+export async function firstConnection<T>(url: string, fn: () => Promise<T>): Promise<T> {
+  const host = sshHost(url);
+  const dir = host && ready ? await ready : null;
+  if (!host || !dir) return fn();
+  for (let waiting = opening.get(host); waiting; waiting = opening.get(host)) await waiting;
+  const known = masters.get(host);
+  if (known && existsSync(join(dir, known))) return fn();
+  let open!: () => void;
+  const mine = new Promise<void>((resolve) => (open = resolve));
+  opening.set(host, mine);
+  const before = new Set(await readdir(dir).catch(() => [] as string[]));
+  const done = () => { watcher?.close(); if (opening.get(host) === mine) opening.delete(host); open(); };
+  let watcher: ReturnType<typeof watch> | undefined;
+  try {
+    watcher = watch(dir, (_, name) => {
+      if (!name || !SOCKET.test(name) || before.has(name) || !existsSync(join(dir, name))) return;
+      // Whose it is is sure only when no other host's first connection is under way.
+      if (opening.size === 1) masters.set(host, name);
+      done();
+    });
+  } catch { /* the directory went away: nothing to wait for */ }
+  try {
+    return await fn();
+  } finally {
+    done();
+  }
+}
+
+/** The pid of our master serving the ssh host of `url`, when one is up (null: none known). */
+export async function masterFor(url: string): Promise<number | null> {
+  const host = sshHost(url);
+  const dir = host && ready ? await ready : null;
+  const socket = host ? masters.get(host) : undefined;
+  return dir && socket && existsSync(join(dir, socket)) ? masterPid(join(dir, socket)) : null;
 }

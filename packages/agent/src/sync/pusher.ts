@@ -4,7 +4,7 @@
 // Other failures go to the retry queue after a short p-retry backoff.
 import pRetry from "p-retry";
 import type { AgentEmitter } from "../agent-events.js";
-import { GitCommandError, PushRejectedError } from "../errors.js";
+import { GitCommandError, NetworkTimeoutError, PushRejectedError } from "../errors.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import type { RemoteSet } from "./remote-set.js";
@@ -124,7 +124,9 @@ export class Pusher {
           // A peer refuses when its record of us still holds a merge we left behind; it empties
           // that record once merged (merger.ts), so a moment later the push goes through.
           // A locked ref is usually another push's transaction of a few milliseconds.
-          shouldRetry: ({ error }) => !(error instanceof PushRejectedError) || kind === "peer" || error.reason === "locked",
+          // A push the watchdog killed is not tried again at once: the link is likely down, and
+          // each try would wait out herald.networkTimeout; the retry queue comes back for it.
+          shouldRetry: ({ error }) => !(error instanceof NetworkTimeoutError) && (!(error instanceof PushRejectedError) || kind === "peer" || error.reason === "locked"),
         });
         this.#pushed.set(name, sha);
         this.d.onSuccess(name);
@@ -148,7 +150,7 @@ export class Pusher {
           else log.warn("remote-is-a-clone", { remote: name, advertises: null, note: "no Herald serves it: pushes go to its refs/remotes, where nobody merges them (herald status)" });
           if (remote.kind === "peer") continue;
         }
-        if (!asked && !(e instanceof PushRejectedError) && remote.path === undefined && !remote.advertised?.length) {
+        if (!asked && !(e instanceof PushRejectedError) && !(e instanceof NetworkTimeoutError) && remote.path === undefined && !remote.advertised?.length) {
           asked = true;
           const fresh = await this.d.remotes.refresh(name);
           if (fresh && (fresh.kind !== remote.kind || fresh.node !== remote.node)) {
@@ -181,7 +183,7 @@ export class Pusher {
     const args = [...pushOptions(to), "push", "--porcelain", "--quiet", to.name, `${sha}:${target}`];
     const bytes = this.d.gate?.measuresBytes ? await this.#bytesToSend(remote, sha) : 0;
     const release = this.d.gate ? await this.d.gate.acquire(bytes, (ms, why) => this.d.log.info("transfer-waiting", { remote, ms, limit: why })) : () => undefined;
-    const r = await this.d.repo.exec(args).finally(release);
+    const r = await this.d.repo.execRemote(remote, to.url, args).finally(release);
     if (r.code === 0) return;
     // All of it: --porcelain puts "[rejected] (fetch first)" on stdout, and an error's message
     // keeps only the last lines of stderr (hints), not the "Updates were rejected" line.

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { isNodeId } from "@herald/protocol";
 import { askRemote, localAdvertised } from "./node-advert.js";
+import { firstConnection } from "../git/ssh-control.js";
 
 export interface ResolvedRemote extends RemoteConfig {
   kind: "peer" | "bare" | "unknown";
@@ -101,7 +102,8 @@ export async function resolveRemote(r: RemoteConfig, cwd: string, o: ResolveOpti
 /** A network remote: asked once what it advertises (git ls-remote). Nothing advertised and never
  * refused as a checked-out clone: a bare repository (a server), pushed the branch itself. */
 async function resolveNetwork(base: ResolvedRemote, cwd: string, o: ResolveOptions): Promise<ResolvedRemote> {
-  const answer = await askRemote(cwd, base.name, o.askMs, o.env);
+  // The first command to its host at start: alone, so remotes on one host share one master.
+  const answer = await firstConnection(base.url, () => askRemote(cwd, base.name, o.askMs, o.env));
   if ("error" in answer) return { ...base, ...(base.setting ? { kind: "peer" } : {}), unreachable: answer.error };
   const advertised = answer.advertised.filter((id) => id !== o.self);
   const node = base.setting ?? advertised[0];

@@ -14,11 +14,11 @@ describe("a remote that comes back", () => {
   const agents: Running[] = [];
 
   beforeAll(async () => {
-    [sshd, server] = await Promise.all([startSshd(), startXmppServer({ accounts: ["a", "b"] })]);
+    [sshd, server] = await Promise.all([startSshd(), startXmppServer({ accounts: ["a", "b", "d"] })]);
   });
   afterAll(async () => { await Promise.all([sshd?.stop(), server?.stop()]); });
   beforeEach(async () => {
-    sb = await makeSandbox(["a", "b"], []);
+    sb = await makeSandbox(["a", "b", "d"], []); // d: a clone that only hears of a's commits
     link = await startLink({ target: { host: sshd.host, port: sshd.port } });
     for (const [x, y] of [["a", "b"], ["b", "a"]] as const) {
       await git(sb.clones[x]!, "remote", "add", y, sshd.url(sb.clones[y]!, link.port));
@@ -31,7 +31,7 @@ describe("a remote that comes back", () => {
     await sb?.cleanup();
   });
 
-  const start = async (n: "a" | "b") => {
+  const start = async (n: "a" | "b" | "d") => {
     const r = await startOne(sb.clones[n]!, { env: { HERALD_PASSWORD: `${n}-pw` } });
     agents.push(r);
     return r;
@@ -81,5 +81,23 @@ describe("a remote that comes back", () => {
     await start("b");
     await waitFor(async () => a.agent.retryQueue.b === undefined, 8_000, "a's retry to b, brought forward by b coming online");
     expect(a.records.find((r) => r.event === "remote-back" && r.t >= back)).toEqual(expect.objectContaining({ why: expect.stringMatching(/^b (is online|announced)$/) }));
+  });
+
+  it("a remote that hangs holds no announcement back: a clone that fetches on a's word gets the commit long before the push to it ends", async () => {
+    await git(sb.clones.d!, "remote", "add", "a", sb.clones.a!);
+    await configureXmpp(sb, server, ["a", "b", "d"]);
+    await git(sb.clones.a!, "config", "herald.networkTimeout", "25");
+    await start("a");
+    await start("b");
+    await start("d");
+    const first = await commitFile(sb.clones.a!, "first.txt", "1\n");
+    await waitFor(async () => (await head(sb.clones.b!)) === first && (await head(sb.clones.d!)) === first, 20_000, "the first commit on b and d");
+    link.cut(); // the push to b stalls: no answer, no reset (ssh's keep-alive gives up after 15 s)
+    const t0 = Date.now();
+    const sha = await commitFile(sb.clones.a!, "while-b-hangs.txt", "2\n");
+    await waitFor(async () => (await head(sb.clones.d!)) === sha, 12_000, "a's commit on d, on a's announcement");
+    expect(Date.now() - t0).toBeLessThan(12_000);
+    link.restore();
+    await waitFor(async () => (await head(sb.clones.b!)) === sha, 40_000, "a's commit on b once the link is back");
   });
 });

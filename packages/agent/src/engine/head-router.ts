@@ -9,6 +9,10 @@ import type { NetworkPlan } from "./network-plan.js";
 import type { SyncPipeline } from "./pipeline.js";
 import type { RemoteSet } from "../sync/remote-set.js";
 
+/** How long an announcement waits for the pushes of its head (they take well under a second
+ * on a healthy link; one still running past this is as good as failing, for the announcement). */
+export const PUSH_WAIT_MS = 5_000;
+
 export interface HeadRouterDeps {
   node: string;
   repo: GitRepo;
@@ -56,7 +60,15 @@ export class HeadRouter {
     // retry backoff applies only between retries of one head (sync/retry-queue.ts). One that fails
     // again re-plans round it ("push-failed" above).
     const to = this.d.plan.targets(this.#origin, true);
-    await this.d.pipeline.run({ reason: "new head", push: { to } });
+    // The announcement waits for the pushes, so that it can say who has the head, but not for a
+    // remote failing already, nor beyond PUSH_WAIT_MS: a dead link would hold it back for its
+    // whole deadline (herald.networkTimeout), and peers fetch for themselves meanwhile.
+    const failing = this.d.failing();
+    const behind = to.filter((r) => failing.has(r));
+    if (behind.length) this.#track(this.d.pipeline.run({ reason: "new head", push: { to: behind } }));
+    const pushes = this.#track(this.d.pipeline.run({ reason: "new head", push: { to: to.filter((r) => !failing.has(r)) } }));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([pushes, new Promise((r) => (timer = setTimeout(r, PUSH_WAIT_MS)))]).finally(() => clearTimeout(timer));
     // A head someone else made, pushed on to every child in the plan, each a clone that merges what
     // it is pushed: nobody relies on our announcement of it. Along a line of ten, each clone
     // announced the head it pushed on, 8 publishes per commit, each sent to every subscriber
@@ -70,6 +82,13 @@ export class HeadRouter {
     const relay = made || fed.length < to.length;
     // The clone it came from has it too: it does not fetch it through us.
     await this.d.pipeline.run({ reason: "new head", announce: sha ?? true, relay, holders: made ? fed : [...fed, this.#origin] });
+  }
+
+  /** stop() waits for it too; a failure is the pusher's to record. */
+  #track(p: Promise<unknown>): Promise<void> {
+    const run = p.then(() => undefined, () => undefined).finally(() => this.#runs.delete(run));
+    this.#runs.add(run);
+    return run;
   }
 
   /** The node behind `remote`, when it is a clone that took `sha` from us. */

@@ -12,6 +12,7 @@ import { GitCommandError, HeraldError } from "../errors.js";
 import { foldIntoVariants, indexInfo, keepBoth, parseMergeTree, type IndexEdit, type MergeTreeResult, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
 import { changedEntries, hasConflictMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
 import { isVariantFileName } from "./variant-file-name.js";
+import { gitmodulesEdits } from "./variant-gitmodules.js";
 import { MERGE_ORT_FAILED, mergeTreeWithoutRenames } from "./merge-without-renames.js";
 import { mergeCommitSpec, type ParentInfo } from "./merge-commit.js";
 import { conflictTrailer } from "./conflict-trailer.js";
@@ -76,6 +77,10 @@ async function resolve(repo: GitRepo, merged: MergeTreeResult, tips: Tips): Prom
       conflicts = [...conflicts, ...folded.conflicts];
       entries = await lsTree(repo, tree);
     }
+  }
+  if (conflicts.length && entries.some((e) => e.mode === "160000")) {
+    const modules = await gitmodulesEdits(repo, entries, tips.parents);
+    if (modules.length) tree = await applyEdits(repo, tree, modules);
   }
   return { tree, conflicts, attempts };
 }

@@ -5,6 +5,7 @@ import { modes, playCase, variantsOf, type MergeCase } from "./merge-matrix.js";
 const S1 = "1".repeat(40), S2 = "2".repeat(40), S3 = "3".repeat(40);
 const lines = (n: string) => `seq 1 20 > '${n}'`;
 const URL = "https://example.org/sub.git";
+const HUNK = "<<<<<<< ours\\nx\\n=======\\ny\\n>>>>>>> theirs\\n";
 
 /** A content conflict on one odd path name: both sides change line 10. */
 const edit = (path: string, gitTest: string): MergeCase => ({
@@ -141,14 +142,18 @@ const cases: MergeCase[] = [
     check: (r) => expect(variantsOf(r, "--help")).toHaveLength(2),
   },
   {
-    // Not a git test: the invariant itself. git merges this cleanly, and its result holds the
-    // markers of the base in a blob neither side has; Herald keeps each side's file instead.
-    git: "none: a file about conflict markers, edited at both ends (a merged blob would hold markers no tip has)",
-    base: "seq 1 10 > doc.md; printf '<<<<<<< ours\\nx\\n=======\\ny\\n>>>>>>> theirs\\n' >> doc.md; seq 11 20 >> doc.md",
+    // Not a git test: a file about conflict markers, whose markers are its authors'. The marker
+    // check (exact-sides.ts) must not take them for the merge's own: the edits merge as usual.
+    git: "none: a file holding conflict markers its authors wrote, edited at both ends",
+    base: `seq 1 10 > doc.md; printf '${HUNK}' >> doc.md; seq 11 20 >> doc.md`,
     steps: [["a", "sed -i 's/^2$/two/' doc.md"], ["b", "sed -i 's/^19$/nineteen/' doc.md"]],
-    check: (r) => {
-      expect(variantsOf(r, "doc.md")).toHaveLength(2);
-      expect(r.merge.exactSides).toBe(1);
+    merged: ["doc.md"],
+    ownMarkers: ["doc.md"],
+    check: async (r) => {
+      const seq = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => `${a + i}\n`).join("");
+      expect(await r.show("doc.md")).toBe((seq(1, 10) + HUNK.replace(/\\n/g, "\n") + seq(11, 20)).replace("2\n", "two\n").replace("19\n", "nineteen\n"));
+      expect(variantsOf(r, "doc.md")).toEqual([]);
+      expect(r.merge.exactSides).toBeUndefined();
     },
   },
 ];

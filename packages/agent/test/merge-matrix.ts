@@ -25,6 +25,8 @@ export interface MergeCase {
   steps: Array<["a" | "b", string]>;
   /** Paths the merge combines cleanly from both sides: their side versions are not expected whole. */
   merged?: string[];
+  /** Paths whose files hold conflict markers their authors wrote (the case checks their content). */
+  ownMarkers?: string[];
   /** Further checks on the result. */
   check?: (r: MatrixResult) => Promise<void> | void;
 }
@@ -97,7 +99,7 @@ export async function playCase(c: MergeCase): Promise<MatrixResult> {
     const tree = await entries(dir, ma.commit);
     const tipEntries = new Set([...(await entries(dir, tips.a)).values(), ...(await entries(dir, tips.b)).values()]);
     const marked = await execFileP("git", ["grep", "-zlE", "^(<{7,}|>{7,})( |$)", ma.commit, "--"], { cwd: dir, maxBuffer: 64 << 20 }).then((r) => r.stdout, () => "");
-    const foreign = marked.split("\0").filter(Boolean).map((f) => f.slice(ma.commit.length + 1)).filter((p) => !tipEntries.has(tree.get(p)!));
+    const foreign = marked.split("\0").filter(Boolean).map((f) => f.slice(ma.commit.length + 1)).filter((p) => !tipEntries.has(tree.get(p)!) && !c.ownMarkers?.includes(p));
     expect(foreign).toEqual([]);
     // Every version a side wrote (an entry of its tip that no merge base has) is in the merge, at some path.
     const kept = new Set(tree.values());

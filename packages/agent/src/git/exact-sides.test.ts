@@ -1,4 +1,4 @@
-import { changedEntries, hasConflictMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
+import { changedEntries, hasConflictMarkers, hasForeignMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
 import type { StageEntry } from "./keep-both.js";
 
 const oid = (c: string) => c.repeat(40);
@@ -27,6 +27,20 @@ describe("hasConflictMarkers", () => {
   ])("%j → %s", (text, expected) => {
     expect(hasConflictMarkers(text)).toBe(expected);
     expect(hasConflictMarkers(Buffer.from(text))).toBe(expected);
+  });
+});
+
+describe("hasForeignMarkers", () => {
+  const hunk = "<<<<<<< ours\nx\n=======\ny\n>>>>>>> theirs\n";
+  it("takes markers a side wrote for the side's", () => {
+    expect(hasForeignMarkers(`1\n${hunk}2\n`, [`0\n${hunk}2\n`, Buffer.from(`1\n${hunk}3\n`)])).toBe(false);
+  });
+  it("finds a marker line no side has", () => {
+    expect(hasForeignMarkers(`<<<<<<< ${"a".repeat(40)}\n1\n=======\n2\n>>>>>>> ${"b".repeat(40)}\n`, ["1\n", "2\n"])).toBe(true);
+    expect(hasForeignMarkers(`${hunk}<<<<<<<< nested\n>>>>>>>> nested\n`, [hunk, ""])).toBe(true);
+  });
+  it("is false without a hunk", () => {
+    expect(hasForeignMarkers("plain\n", [])).toBe(false);
   });
 });
 

@@ -30,6 +30,20 @@ export function hasConflictMarkers(body: Buffer | string): boolean {
   return OPEN.test(text) && CLOSE.test(text);
 }
 
+const MARKER_LINE = /^(?:<{7,}|>{7,})(?: .*)?$/;
+
+/**
+ * True when `merged` holds a conflict hunk with a marker line that none of `sides` (the sides'
+ * versions of that path) has: markers the merge wrote. A file that is about conflict markers
+ * (git's own test data, a guide) merges as any other, its markers being its authors'.
+ */
+export function hasForeignMarkers(merged: Buffer | string, sides: Array<Buffer | string>): boolean {
+  if (!hasConflictMarkers(merged)) return false;
+  const text = (b: Buffer | string) => (typeof b === "string" ? b : b.toString("latin1"));
+  const known = new Set(sides.flatMap((b) => text(b).split("\n").filter((l) => MARKER_LINE.test(l))));
+  return text(merged).split("\n").some((l) => MARKER_LINE.test(l) && !known.has(l));
+}
+
 /** `git diff-tree -r -z --no-renames` output → path → `mode oid` of the new side (added, modified or type-changed). */
 export function changedEntries(out: string): Map<string, string> {
   const parts = out.split("\0");

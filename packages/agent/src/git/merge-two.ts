@@ -10,7 +10,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { GitCommandError, HeraldError } from "../errors.js";
 import { foldIntoVariants, indexInfo, keepBoth, parseMergeTree, type IndexEdit, type MergeTreeResult, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
-import { changedEntries, hasConflictMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
+import { changedEntries, hasConflictMarkers, hasForeignMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
 import { isVariantFileName } from "./variant-file-name.js";
 import { gitmodulesEdits } from "./variant-gitmodules.js";
 import { MERGE_ORT_FAILED, mergeTreeWithoutRenames } from "./merge-without-renames.js";
@@ -91,7 +91,15 @@ async function strayMarkers(repo: GitRepo, tree: string, tips: Tips): Promise<st
   const diff = (p: string) => repo.run(["diff-tree", "-r", "-z", "--no-renames", p, tree, "--"]).then(changedEntries);
   const written = writtenByMerge(await diff(p1), await diff(p2)).filter((e) => e.mode === "100644" || e.mode === "100755");
   const marked: typeof written = [];
-  for (const e of written) if (hasConflictMarkers((await repo.blob(e.oid)) ?? "")) marked.push(e);
+  for (const e of written) {
+    const body = (await repo.blob(e.oid)) ?? "";
+    if (!hasConflictMarkers(body)) continue;
+    const sides = await Promise.all([p1, p2].map(async (p) => {
+      const oid = (await repo.exec(["rev-parse", "--verify", "-q", `${p}:${e.path}`])).stdout.trim();
+      return (oid && (await repo.blob(oid))) || "";
+    }));
+    if (hasForeignMarkers(body, sides)) marked.push(e);
+  }
   if (!marked.length) return [];
   // A side that committed markers itself (a file about git, say) has them kept as it wrote them.
   const [a, b] = await tips.has();

@@ -103,6 +103,7 @@ const cases: MergeCase[] = [
   {
     git: "t6416 'git detects conflict merging criss-cross+modify/delete'",
     base: lines("file"),
+    crissCross: true,
     steps: [
       ["a", "sed -i 's/^3$/three/' file"], ["b", "git rm -q file"],
       ["a", "git fetch -q $OTHER main; git merge -q --no-edit FETCH_HEAD || true; git add file; git commit -qm L2"],
@@ -113,6 +114,7 @@ const cases: MergeCase[] = [
   {
     git: "t6416 'merge criss-cross + rename merges with basic modification'",
     base: lines("one"),
+    crissCross: true,
     steps: [
       ["a", "sed -i 's/^2$/two/' one"], ["b", "git mv one two"],
       ["a", "git fetch -q $OTHER main; git merge -q --no-edit FETCH_HEAD"],
@@ -126,6 +128,7 @@ const cases: MergeCase[] = [
     // are its merges against a virtual base that itself holds conflicts (8-character markers).
     git: "t6416 'check nested conflicts'",
     base: `${GEN} gen a > a; gen b > b`,
+    crissCross: true,
     steps: [
       ["a", `${GEN} gen a a_L1 > a; gen b b_L1 > b`], ["b", `${GEN} gen a a_R1 > a; gen b b_R1 > b`],
       ["a", `${GEN} git fetch -q $OTHER main; git merge -q --no-edit FETCH_HEAD || true; gen a a_L2 > a; gen b b_L2 > b; git add a b; git mv b m; git commit -qm L2`],
@@ -139,12 +142,55 @@ const cases: MergeCase[] = [
   {
     git: "t6416 'check virtual merge base with nested conflicts' (the renames in later commits)",
     base: `${lines("a")}; seq 101 120 > b`,
+    crissCross: true,
     steps: [
       ["a", "echo a-L1 >> a; echo b-L1 >> b"], ["b", "echo a-R1 >> a; echo b-R1 >> b"],
       ["a", `git fetch -q $OTHER main; git merge -q --no-edit FETCH_HEAD || true; ${lines("a")}; echo a-L2 >> a; seq 101 120 > b; echo b-L2 >> b; git add a b; git commit -qm L2; git mv b m`],
-      ["b", `git fetch -q $OTHER main; git merge -q --no-edit FETCH_HEAD^1 || true; ${lines("a")}; echo a-R2 >> a; seq 101 120 > b; echo b-R2 >> b; git add a b; git commit -qm R2; git mv a m`],
+      ["b", `git fetch -q $OTHER main; git merge -q --no-edit FETCH_HEAD~1^1 || true; ${lines("a")}; echo a-R2 >> a; seq 101 120 > b; echo b-R2 >> b; git add a b; git commit -qm R2; git mv a m`],
     ],
     check: (r) => expect(variantsOf(r, "m")).toHaveLength(2),
+  },
+  {
+    git: "t6422 'rename/directory conflict + content merge conflict'",
+    base: "printf '1\\n2\\n3\\n4\\n5\\n6\\n' > file",
+    steps: [["a", "echo 8 >> file; git mv file newfile"], ["b", "echo 7 >> file; mkdir newfile; echo junk > newfile/realfile"]],
+  },
+  {
+    git: "t6422 'rename/directory conflict + clean content merge'",
+    base: "printf '1\\n2\\n3\\n4\\n5\\n6\\n' > file",
+    steps: [["a", "{ echo 0; cat file; } > newfile; git rm -q file"], ["b", "echo 7 >> file; mkdir newfile; echo junk > newfile/realfile"]],
+    merged: ["newfile"],
+  },
+  {
+    git: "t6402 'Rename+D/F conflict; renamed file cannot merge and dir in the way'",
+    base: `${lines("a")}; mkdir dir; echo x > dir/file`,
+    steps: [["a", "sed -i 's/^5$/five-a/' a; git rm -rq dir; git mv a dir"], ["b", "sed -i 's/^5$/five-b/' a; echo y > dir/other"]],
+  },
+  {
+    git: "t6423 '5a: Merge directories, other side adds files to original and target'",
+    base: "mkdir z y; seq 1 10 > z/b; seq 11 20 > z/c; seq 21 30 > y/d",
+    steps: [["a", "echo e1 > z/e; echo f > z/f; echo e2 > y/e"], ["b", "git mv z/b z/c y/"]],
+  },
+  {
+    git: "t6416 'git detects differently handled merges conflict' (criss-cross of a rename/add)",
+    base: lines("a"),
+    crissCross: true,
+    steps: [
+      ["a", "git mv a c"], ["b", "seq 50 70 > c"],
+      ["a", "git fetch -q $OTHER main; git merge -q --no-edit FETCH_HEAD || true; seq 50 70 > c; git add c; git commit -qm D"],
+      ["b", "git fetch -q $OTHER main; git merge -q --no-edit FETCH_HEAD^1 || true; seq 1 20 > c; git add c; git rm -q --cached a 2>/dev/null || true; rm -f a; git commit -qm E"],
+    ],
+  },
+  {
+    git: "t6416 'merge of D2 & E4 merges a2s & reports conflict for a/file' (criss-cross directory/file)",
+    base: lines("a"),
+    crissCross: true,
+    steps: [
+      ["a", "echo a2 > a2"], ["b", "git rm -q a; mkdir a; echo file > a/file"],
+      ["a", "git fetch -q $OTHER main; git merge -q --no-edit FETCH_HEAD || true; git add -A; git commit -qm D2 || true"],
+      ["b", "git fetch -q $OTHER main; git merge -q --no-edit FETCH_HEAD^1 || true; git add -A; git commit -qm E4 || true; echo changed > a/file"],
+      ["a", "echo a2-more >> a2"],
+    ],
   },
 ];
 

@@ -25,6 +25,8 @@ export interface MergeCase {
   steps: Array<["a" | "b", string]>;
   /** Paths the merge combines cleanly from both sides: their side versions are not expected whole. */
   merged?: string[];
+  /** The two tips have two merge bases (a criss-cross history), as the git test has. */
+  crissCross?: boolean;
   /** Paths whose files hold conflict markers their authors wrote (the case checks their content). */
   ownMarkers?: string[];
   /** Further checks on the result. */
@@ -104,6 +106,7 @@ export async function playCase(c: MergeCase): Promise<MatrixResult> {
     // Every version a side wrote (an entry of its tip that no merge base has) is in the merge, at some path.
     const kept = new Set(tree.values());
     const bases = (await git(dir, "merge-base", "--all", tips.a, tips.b)).split("\n").filter(Boolean);
+    expect(bases.length > 1).toBe(c.crissCross === true);
     const inBases = new Set<string>();
     for (const b of bases) for (const e of (await entries(dir, b)).values()) inBases.add(e);
     for (const side of ["a", "b"] as const) {

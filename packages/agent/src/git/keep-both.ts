@@ -61,7 +61,7 @@ export function keepBoth(conflicted: StageEntry[], parents: [string, string]): {
         edits.push({ op: "add", path, mode: ours.mode, oid: ours.oid });
         continue;
       }
-      const variants = [ours, theirs].map((s) => ({ file: variantFileName(path, s.oid), from: from(s.stage), s }));
+      const variants = [ours, theirs].map((s) => ({ file: variantFileName(path, s.oid, s.mode), from: from(s.stage), s }));
       for (const v of variants) edits.push({ op: "add", path: v.file, mode: v.s.mode, oid: v.s.oid });
       conflicts.push({ path, kind: stages.has(1) ? "content" : "add/add", variants: variants.map(({ file, from }) => ({ file, from })) });
       continue;
@@ -76,7 +76,7 @@ export function keepBoth(conflicted: StageEntry[], parents: [string, string]): {
     if (moved) {
       // File/directory: the file was moved aside to `path~<commit>`; give it a variant name instead.
       const original = path.slice(0, -moved.length);
-      const file = variantFileName(original, only.oid);
+      const file = variantFileName(original, only.oid, only.mode);
       edits.push({ op: "remove", path }, { op: "add", path: file, mode: only.mode, oid: only.oid });
       conflicts.push({ path: original, kind: "file/directory", variants: [{ file, from: from(only.stage) }] });
     } else {
@@ -116,7 +116,7 @@ export function foldIntoVariants(merged: TreeEntry[], a: ReadonlySet<string>, b:
     const settledOnA = !a.has(p) && hasVariants(a, p);
     const settledOnB = !b.has(p) && hasVariants(b, p);
     if (settledOnA === settledOnB) continue; // both or neither settled it: nothing to fold
-    const file = variantFileName(p, entry.oid);
+    const file = variantFileName(p, entry.oid, entry.mode);
     edits.push({ op: "remove", path: p }, { op: "add", path: file, mode: entry.mode, oid: entry.oid });
     conflicts.push({ path: p, kind: "content", variants: [{ file, from: settledOnA ? parents[1] : parents[0] }] });
   }

@@ -1,14 +1,9 @@
-// Merge heads into one commit using objects only: `git merge-tree --write-tree` (git >= 2.38), a
-// private index for the keep-both edits, and `git commit-tree`. The work tree, the real index and
-// HEAD are not touched, so an agent killed here leaves nothing half-done but loose objects.
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
-import { GitCommandError } from "../errors.js";
-import { foldIntoVariants, indexInfo, keepBoth, parseMergeTree, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
-import { isVariantFileName } from "./variant-file-name.js";
-import { MERGE_ORT_FAILED, mergeTreeWithoutRenames } from "./merge-without-renames.js";
-import { canonicalParents, mergeCommitSpec } from "./merge-commit.js";
-import { conflictTrailer, parseConflictTrailer } from "./conflict-trailer.js";
+// Merge heads into one commit, one pair at a time in canonical order (merge-two.ts makes each
+// step from objects only; the work tree, the real index and HEAD are not touched).
+import type { ResolvedConflict } from "./keep-both.js";
+import { mergeTwo } from "./merge-two.js";
+import { canonicalParents } from "./merge-commit.js";
+import { parseConflictTrailer } from "./conflict-trailer.js";
 import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
 
 export interface MergeResult {
@@ -18,6 +13,8 @@ export interface MergeResult {
   reused?: number;
   /** merge steps made without rename detection: merge-ort failed on them (merge-without-renames.ts) */
   withoutRenames?: number;
+  /** merge steps made again from the two tips alone: merge-tree's stages were its own merge attempts (exact-sides.ts) */
+  exactSides?: number;
 }
 
 /**
@@ -67,16 +64,17 @@ export async function mergeHeads(repo: GitRepo, heads: string[], known: Readonly
   const sorted = canonicalParents(info);
   let acc = sorted[0]!;
   const conflicts: ResolvedConflict[] = [];
-  let reused = 0, withoutRenames = 0;
+  let reused = 0, withoutRenames = 0, exactSides = 0;
   for (const next of sorted.slice(1)) {
     const known1 = await reuse(repo, known, acc.sha, next.sha);
     if (known1) reused++;
     const r = known1 ?? (await mergeTwo(repo, acc, next));
     conflicts.push(...r.conflicts);
     withoutRenames += r.withoutRenames ?? 0;
+    exactSides += r.exactSides ?? 0;
     acc = { sha: r.commit, committerTime: Math.max(acc.committerTime, next.committerTime) };
   }
-  return { commit: acc.sha, conflicts, reused, withoutRenames };
+  return { commit: acc.sha, conflicts, reused, withoutRenames, ...(exactSides ? { exactSides } : {}) };
 }
 
 /** The known merge of `a` and `b` (KnownMerges), if it still reads as one of Herald's. */
@@ -92,56 +90,5 @@ async function committerTimes(repo: GitRepo, shas: string[]): Promise<Array<{ sh
   return out.trim().split("\n").map((l) => {
     const [sha, t] = l.split(" ");
     return { sha: assertSha(sha!), committerTime: Number(t) };
-  });
-}
-
-async function mergeTwo(repo: GitRepo, a: { sha: string; committerTime: number }, b: { sha: string; committerTime: number }): Promise<MergeResult> {
-  const spec = mergeCommitSpec(a, b);
-  const [p1, p2] = spec.parents as [string, string];
-  // Exit status 1 means "conflicts" (the tree is still written); anything else is a failure,
-  // and merge-ort's own (a git bug) is worked around (merge-without-renames.ts).
-  const r = await repo.exec(["merge-tree", "--write-tree", "-z", "--no-messages", p1, p2]);
-  const plain = r.code !== 0 && r.code !== 1 && MERGE_ORT_FAILED.test(r.stderr);
-  if (r.code !== 0 && r.code !== 1 && !plain) throw new GitCommandError(["merge-tree", p1, p2], r.code, r.stderr);
-  const { tree, conflicted } = plain ? await mergeTreeWithoutRenames(repo, p1, p2) : parseMergeTree(r.stdout);
-  let finalTree = assertSha(tree);
-  let conflicts: ResolvedConflict[] = [];
-  if (conflicted.length > 0) {
-    const resolved = keepBoth(conflicted, [p1, p2]);
-    conflicts = resolved.conflicts;
-    finalTree = await applyEdits(repo, tree, resolved.edits);
-  }
-  const entries = await lsTree(repo, finalTree);
-  if (entries.some((e) => isVariantFileName(e.path))) {
-    const [a, b] = await Promise.all([p1, p2].map(async (p) => new Set((await lsTree(repo, p)).map((e) => e.path))));
-    const folded = foldIntoVariants(entries, a!, b!, [p1, p2]);
-    if (folded.edits.length) {
-      finalTree = await applyEdits(repo, finalTree, folded.edits);
-      conflicts = [...conflicts, ...folded.conflicts];
-    }
-  }
-  const message = spec.message + conflictTrailer(conflicts);
-  const commit = (await repo.run(["commit-tree", finalTree, "-p", p1, "-p", p2, "-m", message], spec.env)).trim();
-  return { commit: assertSha(commit), conflicts, ...(plain ? { withoutRenames: 1 } : {}) };
-}
-
-async function applyEdits(repo: GitRepo, tree: string, edits: ReturnType<typeof keepBoth>["edits"]): Promise<string> {
-  const index = join(repo.gitDir, "herald", `merge-index-${process.pid}`);
-  const env = { GIT_INDEX_FILE: index };
-  try {
-    await repo.run(["read-tree", tree], env);
-    await repo.run(["update-index", "-z", "--index-info"], env, indexInfo(edits));
-    return assertSha((await repo.run(["write-tree"], env)).trim());
-  } finally {
-    await rm(index, { force: true });
-  }
-}
-
-async function lsTree(repo: GitRepo, treeish: string): Promise<TreeEntry[]> {
-  const out = await repo.run(["ls-tree", "-r", "-z", "--full-tree", treeish]);
-  return out.split("\0").filter(Boolean).map((rec) => {
-    const tab = rec.indexOf("\t");
-    const [mode, , oid] = rec.slice(0, tab).split(" ");
-    return { mode: mode!, oid: oid!, path: rec.slice(tab + 1) };
   });
 }

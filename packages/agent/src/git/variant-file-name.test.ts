@@ -18,6 +18,12 @@ describe("variantFileName", () => {
     expect(variantFileName("a.txt", blob)).toBe(variantFileName("a.txt", blob));
     expect(variantFileName("a.txt", blob)).not.toBe(variantFileName("a.txt", "0".repeat(40)));
   });
+  it("gives one content under two modes two names (a plain file keeps its blob id)", () => {
+    const names = ["100644", "100755", "120000", "160000"].map((m) => variantFileName("a.txt", blob, m));
+    expect(new Set(names).size).toBe(4);
+    expect(names[0]).toBe("a.variant-f73f3093.txt");
+    expect(names.every(isVariantFileName)).toBe(true);
+  });
   it("does not mistake ordinary names for variants", () => {
     expect(isVariantFileName("a.variant.txt")).toBe(false);
     expect(isVariantFileName("variant-1234abcd.txt")).toBe(false);

@@ -2,18 +2,27 @@
 // last so the file still opens with the right program. XXXX comes from the content (the blob id),
 // never from a node name or the clock, so every node that resolves the same conflict writes the
 // same tree (git-annex doc/automatic_conflict_resolution: "the resolved repositories will not
-// themselves conflict").
+// themselves conflict"). The id covers the mode too: one content added as a plain file on one side
+// and as an executable, a symlink or a gitlink on the other (git's t6416 "conflicting modes for
+// regular file") is two versions, and two versions need two names. A plain file's id is its blob
+// id alone, as the merge driver (herald merge-driver) names it.
+import { createHash } from "node:crypto";
 
 const VARIANT = /\.variant-[0-9a-f]{8,64}(?=\.[^./]*$|$)/;
 
-export function variantFileName(path: string, blob: string, idLength = 8): string {
+/** The id of a version: its blob id for a plain file, else a hash of mode and blob id. */
+export function variantId(blob: string, mode = "100644"): string {
+  return mode === "100644" ? blob : createHash("sha1").update(`${mode} ${blob}`).digest("hex");
+}
+
+export function variantFileName(path: string, blob: string, mode = "100644", idLength = 8): string {
   const slash = path.lastIndexOf("/");
   const dir = path.slice(0, slash + 1);
   const base = path.slice(slash + 1);
   const dot = base.lastIndexOf(".");
   // A leading dot names a hidden file, not an extension (".bashrc" → ".bashrc.variant-…").
   const [stem, ext] = dot > 0 ? [base.slice(0, dot), base.slice(dot)] : [base, ""];
-  return `${dir}${stem}.variant-${blob.slice(0, idLength)}${ext}`;
+  return `${dir}${stem}.variant-${variantId(blob, mode).slice(0, idLength)}${ext}`;
 }
 
 export function isVariantFileName(path: string): boolean {

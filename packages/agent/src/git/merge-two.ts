@@ -1,0 +1,128 @@
+// One merge step of two heads, objects only: `git merge-tree --write-tree`, the keep-both edits
+// in a private index, and `git commit-tree`. The work tree, the real index and HEAD are not
+// touched, so an agent killed here leaves nothing half-done but loose objects.
+//
+// Every variant is one side's own version (exact-sides.ts): where merge-tree's stages are its own
+// merge attempts, the step is made again from the two tips alone. And before the commit is made,
+// no blob the merge itself wrote may hold conflict markers: a merge that would is refused, never
+// committed (a commit is copied to every clone and cannot be taken back).
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { GitCommandError, HeraldError } from "../errors.js";
+import { foldIntoVariants, indexInfo, keepBoth, parseMergeTree, type IndexEdit, type MergeTreeResult, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
+import { changedEntries, hasConflictMarkers, hasForeignMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
+import { isVariantFileName } from "./variant-file-name.js";
+import { gitmodulesEdits } from "./variant-gitmodules.js";
+import { MERGE_ORT_FAILED, mergeTreeWithoutRenames } from "./merge-without-renames.js";
+import { mergeCommitSpec, type ParentInfo } from "./merge-commit.js";
+import { conflictTrailer } from "./conflict-trailer.js";
+import { assertSha, type GitRepo } from "./repo.js";
+import type { MergeResult } from "./merge-heads.js";
+
+export async function mergeTwo(repo: GitRepo, a: ParentInfo, b: ParentInfo): Promise<MergeResult> {
+  const spec = mergeCommitSpec(a, b);
+  const parents = spec.parents as [string, string];
+  const [p1, p2] = parents;
+  // Exit status 1 means "conflicts" (the tree is still written); anything else is a failure,
+  // and merge-ort's own (a git bug) is worked around (merge-without-renames.ts).
+  const r = await repo.exec(["merge-tree", "--write-tree", "-z", "--no-messages", p1, p2]);
+  const plain = r.code !== 0 && r.code !== 1 && MERGE_ORT_FAILED.test(r.stderr);
+  if (r.code !== 0 && r.code !== 1 && !plain) throw new GitCommandError(["merge-tree", p1, p2], r.code, r.stderr);
+  const tips = new Tips(repo, parents);
+  let step = await resolve(repo, plain ? await mergeTreeWithoutRenames(repo, p1, p2) : parseMergeTree(r.stdout), tips);
+  let exact = false;
+  if (!plain && (step.attempts || (await strayMarkers(repo, step.tree, tips)).length)) {
+    step = await resolve(repo, await mergeTreeWithoutRenames(repo, p1, p2), tips);
+    exact = true;
+  }
+  const stray = await strayMarkers(repo, step.tree, tips);
+  if (stray.length) throw new HeraldError("MERGE_MARKERS", `refusing to commit a merge of ${p1} and ${p2}: it would hold conflict markers neither side wrote, in ${stray.join(", ")}`, { parents, paths: stray });
+  const message = spec.message + conflictTrailer(step.conflicts);
+  const commit = (await repo.run(["commit-tree", step.tree, "-p", p1, "-p", p2, "-m", message], spec.env)).trim();
+  return { commit: assertSha(commit), conflicts: step.conflicts, ...(plain ? { withoutRenames: 1 } : {}), ...(exact ? { exactSides: 1 } : {}) };
+}
+
+/** The parents' trees, read once and only when a check needs them. */
+class Tips {
+  #entries?: Promise<TreeEntry[][]>;
+  constructor(private readonly repo: GitRepo, readonly parents: [string, string]) {}
+  entries(): Promise<TreeEntry[][]> {
+    return (this.#entries ??= Promise.all(this.parents.map((p) => lsTree(this.repo, p))));
+  }
+  async has(): Promise<[Set<string>, Set<string>]> {
+    const [a, b] = await this.entries();
+    return [new Set(a!.map((e) => `${e.mode} ${e.oid}`)), new Set(b!.map((e) => `${e.mode} ${e.oid}`))];
+  }
+}
+
+interface Step { tree: string; conflicts: ResolvedConflict[]; attempts: number }
+
+/** merge-tree's (or read-tree's) result with every conflict kept as each side's versions. */
+async function resolve(repo: GitRepo, merged: MergeTreeResult, tips: Tips): Promise<Step> {
+  let tree = assertSha(merged.tree);
+  let conflicts: ResolvedConflict[] = [];
+  let attempts = 0;
+  if (merged.conflicted.length > 0) {
+    attempts = mergeAttempts(merged.conflicted, await tips.has()).length;
+    const resolved = keepBoth(merged.conflicted, tips.parents);
+    conflicts = resolved.conflicts;
+    tree = await applyEdits(repo, tree, resolved.edits);
+  }
+  let entries = await lsTree(repo, tree);
+  if (entries.some((e) => isVariantFileName(e.path))) {
+    const [a, b] = (await tips.entries()).map((es) => new Set(es.map((e) => e.path)));
+    const folded = foldIntoVariants(entries, a!, b!, tips.parents);
+    if (folded.edits.length) {
+      tree = await applyEdits(repo, tree, folded.edits);
+      conflicts = [...conflicts, ...folded.conflicts];
+      entries = await lsTree(repo, tree);
+    }
+  }
+  if (conflicts.length && entries.some((e) => e.mode === "160000")) {
+    const modules = await gitmodulesEdits(repo, entries, tips.parents);
+    if (modules.length) tree = await applyEdits(repo, tree, modules);
+  }
+  return { tree, conflicts, attempts };
+}
+
+/** Paths of blobs the merge wrote (in neither parent there) that hold conflict markers no tip has. */
+async function strayMarkers(repo: GitRepo, tree: string, tips: Tips): Promise<string[]> {
+  const [p1, p2] = tips.parents;
+  const diff = (p: string) => repo.run(["diff-tree", "-r", "-z", "--no-renames", p, tree, "--"]).then(changedEntries);
+  const written = writtenByMerge(await diff(p1), await diff(p2)).filter((e) => e.mode === "100644" || e.mode === "100755");
+  const marked: typeof written = [];
+  for (const e of written) {
+    const body = (await repo.blob(e.oid)) ?? "";
+    if (!hasConflictMarkers(body)) continue;
+    const sides = await Promise.all([p1, p2].map(async (p) => {
+      const oid = (await repo.exec(["rev-parse", "--verify", "-q", `${p}:${e.path}`])).stdout.trim();
+      return (oid && (await repo.blob(oid))) || "";
+    }));
+    if (hasForeignMarkers(body, sides)) marked.push(e);
+  }
+  if (!marked.length) return [];
+  // A side that committed markers itself (a file about git, say) has them kept as it wrote them.
+  const [a, b] = await tips.has();
+  return marked.filter((e) => !a.has(`${e.mode} ${e.oid}`) && !b.has(`${e.mode} ${e.oid}`)).map((e) => e.path);
+}
+
+export async function applyEdits(repo: GitRepo, tree: string, edits: IndexEdit[]): Promise<string> {
+  const index = join(repo.gitDir, "herald", `merge-index-${process.pid}`);
+  const env = { GIT_INDEX_FILE: index };
+  try {
+    await repo.run(["read-tree", tree], env);
+    await repo.run(["update-index", "-z", "--index-info"], env, indexInfo(edits));
+    return assertSha((await repo.run(["write-tree"], env)).trim());
+  } finally {
+    await rm(index, { force: true });
+  }
+}
+
+export async function lsTree(repo: GitRepo, treeish: string): Promise<TreeEntry[]> {
+  const out = await repo.run(["ls-tree", "-r", "-z", "--full-tree", treeish]);
+  return out.split("\0").filter(Boolean).map((rec) => {
+    const tab = rec.indexOf("\t");
+    const [mode, , oid] = rec.slice(0, tab).split(" ");
+    return { mode: mode!, oid: oid!, path: rec.slice(tab + 1) };
+  });
+}

@@ -7,6 +7,7 @@ import { isAbsolute } from "node:path";
 import { parseDuration } from "./duration.js";
 import { ConfigError } from "./errors.js";
 import type { GitRepo } from "./git/repo.js";
+import { parseVerifySettings, type VerifySettings } from "./verify/verify-policy.js";
 
 export interface RemoteConfig {
   name: string;
@@ -39,6 +40,8 @@ export interface AgentConfig {
   limits: { concurrent?: number; transfersPerMinute?: number; bytesPerSecond?: number };
   /** herald.sshCaching (default true): one ssh connection per host, reused (git/ssh-env.ts). */
   sshCaching: boolean;
+  /** herald.verify and herald.allowedSigners: what a peer's commits must show to be merged (verify/). */
+  verify: VerifySettings;
   /** The clone's core.sshCommand: Herald's ssh options build on it (git/ssh-env.ts). */
   sshCommand?: string;
 }
@@ -139,6 +142,7 @@ export function parseConfig(entries: Array<[string, string]>, clonePath: string)
     retryIntervalMs,
     allowInsecure: bool("herald.allowInsecure", one.get("herald.allowinsecure"), false),
     sshCaching: bool("herald.sshCaching", one.get("herald.sshcaching"), true),
+    verify: parseVerifySettings(one.get("herald.verify"), one.get("herald.allowedsigners")),
     ...(one.get("core.sshcommand") ? { sshCommand: one.get("core.sshcommand")! } : {}),
     remotes: [...remotes.values()].filter((r) => r.url !== "").sort((a, b) => (a.name < b.name ? -1 : 1)),
     limits: {

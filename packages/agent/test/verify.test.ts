@@ -5,7 +5,7 @@
 // everything else keeps syncing.
 import { commitFile, git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
 import { execFile } from "node:child_process";
-import { chmod, readFile, writeFile } from "node:fs/promises";
+import { appendFile, chmod, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { mergeHeads } from "../src/git/merge-heads.js";
@@ -163,5 +163,24 @@ describe("herald.verify=signed", () => {
     for (const [dir, ref] of [[c, "refs/remotes/b/main"], [a, "refs/remotes/b/main"]] as const) {
       for (const sha of [unknown, tampered, forged]) expect(await isAncestor(dir, sha, ref)).toBe(false);
     }
+
+    // A key added to the allowed signers file counts from the next pass on.
+    await appendFile(join(sb.root, "allowed_signers"), `test@example.org ${(await readFile(`${stranger}.pub`, "utf8")).trim()}\n`);
+    await rb.agent.mergeNow();
+    await waitFor(async () => holds(b, unknown), 20_000, "the newly trusted key's commit on b");
+    expect((await refused(rb)).map((f) => f.ref).sort()).toEqual(["refs/remotes/x-forged/main", "refs/remotes/x-tampered/main"]);
+    expect(recordsOf(rb, "refusal-cleared").map((r) => r.ref)).toEqual(["refs/remotes/x-unknown/main"]);
   }, 120_000);
+
+  it("takes a clone's autocommits when that clone signs its commits", async () => {
+    await setup(["b"]);
+    const [a, b] = [sb.clones.a!, sb.clones.b!];
+    await git(a, "config", "herald.autocommit", "true");
+    const [ra, rb] = [await startOne(a), await startOne(b)];
+    running.push(ra, rb);
+    await writeFile(join(a, "auto.txt"), "saved by an editor\n");
+    const sha = await waitFor(async () => { const h = await head(a); return (await exists(join(b, "auto.txt"))) && h; }, 30_000, "a's autocommit on b");
+    expect((await git(b, "-c", `gpg.ssh.allowedSignersFile=${join(sb.root, "allowed_signers")}`, "log", "-1", "--format=%G?", sha)).trim()).toBe("G");
+    expect(await refused(rb)).toEqual([]);
+  }, 60_000);
 });

@@ -2,7 +2,7 @@
 // tip's new commits (those HEAD lacks) are read in one `git log` whose %G? is git's own signature
 // check against the allowed signers file, and each new Herald merge is made again from its
 // parents (merge-heads.ts) and must come out as the very same commit.
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import type { AgentEmitter } from "../agent-events.js";
 import { mergeHeads } from "../git/merge-heads.js";
 import type { GitRepo } from "../git/repo.js";
@@ -42,6 +42,18 @@ async function recomputeMismatch(repo: GitRepo, sha: string, parents: string[]):
   } catch (e) {
     return `its parents cannot be merged again: ${(e as Error).message}`;
   }
+}
+
+/** What is wrong with the allowed signers file for `herald doctor` (null: it lists at least one key). */
+export async function signersFileProblem(path: string): Promise<string | null> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    return `${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): every peer's commit would be refused`;
+  }
+  const keys = text.split("\n").filter((l) => l.trim() && !l.trim().startsWith("#"));
+  return keys.length ? null : `${path} lists no key: every peer's commit would be refused`;
 }
 
 export interface VerifierDeps { repo: GitRepo; settings: VerifySettings; log: Logger; events: AgentEmitter }

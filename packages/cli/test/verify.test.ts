@@ -50,4 +50,23 @@ describe("herald verify", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/herald.allowedSigners: expected an absolute path/);
   }, 60_000);
+
+  it("herald init --verify signed --allowed-signers FILE writes both settings and says how to sign commits", async () => {
+    sb = await makeSandbox(["a"], "line");
+    const a = sb.clones.a!;
+    const pw = join(sb.root, "pw");
+    await writeFile(pw, "secret\n");
+    await writeFile(join(sb.root, "allowed_signers"), "me@example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB\n");
+    const r = await herald(["init", "--repo", a, "--jid", "a@localhost", "--password-file", pw, "--no-check", "--verify", "signed", "--allowed-signers", "allowed_signers"], { cwd: sb.root });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect((await git(a, "config", "herald.verify")).trim()).toBe("signed");
+    expect((await git(a, "config", "herald.allowedSigners")).trim()).toBe(join(sb.root, "allowed_signers")); // made absolute
+    expect(r.stdout).toContain("this clone does not sign its own yet");
+    expect(r.stdout).toContain("git config --global gpg.format ssh");
+
+    const missing = await herald(["init", "--repo", a, "--jid", "a@localhost", "--password-file", pw, "--no-check", "--verify", "signed", "--allowed-signers", join(sb.root, "none")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/herald.allowedSigners: cannot read .*none: ENOENT/);
+  }, 60_000);
 });

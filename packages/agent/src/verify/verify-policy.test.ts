@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors.js";
 import { parseConfig } from "../config.js";
+import { mergeConfigEntries } from "../machine/machine-config.js";
 import { claimsHeraldMerge, parseLog, parseVerifySettings, refusalText, signatureRefusal } from "./verify-policy.js";
 
 const A = "a".repeat(40), B = "b".repeat(40), C = "c".repeat(40);
@@ -21,6 +22,11 @@ describe("parseVerifySettings", () => {
     const c = parseConfig([["herald.verify", "signed"], ["herald.allowedsigners", "/home/me/.ssh/allowed_signers"]], "/home/me/notes");
     expect(c.verify).toEqual({ mode: "signed", allowedSigners: "/home/me/.ssh/allowed_signers" });
     expect(parseConfig([], "/home/me/notes").verify).toEqual({ mode: "off" });
+  });
+  it("may be the machine's (one list of trusted keys for every clone), and a clone's own wins", () => {
+    const machine: Array<[string, string]> = [["herald.verify", "signed"], ["herald.allowedsigners", "/home/me/.config/herald/allowed_signers"]];
+    expect(parseConfig(mergeConfigEntries(machine, []), "/home/me/notes").verify).toEqual({ mode: "signed", allowedSigners: "/home/me/.config/herald/allowed_signers" });
+    expect(parseConfig(mergeConfigEntries(machine, [["herald.verify", "off"]]), "/home/me/notes").verify.mode).toBe("off");
   });
 });
 

@@ -95,6 +95,15 @@ describe("herald.verify=signed", () => {
     await rb.agent.idle();
     expect(await isAncestor(c, unsigned, "refs/remotes/b/main")).toBe(false);
     expect(await holds(c, later)).toBe(true);
+
+    // A person on b who trusts the unsigned commit merges it by hand: from then on a's tip passes.
+    const tipOfA = (await git(b, "rev-parse", "refs/remotes/a/main")).trim();
+    await git(b, "merge", "-q", "--no-edit", unsigned);
+    await rb.agent.mergeNow();
+    // (HEAD holds all of a's work now: its Herald merge of the two is not needed, merge-heads.ts.)
+    await waitFor(async () => (await refused(rb)).length === 0, 20_000, "a's tip to pass on b once HEAD holds the unsigned commit");
+    for (const p of (await git(b, "show", "-s", "--format=%P", tipOfA)).trim().split(" ")) expect(await holds(b, p)).toBe(true);
+    expect(recordsOf(rb, "refusal-cleared").map((r) => r.ref)).toContain("refs/remotes/a/main");
   }, 120_000);
 
   it("refuses an unknown key, a tampered signature and a forged Herald merge; takes a real Herald merge", async () => {

@@ -103,7 +103,9 @@ export class Verifier {
 
   async #verdict(tip: string, head: string): Promise<Verdict> {
     if (tip === head || (await this.d.repo.isAncestor(tip, head))) return null;
-    if (this.#verdicts.has(tip)) return this.#verdicts.get(tip)!;
+    const known = this.#verdicts.get(tip);
+    // A refusal holds while HEAD lacks the commit that failed (a person may merge it by hand).
+    if (known === null || (known && !(await this.d.repo.isAncestor(known.commit, head)))) return known;
     const v = await checkTip(this.d.repo, this.d.settings, tip, head);
     // A refusal for want of the file itself is not kept: mending the file must take effect.
     if (!v?.detail.startsWith("the allowed signers file")) {

@@ -200,11 +200,14 @@ async function live(args, results, mode, cleanup) {
     // machine), except the fetch-only XMPP variant, which only shows the cost of an announcement
     // hop: the pair and the 5-line. --quick: the pair and the 5-line, no git-annex.
     const all = args.quick ? [["star", 2], ["line", 5]] : [["star", 2], ["star", 5], ["star", 10], ["line", 5], ["line", 10]];
+    const has = (list, shape, n) => list.some(([s, m]) => s === shape && m === n);
     const plan = {
       floor: all,
       "herald-xmpp": server ? all : [],
       "herald-xmpp-only": server ? (args.quick ? all : [["star", 2], ["line", 5]]) : [],
       "herald-noxmpp": all,
+      // herald.verify=signed on every clone: its cost against herald-xmpp on the same cases.
+      "herald-xmpp-verify": server ? [["star", 2], ["star", 5]].filter(([s, m]) => has(all, s, m)) : [],
       polling: args.quick ? [["star", 2]] : all,
       annex: args.quick || !args.annex || !results.machine.gitAnnex ? [] : all,
     };
@@ -224,11 +227,10 @@ async function live(args, results, mode, cleanup) {
       }
     };
     console.log("\npropagation: commit on c1 → file in the work tree of every other clone");
-    const has = (list, shape, n) => list.some(([s, m]) => s === shape && m === n);
     for (const [shape, n] of all) {
       const name = n === 2 ? "pair" : `${shape} ${n}`;
       if (has(plan.floor, shape, n)) await step(`floor, ${name}`, () => P.propagationFloor(ctx, shape, n));
-      for (const v of ["herald-xmpp", "herald-xmpp-only", "herald-noxmpp"]) {
+      for (const v of ["herald-xmpp", "herald-xmpp-verify", "herald-xmpp-only", "herald-noxmpp"]) {
         if (has(plan[v], shape, n)) await step(`${v}, ${name}`, () => P.propagationHerald(ctx, shape, n, v));
       }
     }
@@ -240,18 +242,18 @@ async function live(args, results, mode, cleanup) {
     }
     for (const [shape, n] of plan.polling) await step(`polling, ${label(shape, n)}`, () => P.propagationPolling(ctx, shape, n));
     for (const [shape, n] of plan.annex) await step(`git-annex assistant, ${label(shape, n)}`, () => P.propagationAnnex(ctx, shape, n));
-    const planned = { floor: "floor", "herald-xmpp": "herald-xmpp", "herald-xmpp-only": "herald-xmpp-only", "herald-noxmpp": "herald-noxmpp", polling: "polling", annex: "git-annex assistant" };
+    const planned = { floor: "floor", "herald-xmpp": "herald-xmpp", "herald-xmpp-verify": "herald-xmpp-verify", "herald-xmpp-only": "herald-xmpp-only", "herald-noxmpp": "herald-noxmpp", polling: "polling", annex: "git-annex assistant" };
     for (const [key, system] of Object.entries(planned)) {
       if (plan[key].length === 0) continue;
       const left = all.filter(([shape, n]) => !has(plan[key], shape, n)).map(([shape, n]) => label(shape, n));
       if (left.length) skipped.push({ case: `${system} on ${left.join(", ")}`, reason: "not in the plan (run time)" });
     }
-    if (!server) skipped.push({ case: "herald-xmpp, herald-xmpp-only", reason: noXmpp });
+    if (!server) skipped.push({ case: "herald-xmpp, herald-xmpp-verify, herald-xmpp-only", reason: noXmpp });
     if (args.quick) skipped.push({ case: "git-annex assistant", reason: "--quick" });
     else if (!args.annex) skipped.push({ case: "git-annex assistant", reason: "--no-annex" });
     else if (!results.machine.gitAnnex) skipped.push({ case: "git-annex assistant", reason: "git-annex is not installed (apt-get install -y git-annex)" });
     for (const s of skipped) console.log(`  skipped ${s.case}: ${s.reason}`);
-    const order = ["floor", "herald-xmpp", "herald-xmpp-only", "herald-noxmpp", "polling", "git-annex"];
+    const order = ["floor", "herald-xmpp", "herald-xmpp-verify", "herald-xmpp-only", "herald-noxmpp", "polling", "git-annex"];
     const rank = (r) => order.findIndex((o) => r.system === o || r.system.startsWith(`${o} `));
     rows.sort((a, b) => a.clones - b.clones || a.topology.localeCompare(b.topology) || rank(a) - rank(b));
     results.propagation = { ...mode, unit: "ms from `git commit` returning on c1 to the file in the work tree; p50/p95/max over commits of the time to reach ALL other clones; eachP50 = median over (commit, clone)", rows, skipped };

@@ -7,6 +7,7 @@
 //   npm run chaos -- --seed 7                 the full run: four cases of 60 s each
 //   npm run chaos -- --seed 7 --quick         the CI version (about a minute)
 //   options: --duration S  --cases ring8,mesh10,star7,ring8-announce  --hostile N  --out FILE  --keep (leave the clones)
+//            --verify (every clone signs its commits and merges only signed work: herald.verify=signed)
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -27,7 +28,7 @@ const CASES = {
 const { values: a } = parseArgs({ options: {
   seed: { type: "string", default: "1" }, quick: { type: "boolean", default: false }, duration: { type: "string" },
   cases: { type: "string" }, hostile: { type: "string" }, out: { type: "string", default: "bench/chaos.json" },
-  keep: { type: "boolean", default: false },
+  keep: { type: "boolean", default: false }, verify: { type: "boolean", default: false },
 } });
 const seed = Number(a.seed);
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a whole number, not ${a.seed}`);
@@ -39,7 +40,7 @@ const opts = {
   hostileCount: Number(a.hostile ?? (a.quick ? 60 : 1000)), // per account: a stranger and an allow-listed one
   checkoutFiles: a.quick ? 1000 : 4000,
   unreachableMs: a.quick ? 5000 : 10_000, diskFullMs: a.quick ? 3000 : 8000, quietMs: 10_000,
-  convergeMs: a.quick ? 120_000 : 180_000, parallel: a.quick ? 2 : 3, keep: a.keep, out: resolve(a.out),
+  convergeMs: a.quick ? 120_000 : 180_000, parallel: a.quick ? 2 : 3, keep: a.keep, verify: a.verify, out: resolve(a.out),
 };
 const caseNames = (a.cases ?? (a.quick ? "ring5" : "ring8,mesh10,star7,ring8-announce")).split(",");
 for (const c of caseNames) if (!CASES[c]) throw new Error(`unknown case ${c} (one of ${Object.keys(CASES).join(", ")})`);

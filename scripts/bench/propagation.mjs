@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { startAnnex } from "./annex.mjs";
 import { recordsOf, settle, startHerald } from "./herald.mjs";
 import { cpuMs, git, now, percentile, round, sleep } from "./lib.mjs";
-import { buildTopology, configureXmpp, edges, label, names } from "./topology.mjs";
+import { buildTopology, configureXmpp, edges, label, names, signAndVerify } from "./topology.mjs";
 
 const execFileP = promisify(execFile);
 
@@ -113,6 +113,7 @@ export async function propagationHerald(ctx, shape, n, variant, build = buildTop
   const directed = variant === "herald-xmpp-only";
   const topo = await build(cleanup, shape, n, { directed });
   try {
+    if (variant === "herald-xmpp-verify") await signAndVerify(topo);
     if (xmpp) await configureXmpp(topo, server, `bench-${variant}-${shape}${n}-${process.pid}-${Date.now()}`);
     const h = await startHerald(cleanup, topo, { xmpp, watchRemoteRefs: !directed, inProcess: opts.inProcess });
     try {

@@ -2,6 +2,10 @@
 // c1 (the origin). "Upstream" is the neighbour one hop closer to c1: what a polling clone pulls
 // from, and the only remote a clone keeps in the fetch-only (XMPP-path) variant.
 import { git, makeSandbox } from "@herald/testkit";
+import { execFile } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
 
 export const names = (n) => Array.from({ length: n }, (_, i) => `c${i + 1}`);
 
@@ -51,3 +55,16 @@ export async function configureXmpp(topo, server, repoId, accounts = {}) {
 }
 
 export const label = (shape, n) => (n === 2 ? "pair" : `${shape} ${n}`);
+
+/**
+ * Every clone signs its commits with one ssh key (gpg.format ssh, commit.gpgSign) and merges only
+ * signed work (herald.verify=signed): what the policy costs per commit (the -verify variant).
+ */
+export async function signAndVerify(topo) {
+  const key = join(topo.sb.root, "signing-key"), signers = join(topo.sb.root, "allowed_signers");
+  await promisify(execFile)("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "bench", "-f", key]);
+  await writeFile(signers, `bench@example.org ${(await readFile(`${key}.pub`, "utf8")).trim()}\n`);
+  for (const dir of Object.values(topo.clones)) {
+    for (const [k, v] of [["gpg.format", "ssh"], ["user.signingKey", key], ["commit.gpgSign", "true"], ["herald.verify", "signed"], ["herald.allowedSigners", signers]]) await git(dir, "config", k, v);
+  }
+}

@@ -21,7 +21,7 @@ export async function runCase(cleanup, spec, rng, opts) {
   const say = (m) => console.log(`chaos [${spec.label}] ${((Date.now() - t0) / 1000).toFixed(1)}s ${m}`);
   const server = await startXmppServer({ accounts: [...names(spec.n), FRIEND, STRANGER] });
   cleanup.add("prosody", () => server.stop());
-  const net = await buildNetwork(cleanup, spec, server, [FRIEND], opts.keep);
+  const net = await buildNetwork(cleanup, spec, server, [FRIEND], opts.keep, opts.verify);
   const roles = rng.fork("roles");
   const [wipClone, skewClone, diskClone] = shuffle(roles, net.names).slice(0, 3);
   const log = new FaultLog();

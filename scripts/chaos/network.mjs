@@ -3,8 +3,14 @@
 // and fetch from it), and their agents, each in a process group of its own so that a SIGKILL
 // takes the git it is running too. An agent killed is started again by `revive`.
 import { git, makeSandbox } from "@herald/testkit";
+import { execFile } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { startChild, settle } from "../bench/herald.mjs";
 import { sleep } from "../bench/lib.mjs";
+
+const execFileP = promisify(execFile);
 
 export const names = (n) => Array.from({ length: n }, (_, i) => `c${i + 1}`);
 
@@ -15,8 +21,10 @@ function pairs(shape, ns) {
   throw new Error(`unknown topology ${shape} (ring, mesh or star)`);
 }
 
-/** Clones of one history, XMPP settings for each (every clone and `friends` are herald.peer). */
-export async function buildNetwork(cleanup, { shape, n }, server, friends = [], keep = false) {
+/** Clones of one history, XMPP settings for each (every clone and `friends` are herald.peer).
+ * `verify`: every clone signs its commits with one ssh key and merges only signed work
+ * (herald.verify=signed), so the run shows the policy loses nothing under the faults. */
+export async function buildNetwork(cleanup, { shape, n }, server, friends = [], keep = false, verify = false) {
   const ns = names(n);
   const sb = await makeSandbox(ns, pairs(shape, ns), shape === "star" ? { bares: ["hub"] } : {});
   if (!keep) cleanup.add(`sandbox ${sb.root}`, () => sb.cleanup());
@@ -25,6 +33,14 @@ export async function buildNetwork(cleanup, { shape, n }, server, friends = [], 
     const dir = sb.clones[c];
     for (const [k, v] of [["herald.jid", `${c}@${server.domain}`], ["herald.service", server.service], ["herald.pubsub", server.pubsub], ["herald.tlsCa", server.caFile], ["herald.repo", root]]) await git(dir, "config", k, v);
     for (const p of [...ns.filter((m) => m !== c), ...friends]) await git(dir, "config", "--add", "herald.peer", `${p}@${server.domain}`);
+  }
+  if (verify) {
+    const key = join(sb.root, "signing-key"), signers = join(sb.root, "allowed_signers");
+    await execFileP("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "chaos", "-f", key]);
+    await writeFile(signers, `chaos@example.org ${(await readFile(`${key}.pub`, "utf8")).trim()}\n`);
+    for (const c of ns) {
+      for (const [k, v] of [["gpg.format", "ssh"], ["user.signingKey", key], ["commit.gpgSign", "true"], ["herald.verify", "signed"], ["herald.allowedSigners", signers]]) await git(sb.clones[c], "config", k, v);
+    }
   }
   return { shape, n, names: ns, sb, clones: sb.clones, hub: sb.bare.hub ?? null, repoId: root };
 }

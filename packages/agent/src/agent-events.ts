@@ -2,6 +2,7 @@
 // listen here (names match HERALD_EVENT values where a hook sees them).
 import { EventEmitter } from "node:events";
 import type { ResolvedConflict } from "./git/keep-both.js";
+import type { RefusalReason } from "./verify/verify-policy.js";
 
 export interface AgentEvents {
   commit: [{ ref: string; sha: string }];
@@ -12,6 +13,8 @@ export interface AgentEvents {
   fetched: [{ remote: string; reason: string }];
   /** `source`: for a fast-forward, the refs/remotes namespace (node or remote name) that brought it. */
   head: [{ ref: string; sha: string; origin: "local" | "merge"; source?: string }];
+  /** A peer's tip not merged (herald.verify): `sha` is the commit that fails, `tip` what `ref` holds. */
+  refused: [{ ref: string; sha: string; tip: string; remote: string; author: string; reason: RefusalReason }];
 }
 
 export type AgentEventName = keyof AgentEvents;

@@ -8,6 +8,7 @@ import { parseDuration } from "./duration.js";
 import { DEFAULT_NETWORK_TIMEOUT_S } from "./git/network-policy.js";
 import { ConfigError } from "./errors.js";
 import type { GitRepo } from "./git/repo.js";
+import { parseVerifySettings, type VerifySettings } from "./verify/verify-policy.js";
 
 export interface RemoteConfig {
   name: string;
@@ -43,6 +44,8 @@ export interface AgentConfig {
   /** herald.networkTimeout: a network git or git-annex command that prints nothing for this long
    * is killed and retried (git/network-policy.ts). */
   networkTimeoutMs: number;
+  /** herald.verify and herald.allowedSigners: what a peer's commits must show to be merged (verify/). */
+  verify: VerifySettings;
   /** The clone's core.sshCommand: Herald's ssh options build on it (git/ssh-env.ts). */
   sshCommand?: string;
 }
@@ -147,6 +150,7 @@ export function parseConfig(entries: Array<[string, string]>, clonePath: string)
     allowInsecure: bool("herald.allowInsecure", one.get("herald.allowinsecure"), false),
     sshCaching: bool("herald.sshCaching", one.get("herald.sshcaching"), true),
     networkTimeoutMs,
+    verify: parseVerifySettings(one.get("herald.verify"), one.get("herald.allowedsigners")),
     ...(one.get("core.sshcommand") ? { sshCommand: one.get("core.sshcommand")! } : {}),
     remotes: [...remotes.values()].filter((r) => r.url !== "").sort((a, b) => (a.name < b.name ? -1 : 1)),
     limits: {

@@ -24,6 +24,7 @@ export class HookRunner {
     events.on("conflict", (e) => this.run({ event: "conflict", ref: e.ref, sha: e.sha }));
     events.on("pushed", (e) => this.run({ event: "pushed", ref: e.ref, sha: e.sha, remote: e.remote }));
     events.on("push-failed", (e) => this.run({ event: "push-failed", ref: e.ref, sha: e.sha, remote: e.remote }));
+    events.on("refused", (e) => this.run({ event: "refused", ref: e.ref, sha: e.sha, remote: e.remote }));
   }
 
   #spawn(e: HookEvent): Promise<void> {

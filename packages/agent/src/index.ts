@@ -39,3 +39,5 @@ export {
   type Clone, type ConflictState, type ConflictView, type ListedConflict, type ListedVariant,
 } from "./conflicts/index.js";
 export { addPeer, grantPeers, PRIVATE_NODE_CONFIG, type AddPeerOptions, type AddPeerResult } from "./xmpp/peer-grant.js";
+export { verifyClone, type CloneVerification } from "./verify/verify-clone.js";
+export { refusalText, type Refusal, type RefusalReason, type VerifySettings } from "./verify/verify-policy.js";

@@ -2,6 +2,7 @@
 import type { BlockedMerge } from "./sync/blocking-files.js";
 import type { RetryEntry, RetryQueue } from "./sync/retry-queue.js";
 import type { SignalingStats } from "./xmpp/repo-channel.js";
+import { refusalText, type Refusal } from "./verify/verify-policy.js";
 
 export interface AgentStatus {
   node: string;
@@ -21,6 +22,8 @@ export interface AgentStatus {
   blocked?: BlockedMerge;
   /** Why this repository is not syncing (gone, would not start, not answering, damaged). */
   error?: string;
+  /** Peers' tips not merged because herald.verify refuses a commit in them (the refs stay). */
+  refused?: Refusal[];
 }
 
 export interface ContentStatus {
@@ -59,6 +62,8 @@ export function blockedText(b: BlockedMerge): string {
 /** What status says when the server does not stamp publishers (xmpp/publisher-probe.ts). */
 export const IGNORED = "announcements ignored: the server does not stamp publishers (see herald doctor)";
 
+export { refusalText };
+
 /** The time of day on this machine, HH:MM:SS. */
 export function clock(ms: number): string {
   const d = new Date(ms);
@@ -83,6 +88,7 @@ export function statusText(s: AgentStatus, now: number): string {
   const retries = Object.entries(s.retries);
   lines.push(...(retries.length ? retries.map(([r, e]) => `remote ${r}: ${failureText(e, now)}`) : ["pending retries: none"]));
   lines.push(`conflicts: ${s.conflicts}${s.conflicts ? " (see herald conflicts)" : ""}`);
+  for (const r of s.refused ?? []) lines.push(`REFUSED: ${refusalText(r)}`);
   for (const r of s.remotes) if (r.warning) lines.push(`warning: remote ${r.name}: ${r.warning}`);
   if (s.content) lines.push(contentText(s.content));
   return lines.join("\n");
@@ -112,6 +118,7 @@ export function statusLine(s: AgentStatus): string {
   if (warned) parts.push(`${warned} remote warning${warned === 1 ? "" : "s"} (herald status --repo ${s.repo})`);
   parts.push(s.xmpp ? `xmpp ${s.xmpp.online ? "online" : "offline"}${s.xmpp.publisherMissing ? ` (${IGNORED})` : ""}` : "git only");
   if (s.conflicts) parts.push(`${s.conflicts} conflict${s.conflicts === 1 ? "" : "s"}`);
+  if (s.refused?.length) parts.push(`${s.refused.length} peer tip${s.refused.length === 1 ? "" : "s"} REFUSED (herald status --repo ${s.repo})`);
   if (s.content && (s.content.keys || s.content.waiting)) parts.push(`${s.content.keys} keys (${mb(s.content.bytes)}) to transfer`);
   return parts.join(", ");
 }

@@ -37,6 +37,8 @@ export function renderRepos(box, repos, act) {
     return el("div", { className: "repo", id: `repo-${r.id}` },
       el("h3", {}, el("span", { textContent: r.repo }), el("span", { className: `state ${r.state.replace(" ", "-")}`, textContent: r.state })),
       r.error ? el("div", { className: "error", textContent: r.error }) : null,
+      // herald.verify: a peer's tip kept out, with the commit that fails, its author and why.
+      ...(r.refused ?? []).map((f) => el("div", { className: "error", textContent: `refused ${f.ref} at ${f.tip.slice(0, 10)}: ${f.commit.slice(0, 10)} by ${f.author}: ${f.reason} (${f.detail})` })),
       el("div", { className: "muted", textContent: `node ${r.node || "?"}, ${r.branch?.replace("refs/heads/", "") ?? "(no branch)"} at ${r.head?.slice(0, 10) ?? "(no commits)"}; ${peers}; ${r.conflicts} conflict(s)` }),
       el("ul", {}, ...r.remotes.map((x) => remoteLine(x, r.retries?.[x.name]))),
       el("div", { className: "actions" },

@@ -22,6 +22,7 @@ import { addCommand, listCommand, removeCommand } from "./commands/repos.js";
 import { completionCommand, settleCompletionShell } from "./commands/completion.js";
 import { serviceCommand } from "./commands/service.js";
 import { peerCommand } from "./commands/peer.js";
+import { verifyCommand } from "./commands/verify.js";
 import { versionText } from "./version.js";
 
 async function main(args: string[]): Promise<number> {
@@ -55,6 +56,7 @@ async function main(args: string[]): Promise<number> {
     .command(listCommand)
     .command(serviceCommand)
     .command(peerCommand)
+    .command(verifyCommand)
     .command(completionCommand(() => cli.showCompletionScript()))
     .demandCommand(1, "no command given")
     .strict()

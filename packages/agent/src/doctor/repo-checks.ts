@@ -11,6 +11,7 @@ import { mergeConfigEntries } from "../machine/machine-config.js";
 import { ADVERT_PREFIX, parseAdvertised } from "../sync/node-advert.js";
 import { remoteNodeWarning } from "../sync/node-warnings.js";
 import { localPath, resolveRemote } from "../sync/remotes.js";
+import { signersFileProblem } from "../verify/verifier.js";
 import { fail, ok, type Check } from "./judge.js";
 
 /** A remote as the doctor found it: its answer (null: none), and the node ids it advertises. */
@@ -46,6 +47,10 @@ export async function repoChecks(dir: string, machine: Array<[string, string]>, 
       ...(local ? { local: { kind: local.kind, path: local.path ?? r.url, ...(local.node ? { node: local.node } : {}) } } : {}),
     };
   }));
+  if (config.verify.mode === "signed") {
+    const problem = await signersFileProblem(config.verify.allowedSigners!);
+    checks.push(problem ? fail(`${dir} herald.verify`, problem, "list the trusted keys there, one `email ssh-ed25519 AAAA…` line each (docs/guide.md, signed history)") : ok(`${dir} herald.verify`, `signed, keys from ${config.verify.allowedSigners}`));
+  }
   if ((await repo.config("annex.uuid")) !== null) {
     const annex = await runGit(repo.dir, ["annex", "version", "--raw"], { timeoutMs: deadlineMs });
     checks.push(annex.code === 0 ? ok(`${dir} git-annex`, `git-annex ${annex.stdout.trim()}`) : fail(`${dir} git-annex`, "the clone is annexed but git-annex is not installed", "apt-get install git-annex"));

@@ -39,6 +39,7 @@ import { RemoteSet } from "../sync/remote-set.js";
 import { advertiseNodeNowOrAtFirstCommit, ASK_REMOTE_MS } from "../sync/node-advert.js";
 import { remoteNodeWarning } from "../sync/node-warnings.js";
 import { repoStatus } from "./repo-status.js";
+import { Verifier } from "../verify/verifier.js";
 
 export interface EngineOptions {
   /** Test-only: switch off watching .git/refs/remotes to prove another path stands alone. */
@@ -77,6 +78,7 @@ export class RepoEngine {
   #router: HeadRouter;
   #started = false;
   #controlDir: Promise<string | null> | null = null;
+  #verifier: Verifier | null = null;
 
   constructor(readonly repo: GitRepo, readonly config: AgentConfig, private readonly xmpp: XmppSettings | null, readonly log: Logger, opts: EngineOptions = {}) {
     const now = opts.now ?? (() => new Date());
@@ -94,10 +96,11 @@ export class RepoEngine {
       isBare: (ref) => this.#remotes.all().some((r) => r.kind === "bare" && ref.startsWith(`refs/remotes/${r.name}/`)),
       onEmptied: (ref, sha) => this.#pusher.rememberPeerHead(ref, sha),
     });
+    const verifier = this.#verifier = config.verify.mode === "signed" ? new Verifier({ repo, settings: config.verify, log: log.child("verify"), events: this.events }) : null;
     const merger = this.#merger = new Merger({
       repo, events: this.events, log: log.child("merger"), conflicts: this.conflicts, heads: this.#heads, now, isPaused,
       commitLocalChanges: async () => (this.#committer ? this.#committer.commitNow() : false),
-      records,
+      records, ...(verifier ? { trusted: (tips, head) => verifier.trusted(tips, head) } : {}),
     });
     this.#merges = new MergeScheduler(merger, config.retryIntervalMs, log);
     this.#retrier = new PushRetrier(join(this.heraldDir, "retry-queue.json"), config.retryIntervalMs,
@@ -212,7 +215,7 @@ export class RepoEngine {
     // With XMPP online, a node is known by its word there; otherwise by its advertisement.
     const xmpp = this.#channel?.stats;
     const heard = xmpp?.online ? new Set([...xmpp.peersSeen, ...this.plan.heardNodes()]) : null;
-    return repoStatus({ repo: this.repo, node: this.node, remotes: this.remotes, warning: (r) => remoteNodeWarning(r, heard, this.node), pusher: this.#pusher, retries: this.#retrier.queue, conflicts: this.conflicts, paused: this.#paused, xmpp: this.#channel?.stats ?? null, content: this.content.status(), blocked: this.#merger.blocked });
+    return repoStatus({ repo: this.repo, node: this.node, remotes: this.remotes, warning: (r) => remoteNodeWarning(r, heard, this.node), pusher: this.#pusher, retries: this.#retrier.queue, conflicts: this.conflicts, paused: this.#paused, xmpp: this.#channel?.stats ?? null, content: this.content.status(), blocked: this.#merger.blocked, refused: this.#verifier?.refused ?? [] });
   }
 
   /** Resolves when no merge or push is running or pending. */

@@ -11,6 +11,7 @@ import type { Pusher } from "../sync/pusher.js";
 import type { ResolvedRemote } from "../sync/remotes.js";
 import type { RetryQueue } from "../sync/retry-queue.js";
 import type { SignalingStats } from "../xmpp/repo-channel.js";
+import type { Refusal } from "../verify/verify-policy.js";
 
 export interface StatusSources {
   repo: GitRepo;
@@ -26,6 +27,8 @@ export interface StatusSources {
   content?: ContentStatus | undefined;
   /** The merge held back and the HEAD it was to move from: said only while HEAD is still there. */
   blocked: (BlockedMerge & { from: string }) | null;
+  /** Peers' tips herald.verify keeps out (verify/verifier.ts). */
+  refused?: Refusal[];
 }
 
 export async function repoStatus(s: StatusSources): Promise<AgentStatus> {
@@ -47,6 +50,7 @@ export async function repoStatus(s: StatusSources): Promise<AgentStatus> {
     conflicts: conflicts.filter((c) => !c.resolved && c.variants.some((v) => v.file !== c.path && existsSync(join(repo.dir, v.file)))).length,
     xmpp: s.xmpp ? { ...s.xmpp } : null,
     ...(s.content ? { content: s.content } : {}),
+    ...(s.refused?.length ? { refused: s.refused.map((r) => ({ ...r })) } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import type { AgentEventName } from "../agent-events.js";
 import type { RepoEngine } from "../engine/engine.js";
 import type { EventLog } from "./event-log.js";
 
-const ENGINE_EVENTS: readonly AgentEventName[] = ["commit", "merged", "conflict", "pushed", "push-failed", "fetched", "head"];
+const ENGINE_EVENTS: readonly AgentEventName[] = ["commit", "merged", "conflict", "pushed", "push-failed", "fetched", "head", "refused"];
 
 /**
  * A repository's id in URLs (/api/repos/:id): a short hash of its path, so no path (with its

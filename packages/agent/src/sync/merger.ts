@@ -27,6 +27,8 @@ export interface MergerDeps {
   isPaused: () => boolean;
   /** Our records of peers' branches: which are bare remotes', and emptying those merged. */
   records: PeerRecords;
+  /** herald.verify: the incoming tips that may be merged (the others stay where they are). */
+  trusted?: (tips: Array<[string, string]>, head: string) => Promise<Array<[string, string]>>;
 }
 
 export type MergeOutcome = "up-to-date" | "advanced" | "retry" | "blocked" | "paused" | "no-branch";
@@ -53,7 +55,8 @@ export class Merger {
     if (this.d.isPaused()) return "paused";
     const { branch, sha: head } = await this.d.repo.headState();
     if (!branch || !head) return "no-branch";
-    const tipRefs = incomingTipRefs(await this.d.repo.refs("refs/remotes/"), branch);
+    const incoming = incomingTipRefs(await this.d.repo.refs("refs/remotes/"), branch);
+    const tipRefs = this.d.trusted ? await this.d.trusted(incoming, head) : incoming;
     const outcome = await this.#merge(branch, head, tipRefs);
     if (outcome === "up-to-date" || outcome === "advanced") {
       this.blocked = null;

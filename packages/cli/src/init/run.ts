@@ -14,13 +14,13 @@ import { configCommands, current, shellQuote, validate, type Entry, type InitVal
 
 export interface InitArgs extends GlobalArgs {
   repo?: string; jid?: string; passwordFile?: string; service?: string; pubsub?: string; tlsCa?: string; node?: string;
-  peer?: string[]; admin?: string[]; dryRun?: boolean; check: boolean; machine?: boolean;
+  peer?: string[]; admin?: string[]; dryRun?: boolean; check: boolean; machine?: boolean; verify?: string; allowedSigners?: string;
 }
 
 /** The values given on the command line, as InitValues (peers and admins deduplicated). */
 function given(a: InitArgs): InitValues {
   const uniq = (l?: string[]) => (l ? [...new Set(l.map(String))] : undefined);
-  const v: InitValues = { jid: a.jid, passwordFile: a.passwordFile, service: a.service, pubsub: a.pubsub, tlsCa: a.tlsCa, node: a.node, peers: uniq(a.peer), admins: uniq(a.admin) };
+  const v: InitValues = { jid: a.jid, passwordFile: a.passwordFile, service: a.service, pubsub: a.pubsub, tlsCa: a.tlsCa, node: a.node, peers: uniq(a.peer), admins: uniq(a.admin), verify: a.verify, allowedSigners: a.allowedSigners };
   return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as InitValues;
 }
 
@@ -128,6 +128,21 @@ export async function init(args: ArgumentsCamelCase<InitArgs>): Promise<void> {
     `  herald agent --repo ${here}     start syncing (Ctrl-C stops it)`,
     `  on each other machine:  herald init --jid THEIR-ACCOUNT --peer ${jid}`,
     ...(config.peers.length ? [] : [`  and here:  herald init --repo ${here} --peer THEIR-ACCOUNT   (one --peer each; it replaces the list)`]),
+    ...(await signingHint(repo, config)),
   ].join("\n") + "\n");
+}
+
+/** With herald.verify=signed, the other clones refuse this one's unsigned commits: say how to sign. */
+async function signingHint(repo: GitRepo, config: AgentConfig): Promise<string[]> {
+  if (config.verify.mode !== "signed") return [];
+  const [format, key, sign] = await Promise.all(["gpg.format", "user.signingKey", "commit.gpgSign"].map((k) => repo.config(k)));
+  if (format === "ssh" && key && /^(true|yes|on|1)$/i.test(sign ?? "")) return [`commits here are signed with ${key}; peers' commits are merged only when signed by a key in ${config.verify.allowedSigners}`];
+  return [
+    "herald.verify is signed: commits are merged only when signed by an allowed key, and this clone does not sign its own yet; to sign them:",
+    "  git config --global gpg.format ssh",
+    "  git config --global user.signingKey ~/.ssh/id_ed25519.pub",
+    "  git config --global commit.gpgSign true",
+    `  and add that key to ${config.verify.allowedSigners} on every machine`,
+  ];
 }
 

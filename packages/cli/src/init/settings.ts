@@ -14,12 +14,14 @@ export interface InitValues {
   node?: string;
   peers?: string[];
   admins?: string[];
+  verify?: string;
+  allowedSigners?: string;
 }
 
 /** git config key per value; git itself is case-insensitive, parseConfig expects lowercase. */
 const KEYS: Record<keyof InitValues, string> = {
   jid: "herald.jid", passwordFile: "herald.passwordFile", service: "herald.service", pubsub: "herald.pubsub", tlsCa: "herald.tlsCa",
-  node: "herald.node", peers: "herald.peer", admins: "herald.admin",
+  node: "herald.node", peers: "herald.peer", admins: "herald.admin", verify: "herald.verify", allowedSigners: "herald.allowedSigners",
 };
 
 export type Entry = [key: string, value: string];
@@ -56,6 +58,7 @@ export async function validate(repo: GitRepo, entries: Entry[], v: InitValues): 
     ...v,
     ...(v.passwordFile !== undefined ? { passwordFile: resolve(v.passwordFile) } : {}),
     ...(v.tlsCa !== undefined ? { tlsCa: resolve(v.tlsCa) } : {}),
+    ...(v.allowedSigners !== undefined ? { allowedSigners: resolve(v.allowedSigners) } : {}),
   };
   const config = parseConfig(merged(entries, values), repo.dir);
   if (config.pubsub !== undefined && !/^[^@/\s]+$/.test(config.pubsub)) {
@@ -65,6 +68,12 @@ export async function validate(repo: GitRepo, entries: Entry[], v: InitValues): 
     const file = values.passwordFile;
     const why = await access(file, constants.R_OK).then(async () => ((await stat(file)).isFile() ? null : "not a file"), (e: NodeJS.ErrnoException) => e.code ?? e.message);
     if (why) throw new ConfigError("herald.passwordFile", `cannot read ${file}: ${why}`);
+  }
+  // The file every peer's commit is checked against: unreadable, it would refuse them all.
+  if (values.allowedSigners !== undefined) {
+    const file = values.allowedSigners;
+    const why = await access(file, constants.R_OK).then(async () => ((await stat(file)).isFile() ? null : "not a file"), (e: NodeJS.ErrnoException) => e.code ?? e.message);
+    if (why) throw new ConfigError("herald.allowedSigners", `cannot read ${file}: ${why}`);
   }
   // A readable PEM file with at least one certificate, or the agent could not log in.
   if (values.tlsCa !== undefined) readTlsCa(values.tlsCa);

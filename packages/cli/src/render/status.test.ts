@@ -47,4 +47,10 @@ describe("renderStatus", () => {
     const held = renderStatus({ ...base, remotes: [{ name: "laptop", kind: "peer", ahead: 0, behind: 1 }], blocked: { sha: "b".repeat(40), files: ["a.txt"] } }, 0);
     expect(held).toContain("remote laptop (peer): ahead 0, behind 1 (held back: BLOCKED above)");
   });
+  it("names each peer's tip herald.verify keeps out: the commit, its author and why", () => {
+    const refused = [{ ref: "refs/remotes/a/main", tip: "c".repeat(40), commit: "d".repeat(40), author: "Eve <eve@example.org>", reason: "unknown-key" as const, detail: "signed with SHA256:xyz that is not in herald.allowedSigners", failing: 1 }];
+    const out = renderStatus({ ...base, refused }, 0).split("\n");
+    expect(out[out.length - 1]).toBe("REFUSED (herald.verify): refs/remotes/a/main at cccccccccc not merged: dddddddddd by Eve <eve@example.org>: unknown-key (signed with SHA256:xyz that is not in herald.allowedSigners)");
+    expect(renderStatus(base, 0)).not.toContain("REFUSED");
+  });
 });

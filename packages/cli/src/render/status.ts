@@ -1,6 +1,6 @@
 // Pure: `herald status` as text, from the agent's status JSON. Quiet when all is well, exact when not.
 import type { AgentStatus, MachineStatus } from "@herald/agent";
-import { blockedText, contentText, failureText, IGNORED, statusLine } from "@herald/agent/status";
+import { blockedText, contentText, failureText, IGNORED, refusalText, statusLine } from "@herald/agent/status";
 
 const ago = (iso: string, now: number) => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
 
@@ -30,6 +30,8 @@ export function renderStatus(s: AgentStatus, now: number): string {
   }
   if (s.remotes.length === 0) lines.push("no remotes: add one with git remote add");
   lines.push(s.conflicts ? `conflicts: ${s.conflicts} (herald conflicts)` : "conflicts: none");
+  // Never merged, never passed on: the peer's ref stays as it is until it holds only trusted work.
+  for (const r of s.refused ?? []) lines.push(`REFUSED (herald.verify): ${refusalText(r)}`);
   if (s.content) lines.push(contentText(s.content));
   return lines.join("\n");
 }

@@ -7,9 +7,17 @@ const base: AgentStatus = {
 
 describe("statusText", () => {
   it("says branch, head, xmpp, retries and conflicts", () => {
-    const s = statusText({ ...base, paused: true, conflicts: 2, retries: { usb: { firstFailure: 0, lastFailure: 0, attempts: 1, nextAt: 61_000, error: "gone" } },
-      xmpp: { online: true, announced: 1, heard: 2, dropped: {}, lastIn: null, lastOut: null, peersSeen: ["desktop"], publisherMissing: false } }, 1_000);
-    expect(s).toBe("laptop: main at 0123456789, PAUSED\nxmpp: online; peers seen: desktop\npending retries: usb (next in 60 s)\nconflicts: 2 (see herald conflicts)");
+    const at = new Date(2026, 11, 6, 9, 5, 7).getTime(); // local time
+    const s = statusText({ ...base, paused: true, conflicts: 2, retries: { usb: { firstFailure: at, lastFailure: at, attempts: 1, nextAt: at + 61_000, error: "\nHost key verification failed.\nfatal: Could not read from remote repository." } },
+      xmpp: { online: true, announced: 1, heard: 2, dropped: {}, lastIn: null, lastOut: null, peersSeen: ["desktop"], publisherMissing: false } }, at + 1_000);
+    expect(s).toBe("laptop: main at 0123456789, PAUSED\nxmpp: online; peers seen: desktop\nremote usb: unreachable since 09:05:07: Host key verification failed. (next try in 60 s)\nconflicts: 2 (see herald conflicts)");
+    expect(statusText(base, 0)).toContain("pending retries: none");
+  });
+  it("tells a remote that refused the push from one that did not answer, in the daemon's list too", () => {
+    const at = new Date(2026, 11, 6, 23, 59, 1).getTime();
+    const retries = { hub: { firstFailure: at, lastFailure: at + 5000, attempts: 2, nextAt: at + 9000, error: "rejected", refused: true }, usb: { firstFailure: at, lastFailure: at, attempts: 1, nextAt: at, error: "gone" } };
+    expect(statusText({ ...base, retries }, at + 5000)).toContain("remote hub: push refused since 23:59:01: rejected (next try in 4 s)");
+    expect(statusLine({ ...base, retries })).toContain("hub refusing pushes since 23:59:01, usb unreachable since 23:59:01");
   });
   it("says once that announcements are ignored when the server does not stamp publishers", () => {
     const xmpp = { online: true, announced: 0, heard: 0, dropped: { "no-publisher": 7 }, lastIn: null, lastOut: null, peersSeen: [], publisherMissing: true };

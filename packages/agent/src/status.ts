@@ -1,6 +1,6 @@
 // The agent's state for people: `herald status`, the chat `status` reply and the presence text.
 import type { BlockedMerge } from "./sync/blocking-files.js";
-import type { RetryQueue } from "./sync/retry-queue.js";
+import type { RetryEntry, RetryQueue } from "./sync/retry-queue.js";
 import type { SignalingStats } from "./xmpp/repo-channel.js";
 
 export interface AgentStatus {
@@ -59,6 +59,20 @@ export function blockedText(b: BlockedMerge): string {
 /** What status says when the server does not stamp publishers (xmpp/publisher-probe.ts). */
 export const IGNORED = "announcements ignored: the server does not stamp publishers (see herald doctor)";
 
+/** The time of day on this machine, HH:MM:SS. */
+export function clock(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+}
+
+/** Pure: a remote whose pushes fail, in a phrase: "unreachable since 14:02:11: Permission denied
+ * (publickey). (next try in 8 s)". A remote that answered and refused is busy, not away. */
+export function failureText(e: RetryEntry, now: number): string {
+  const cause = e.error.split("\n").find((l) => l.trim()) ?? "no reason given";
+  const next = Math.max(0, Math.round((e.nextAt - now) / 1000));
+  return `${e.refused ? "push refused" : "unreachable"} since ${clock(e.firstFailure)}: ${cause.trim()} (next try in ${next} s)`;
+}
+
 /** Pure: a short human answer (the chat `status` reply). */
 export function statusText(s: AgentStatus, now: number): string {
   const lines = [
@@ -67,9 +81,7 @@ export function statusText(s: AgentStatus, now: number): string {
   ];
   if (s.xmpp?.publisherMissing) lines.push(`xmpp: ${IGNORED}`);
   const retries = Object.entries(s.retries);
-  lines.push(retries.length
-    ? `pending retries: ${retries.map(([r, e]) => `${r} (next in ${Math.max(0, Math.round((e.nextAt - now) / 1000))} s)`).join(", ")}`
-    : "pending retries: none");
+  lines.push(...(retries.length ? retries.map(([r, e]) => `remote ${r}: ${failureText(e, now)}`) : ["pending retries: none"]));
   lines.push(`conflicts: ${s.conflicts}${s.conflicts ? " (see herald conflicts)" : ""}`);
   for (const r of s.remotes) if (r.warning) lines.push(`warning: remote ${r.name}: ${r.warning}`);
   if (s.content) lines.push(contentText(s.content));
@@ -95,7 +107,7 @@ export function statusLine(s: AgentStatus): string {
   const failing = Object.keys(s.retries).length;
   parts.push(s.remotes.length === 0 ? "no remotes"
     : `${known.length - behind.length}/${s.remotes.length} remotes in sync${behind.length ? ` (${behind.map((r) => `${r.name}: ahead ${r.ahead}, behind ${r.behind}`).join("; ")})` : ""}`);
-  if (failing) parts.push(`${failing} push${failing === 1 ? "" : "es"} failing`);
+  if (failing) parts.push(Object.entries(s.retries).map(([r, e]) => `${r} ${e.refused ? "refusing pushes" : "unreachable"} since ${clock(e.firstFailure)}`).join(", "));
   const warned = s.remotes.filter((r) => r.warning).length;
   if (warned) parts.push(`${warned} remote warning${warned === 1 ? "" : "s"} (herald status --repo ${s.repo})`);
   parts.push(s.xmpp ? `xmpp ${s.xmpp.online ? "online" : "offline"}${s.xmpp.publisherMissing ? ` (${IGNORED})` : ""}` : "git only");

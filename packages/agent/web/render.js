@@ -19,9 +19,15 @@ export function ago(iso) {
   return `${Math.round(s / 86400)} days ago`;
 }
 
-function remoteLine(r) {
+/** The time of day here, HH:MM:SS (as herald status says it). */
+const clock = (ms) => new Date(ms).toTimeString().slice(0, 8);
+
+/** `retry`: the remote's entry in the retry queue (its pushes fail), with the cause git or ssh gave. */
+function remoteLine(r, retry) {
   const where = r.ahead === undefined ? "not known yet" : r.ahead === 0 && r.behind === 0 ? "in sync" : `ahead ${r.ahead}, behind ${r.behind}`;
-  return el("li", { textContent: `${r.name} (${r.kind}): ${where}${r.lastSync ? `, last synced ${ago(r.lastSync)}` : ""}` });
+  const failing = retry ? `${retry.refused ? "push refused" : "unreachable"} since ${clock(retry.firstFailure)}: ${retry.error.split("\n").find((l) => l.trim()) ?? ""}` : null;
+  return el("li", { textContent: `${r.name} (${r.kind}): ${where}${r.lastSync ? `, last synced ${ago(r.lastSync)}` : ""}` },
+    failing ? el("div", { className: "error", textContent: failing }) : null);
 }
 
 export function renderRepos(box, repos, act) {
@@ -32,7 +38,7 @@ export function renderRepos(box, repos, act) {
       el("h3", {}, el("span", { textContent: r.repo }), el("span", { className: `state ${r.state.replace(" ", "-")}`, textContent: r.state })),
       r.error ? el("div", { className: "error", textContent: r.error }) : null,
       el("div", { className: "muted", textContent: `node ${r.node || "?"}, ${r.branch?.replace("refs/heads/", "") ?? "(no branch)"} at ${r.head?.slice(0, 10) ?? "(no commits)"}; ${peers}; ${r.conflicts} conflict(s)` }),
-      el("ul", {}, ...r.remotes.map(remoteLine)),
+      el("ul", {}, ...r.remotes.map((x) => remoteLine(x, r.retries?.[x.name]))),
       el("div", { className: "actions" },
         button("Sync now", () => act(`${base}/sync`)),
         r.paused ? button("Resume", () => act(`${base}/resume`)) : button("Pause", () => act(`${base}/pause`))));

@@ -100,10 +100,14 @@ export class RepoEngine {
     this.#merges = new MergeScheduler(merger, config.retryIntervalMs, log);
     this.#retrier = new PushRetrier(join(this.heraldDir, "retry-queue.json"), config.retryIntervalMs,
       (remotes) => void this.#pipeline.run({ reason: "retry", push: { to: remotes, again: true } }), log.child("push-retrier"), () => now().getTime());
+    // Signs a remote is back: a fetch from it worked (its node's announcement or the XMPP login
+    // returning, below). A retry waiting out its backoff goes now (issue: a fixed link waited for
+    // attempt 9, about 8.5 minutes).
+    this.events.on("fetched", ({ remote }) => this.#retrier.back([remote], "a fetch from it worked"));
     this.#pusher = new Pusher({
       repo, node: config.node, remotes: this.#remotes, events: this.events, log: log.child("pusher"), isPaused,
       fetchAndMerge: async (remote, reason) => { await this.#pipeline.run({ reason, fetch: { from: [remote] }, merge: true }); },
-      onFailure: (remote, error, refused) => this.#retrier.failed(remote, error, refused),
+      onFailure: (remote, error, refused, sha) => this.#retrier.failed(remote, error, refused, sha),
       onSuccess: (remote) => this.#retrier.succeeded(remote),
       gate: new TransferGate(config.limits),
     });
@@ -157,14 +161,26 @@ export class RepoEngine {
         pubsub: this.xmpp.pubsub, repoId: this.xmpp.repoId, node: this.node, peers: this.config.peers, log: this.log,
         head: async () => { const { branch, sha } = await this.repo.headState(); return branch && sha ? { branch, sha } : null; },
         advertise: () => this.plan.advertise(),
-        onAnnouncement: (a) => { this.#announcements.heard(a); this.content.heard(); },
-        onMap: (m) => this.plan.hear(m), relaysFor: (announcer, holders) => this.plan.fetchesThrough(announcer, holders),
+        onAnnouncement: (a) => {
+          this.#nodeAlive(a.node, "announced");
+          this.#announcements.heard(a);
+          this.content.heard();
+        },
+        // A node's own map comes on each of its logins (and when its links change): it is up.
+        onMap: (m) => { this.plan.hear(m); if (m.by === undefined && !m.passive) this.#nodeAlive(m.node, "is online"); },
+        onOnline: () => this.#retrier.back(Object.keys(this.#retrier.queue), "xmpp online again"),
+        relaysFor: (announcer, holders) => this.plan.fetchesThrough(announcer, holders),
         contains: (head, sha) => this.repo.isAncestor(sha, head),
       });
     }
     await this.#committer?.commitNow();
     this.#merges.nudge();
     void this.#pipeline.run({ reason: "start", push: { to: this.#remotes.names() }, announce: true });
+  }
+
+  /** A sign `node` is up: its remotes whose pushes fail are tried now. */
+  #nodeAlive(node: string, what: string): void {
+    this.#retrier.back(this.remotes.filter((r) => r.node === node).map((r) => r.name), `${node} ${what}`);
   }
 
   /** Fetch from every remote, merge, push to every remote; report per remote. */

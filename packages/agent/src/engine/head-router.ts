@@ -1,7 +1,7 @@
 // Every new HEAD (a local commit, a merge) goes out along the plan: pushed to this node's
 // children in the arborescence rooted where the change came from, then announced with the head
 // those pushes delivered (peers may fetch from a bare remote we just fed). A failed push takes
-// its link out of the map: plan again, so the change goes round it.
+// its link out of the map: plan again, so the change goes round it; the next head tries it again.
 import type { AgentEmitter } from "../agent-events.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
@@ -52,7 +52,10 @@ export class HeadRouter {
 
   async #send(): Promise<void> {
     const sha = await this.d.repo.head();
-    const to = this.d.plan.targets(this.#origin);
+    // Every remote the plan has, failing or not: a remote is tried with each new head, and the
+    // retry backoff applies only between retries of one head (sync/retry-queue.ts). One that fails
+    // again re-plans round it ("push-failed" above).
+    const to = this.d.plan.targets(this.#origin, true);
     await this.d.pipeline.run({ reason: "new head", push: { to } });
     // A head someone else made, pushed on to every child in the plan, each a clone that merges what
     // it is pushed: nobody relies on our announcement of it. Along a line of ten, each clone

@@ -38,8 +38,9 @@ export class NetworkPlan {
     return [...this.#heard.values(), ...this.#own()];
   }
 
-  #own(): NetworkMapAdvert[] {
-    return ownAdverts(this.node, this.repoId, this.remotes.all(), this.failing(), this.#seq, Date.now());
+  /** `failingToo`: our own links as if none were failing (a new head tries them all). */
+  #own(failingToo = false): NetworkMapAdvert[] {
+    return ownAdverts(this.node, this.repoId, this.remotes.all(), failingToo ? new Set() : this.failing(), this.#seq, Date.now());
   }
 
   /** Our parent in the plan rooted at `origin`, when the map knows both. */
@@ -57,8 +58,10 @@ export class NetworkPlan {
     return fetchesThrough(this.adverts(), this.node, announcer, holders);
   }
 
-  /** Remote names to push to for a change that came from `origin`, cheapest first. */
-  targets(origin: string): string[] {
-    return pushTargets(this.adverts(), this.node, origin, this.remotes.all());
+  /** Remote names to push to for a change that came from `origin`, cheapest first. `failingToo`:
+   * plan as if our failing remotes were up (a new head goes to them too: it may be what finds
+   * one back; a push that fails again re-plans round it, engine/head-router.ts). */
+  targets(origin: string, failingToo = false): string[] {
+    return pushTargets([...this.#heard.values(), ...this.#own(failingToo)], this.node, origin, this.remotes.all());
   }
 }

@@ -4,13 +4,15 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Logger } from "../log.js";
-import { dueRemotes, emptyQueue, nextWake, parseQueue, postpone, recordFailure, recordSuccess, type RetryQueue } from "./retry-queue.js";
+import { bringForward, dueRemotes, FIRST_RETRY_MS, emptyQueue, nextWake, parseQueue, postpone, recordFailure, recordSuccess, type RetryQueue } from "./retry-queue.js";
 
 export class PushRetrier {
   #queue: RetryQueue = emptyQueue;
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
   #saving: Promise<void> = Promise.resolve();
+  /** when a sign last brought each remote's retry forward */
+  #signs = new Map<string, number>();
 
   constructor(
     private readonly file: string,
@@ -30,11 +32,27 @@ export class PushRetrier {
     this.#schedule();
   }
 
-  /** `refused`: the remote answered and turned the push down (retry-queue.ts: delayOf). */
-  failed(remote: string, error: string, refused = false): void {
-    this.#queue = recordFailure(this.#queue, remote, this.now(), this.intervalMs, error, refused);
+  /** `refused`: the remote answered and turned the push down (retry-queue.ts: delayOf). `head`:
+   * what failed to go (a new one starts the backoff again). */
+  failed(remote: string, error: string, refused = false, head?: string): void {
+    this.#queue = recordFailure(this.#queue, remote, this.now(), this.intervalMs, error, refused, head);
     this.log.info("retry-scheduled", { remote, at: new Date(this.#queue[remote]!.nextAt).toISOString(), attempts: this.#queue[remote]!.attempts });
     this.#persist();
+  }
+
+  /** A sign these remotes are back (`why`): those queued are retried now, not at their turn; at
+   * most once per FIRST_RETRY_MS each, or a remote that answers XMPP but refuses git (a wrong
+   * key) would be tried once per announcement its node makes. */
+  back(remotes: readonly string[], why: string): void {
+    if (this.#stopped) return;
+    const now = this.now();
+    const next = bringForward(this.#queue, remotes.filter((r) => now - (this.#signs.get(r) ?? -Infinity) >= FIRST_RETRY_MS), now);
+    if (next === this.#queue) return;
+    const brought = remotes.filter((r) => next[r] !== this.#queue[r]);
+    for (const r of brought) this.#signs.set(r, now);
+    this.log.info("remote-back", { remotes: brought, why });
+    this.#queue = next;
+    this.#fire();
   }
 
   succeeded(remote: string): void {

@@ -20,8 +20,8 @@ export interface PusherDeps {
   log: Logger;
   /** fetch the remote, merge what it has; resolves when the merge pass is done */
   fetchAndMerge: (remote: ResolvedRemote, reason: string) => Promise<void>;
-  /** `refused`: the remote answered and turned the push down (busy, not away) */
-  onFailure: (remote: string, error: string, refused: boolean) => void;
+  /** `refused`: the remote answered and turned the push down (busy, not away); `sha`: what failed to go */
+  onFailure: (remote: string, error: string, refused: boolean, sha: string) => void;
   onSuccess: (remote: string) => void;
   isPaused: () => boolean;
   /** Limits every push obeys (concurrency, transfers per minute, bytes per second). */
@@ -172,7 +172,7 @@ export class Pusher {
 
   #failed(name: string, branch: string, sha: string, error: string, refused: boolean): void {
     this.d.log.warn("push-failed", { remote: name, ref: branch, sha, error });
-    this.d.onFailure(name, error, refused);
+    this.d.onFailure(name, error, refused, sha);
     this.d.events.emit("push-failed", { ref: branch, sha, remote: name, error });
   }
 

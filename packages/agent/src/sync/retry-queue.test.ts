@@ -1,4 +1,4 @@
-import { dueRemotes, emptyQueue, FIRST_RETRY_MS, nextWake, parseQueue, postpone, recordFailure, recordSuccess, REFUSED_RETRY_MAX_MS, retryDelay } from "./retry-queue.js";
+import { bringForward, dueRemotes, emptyQueue, FIRST_RETRY_MS, nextWake, parseQueue, postpone, recordFailure, recordSuccess, REFUSED_RETRY_MAX_MS, retryDelay } from "./retry-queue.js";
 
 describe("retry queue", () => {
   it("schedules a failed remote one interval later and counts attempts", () => {
@@ -83,5 +83,29 @@ describe("a refused push (the remote is there and busy) against one that failed 
   it("keeps the mark across a restart", () => {
     const q = recordFailure(emptyQueue, "hub", 5, HOUR, "rejected", true);
     expect(parseQueue(JSON.parse(JSON.stringify(q)))).toEqual(q);
+  });
+});
+
+describe("a new head, and signs a remote is back", () => {
+  const HALF_HOUR = 30 * 60_000;
+  it("backs off between retries of one head; a new head that fails starts again at 2 s, still failing since the first", () => {
+    let q = emptyQueue;
+    for (let i = 0; i < 6; i++) q = recordFailure(q, "laptop", 1000 * i, HALF_HOUR, "timeout", false, "aaa");
+    expect(q.laptop!.nextAt - q.laptop!.lastFailure).toBe(64_000);
+    q = recordFailure(q, "laptop", 10_000, HALF_HOUR, "timeout", false, "bbb");
+    expect(q.laptop).toEqual({ firstFailure: 0, lastFailure: 10_000, attempts: 1, nextAt: 12_000, error: "timeout", head: "bbb" });
+    expect(parseQueue(JSON.parse(JSON.stringify(q)))).toEqual(q);
+  });
+  it("brings only queued remotes forward to now, keeping their count; the others and the queue itself stay", () => {
+    let q = recordFailure(emptyQueue, "a", 0, HALF_HOUR, "x", false, "h");
+    q = recordFailure(q, "a", 0, HALF_HOUR, "x", false, "h");
+    q = recordFailure(q, "b", 1000, HALF_HOUR, "y");
+    const now = 500;
+    const f = bringForward(q, ["a", "c"], now);
+    expect(f.a).toEqual({ ...q.a, nextAt: now });
+    expect(f.b).toBe(q.b);
+    expect(dueRemotes(f, now)).toEqual(["a"]);
+    expect(bringForward(q, ["c"], now)).toBe(q);
+    expect(bringForward(f, ["a"], now + 100)).toBe(f); // due already
   });
 });

@@ -2,8 +2,11 @@
 // well. Success deletes the entry; a failure schedules the next attempt after a delay that starts
 // at 2 s and doubles up to the interval (herald.retryInterval): a remote away for a few seconds (a
 // hub restarting, a laptop's network coming back) is pushed to again seconds after it returns, not
-// half an hour later, while one that stays away costs a try per interval. The next commit does not
-// retry a failing remote (engine/head-router.ts), so this is the only way back (npm run chaos, star7).
+// half an hour later, while one that stays away costs a try per interval. The backoff is between
+// retries of one head: a new head goes to a failing remote at once (engine/head-router.ts) and,
+// should it fail too, the wait starts again at 2 s; a sign the remote is back (a fetch from it
+// worked, its node announced, the XMPP login returned) retries at once (push-retrier.ts).
+// `firstFailure` stays until a push succeeds: it is "unreachable since" in status.
 // State in, state out; `now` is passed in.
 
 /** The first retry's delay; each failure after it doubles the delay, up to the interval. */
@@ -32,14 +35,16 @@ export interface RetryEntry {
   error: string;
   /** the last failure was the remote refusing the push, not failing to answer */
   refused?: boolean;
+  /** the head that failed to go: a new one starts the backoff again */
+  head?: string;
 }
 export type RetryQueue = Readonly<Record<string, RetryEntry>>;
 
 export const emptyQueue: RetryQueue = {};
 
-export function recordFailure(q: RetryQueue, remote: string, now: number, intervalMs: number, error: string, refused = false): RetryQueue {
+export function recordFailure(q: RetryQueue, remote: string, now: number, intervalMs: number, error: string, refused = false, head?: string): RetryQueue {
   const prev = q[remote];
-  const attempts = (prev?.attempts ?? 0) + 1;
+  const attempts = prev && (head === undefined || prev.head === head) ? prev.attempts + 1 : 1;
   return {
     ...q,
     [remote]: {
@@ -49,8 +54,19 @@ export function recordFailure(q: RetryQueue, remote: string, now: number, interv
       nextAt: now + delayOf({ attempts, refused }, intervalMs),
       error: error.slice(0, 500),
       ...(refused ? { refused } : {}),
+      ...(head !== undefined ? { head } : {}),
     },
   };
+}
+
+/** Remotes of `remotes` that are queued, due now: a sign they are back. Their backoff stays (the
+ * attempt may fail again); only the wait for it ends. */
+export function bringForward(q: RetryQueue, remotes: readonly string[], now: number): RetryQueue {
+  const hit = remotes.filter((r) => q[r] && q[r]!.nextAt > now);
+  if (!hit.length) return q;
+  const out: Record<string, RetryEntry> = { ...q };
+  for (const r of hit) out[r] = { ...out[r]!, nextAt: now };
+  return out;
 }
 
 export function recordSuccess(q: RetryQueue, remote: string): RetryQueue {
@@ -76,7 +92,7 @@ export function parseQueue(json: unknown): RetryQueue {
   for (const [remote, e] of Object.entries(json as Record<string, unknown>)) {
     const r = e as Partial<RetryEntry> | null;
     if (r && [r.firstFailure, r.lastFailure, r.attempts, r.nextAt].every((n) => typeof n === "number" && Number.isFinite(n))) {
-      out[remote] = { firstFailure: r.firstFailure!, lastFailure: r.lastFailure!, attempts: r.attempts!, nextAt: r.nextAt!, error: String(r.error ?? ""), ...(r.refused === true ? { refused: true } : {}) };
+      out[remote] = { firstFailure: r.firstFailure!, lastFailure: r.lastFailure!, attempts: r.attempts!, nextAt: r.nextAt!, error: String(r.error ?? ""), ...(r.refused === true ? { refused: true } : {}), ...(typeof r.head === "string" ? { head: r.head } : {}) };
     }
   }
   return out;

@@ -27,6 +27,8 @@ export interface RepoChannelDeps {
   advertise: () => NetworkMapAdvert[];
   onAnnouncement: (a: CommitAnnouncement) => void;
   onMap: (m: NetworkMapAdvert) => void;
+  /** The login is (again) online: a sign the network is back. */
+  onOnline?: () => void;
   /** Some clone fetches from us and not from `announcer` (announce-policy.ts fetchesThrough). */
   relaysFor?: (announcer: string, holders: readonly string[]) => boolean;
   /** Whether `head` contains `sha` (git merge-base --is-ancestor sha head). */
@@ -101,6 +103,7 @@ export class RepoChannel {
       await this.pubsubNode.subscribe();
       this.stats.online = true;
       log.info("xmpp-online", { jid: this.d.session.bareJid, node: this.pubsubNode.node, created: created === "created" });
+      this.d.onOnline?.();
       // Catch-up: act on anything announced while we were away (XEP-0060 §6.5).
       for (const item of await this.pubsubNode.items()) this.item(item, true);
       this.#lastAnnounced = null; // re-announce our head: peers may have missed it too

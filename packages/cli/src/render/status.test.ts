@@ -19,7 +19,7 @@ describe("renderStatus", () => {
     const out = renderStatus({
       ...base, paused: true, conflicts: 1,
       remotes: [{ name: "usb", kind: "bare", ahead: 2, behind: 0 }],
-      retries: { usb: { firstFailure: 0, lastFailure: 0, attempts: 3, nextAt: Date.UTC(2026, 0, 1), error: "no such file\nmore" } },
+      retries: { usb: { firstFailure: new Date(2026, 0, 1, 7, 8, 9).getTime(), lastFailure: 0, attempts: 3, nextAt: 100_000, error: "no such file\nmore" } },
       xmpp: { online: false, announced: 0, heard: 0, dropped: { stranger: 2 }, lastIn: null, lastOut: { sha: "a".repeat(40), at: new Date(10_000).toISOString() }, peersSeen: [], publisherMissing: true },
     }, 70_000);
     expect(out).toContain("[PAUSED: herald resume]");
@@ -27,7 +27,7 @@ describe("renderStatus", () => {
     expect(out).toContain("last announced: aaaaaaaaaa 60 s ago");
     expect(out).toContain("dropped: 2 stranger");
     expect(out).toContain("xmpp: announcements ignored: the server does not stamp publishers (see herald doctor)");
-    expect(out).toContain("remote usb (bare): ahead 2, behind 0; push failing, next try 2026-01-01T00:00:00.000Z (no such file)");
+    expect(out).toContain("remote usb (bare): ahead 2, behind 0; unreachable since 07:08:09: no such file (next try in 30 s)");
     expect(out).toContain("conflicts: 1 (herald conflicts)");
   });
   it("warns under a remote whose node is wrong or never heard from, and names a clone without Herald", () => {

@@ -115,6 +115,7 @@ export async function outageCase(ctx, wan, { cutMs, commitEveryMs, watchdogS }) 
         statusSaid: { c1: shown.c1?.what ?? null, c2: shown.c2?.what ?? null },
         oldestNetworkProcessS: age(seen.network), oldestNetworkProcess: seen.network?.cmd ?? null,
         oldestMasterS: age(seen.master), processSamples: seen.samples, watchdogS,
+        longestPushS: longestPush(/** @type {Record<string, { records: any[] }>} */ (h.agents)),
         agentFailures: failures(/** @type {Record<string, { records: any[] }>} */ (h.agents)),
       };
     } finally {
@@ -123,6 +124,24 @@ export async function outageCase(ctx, wan, { cutMs, commitEveryMs, watchdogS }) 
   } finally {
     await topo.dispose();
   }
+}
+
+/** The longest push of the case, s from its push-start to its outcome (pushed or push-failed:
+ * the in-push retries included, each a process of its own). */
+function longestPush(/** @type {Record<string, { records: any[] }>} */ agents) {
+  let longest = 0;
+  for (const a of Object.values(agents)) {
+    /** @type {Map<string, number>} */
+    const started = new Map();
+    for (const r of a.records) {
+      if (r.event === "push-start" && !started.has(r.remote)) started.set(r.remote, r.t);
+      if ((r.event === "pushed" || r.event === "push-failed") && started.has(r.remote)) {
+        longest = Math.max(longest, r.t - /** @type {number} */ (started.get(r.remote)));
+        started.delete(r.remote);
+      }
+    }
+  }
+  return round(longest / 1000, 1);
 }
 
 /** The agents' warnings and errors during the case, by event and reason, counted. */

@@ -2,8 +2,8 @@
 // The outage case's process watch: the process table sampled every few hundred ms, keeping, for
 // every git, git-annex and ssh process that belongs to an agent, the oldest age it was seen at.
 // "Belongs": a descendant of an agent's process, or an ssh master (ControlPersist detaches it
-// from its parent) whose socket is in an agent's ControlPath directory (<runtime>/herald/ssh/
-// <agent pid>.<n>/). The masters and the long-running `git cat-file --batch` are meant to live
+// from its parent) whose socket is in an agent's ControlPath directory ($XDG_RUNTIME_DIR/herald/
+// ssh/<agent pid>.<n>/, or /tmp/herald-<uid>/ssh/…). The masters and the long-running `git cat-file --batch` are meant to live
 // long, so they are kept apart from the rest: the network commands a watchdog bounds.
 import { readdir, readFile } from "node:fs/promises";
 import { execFile } from "node:child_process";
@@ -35,7 +35,7 @@ const cmdline = (/** @type {number} */ pid) => readFile(`/proc/${pid}/cmdline`, 
 /** The kind of a git/ssh process of an agent, or null when it is none of those. */
 function kindOf(/** @type {string} */ comm, /** @type {string} */ cmd) {
   if (!/^(git|ssh|git-annex|git-remote-|git-annex-sh)/.test(comm)) return null;
-  if (comm === "ssh" && / \[mux\]$/.test(cmd)) return "master";
+  if (comm === "ssh" && /\[mux\]/.test(cmd)) return "master";
   if (/^git cat-file --batch$/.test(cmd)) return "cat-file";
   return "network";
 }
@@ -64,7 +64,7 @@ export async function watchProcesses(agentPids, everyMs = 250) {
     for (const p of procs.values()) {
       if (!/^(git|ssh)/.test(p.comm)) continue;
       const cmd = await cmdline(p.pid);
-      const master = p.comm === "ssh" && [...roots].some((r) => new RegExp(`/herald/ssh/${r}\\.\\d+/`).test(cmd));
+      const master = p.comm === "ssh" && [...roots].some((r) => new RegExp(`/herald(?:-\\d+)?/ssh/${r}\\.\\d+/`).test(cmd));
       if (!master && !descends(p)) continue;
       const kind = kindOf(p.comm, cmd);
       if (!kind) continue;

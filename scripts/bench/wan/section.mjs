@@ -80,7 +80,7 @@ export async function wanSection(cleanup, args) {
   if (annex.length) printTable("wan: a 5 MB annexed file c1 → c2 over ssh (ms from the commit to the content in c2's annex)", annex);
   if (outage) {
     printTable("wan outage (pair; both sides commit through the cut)", [{ ...outage, statusNamesFailureS: JSON.stringify(outage.statusNamesFailureS), statusSaid: undefined, agentFailures: undefined }],
-      ["cutSeconds", "commits", "lost", "oneHeadAfterRestoreS", "statusNamesFailureS", "oldestNetworkProcessS", "oldestMasterS", "processSamples"]);
+      ["cutSeconds", "commits", "lost", "oneHeadAfterRestoreS", "statusNamesFailureS", "oldestNetworkProcessS", "longestPushS", "oldestMasterS", "processSamples"]);
     console.log(`  status said: ${JSON.stringify(outage.statusSaid)}\n  oldest git/ssh process: ${outage.oldestNetworkProcess ?? "none"}\n  agents' warnings: ${JSON.stringify(outage.agentFailures)}`);
   }
   if (targets.length) printTable("wan targets", targets.map((t) => ({ "": t.met ? "met" : "MISSED", target: t.target, measured: t.measured, miss: t.miss ?? "" })));

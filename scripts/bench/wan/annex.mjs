@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { hasContent } from "@herald/testkit";
 import { settle, startHerald } from "../herald.mjs";
-import { commitNewFile, git, now, percentile, round } from "../lib.mjs";
+import { commitNewFile, git, now, percentile, round, sleep } from "../lib.mjs";
 import { clone, wanBuilder } from "./net.mjs";
 
 const execFileP = promisify(execFile);
@@ -75,6 +75,7 @@ export async function annexCase(ctx, wan, system, { files, sizeBytes }) {
         if (i < 0) continue;
         if (t === null) lost++; else times.push(t - c.t);
         if (herald) await settle(herald.agents, 200);
+        await sleep(2000 + Math.random() * 2000); // a person's pace, not a burst (section.mjs)
       }
       const mbps = (/** @type {number | null} */ ms) => (ms ? round(sizeBytes / 1048576 / (ms / 1000), 1) : null);
       return {

@@ -1,7 +1,7 @@
 // @ts-check
 // Commit → every other clone's work tree over ssh across the links, the propagation section's way
 // (propagation.mjs: one commit at a time, a warm-up first, the clock from `git commit` returning
-// to the file in the work tree): Herald (git only: pushes, the peers' ref watchers), the floor
+// to the file in the work tree; here 2–4 s apart, section.mjs says why): Herald (git only: pushes, the peers' ref watchers), the floor
 // (`git push` over ssh + `git merge --ff-only` on the receiver) with a new ssh connection per push,
 // and the floor with ControlMaster/ControlPersist in its ssh command. The warm-up commit opens the
 // masters, so the counted ones measure the reuse.
@@ -28,7 +28,7 @@ import { wanBuilder } from "./net.mjs";
  */
 
 /** What `ctx` the propagation functions read. */
-/** @typedef {{ cleanup: import("../lib.mjs").Cleanup, detector: unknown, server: null, opts: { inProcess: boolean, commits: () => number } }} Ctx */
+/** @typedef {{ cleanup: import("../lib.mjs").Cleanup, detector: unknown, server: null, opts: { inProcess: boolean, commits: () => number, pauseMs?: number } }} Ctx */
 
 export const SYSTEMS = /** @type {const} */ (["floor", "floor, reuse", "herald"]);
 

@@ -117,6 +117,7 @@ export async function outageCase(ctx, wan, { cutMs, commitEveryMs, watchdogS }) 
         oldestMasterS: age(seen.master), processSamples: seen.samples, watchdogS,
         longestPushS: longestPush(/** @type {Record<string, { records: any[] }>} */ (h.agents)),
         agentFailures: failures(/** @type {Record<string, { records: any[] }>} */ (h.agents)),
+        timeline: timeline(/** @type {Record<string, { records: any[] }>} */ (h.agents), tCut, tRestore),
       };
     } finally {
       await h.stop();
@@ -142,6 +143,14 @@ function longestPush(/** @type {Record<string, { records: any[] }>} */ agents) {
     }
   }
   return round(longest / 1000, 1);
+}
+
+/** What the agents did from the cut on, one line per record (push-start and info and up), with
+ * seconds from the cut: for reading why a target was missed. */
+function timeline(/** @type {Record<string, { records: any[] }>} */ agents, /** @type {number} */ tCut, /** @type {number} */ tRestore) {
+  const rs = Object.values(agents).flatMap((a) => a.records).filter((r) => r.t >= tCut - 500 && (r.level !== "debug" || r.event === "push-start")).sort((a, b) => a.t - b.t);
+  const line = (/** @type {any} */ r) => `${(r.t - tCut) / 1000 >= 0 ? "+" : ""}${round((r.t - tCut) / 1000, 1)} s ${r.agent} ${r.event}${r.remote ? ` ${r.remote}` : ""}${r.ms ? ` ${r.ms} ms` : ""}${r.error ? `: ${String(r.error).split("\n").filter(Boolean).slice(-1)[0]?.slice(0, 100)}` : ""}`;
+  return [...rs.filter((r) => r.t < tRestore).map(line), `+${round((tRestore - tCut) / 1000, 1)} s restore`, ...rs.filter((r) => r.t >= tRestore).map(line)];
 }
 
 /** The agents' warnings and errors during the case, by event and reason, counted. */

@@ -21,6 +21,7 @@ import { outageCase } from "./outage.mjs";
  */
 
 export const DELAY_MS = 40;
+const PAUSE_MS = 2000;
 const VS_FLOOR = 0.6, VS_REUSE = 1.1, ONE_HEAD_S = 5, STATUS_S = 15, WATCHDOG_S = 30;
 
 /**
@@ -33,8 +34,12 @@ export async function wanSection(cleanup, args) {
   cleanup.add("sshd", () => sshd.stop());
   const detector = await Detector.start();
   cleanup.add("detector worker", () => detector.stop());
-  const commits = args.commits ?? (args.quick ? 5 : 30);
-  const ctx = { cleanup, detector, server: null, opts: { inProcess: args.inProcess, commits: () => commits } };
+  const commits = args.commits ?? (args.quick ? 5 : 20);
+  // Commits 2–4 s apart, as a person makes them: Herald takes commits closer together than four
+  // pushes' time (up to 2 s: sync/burst.ts) for a script's burst and holds them until it pauses,
+  // so at the propagation section's 50–100 ms pause a slow link's pushes made every commit look
+  // like part of a burst (p95 2.8 s in the pair, where each commit waited out the hold).
+  const ctx = { cleanup, detector, server: null, opts: { inProcess: args.inProcess, commits: () => commits, pauseMs: PAUSE_MS } };
   const wan = { sshd, delayMs: DELAY_MS };
   const want = (/** @type {string} */ name) => !args.cases || args.cases.some((c) => name.includes(c));
   /** @template T @param {string} what @param {() => Promise<T>} fn @param {(r: T) => string} say @returns {Promise<T | null>} */

@@ -11,6 +11,7 @@
 //   npm run bench -- --only=planner,scale   the planner at 100,000 nodes; 10, 25 and 50 clones of one repository
 //   npm run bench -- --only=propagation --cases="line 5;floor, pair"   propagation cases whose name has one of these
 //   npm run bench -- --commits=10      commits per propagation case (default 30; 5 with --quick)
+//   npm run bench -- --only=wan        over the link simulator at 80 ms RTT, ssh remotes: pair and star 5 (Herald, the floor with and without ssh connection reuse), a 5 MB annexed file, an outage (--cut=SECONDS, default 30; 20 with --quick)
 //   npm run bench -- --only=content    a 20 MB annexed file to every repository (line 5, star 5, the cloud case): Herald vs git-annex's assistant
 //
 // Sections: planner; propagation latency (Herald with and without XMPP, the floor of one push
@@ -25,7 +26,7 @@ import { promisify } from "node:util";
 
 const execFileP = promisify(execFile);
 const resultsFile = new URL("../bench/results.json", import.meta.url);
-const SECTIONS = ["planner", "startup", "propagation", "autocommit", "large", "throughput", "footprint", "scale", "content"];
+const SECTIONS = ["planner", "startup", "propagation", "autocommit", "large", "throughput", "footprint", "scale", "content", "wan"];
 
 async function importBuilt(path) {
   try {
@@ -55,11 +56,15 @@ function parseArgs(argv) {
     else if (a === "--in-process") args.inProcess = true;
     else if (a.startsWith("--cases=")) args.cases = a.slice(8).split(";").map((c) => c.trim()).filter(Boolean);
     else if (a.startsWith("--commits=")) args.commits = Number(a.slice(10));
+    else if (a.startsWith("--cut=")) {
+      args.cutSeconds = Number(a.slice(6));
+      if (!(args.cutSeconds > 0)) throw new Error(`--cut takes the outage's length in seconds, e.g. --cut=30 (got ${a.slice(6)})`);
+    }
     else if (a.startsWith("--only=")) {
       args.only = a.slice(7).split(",").filter(Boolean);
       const bad = args.only.filter((s) => !SECTIONS.includes(s));
       if (bad.length) throw new Error(`unknown section ${bad.join(", ")} (sections: ${SECTIONS.join(", ")})`);
-    } else throw new Error(`unknown option ${a} (options: --quick, --no-annex, --in-process, --only=${SECTIONS.join(",")}, --cases="TEXT;…", --commits=N)`);
+    } else throw new Error(`unknown option ${a} (options: --quick, --no-annex, --in-process, --only=${SECTIONS.join(",")}, --cases="TEXT;…", --commits=N, --cut=SECONDS)`);
   }
   return args;
 }
@@ -138,6 +143,14 @@ async function main() {
       const { benchStartup } = await import("./bench/startup.mjs");
       results.startup = await benchStartup(cleanup, { runs: args.quick ? 7 : 21 });
       printTable("startup: exec to exit, ms (status with no daemon running, then with one; target p50 < 150 ms); spawn to first sync (the start-up push in the peer)", results.startup);
+    }
+
+    if (run("wan")) {
+      const { wanSection } = await import("./bench/wan/section.mjs");
+      await importBuilt("@herald/agent");
+      const wan = await wanSection(cleanup, { quick: args.quick, inProcess: Boolean(args.inProcess), commits: args.commits, cutSeconds: args.cutSeconds, cases: args.cases });
+      results.wan = { ...mode, ...wan };
+      if (wan.skipped) console.log(`\nwan: skipped (${wan.skipped})`);
     }
 
     if (["propagation", "autocommit", "large", "throughput", "footprint", "content"].some(run)) await live(args, results, mode, cleanup);

@@ -119,7 +119,7 @@ export async function propagationHerald(ctx, shape, n, variant, build = buildTop
     try {
       for (const a of Object.values(h.agents)) a.records.length = 0;
       const run = await sequentialCommits(detector, topo, {
-        commits: opts.commits(shape, n), pauseMs: 50, timeoutMs: 20_000, tag: variant,
+        commits: opts.commits(shape, n), pauseMs: opts.pauseMs ?? 50, timeoutMs: 20_000, tag: variant,
         between: () => settle(h.agents, 50),
         cpu: () => cpuMs({ pids: [...h.pids(), ...(xmpp ? [ctx.prosodyPid] : [])] }),
       });
@@ -145,7 +145,7 @@ export async function propagationFloor(ctx, shape, n, build = buildTopology) {
     const afterCommit = shape === "star"
       ? () => Promise.all(edges(shape, n).map(([up, down]) => hop(up, down)))
       : async () => { for (const [up, down] of edges(shape, n)) await hop(up, down); };
-    const run = await sequentialCommits(detector, topo, { commits: opts.commits(shape, n), pauseMs: 50, timeoutMs: 20_000, tag: "floor", afterCommit, cpu: () => cpuMs() });
+    const run = await sequentialCommits(detector, topo, { commits: opts.commits(shape, n), pauseMs: opts.pauseMs ?? 50, timeoutMs: 20_000, tag: "floor", afterCommit, cpu: () => cpuMs() });
     return summarize("floor", topo, run);
   } finally {
     await topo.dispose();

@@ -16,4 +16,6 @@ source "$(dirname "$0")/lib/setup.sh"
 setup_all sendxmpp:sendxmpp go-sendxmpp:go-sendxmpp ejabberdctl:ejabberd chromium:chromium git-annex:git-annex faketime:faketime zsh:zsh /usr/sbin/sshd:openssh-server
 apt_python_module slixmpp:python3-slixmpp
 npx --no-install tsc -p tsconfig.test.json >&2
+# The bench's typed JavaScript (// @ts-check), apart: ts-jest compiles the tests with tsconfig.test.json.
+npx --no-install tsc -p tsconfig.scripts.json >&2
 exec node scripts/run-jest.mjs "$@"

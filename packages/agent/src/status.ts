@@ -12,7 +12,7 @@ export interface AgentStatus {
   paused: boolean;
   /** `unserved`: a non-bare clone no Herald serves; `warning`: what is wrong with how its node is
    * known (a herald-node naming no node, a node never heard from: sync/node-warnings.ts) */
-  remotes: Array<{ name: string; kind: string; node?: string; unserved?: true; warning?: string; ahead?: number; behind?: number }>;
+  remotes: Array<{ name: string; kind: string; node?: string; unserved?: true; warning?: string; ahead?: number; behind?: number; stalled?: Stalled }>;
   retries: RetryQueue;
   conflicts: number;
   xmpp: SignalingStats | null;
@@ -63,6 +63,14 @@ export function blockedText(b: BlockedMerge): string {
 export const IGNORED = "announcements ignored: the server does not stamp publishers (see herald doctor)";
 
 export { refusalText };
+
+/** A network command to the remote running now that has said nothing since `since` (ms; git/network-calls.ts). */
+export interface Stalled { command: string; since: number }
+
+/** Pure: "unreachable since 15:51:05: git push has had no answer for 11 s". */
+export function stalledText(s: Stalled, now: number): string {
+  return `unreachable since ${clock(s.since)}: git ${s.command} has had no answer for ${Math.max(0, Math.round((now - s.since) / 1000))} s`;
+}
 
 /** The time of day on this machine, HH:MM:SS. */
 export function clock(ms: number): string {

@@ -83,11 +83,11 @@ describe("a remote that comes back", () => {
     expect(a.records.find((r) => r.event === "remote-back" && r.t >= back)).toEqual(expect.objectContaining({ why: expect.stringMatching(/^b (is online|announced)$/) }));
   });
 
-  it("a remote that hangs holds no announcement back: a clone that fetches on a's word gets the commit long before the push to it ends", async () => {
+  it("a remote that hangs holds no announcement back (a clone that fetches on a's word gets the commit long before the push to it ends), and status names it within 15 s", async () => {
     await git(sb.clones.d!, "remote", "add", "a", sb.clones.a!);
     await configureXmpp(sb, server, ["a", "b", "d"]);
     await git(sb.clones.a!, "config", "herald.networkTimeout", "25");
-    await start("a");
+    const a = await start("a");
     await start("b");
     await start("d");
     const first = await commitFile(sb.clones.a!, "first.txt", "1\n");
@@ -97,6 +97,10 @@ describe("a remote that comes back", () => {
     const sha = await commitFile(sb.clones.a!, "while-b-hangs.txt", "2\n");
     await waitFor(async () => (await head(sb.clones.d!)) === sha, 12_000, "a's commit on d, on a's announcement");
     expect(Date.now() - t0).toBeLessThan(12_000);
+    // Long before ssh's keep-alive (and the fallback connection's ConnectTimeout) or the 25 s
+    // watchdog end the push, status names b: its push has had no answer for 10 s.
+    await waitFor(async () => (await a.agent.status()).remotes.find((r) => r.name === "b")?.stalled?.command === "push", Math.max(0, t0 + 15_000 - Date.now()), "status naming b, 15 s after the cut");
+    expect(Date.now() - t0).toBeLessThan(15_000);
     link.restore();
     await waitFor(async () => (await head(sb.clones.b!)) === sha, 40_000, "a's commit on b once the link is back");
   });

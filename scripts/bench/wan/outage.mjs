@@ -33,7 +33,7 @@ export async function failureShown(dir, remote) {
   const retry = s.retries?.[remote];
   if (retry) return `retry pending: ${String(retry.error ?? "").split("\n").filter(Boolean).slice(-1)[0] ?? "(no cause)"}`;
   const line = (s.remotes ?? []).find((/** @type {any} */ r) => r.name === remote) ?? {};
-  const field = Object.entries(line).find(([k, v]) => /unreach|fail|error/i.test(k) && v);
+  const field = Object.entries(line).find(([k, v]) => /unreach|fail|error|stalled/i.test(k) && v);
   return field ? `${field[0]}: ${JSON.stringify(field[1]).slice(0, 160)}` : null;
 }
 

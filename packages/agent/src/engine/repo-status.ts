@@ -42,7 +42,8 @@ export async function repoStatus(s: StatusSources): Promise<AgentStatus> {
     node: s.node, repo: repo.dir, branch, head, paused: s.paused, ...(s.blocked && s.blocked.from === head ? { blocked: { sha: s.blocked.sha, files: s.blocked.files } } : {}),
     remotes: await Promise.all(s.remotes.map(async (r) => {
       const warning = s.warning?.(r);
-      return { name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}), ...(r.unserved ? { unserved: true as const } : {}), ...(warning ? { warning } : {}), ...(await aheadBehind(s, r, branch, head, known)) };
+      const quiet = repo.calls.quiet(r.name, Date.now());
+      return { name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}), ...(r.unserved ? { unserved: true as const } : {}), ...(warning ? { warning } : {}), ...(quiet ? { stalled: { command: quiet.command, since: quiet.lastOutput } } : {}), ...(await aheadBehind(s, r, branch, head, known)) };
     })),
     retries: s.retries,
     // Open = not marked resolved and some variant file is still in the tree (another clone may

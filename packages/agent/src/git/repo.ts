@@ -11,6 +11,7 @@ import { GitCommandError, HeraldError, NetworkTimeoutError } from "../errors.js"
 import { DEFAULT_NETWORK_TIMEOUT_S, isNetworkUrl, stripProgress, withProgress } from "./network-policy.js";
 import { firstConnection, masterFor } from "./ssh-control.js";
 import { sshMovement } from "./ssh-activity.js";
+import { NetworkCalls } from "./network-calls.js";
 
 const COMMIT_CACHE = 512;
 const FORBIDDEN = /^(--force|-f|--force-with-lease.*|--mirror|--delete|-d|--prune)$/;
@@ -30,6 +31,8 @@ export class GitRepo {
   networkEnv: Record<string, string> = {};
   /** How long a network command may print nothing before it is killed (herald.networkTimeout). */
   networkTimeoutMs = DEFAULT_NETWORK_TIMEOUT_S * 1000;
+  /** The network commands running now, and when each last said something (status reads it). */
+  readonly calls = new NetworkCalls();
 
   constructor(readonly dir: string, readonly gitDir: string) {
     this.#refFiles = new RefFiles(gitDir);
@@ -76,7 +79,9 @@ export class GitRepo {
     this.#check(args);
     const idleMs = this.networkTimeoutMs;
     const moving = sshMovement(() => masterFor(url ?? ""));
-    const r = await firstConnection(url ?? "", () => runGit(this.dir, withProgress(args), { env: { ...this.networkEnv, ...env }, idleMs, moving }));
+    const call = this.calls.start(remote, args.find((a) => /^(push|fetch|ls-remote)$/.test(a)) ?? "git");
+    const r = await firstConnection(url ?? "", () => runGit(this.dir, withProgress(args), { env: { ...this.networkEnv, ...env }, idleMs, moving, onOutput: () => (call.lastOutput = Date.now()) }))
+      .finally(() => this.calls.end(call));
     if (r.idle) throw new NetworkTimeoutError(remote, args, idleMs);
     return { ...r, stderr: stripProgress(r.stderr) };
   }

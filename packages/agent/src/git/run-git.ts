@@ -19,6 +19,8 @@ export interface RunOptions {
   /** Asked (with git's pid, its process group's) before the watchdog kills: true when the
    * command is moving after all (ssh's bytes: ssh-activity.ts); the wait then starts again. */
   moving?: (pgid: number) => Promise<boolean>;
+  /** Called at each piece of output (network-calls.ts: when the command last said something). */
+  onOutput?: () => void;
 }
 
 export function runGit(cwd: string, args: readonly string[], opts: RunOptions = {}): Promise<GitResult> {
@@ -42,8 +44,8 @@ export function runGit(cwd: string, args: readonly string[], opts: RunOptions = 
       done(-1, `timeout: no answer within ${opts.timeoutMs! / 1000} s\n`);
     }, opts.timeoutMs);
     function stop() { if (timer) clearTimeout(timer); dog?.stop(); }
-    child.stdout!.on("data", (b: Buffer) => { out.push(b); dog?.poke(); });
-    child.stderr!.on("data", (b: Buffer) => { err.push(b); dog?.poke(); });
+    child.stdout!.on("data", (b: Buffer) => { out.push(b); dog?.poke(); opts.onOutput?.(); });
+    child.stderr!.on("data", (b: Buffer) => { err.push(b); dog?.poke(); opts.onOutput?.(); });
     child.once("error", (e) => { stop(); reject(e); });
     child.once("close", (code) => { stop(); done(code ?? -1); });
     if (opts.input !== undefined) child.stdin!.end(opts.input);

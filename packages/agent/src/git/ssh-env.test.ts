@@ -1,7 +1,7 @@
 import { heraldSshCommand, isPlainSsh, networkEnv } from "./ssh-env.js";
 import { causeLines } from "./stderr-cause.js";
 
-const NEVER = "-o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=5 -o ServerAliveCountMax=3";
+const NEVER = "-o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=4 -o ServerAliveCountMax=2";
 const REUSE = "-o ControlMaster=auto -o ControlPersist=60 -o ControlPath=/run/user/1000/herald/ssh/42/%C";
 
 describe("the ssh command Herald hands git", () => {

@@ -126,7 +126,10 @@ export class Pusher {
           // A locked ref is usually another push's transaction of a few milliseconds.
           // A push the watchdog killed is not tried again at once: the link is likely down, and
           // each try would wait out herald.networkTimeout; the retry queue comes back for it.
-          shouldRetry: ({ error }) => !(error instanceof NetworkTimeoutError) && (!(error instanceof PushRejectedError) || kind === "peer" || error.reason === "locked"),
+          // Nor one to a network remote that did not answer at all: another try at once opens a
+          // connection that waits for the same dead link, and status learns of the failure only
+          // after the last (npm run bench -- --only=wan: a push in flight at a cut went on 32 s).
+          shouldRetry: ({ error }) => (error instanceof PushRejectedError ? kind === "peer" || error.reason === "locked" : !(error instanceof NetworkTimeoutError) && to.path !== undefined),
         });
         this.#pushed.set(name, sha);
         this.d.onSuccess(name);

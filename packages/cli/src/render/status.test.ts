@@ -28,6 +28,9 @@ describe("renderStatus", () => {
     expect(out).toContain("dropped: 2 stranger");
     expect(out).toContain("xmpp: announcements ignored: the server does not stamp publishers (see herald doctor)");
     expect(out).toContain("remote usb (bare): ahead 2, behind 0; unreachable since 07:08:09: no such file (next try in 30 s)");
+    const since = new Date(2026, 0, 1, 7, 8, 9).getTime();
+    const stalled = renderStatus({ ...base, remotes: [{ name: "desktop", kind: "peer", stalled: { command: "push", since } }] }, since + 11_400);
+    expect(stalled).toContain("remote desktop (peer): not seen yet; unreachable since 07:08:09: git push has had no answer for 11 s");
     expect(out).toContain("conflicts: 1 (herald conflicts)");
   });
   it("warns under a remote whose node is wrong or never heard from, and names a clone without Herald", () => {

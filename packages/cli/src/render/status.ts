@@ -1,6 +1,6 @@
 // Pure: `herald status` as text, from the agent's status JSON. Quiet when all is well, exact when not.
 import type { AgentStatus, MachineStatus } from "@herald/agent";
-import { blockedText, contentText, failureText, IGNORED, refusalText, statusLine } from "@herald/agent/status";
+import { blockedText, contentText, failureText, IGNORED, refusalText, stalledText, statusLine } from "@herald/agent/status";
 
 const ago = (iso: string, now: number) => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
 
@@ -25,7 +25,7 @@ export function renderStatus(s: AgentStatus, now: number): string {
     const sync = r.ahead === undefined ? "not seen yet" : r.ahead === 0 && r.behind === 0 ? "in sync"
       : `ahead ${r.ahead}, behind ${r.behind}${s.blocked && r.behind ? " (held back: BLOCKED above)" : ""}`;
     const retry = s.retries[r.name];
-    lines.push(`remote ${r.name} (${r.unserved ? "clone without Herald" : r.kind}${r.node ? ` ${r.node}` : ""}): ${sync}${retry ? `; ${failureText(retry, now)}` : ""}`);
+    lines.push(`remote ${r.name} (${r.unserved ? "clone without Herald" : r.kind}${r.node ? ` ${r.node}` : ""}): ${sync}${retry ? `; ${failureText(retry, now)}` : r.stalled ? `; ${stalledText(r.stalled, now)}` : ""}`);
     if (r.warning) lines.push(`  WARNING: remote ${r.name}: ${r.warning}`);
   }
   if (s.remotes.length === 0) lines.push("no remotes: add one with git remote add");

@@ -4,8 +4,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { AgentEmitter } from "../agent-events.js";
-import { acquireControlDir, releaseControlDir } from "../git/ssh-control.js";
-import { networkEnv } from "../git/ssh-env.js";
+import { prepareNetwork } from "../git/ssh-control.js";
 import type { AgentConfig } from "../config.js";
 import { recoverInterruptedAdvance } from "../git/advance-head.js";
 import type { GitRepo } from "../git/repo.js";
@@ -77,7 +76,7 @@ export class RepoEngine {
   #lock: CloneLock;
   #router: HeadRouter;
   #started = false;
-  #controlDir: Promise<string | null> | null = null;
+  #releaseNetwork: () => Promise<void> = async () => undefined;
   #verifier: Verifier | null = null;
 
   constructor(readonly repo: GitRepo, readonly config: AgentConfig, private readonly xmpp: XmppSettings | null, readonly log: Logger, opts: EngineOptions = {}) {
@@ -141,11 +140,7 @@ export class RepoEngine {
     await mkdir(this.heraldDir, { recursive: true });
     await this.#lock.take();
     this.#started = true;
-    // How every ssh of ours runs (never a prompt, deadlines, one connection per host), before the
-    // first network command.
-    this.#controlDir = this.config.sshCaching ? acquireControlDir(this.log) : null;
-    this.repo.networkEnv = networkEnv({ env: process.env, coreSshCommand: this.config.sshCommand, controlDir: await this.#controlDir });
-    this.repo.networkTimeoutMs = this.config.networkTimeoutMs;
+    this.#releaseNetwork = await prepareNetwork(this.repo, this.config, this.log);
     // 1. Finish or undo what a killed agent left half-done, before anything reads the tree.
     if ((await recoverInterruptedAdvance(this.repo)) === "recovered") this.log.warn("recovered", { what: "interrupted merge from a previous run" });
     // 2. Say who we are to the clones that have us as a remote (refs/herald/node/<node>), then
@@ -244,7 +239,7 @@ export class RepoEngine {
     await this.content.stop();
     await this.#hooks?.idle();
     await this.#lock.release();
-    if (this.#controlDir) await releaseControlDir();
+    await this.#releaseNetwork();
     this.repo.close();
     if (this.#started) this.log.info("stopped");
   }

@@ -7,11 +7,10 @@ import { runGit, type GitResult } from "./run-git.js";
 import { CatFile, parseCommit, type CommitInfo } from "./cat-file.js";
 import { linearRun, reaches } from "./ancestry.js";
 import { RefFiles } from "./ref-files.js";
-import { GitCommandError, HeraldError, NetworkTimeoutError } from "../errors.js";
-import { DEFAULT_NETWORK_TIMEOUT_S, isNetworkUrl, stripProgress, withProgress } from "./network-policy.js";
-import { firstConnection, masterFor } from "./ssh-control.js";
-import { sshMovement } from "./ssh-activity.js";
+import { GitCommandError, HeraldError } from "../errors.js";
+import { DEFAULT_NETWORK_TIMEOUT_S, isNetworkUrl } from "./network-policy.js";
 import { NetworkCalls } from "./network-calls.js";
+import { runNetworkGit } from "./network-run.js";
 
 const COMMIT_CACHE = 512;
 const FORBIDDEN = /^(--force|-f|--force-with-lease.*|--mirror|--delete|-d|--prune)$/;
@@ -71,19 +70,11 @@ export class GitRepo {
   }
 
   /** Runs a git command that talks to `remote` (push, fetch, ls-remote; `url`: the remote's, or
-   * undefined when not known). Over a network it runs under the watchdog (network-policy.ts),
-   * with progress on stderr (stripped from the result), and as the first connection to its ssh
-   * host alone (ssh-control.ts). Throws NetworkTimeoutError when the watchdog killed it. */
+   * undefined when not known): over a network, as network-run.ts says. */
   async execRemote(remote: string, url: string | undefined, args: string[], env?: Record<string, string>): Promise<GitResult> {
     if (url !== undefined && !isNetworkUrl(url)) return this.exec(args, env);
     this.#check(args);
-    const idleMs = this.networkTimeoutMs;
-    const moving = sshMovement(() => masterFor(url ?? ""));
-    const call = this.calls.start(remote, args.find((a) => /^(push|fetch|ls-remote)$/.test(a)) ?? "git");
-    const r = await firstConnection(url ?? "", () => runGit(this.dir, withProgress(args), { env: { ...this.networkEnv, ...env }, idleMs, moving, onOutput: () => (call.lastOutput = Date.now()) }))
-      .finally(() => this.calls.end(call));
-    if (r.idle) throw new NetworkTimeoutError(remote, args, idleMs);
-    return { ...r, stderr: stripProgress(r.stderr) };
+    return runNetworkGit({ dir: this.dir, env: { ...this.networkEnv, ...env }, idleMs: this.networkTimeoutMs, calls: this.calls }, remote, url, args);
   }
 
   /** execRemote, throwing GitCommandError on a non-zero exit. */
@@ -122,13 +113,13 @@ export class GitRepo {
     return out ? assertSha(out.trim()) : null;
   }
 
-  /** The checked-out branch (`refs/heads/x`), or null on a detached HEAD. */
   /** The root commit that names the history: the first by id where there are several (unrelated
    * histories merged), so every clone picks the same one; null before the first commit. */
   async rootCommit(): Promise<string | null> {
     return (await this.tryRun(["rev-list", "--max-parents=0", "HEAD"]))?.trim().split("\n").filter(Boolean).sort()[0] ?? null;
   }
 
+  /** The checked-out branch (`refs/heads/x`), or null on a detached HEAD. */
   async currentBranch(): Promise<string | null> {
     const fast = await this.#refFiles.headRef();
     if (fast !== undefined) return fast !== null && isBranchRef(fast) ? fast : null;

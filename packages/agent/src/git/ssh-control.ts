@@ -12,6 +12,8 @@ import { ensurePrivateDir, runtimeDir, type Env } from "../machine/paths.js";
 import { pidAlive } from "../pid-alive.js";
 import { sshHost } from "./network-policy.js";
 import { masterPid } from "./ssh-activity.js";
+import { networkEnv } from "./ssh-env.js";
+import type { GitRepo } from "./repo.js";
 
 /** A unix socket's path holds 107 bytes on Linux (108 with the NUL); ssh binds `<path>.<16
  * random>` first and renames it, and %C is 40 hex digits. */
@@ -27,6 +29,15 @@ export function acquireControlDir(log: Logger, env: Env = process.env): Promise<
   users++;
   ready ??= prepare(log, env);
   return ready;
+}
+
+/** How every network command of `repo` runs from now (never a prompt, deadlines, one connection
+ * per host unless `sshCaching` is off), before its first; returns what gives it back at stop. */
+export async function prepareNetwork(repo: GitRepo, s: { sshCaching: boolean; sshCommand?: string; networkTimeoutMs: number }, log: Logger): Promise<() => Promise<void>> {
+  const controlDir = s.sshCaching ? await acquireControlDir(log) : null;
+  repo.networkEnv = networkEnv({ env: process.env, coreSshCommand: s.sshCommand, controlDir });
+  repo.networkTimeoutMs = s.networkTimeoutMs;
+  return s.sshCaching ? releaseControlDir : async () => undefined;
 }
 
 /** The last one out stops the masters and removes the directory. */

@@ -21,16 +21,19 @@ function builder(y: Argv<GlobalArgs>): Argv<InitArgs> {
     .option("node", str("this clone's node id (herald.node; default host name + path hash)"))
     .option("verify", { choices: ["off", "signed"], requiresArg: true, describe: "merge only commits signed by an allowed key, and Herald merges that recompute (herald.verify)" })
     .option("allowed-signers", str("the allowed signers file (git's gpg.ssh.allowedSignersFile format) that --verify signed checks against (herald.allowedSigners)"))
+    .option("signing-key", str("ssh public key file to sign this clone's commits with (gpg.format ssh, user.signingKey, commit.gpgSign); a terminal is asked"))
     .option("dry-run", { type: "boolean", describe: "print the git config commands; write nothing" })
     .option("check", { type: "boolean", default: true, describe: "log in and query pubsub before writing (--no-check skips it)" })
     .option("machine", { type: "boolean", describe: "write the machine settings ($XDG_CONFIG_HOME/herald/config) that clones on the daemon's list inherit" })
     // A node id names one clone; a machine-wide one would make every clone the same node.
-    .conflicts("machine", ["node", "repo"])
+    // Signing is git's own config, read by git in a clone, never from the machine file.
+    .conflicts("machine", ["node", "repo", "signing-key"])
     .example("$0 init", "asks for what is missing (at a terminal)")
     .example("$0 init --jid laptop@example.org --password-file ~/.herald-pw --peer desktop@example.org", "no questions")
     .example("$0 init --machine --jid laptop@example.org --password-file ~/.herald-pw", "one account for every clone herald add lists")
     .example("$0 init --machine --tls-ca /etc/prosody/certs/ca.crt", "a server whose certificate a private CA signed")
     .example("$0 init --verify signed --allowed-signers ~/.config/herald/allowed_signers", "merge only what a listed ssh key signed (docs/guide.md)")
+    .example("$0 init --signing-key ~/.ssh/id_ed25519.pub", "sign this clone's commits, so peers with --verify signed merge them")
     .epilog("Settings already in the clone's git config are kept unless given again; --peer and --admin\n" +
       "replace the whole list. The password file may be replaced by HERALD_PASSWORD in the environment.");
 }

@@ -8,6 +8,7 @@ export class Prompter {
   #rl: Interface;
   /** Rejects when the terminal goes away (Ctrl-D) or Ctrl-C: a pending question never answers then. */
   #closed: Promise<never>;
+  #asked = 0;
 
   constructor() {
     this.#rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
@@ -19,6 +20,7 @@ export class Prompter {
 
   /** The answer, trimmed; Enter alone gives `dflt` (undefined if there is none). */
   async ask(question: string, dflt?: string): Promise<string | undefined> {
+    this.#asked++;
     const answer = (await Promise.race([this.#rl.question(dflt ? `${question} [${dflt}]: ` : `${question}: `), this.#closed])).trim();
     return answer === "" ? dflt : answer;
   }
@@ -29,6 +31,11 @@ export class Prompter {
       const a = await this.ask(question);
       if (a) return a;
     }
+  }
+
+  /** Whether any question was put. */
+  get asked(): boolean {
+    return this.#asked > 0;
   }
 
   close(): void {

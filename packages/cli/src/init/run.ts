@@ -11,10 +11,11 @@ import type { GlobalArgs } from "../global-args.js";
 import { checkLogin, defaultService } from "./check.js";
 import { Prompter } from "./prompt.js";
 import { configCommands, current, shellQuote, validate, type Entry, type InitValues } from "./settings.js";
+import { checkSigningKey, offerSigning, signingCommands, signingHint } from "./signing.js";
 
 export interface InitArgs extends GlobalArgs {
   repo?: string; jid?: string; passwordFile?: string; service?: string; pubsub?: string; tlsCa?: string; node?: string;
-  peer?: string[]; admin?: string[]; dryRun?: boolean; check: boolean; machine?: boolean; verify?: string; allowedSigners?: string;
+  peer?: string[]; admin?: string[]; dryRun?: boolean; check: boolean; machine?: boolean; verify?: string; allowedSigners?: string; signingKey?: string;
 }
 
 /** The values given on the command line, as InitValues (peers and admins deduplicated). */
@@ -24,8 +25,13 @@ function given(a: InitArgs): InitValues {
   return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as InitValues;
 }
 
-/** Fills in what is missing: asks at a terminal; otherwise names the missing flags (exit 2). */
-async function complete(v: InitValues, entries: Entry[]): Promise<InitValues> {
+/**
+ * Fills in what is missing: asks at a terminal; otherwise names the missing flags (exit 2). For a
+ * clone (`repo`) that does not sign its commits, a terminal session that asked anything, or that
+ * sets herald.verify=signed, also offers signing: the key chosen comes back in `signingKey`. (All
+ * flags given and no verify: no questions, as before.)
+ */
+async function complete(v: InitValues, entries: Entry[], repo?: GitRepo): Promise<InitValues & { signingKey?: string }> {
   const needJid = !v.jid && !current(entries, "jid");
   const needPw = !v.passwordFile && !current(entries, "passwordFile") && !process.env.HERALD_PASSWORD;
   if (!process.stdin.isTTY) {
@@ -48,7 +54,9 @@ async function complete(v: InitValues, entries: Entry[]): Promise<InitValues> {
       const peers = (await p.ask("Accounts of the agents on your other clones (space-separated; Enter for none yet)"))?.split(/[\s,]+/).filter(Boolean);
       if (peers?.length) out.peers = peers;
     }
-    return out;
+    const verifies = (out.verify ?? current(entries, "verify"))?.toLowerCase() === "signed";
+    const signingKey = repo && (p.asked || verifies) ? await offerSigning(p, repo) : undefined;
+    return signingKey ? { ...out, signingKey } : out;
   } finally {
     p.close();
   }
@@ -105,8 +113,10 @@ export async function init(args: ArgumentsCamelCase<InitArgs>): Promise<void> {
   if (args.repo === "") throw new CliError("--repo needs a directory");
   const repo = await GitRepo.open(resolve(args.repo ?? process.cwd())); // NOT_A_REPO → exit 2
   const entries = await readConfigEntries(repo);
-  const { values, config } = await validate(repo, entries, await complete(given(args), entries));
-  const commands = configCommands(values);
+  const givenKey = args.signingKey !== undefined ? await checkSigningKey(args.signingKey) : undefined;
+  const { signingKey = givenKey, ...answered } = await complete(given(args), entries, givenKey ? undefined : repo);
+  const { values, config } = await validate(repo, entries, answered);
+  const commands = [...configCommands(values), ...(signingKey ? signingCommands(signingKey) : [])];
   if (args.dryRun) {
     const lines = commands.map((c) => `  git ${c.map(shellQuote).join(" ")}`);
     process.stdout.write(lines.length ? `would run in ${repo.dir}:\n${lines.join("\n")}\n` : "nothing to write: no settings given\n");
@@ -128,21 +138,6 @@ export async function init(args: ArgumentsCamelCase<InitArgs>): Promise<void> {
     `  herald agent --repo ${here}     start syncing (Ctrl-C stops it)`,
     `  on each other machine:  herald init --jid THEIR-ACCOUNT --peer ${jid}`,
     ...(config.peers.length ? [] : [`  and here:  herald init --repo ${here} --peer THEIR-ACCOUNT   (one --peer each; it replaces the list)`]),
-    ...(await signingHint(repo, config)),
+    ...(await signingHint(repo, config, here)),
   ].join("\n") + "\n");
 }
-
-/** With herald.verify=signed, the other clones refuse this one's unsigned commits: say how to sign. */
-async function signingHint(repo: GitRepo, config: AgentConfig): Promise<string[]> {
-  if (config.verify.mode !== "signed") return [];
-  const [format, key, sign] = await Promise.all(["gpg.format", "user.signingKey", "commit.gpgSign"].map((k) => repo.config(k)));
-  if (format === "ssh" && key && /^(true|yes|on|1)$/i.test(sign ?? "")) return [`commits here are signed with ${key}; peers' commits are merged only when signed by a key in ${config.verify.allowedSigners}`];
-  return [
-    "herald.verify is signed: commits are merged only when signed by an allowed key, and this clone does not sign its own yet; to sign them:",
-    "  git config --global gpg.format ssh",
-    "  git config --global user.signingKey ~/.ssh/id_ed25519.pub",
-    "  git config --global commit.gpgSign true",
-    `  and add that key to ${config.verify.allowedSigners} on every machine`,
-  ];
-}
-

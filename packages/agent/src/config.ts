@@ -44,7 +44,7 @@ export interface AgentConfig {
   /** herald.networkTimeout: a network git or git-annex command that prints nothing for this long
    * is killed and retried (git/network-policy.ts). */
   networkTimeoutMs: number;
-  /** herald.verify and herald.allowedSigners: what a peer's commits must show to be merged (verify/). */
+  /** herald.verify, herald.allowedSigners and herald.allowedOpenpgpKeys: what a peer's commits must show to be merged (verify/). */
   verify: VerifySettings;
   /** The clone's core.sshCommand: Herald's ssh options build on it (git/ssh-env.ts). */
   sshCommand?: string;
@@ -150,7 +150,7 @@ export function parseConfig(entries: Array<[string, string]>, clonePath: string)
     allowInsecure: bool("herald.allowInsecure", one.get("herald.allowinsecure"), false),
     sshCaching: bool("herald.sshCaching", one.get("herald.sshcaching"), true),
     networkTimeoutMs,
-    verify: parseVerifySettings(one.get("herald.verify"), one.get("herald.allowedsigners")),
+    verify: parseVerifySettings(one.get("herald.verify"), one.get("herald.allowedsigners"), one.get("herald.allowedopenpgpkeys")),
     ...(one.get("core.sshcommand") ? { sshCommand: one.get("core.sshcommand")! } : {}),
     remotes: [...remotes.values()].filter((r) => r.url !== "").sort((a, b) => (a.name < b.name ? -1 : 1)),
     limits: {

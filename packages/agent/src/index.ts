@@ -40,4 +40,4 @@ export {
 } from "./conflicts/index.js";
 export { addPeer, grantPeers, PRIVATE_NODE_CONFIG, type AddPeerOptions, type AddPeerResult } from "./xmpp/peer-grant.js";
 export { verifyClone, type CloneVerification } from "./verify/verify-clone.js";
-export { refusalText, type Refusal, type RefusalReason, type VerifySettings } from "./verify/verify-policy.js";
+export { keyFiles, refusalText, type Refusal, type RefusalReason, type VerifySettings } from "./verify/verify-policy.js";

@@ -5,7 +5,7 @@
 // everything else keeps syncing.
 import { commitFile, git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
 import { execFile } from "node:child_process";
-import { appendFile, chmod, readFile, writeFile } from "node:fs/promises";
+import { appendFile, chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { mergeHeads } from "../src/git/merge-heads.js";
@@ -192,4 +192,59 @@ describe("herald.verify=signed", () => {
     expect((await git(b, "-c", `gpg.ssh.allowedSignersFile=${join(sb.root, "allowed_signers")}`, "log", "-1", "--format=%G?", sha)).trim()).toBe("G");
     expect(await refused(rb)).toEqual([]);
   }, 60_000);
+
+  it("OpenPGP: merges what a key in herald.allowedOpenpgpKeys signed, and not what the user's own keyring knows", async () => {
+    sb = await makeSandbox(["a", "b"], "mesh");
+    const [a, b] = [sb.clones.a!, sb.clones.b!];
+    const homes: string[] = [];
+    const gpgHome = async (name: string) => {
+      const home = join(sb.root, name);
+      await mkdir(home, { mode: 0o700 });
+      homes.push(home); // signing needs its gpg-agent; stopped at the end
+      const env = { ...process.env, GNUPGHOME: home };
+      await execFileP("gpg", ["--batch", "--quiet", "--passphrase", "", "--quick-gen-key", `${name} <test@example.org>`, "ed25519", "sign", "never"], { env });
+      const fpr = (await execFileP("gpg", ["--list-keys", "--with-colons"], { env })).stdout.split("\n").find((l) => l.startsWith("fpr"))!.split(":")[9]!;
+      return { env, fpr, armored: (await execFileP("gpg", ["--export", "--armor", fpr], { env })).stdout };
+    };
+    const [trusted, stranger] = [await gpgHome("trusted"), await gpgHome("stranger")];
+    const keys = join(sb.root, "allowed.asc");
+    await writeFile(keys, trusted.armored);
+    await git(b, "config", "herald.verify", "signed");
+    await git(b, "config", "herald.allowedOpenpgpKeys", keys);
+    // The user's own keyring (the agent's GNUPGHOME) knows both keys: that must not make the
+    // stranger's signature count.
+    const own = join(sb.root, "own");
+    await mkdir(own, { mode: 0o700 });
+    await writeFile(join(own, "gpg.conf"), "no-autostart\ntrust-model always\n");
+    await writeFile(join(own, "both.asc"), trusted.armored + stranger.armored);
+    await execFileP("gpg", ["--batch", "--quiet", "--import", join(own, "both.asc")], { env: { ...process.env, GNUPGHOME: own } });
+    const saved = process.env.GNUPGHOME;
+    process.env.GNUPGHOME = own;
+    try {
+      const [ra, rb] = [await startOne(a), await startOne(b)];
+      running.push(ra, rb);
+      const commit = async (who: { env: NodeJS.ProcessEnv; fpr: string }, file: string) => {
+        await writeFile(join(a, file), `${file}\n`);
+        await git(a, "add", file);
+        await execFileP("git", ["-c", `user.signingKey=${who.fpr}`, "commit", "-q", "-S", "-m", file], { cwd: a, env: who.env });
+        return head(a);
+      };
+      const good = await commit(trusted, "pgp-good.txt");
+      await waitFor(async () => (await head(b)) === good, 30_000, "the commit signed by the allowed OpenPGP key on b");
+      const bad = await commit(stranger, "pgp-stranger.txt");
+      const [x] = await waitFor(async () => { const l = await refused(rb); return l.length ? l : null; }, 30_000, "the stranger's commit to be refused");
+      expect(x).toMatchObject({ ref: "refs/remotes/a/main", commit: bad, reason: "unknown-key" });
+      expect(await holds(b, bad)).toBe(false);
+      expect(await exists(join(b, "pgp-stranger.txt"))).toBe(false);
+      // Adding the key to the file lets it in at the next pass (a new commit brings one).
+      await appendFile(keys, stranger.armored);
+      const next = await commit(trusted, "pgp-next.txt");
+      await waitFor(async () => (await head(b)) === next, 30_000, "b to take both once the stranger's key is allowed");
+      expect(await refused(rb)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.GNUPGHOME;
+      else process.env.GNUPGHOME = saved;
+      for (const h of homes) await execFileP("gpgconf", ["--homedir", h, "--kill", "all"]).catch(() => undefined);
+    }
+  }, 90_000);
 });

@@ -11,7 +11,8 @@ import { mergeConfigEntries } from "../machine/machine-config.js";
 import { ADVERT_PREFIX, parseAdvertised } from "../sync/node-advert.js";
 import { remoteNodeWarning } from "../sync/node-warnings.js";
 import { localPath, resolveRemote } from "../sync/remotes.js";
-import { signersFileProblem } from "../verify/verifier.js";
+import { openpgpKeysProblem, signersFileProblem } from "../verify/verifier.js";
+import { keyFiles } from "../verify/verify-policy.js";
 import { fail, ok, type Check } from "./judge.js";
 
 /** A remote as the doctor found it: its answer (null: none), and the node ids it advertises. */
@@ -48,8 +49,9 @@ export async function repoChecks(dir: string, machine: Array<[string, string]>, 
     };
   }));
   if (config.verify.mode === "signed") {
-    const problem = await signersFileProblem(config.verify.allowedSigners!);
-    checks.push(problem ? fail(`${dir} herald.verify`, problem, "list the trusted keys there, one `email ssh-ed25519 AAAA…` line each (docs/guide.md, signed history)") : ok(`${dir} herald.verify`, `signed, keys from ${config.verify.allowedSigners}`));
+    const { allowedSigners: ssh, allowedOpenpgpKeys: pgp } = config.verify;
+    const problem = (ssh ? await signersFileProblem(ssh) : null) ?? (pgp ? await openpgpKeysProblem(repo.gitDir, pgp) : null);
+    checks.push(problem ? fail(`${dir} herald.verify`, problem, "list the trusted keys there: one `email ssh-ed25519 AAAA…` line each, or gpg --export --armor output (docs/guide.md, signed history)") : ok(`${dir} herald.verify`, `signed, keys from ${keyFiles(config.verify)}`));
   }
   if ((await repo.config("annex.uuid")) !== null) {
     const annex = await runGit(repo.dir, ["annex", "version", "--raw"], { timeoutMs: deadlineMs });

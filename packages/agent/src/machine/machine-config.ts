@@ -16,7 +16,7 @@ export type ConfigEntry = [key: string, value: string];
 export const MACHINE_KEYS: ReadonlySet<string> = new Set([
   "herald.jid", "herald.passwordfile", "herald.service", "herald.pubsub", "herald.tlsca", "herald.peer", "herald.admin",
   "herald.allowinsecure", "herald.retryinterval", "herald.maxconcurrenttransfers", "herald.maxtransfersperminute",
-  "herald.maxbytespersecond", "herald.sshcaching", "herald.networktimeout", "herald.verify", "herald.allowedsigners",
+  "herald.maxbytespersecond", "herald.sshcaching", "herald.networktimeout", "herald.verify", "herald.allowedsigners", "herald.allowedopenpgpkeys",
   "herald.webport", "herald.webhost", "herald.webtlscert", "herald.webtlskey",
 ]);
 

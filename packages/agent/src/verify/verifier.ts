@@ -5,6 +5,7 @@
 import { readFile, stat } from "node:fs/promises";
 import type { AgentEmitter } from "../agent-events.js";
 import { mergeHeads } from "../git/merge-heads.js";
+import { openpgpHome } from "./openpgp-keys.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import { claimsHeraldMerge, LOG_FORMAT, parseLog, refusalText, signatureRefusal, type Refusal, type VerifySettings } from "./verify-policy.js";
@@ -13,17 +14,26 @@ export type Verdict = Omit<Refusal, "ref" | "tip"> | null;
 
 /** Why `tip`'s commits that `head` lacks may not be merged; null when they all pass. */
 export async function checkTip(repo: GitRepo, settings: VerifySettings, tip: string, head: string | null): Promise<Verdict> {
-  const signers = settings.allowedSigners!;
-  const unreadable = await stat(signers).then((s) => (s.isFile() ? null : "not a file"), (e: NodeJS.ErrnoException) => e.code ?? e.message);
-  const out = await repo.run(["-c", `gpg.ssh.allowedSignersFile=${signers}`, "log", "--reverse", `--format=${LOG_FORMAT}`, tip, ...(head ? ["--not", head] : []), "--"]);
+  const files = [settings.allowedSigners, settings.allowedOpenpgpKeys].filter((f): f is string => f !== undefined);
+  const unreadable = (await Promise.all(files.map(async (f) => {
+    const why = await stat(f).then((s) => (s.isFile() ? null : "not a file"), (e: NodeJS.ErrnoException) => e.code ?? e.message);
+    return why && `the allowed keys file ${f} cannot be read (${why})`;
+  }))).find(Boolean);
+  let gnupg: string | null = null, keyring: string | null = null;
+  if (settings.allowedOpenpgpKeys && !unreadable) {
+    gnupg = await openpgpHome(repo.gitDir, settings.allowedOpenpgpKeys).catch((e: Error) => ((keyring = `the allowed keys file ${settings.allowedOpenpgpKeys} cannot be used: ${e.message}`), null));
+  }
+  const ssh = settings.allowedSigners ? ["-c", `gpg.ssh.allowedSignersFile=${settings.allowedSigners}`] : [];
+  const out = await repo.run([...ssh, "log", "--reverse", `--format=${LOG_FORMAT}`, tip, ...(head ? ["--not", head] : []), "--"], gnupg ? { GNUPGHOME: gnupg } : undefined);
   const commits = parseLog(out);
   const merges = commits.filter(claimsHeraldMerge);
   const users = commits.filter((c) => !claimsHeraldMerge(c));
-  if (unreadable && users.length) {
+  const missing = unreadable || keyring;
+  if (missing && users.length) {
     // Fail closed: without the file nothing can be shown to be signed by an allowed key.
-    return { commit: users[0]!.sha, author: users[0]!.author, reason: "unknown-key", detail: `the allowed signers file ${signers} cannot be read (${unreadable})`, failing: users.length };
+    return { commit: users[0]!.sha, author: users[0]!.author, reason: "unknown-key", detail: missing, failing: users.length };
   }
-  const bad = users.map((c) => ({ c, why: signatureRefusal(c.status, c.key) })).filter((x) => x.why !== null);
+  const bad = users.map((c) => ({ c, why: signatureRefusal(c.status, c.key, gnupg !== null) })).filter((x) => x.why !== null);
   if (bad.length) return { commit: bad[0]!.c.sha, author: bad[0]!.c.author, ...bad[0]!.why!, failing: bad.length };
   // Merges last: making one again costs a merge-tree, and a bad user commit already decides.
   for (const m of merges) {
@@ -54,6 +64,11 @@ export async function signersFileProblem(path: string): Promise<string | null> {
   }
   const keys = text.split("\n").filter((l) => l.trim() && !l.trim().startsWith("#"));
   return keys.length ? null : `${path} lists no key: every peer's commit would be refused`;
+}
+
+/** What is wrong with the OpenPGP keys file for `herald doctor` (null: gpg imports a key from it). */
+export async function openpgpKeysProblem(gitDir: string, path: string): Promise<string | null> {
+  return openpgpHome(gitDir, path).then(() => null, (e: Error) => `${e.message.replace(/^ENOENT.*/, `${path} cannot be read`)}: every OpenPGP-signed commit would be refused`);
 }
 
 export interface VerifierDeps { repo: GitRepo; settings: VerifySettings; log: Logger; events: AgentEmitter }
@@ -108,17 +123,20 @@ export class Verifier {
     if (known === null || (known && !(await this.d.repo.isAncestor(known.commit, head)))) return known;
     const v = await checkTip(this.d.repo, this.d.settings, tip, head);
     // A refusal for want of the file itself is not kept: mending the file must take effect.
-    if (!v?.detail.startsWith("the allowed signers file")) {
+    if (!v?.detail.startsWith("the allowed keys file")) {
       this.#verdicts.set(tip, v);
       if (this.#verdicts.size > CACHE) this.#verdicts.delete(this.#verdicts.keys().next().value!);
     }
     return v;
   }
 
-  /** Adding or removing a key in the allowed signers file takes effect at the next pass. */
+  /** Adding or removing a key in an allowed keys file takes effect at the next pass. */
   async #checkStamp(): Promise<void> {
-    const s = await stat(this.d.settings.allowedSigners!).catch(() => null);
-    const stamp = s ? `${s.mtimeMs} ${s.size} ${s.ino}` : "";
+    const files = [this.d.settings.allowedSigners, this.d.settings.allowedOpenpgpKeys].filter((f): f is string => f !== undefined);
+    const stamp = (await Promise.all(files.map(async (f) => {
+      const s = await stat(f).catch(() => null);
+      return s ? `${s.mtimeMs} ${s.size} ${s.ino}` : "";
+    }))).join("|");
     if (stamp !== this.#stamp) this.#verdicts.clear();
     this.#stamp = stamp;
   }

@@ -27,7 +27,7 @@ export async function verifyClone(dir: string, env: NodeJS.ProcessEnv = process.
     const machine = await readMachineEntries(machineConfigFile(env)).catch(() => []);
     const settings = parseConfig(mergeConfigEntries(machine, await readConfigEntries(repo)), repo.dir).verify;
     // Off is checked as if signed (what turning it on would do), given a file to check against.
-    if (!settings.allowedSigners) throw new ConfigError("herald.allowedSigners", "not set: nothing to check signatures against (set it to an absolute path of an allowed signers file)");
+    if (!settings.allowedSigners && !settings.allowedOpenpgpKeys) throw new ConfigError("herald.allowedSigners", "not set: nothing to check signatures against (set it to an absolute path of an allowed signers file, or herald.allowedOpenpgpKeys to a file of OpenPGP public keys)");
     const { branch, sha: head } = await repo.headState();
     if (!branch || !head) throw new HeraldError("NOT_A_REPO", `${repo.dir}: no branch checked out (or no commit yet): nothing to check against`);
     await mkdir(join(repo.gitDir, "herald"), { recursive: true }); // a merge made again may need its private index there

@@ -10,6 +10,8 @@ describe("parseVerifySettings", () => {
     expect(parseVerifySettings(undefined, undefined)).toEqual({ mode: "off" });
     expect(parseVerifySettings("Signed", "/etc/herald/signers")).toEqual({ mode: "signed", allowedSigners: "/etc/herald/signers" });
     expect(() => parseVerifySettings("signed", undefined)).toThrow(/herald.allowedSigners.*no allowed signers file/);
+    expect(parseVerifySettings("signed", undefined, "/etc/herald/keys.asc")).toEqual({ mode: "signed", allowedOpenpgpKeys: "/etc/herald/keys.asc" });
+    expect(() => parseVerifySettings("signed", undefined, "keys.asc")).toThrow(/herald.allowedOpenpgpKeys: expected an absolute path/);
   });
   it("refuses a bad mode or a path that is not one absolute line, before it reaches git", () => {
     expect(() => parseVerifySettings("yes", undefined)).toThrow(ConfigError);
@@ -34,6 +36,7 @@ describe("signatureRefusal", () => {
   it("passes only a good ssh signature", () => {
     expect(signatureRefusal("G", "SHA256:abc")).toBeNull();
     expect(signatureRefusal("G", "ABCDEF0123456789")?.reason).toBe("unknown-key"); // OpenPGP: the keyring, not the file
+    expect(signatureRefusal("G", "ABCDEF0123456789", true)).toBeNull(); // checked against Herald's keyring of allowed keys
     expect(signatureRefusal("N", "")?.reason).toBe("unsigned");
     expect(signatureRefusal("U", "SHA256:abc")).toEqual({ reason: "unknown-key", detail: "signed with SHA256:abc that is not in herald.allowedSigners" });
     expect(signatureRefusal("B", "")?.reason).toBe("bad-signature");

@@ -9,7 +9,13 @@ import { HERALD_IDENTITY } from "../git/repo.js";
 
 export type VerifyMode = "off" | "signed";
 
-export interface VerifySettings { mode: VerifyMode; allowedSigners?: string }
+export interface VerifySettings {
+  mode: VerifyMode;
+  /** ssh keys: git's gpg.ssh.allowedSignersFile format */
+  allowedSigners?: string;
+  /** OpenPGP keys: a file of `gpg --export --armor` output (openpgp-keys.ts) */
+  allowedOpenpgpKeys?: string;
+}
 
 /** Why a commit is not merged (the names `herald status --json`, the log and hooks carry). */
 export type RefusalReason = "unsigned" | "unknown-key" | "bad-signature" | "merge-does-not-recompute";
@@ -32,17 +38,25 @@ export interface Refusal {
 // no control characters, so it can only ever name a file.
 const CONTROL = /[\0-\x1f\x7f]/;
 
-/** `verify` and `allowedSigners` as git config holds them (undefined: unset). */
-export function parseVerifySettings(verify: string | undefined, allowedSigners: string | undefined): VerifySettings {
+/** `verify`, `allowedSigners` and `allowedOpenpgpKeys` as git config holds them (undefined: unset). */
+export function parseVerifySettings(verify: string | undefined, allowedSigners: string | undefined, allowedOpenpgpKeys?: string): VerifySettings {
   const mode = (verify ?? "off").trim().toLowerCase();
   if (mode !== "off" && mode !== "signed") throw new ConfigError("herald.verify", `expected off or signed, got ${JSON.stringify(verify)}`);
   if (allowedSigners !== undefined && (!isAbsolute(allowedSigners) || CONTROL.test(allowedSigners))) {
     throw new ConfigError("herald.allowedSigners", `expected an absolute path to an allowed signers file (git's gpg.ssh.allowedSignersFile format), got ${JSON.stringify(allowedSigners)}`);
   }
-  if (mode === "signed" && allowedSigners === undefined) {
-    throw new ConfigError("herald.allowedSigners", "herald.verify is signed but no allowed signers file is set: set herald.allowedSigners to an absolute path (lines like: alice@example.org ssh-ed25519 AAAA…)");
+  if (allowedOpenpgpKeys !== undefined && (!isAbsolute(allowedOpenpgpKeys) || CONTROL.test(allowedOpenpgpKeys))) {
+    throw new ConfigError("herald.allowedOpenpgpKeys", `expected an absolute path to a file of OpenPGP public keys (gpg --export --armor), got ${JSON.stringify(allowedOpenpgpKeys)}`);
   }
-  return { mode, ...(allowedSigners !== undefined ? { allowedSigners } : {}) };
+  if (mode === "signed" && allowedSigners === undefined && allowedOpenpgpKeys === undefined) {
+    throw new ConfigError("herald.allowedSigners", "herald.verify is signed but no allowed signers file is set: set herald.allowedSigners to an absolute path (lines like: alice@example.org ssh-ed25519 AAAA…), or herald.allowedOpenpgpKeys for OpenPGP keys");
+  }
+  return { mode, ...(allowedSigners !== undefined ? { allowedSigners } : {}), ...(allowedOpenpgpKeys !== undefined ? { allowedOpenpgpKeys } : {}) };
+}
+
+/** The files a verdict depends on, for people: "/a/allowed_signers and /a/keys.asc". */
+export function keyFiles(s: VerifySettings): string {
+  return [s.allowedSigners, s.allowedOpenpgpKeys].filter(Boolean).join(" and ");
 }
 
 /** One commit of `git log --format=` LOG_FORMAT. */
@@ -65,15 +79,21 @@ export function claimsHeraldMerge(c: Pick<LoggedCommit, "email" | "parents">): b
   return c.email === HERALD_IDENTITY.email && c.parents.length >= 2;
 }
 
-/** Why a user commit's signature does not pass (null: it does), from git's %G? and %GK. */
-export function signatureRefusal(status: string, key: string): { reason: RefusalReason; detail: string } | null {
+/**
+ * Why a user commit's signature does not pass (null: it does), from git's %G? and %GK. `openpgp`:
+ * git checked OpenPGP signatures against Herald's own keyring of herald.allowedOpenpgpKeys.
+ */
+export function signatureRefusal(status: string, key: string, openpgp = false): { reason: RefusalReason; detail: string } | null {
   switch (status) {
     case "G":
-      // Good by OpenPGP means "in the user's keyring", which is not the allowed signers file.
-      return key.startsWith("SHA256:") ? null : { reason: "unknown-key", detail: `signed with OpenPGP key ${key}: only ssh keys in herald.allowedSigners are trusted` };
+      // Good by OpenPGP means "in the keyring gpg read": that is the allowed keys only when it was
+      // Herald's own (openpgp-keys.ts), never the user's.
+      if (key.startsWith("SHA256:") || openpgp) return null;
+      return { reason: "unknown-key", detail: `signed with OpenPGP key ${key}: no herald.allowedOpenpgpKeys is set, and only ssh keys in herald.allowedSigners are trusted` };
     case "N": return { reason: "unsigned", detail: "no signature" };
     case "U": return { reason: "unknown-key", detail: `signed with ${key || "a key"} that is not in herald.allowedSigners` };
-    case "E": return { reason: "unknown-key", detail: "the signature cannot be checked (missing key or signing program)" };
+    // OpenPGP: gpg has no such key (here: not in herald.allowedOpenpgpKeys); ssh: no signers file.
+    case "E": return { reason: "unknown-key", detail: `signed with ${key ? `${key}, ` : ""}which cannot be checked: the key is in no allowed keys file (or the signing program is missing)` };
     case "X": return { reason: "unknown-key", detail: "the signature has expired" };
     case "Y": return { reason: "unknown-key", detail: `signed with ${key || "a key"} that has expired` };
     case "R": return { reason: "bad-signature", detail: `signed with ${key || "a key"} that was revoked` };

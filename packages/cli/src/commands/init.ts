@@ -21,6 +21,7 @@ function builder(y: Argv<GlobalArgs>): Argv<InitArgs> {
     .option("node", str("this clone's node id (herald.node; default host name + path hash)"))
     .option("verify", { choices: ["off", "signed"], requiresArg: true, describe: "merge only commits signed by an allowed key, and Herald merges that recompute (herald.verify)" })
     .option("allowed-signers", str("the allowed signers file (git's gpg.ssh.allowedSignersFile format) that --verify signed checks against (herald.allowedSigners)"))
+    .option("allowed-openpgp-keys", str("a file of OpenPGP public keys (gpg --export --armor) whose signatures --verify signed also accepts (herald.allowedOpenpgpKeys)"))
     .option("signing-key", str("ssh public key file to sign this clone's commits with (gpg.format ssh, user.signingKey, commit.gpgSign); a terminal is asked"))
     .option("dry-run", { type: "boolean", describe: "print the git config commands; write nothing" })
     .option("check", { type: "boolean", default: true, describe: "log in and query pubsub before writing (--no-check skips it)" })

@@ -16,11 +16,11 @@ export const verifyCommand: CommandModule<GlobalArgs, RepoArgs> = {
     .example("$0 verify --json --repo ~/notes", "the same as JSON, for scripts"),
   handler: async (args: ArgumentsCamelCase<RepoArgs>) => {
     if (args.repo === "") throw new CliError("--repo needs a directory");
-    const { refusalText, verifyClone } = await import("@herald/agent");
+    const { keyFiles, refusalText, verifyClone } = await import("@herald/agent");
     const v = await verifyClone(args.repo === undefined ? process.cwd() : resolve(args.repo));
     if (args.json) process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
     else {
-      const lines = [`${v.repo}: ${v.branch.replace(/^refs\/heads\//, "")} at ${v.head.slice(0, 10)}; herald.verify=${v.settings.mode}${v.settings.mode === "off" ? " (checked as if signed)" : ""}, signers from ${v.settings.allowedSigners}`];
+      const lines = [`${v.repo}: ${v.branch.replace(/^refs\/heads\//, "")} at ${v.head.slice(0, 10)}; herald.verify=${v.settings.mode}${v.settings.mode === "off" ? " (checked as if signed)" : ""}, signers from ${keyFiles(v.settings)}`];
       for (const t of v.trusted) lines.push(`ok ${t.ref} at ${t.tip.slice(0, 10)}`);
       for (const r of v.refused) lines.push(`REFUSED ${refusalText(r)}`);
       if (v.trusted.length + v.refused.length === 0) lines.push("no incoming tips");

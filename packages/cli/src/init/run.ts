@@ -15,13 +15,13 @@ import { checkSigningKey, offerSigning, signingCommands, signingHint } from "./s
 
 export interface InitArgs extends GlobalArgs {
   repo?: string; jid?: string; passwordFile?: string; service?: string; pubsub?: string; tlsCa?: string; node?: string;
-  peer?: string[]; admin?: string[]; dryRun?: boolean; check: boolean; machine?: boolean; verify?: string; allowedSigners?: string; signingKey?: string;
+  peer?: string[]; admin?: string[]; dryRun?: boolean; check: boolean; machine?: boolean; verify?: string; allowedSigners?: string; allowedOpenpgpKeys?: string; signingKey?: string;
 }
 
 /** The values given on the command line, as InitValues (peers and admins deduplicated). */
 function given(a: InitArgs): InitValues {
   const uniq = (l?: string[]) => (l ? [...new Set(l.map(String))] : undefined);
-  const v: InitValues = { jid: a.jid, passwordFile: a.passwordFile, service: a.service, pubsub: a.pubsub, tlsCa: a.tlsCa, node: a.node, peers: uniq(a.peer), admins: uniq(a.admin), verify: a.verify, allowedSigners: a.allowedSigners };
+  const v: InitValues = { jid: a.jid, passwordFile: a.passwordFile, service: a.service, pubsub: a.pubsub, tlsCa: a.tlsCa, node: a.node, peers: uniq(a.peer), admins: uniq(a.admin), verify: a.verify, allowedSigners: a.allowedSigners, allowedOpenpgpKeys: a.allowedOpenpgpKeys };
   return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as InitValues;
 }
 

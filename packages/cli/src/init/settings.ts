@@ -16,12 +16,14 @@ export interface InitValues {
   admins?: string[];
   verify?: string;
   allowedSigners?: string;
+  allowedOpenpgpKeys?: string;
 }
 
 /** git config key per value; git itself is case-insensitive, parseConfig expects lowercase. */
 const KEYS: Record<keyof InitValues, string> = {
   jid: "herald.jid", passwordFile: "herald.passwordFile", service: "herald.service", pubsub: "herald.pubsub", tlsCa: "herald.tlsCa",
   node: "herald.node", peers: "herald.peer", admins: "herald.admin", verify: "herald.verify", allowedSigners: "herald.allowedSigners",
+  allowedOpenpgpKeys: "herald.allowedOpenpgpKeys",
 };
 
 export type Entry = [key: string, value: string];
@@ -59,6 +61,7 @@ export async function validate(repo: GitRepo, entries: Entry[], v: InitValues): 
     ...(v.passwordFile !== undefined ? { passwordFile: resolve(v.passwordFile) } : {}),
     ...(v.tlsCa !== undefined ? { tlsCa: resolve(v.tlsCa) } : {}),
     ...(v.allowedSigners !== undefined ? { allowedSigners: resolve(v.allowedSigners) } : {}),
+    ...(v.allowedOpenpgpKeys !== undefined ? { allowedOpenpgpKeys: resolve(v.allowedOpenpgpKeys) } : {}),
   };
   const config = parseConfig(merged(entries, values), repo.dir);
   if (config.pubsub !== undefined && !/^[^@/\s]+$/.test(config.pubsub)) {
@@ -70,10 +73,10 @@ export async function validate(repo: GitRepo, entries: Entry[], v: InitValues): 
     if (why) throw new ConfigError("herald.passwordFile", `cannot read ${file}: ${why}`);
   }
   // The file every peer's commit is checked against: unreadable, it would refuse them all.
-  if (values.allowedSigners !== undefined) {
-    const file = values.allowedSigners;
+  for (const [key, file] of [["herald.allowedSigners", values.allowedSigners], ["herald.allowedOpenpgpKeys", values.allowedOpenpgpKeys]] as const) {
+    if (file === undefined) continue;
     const why = await access(file, constants.R_OK).then(async () => ((await stat(file)).isFile() ? null : "not a file"), (e: NodeJS.ErrnoException) => e.code ?? e.message);
-    if (why) throw new ConfigError("herald.allowedSigners", `cannot read ${file}: ${why}`);
+    if (why) throw new ConfigError(key, `cannot read ${file}: ${why}`);
   }
   // A readable PEM file with at least one certificate, or the agent could not log in.
   if (values.tlsCa !== undefined) readTlsCa(values.tlsCa);

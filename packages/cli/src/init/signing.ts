@@ -6,7 +6,7 @@
 import { access, constants, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import type { AgentConfig, GitRepo } from "@herald/agent";
+import { keyFiles, type AgentConfig, type GitRepo } from "@herald/agent";
 import { CliError } from "../cli-error.js";
 import type { Prompter } from "./prompt.js";
 
@@ -69,7 +69,7 @@ export async function signingHint(repo: GitRepo, config: AgentConfig, quotedDir:
   if (signing) {
     const line = `commits here are signed with ${signing.key}`;
     if (config.verify.mode !== "signed") return [`${line}; add it to the allowed signers file of every clone that sets herald.verify=signed`];
-    return [`${line}; peers' commits are merged only when signed by a key in ${config.verify.allowedSigners}`];
+    return [`${line}; peers' commits are merged only when signed by a key in ${keyFiles(config.verify)}`];
   }
   if (config.verify.mode !== "signed") return [];
   return [
@@ -79,6 +79,6 @@ export async function signingHint(repo: GitRepo, config: AgentConfig, quotedDir:
     "  git config --global gpg.format ssh",
     "  git config --global user.signingKey ~/.ssh/id_ed25519.pub",
     "  git config --global commit.gpgSign true",
-    `  and add that key to ${config.verify.allowedSigners} on every machine`,
+    `  and add that key to ${config.verify.allowedSigners ?? "an allowed signers file (herald.allowedSigners)"} on every machine`,
   ];
 }

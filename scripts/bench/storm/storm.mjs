@@ -5,7 +5,7 @@
 // everywhere holding every commit. The git work it took is counted from GIT_TRACE files (every
 // git an agent ran, the receive-packs its pushes started included) and the agents' records.
 import { makeSandbox, git } from "@herald/testkit";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { settle, startChild } from "../herald.mjs";
 import { now, round, sleep } from "../lib.mjs";
@@ -105,7 +105,6 @@ export async function stormCase(cleanup, { shape, n, server, rounds, gapMs, time
 
 /** md/r<k>.txt for every round, one commit on `dir`. */
 async function seed(/** @type {string} */ dir, /** @type {number} */ rounds) {
-  const { writeFile, mkdir } = await import("node:fs/promises");
   await mkdir(join(dir, "md"), { recursive: true });
   for (const [path, text] of seedFiles(rounds)) await writeFile(join(dir, path ?? ""), text ?? "");
   await git(dir, "add", "-A");

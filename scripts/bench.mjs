@@ -12,6 +12,7 @@
 //   npm run bench -- --only=propagation --cases="line 5;floor, pair"   propagation cases whose name has one of these
 //   npm run bench -- --commits=10      commits per propagation case (default 30; 5 with --quick)
 //   npm run bench -- --only=wan        over the link simulator at 80 ms RTT, ssh remotes: pair and star 5 (Herald, the floor with and without ssh connection reuse), a 5 MB annexed file, an outage (--cut=SECONDS, default 30; 20 with --quick)
+//   npm run bench -- --only=storm      every clone commits rounds at once, some conflicting (mesh 5, ring 8; git only and XMPP): time to one HEAD, git work per commit
 //   npm run bench -- --only=content    a 20 MB annexed file to every repository (line 5, star 5, the cloud case): Herald vs git-annex's assistant
 //
 // Sections: planner; propagation latency (Herald with and without XMPP, the floor of one push
@@ -26,7 +27,7 @@ import { promisify } from "node:util";
 
 const execFileP = promisify(execFile);
 const resultsFile = new URL("../bench/results.json", import.meta.url);
-const SECTIONS = ["planner", "startup", "propagation", "autocommit", "large", "throughput", "footprint", "scale", "content", "wan"];
+const SECTIONS = ["planner", "startup", "propagation", "autocommit", "large", "throughput", "footprint", "scale", "content", "wan", "storm"];
 
 async function importBuilt(path) {
   try {
@@ -151,6 +152,12 @@ async function main() {
       const wan = await wanSection(cleanup, { quick: args.quick, inProcess: Boolean(args.inProcess), commits: args.commits, cutSeconds: args.cutSeconds, cases: args.cases });
       results.wan = { ...mode, ...wan };
       if (wan.skipped) console.log(`\nwan: skipped (${wan.skipped})`);
+    }
+
+    if (run("storm")) {
+      const { stormSection } = await import("./bench/storm/section.mjs");
+      await importBuilt("@herald/agent");
+      results.storm = { ...mode, ...(await stormSection(cleanup, { quick: args.quick, cases: args.cases })) };
     }
 
     if (["propagation", "autocommit", "large", "throughput", "footprint", "content"].some(run)) await live(args, results, mode, cleanup);

@@ -31,6 +31,7 @@ export interface PusherDeps {
 /** git's receive-pack refusing a push into a non-bare repository's checked-out branch. */
 const CHECKED_OUT = /refusing to update checked out branch|branch is currently checked out/;
 const CHECKED_OUT_REASON = "branch is checked out there";
+const NON_FAST_FORWARD = "non-fast-forward";
 const REJECTED = /\[rejected\]|Updates were rejected|non-fast-forward|fetch first|failed to update ref|cannot lock ref/;
 
 export class Pusher {
@@ -121,15 +122,15 @@ export class Pusher {
         const to = remote;
         await pRetry(() => this.#push(to, sha, target), {
           retries: 2, minTimeout: 100, factor: 3,
-          // A peer refuses when its record of us still holds a merge we left behind; it empties
-          // that record once merged (merger.ts), so a moment later the push goes through.
+          // A peer's refusal as a non-fast-forward is answered below (fetch, merge, push again),
+          // not by waiting here for the peer to empty its record.
           // A locked ref is usually another push's transaction of a few milliseconds.
           // A push the watchdog killed is not tried again at once: the link is likely down, and
           // each try would wait out herald.networkTimeout; the retry queue comes back for it.
           // Nor one to a network remote that did not answer at all: another try at once opens a
           // connection that waits for the same dead link, and status learns of the failure only
           // after the last (npm run bench -- --only=wan: a push in flight at a cut went on 32 s).
-          shouldRetry: ({ error }) => (error instanceof PushRejectedError ? kind === "peer" || error.reason === "locked" : !(error instanceof NetworkTimeoutError) && to.path !== undefined),
+          shouldRetry: ({ error }) => (error instanceof PushRejectedError ? error.reason === "locked" || (kind === "peer" && error.reason !== NON_FAST_FORWARD) : !(error instanceof NetworkTimeoutError) && to.path !== undefined),
         });
         this.#pushed.set(name, sha);
         this.d.onSuccess(name);
@@ -162,6 +163,23 @@ export class Pusher {
             continue;
           }
         }
+        if (e instanceof PushRejectedError && kind === "peer" && e.reason === NON_FAST_FORWARD && remote.node) {
+          // Only we write a peer's record of us (our pushes, its fetches from us), so a refusal
+          // there means it holds a Herald merge of ours that HEAD has left behind (reset --keep),
+          // never work we lack; the peer empties it once its merger has been through it. Waiting
+          // for that on a timer cost a storm its backoff (up to 30 s) at every refusal. Instead:
+          // fetch its branch and merge, as for a bare remote. Its head then often is ours (every
+          // clone folds the same user commits into the same merge), and nothing needs to go.
+          log.info("push-rejected", { remote: name, ref: branch, reason: e.reason, action: "fetch, merge, push again" });
+          await this.d.fetchAndMerge(remote, "push refused: the peer's record of us holds a merge we left behind");
+          const now = await repo.head();
+          if (now && (await this.#remoteHas(remote, branch, now))) {
+            this.#pushed.set(name, now);
+            log.info("push-unneeded", { remote: name, ref: branch, sha: now, why: "its branch has our head" });
+            return this.d.onSuccess(name);
+          }
+          continue;
+        }
         if (e instanceof PushRejectedError && kind === "bare") {
           log.info("push-rejected", { remote: name, ref: branch, reason: e.reason, action: "fetch, merge, push again" });
           await this.d.fetchAndMerge(remote, "non-fast-forward");
@@ -191,9 +209,12 @@ export class Pusher {
     // All of it: --porcelain puts "[rejected] (fetch first)" on stdout, and an error's message
     // keeps only the last lines of stderr (hints), not the "Updates were rejected" line.
     const all = `${r.stdout}\n${r.stderr}`;
-    if (remoteRefLocked(all)) throw new PushRejectedError(remote, target, "locked");
-    if (CHECKED_OUT.test(all)) throw new PushRejectedError(remote, target, CHECKED_OUT_REASON);
-    if (REJECTED.test(all)) throw new PushRejectedError(remote, target, /fetch first|non-fast-forward/.test(all) ? "non-fast-forward" : "rejected");
+    const refused = remoteRefLocked(all) ? "locked" : CHECKED_OUT.test(all) ? CHECKED_OUT_REASON : REJECTED.test(all) ? (/fetch first|non-fast-forward/.test(all) ? NON_FAST_FORWARD : "rejected") : null;
+    if (refused) {
+      // Every refusal, the ones tried again at once included: what a storm's pushes cost.
+      this.d.log.debug("push-refused", { remote, target, sha, reason: refused });
+      throw new PushRejectedError(remote, target, refused);
+    }
     throw new GitCommandError(args, r.code, r.stderr || r.stdout);
   }
 
@@ -203,6 +224,12 @@ export class Pusher {
     const globs = [`--glob=refs/remotes/${remote}/*`, ...(r?.node ? [`--glob=refs/remotes/${r.node}/*`] : [])];
     const out = await this.d.repo.tryRun(["rev-list", "--objects", "--disk-usage", sha, "--not", ...globs]);
     return Number(out?.trim()) || 0;
+  }
+
+  /** What the peer pushed to us last, or what we fetched from it last, contains `head`. */
+  async #remoteHas(remote: ResolvedRemote, branch: string, head: string): Promise<boolean> {
+    for (const node of new Set([remote.node, remote.name])) if (node && (await this.#peerHas(node, branch, head))) return true;
+    return false;
   }
 
   /** What the peer last pushed to us already contains `head`: it has it, no push needed. */

@@ -9,8 +9,8 @@
 // last arrived, as the bench made them, each waited out most of those sleeps: 1.9-2.0 s p50 for
 // the assistant, where a single write to an idle assistant takes 0.2-0.5 s. Both systems get the
 // same pacing.
-import { settle, startHerald } from "./herald.mjs";
-import { cpuMs, git } from "./lib.mjs";
+import { recordsOf, settle, startHerald } from "./herald.mjs";
+import { cpuMs, git, percentile, round } from "./lib.mjs";
 import { propagationAnnex, sequentialCommits, summarize } from "./propagation.mjs";
 import { buildTopology, configureXmpp, names } from "./topology.mjs";
 
@@ -40,7 +40,7 @@ export async function autocommitHerald(ctx, shape, n) {
         between: () => settle(h.agents, 50),
         cpu: () => cpuMs({ pids: [...h.pids(), ...(xmpp ? [ctx.prosodyPid] : [])] }),
       });
-      return summarize(`herald autocommit${xmpp ? "" : " (no XMPP)"}`, topo, run);
+      return summarize(`herald autocommit${xmpp ? "" : " (no XMPP)"}`, topo, run, { breakdown: breakdown(h.agents, run, names(n).at(-1)) });
     } finally {
       await h.stop();
     }
@@ -49,11 +49,26 @@ export async function autocommitHerald(ctx, shape, n) {
   }
 }
 
+/** Where Herald's time goes per write (p50, ms after the write): committed on c1, seen as a new
+ * head, pushed to its first hop, merged by the last clone. */
+function breakdown(agents, run, last) {
+  const steps = { committed: [], commit: [], pushed: [], lastMerged: [] };
+  for (const r of run.rows) {
+    const first = (recs) => recs.find((x) => x.t >= r.t0);
+    const add = (k, rec) => { if (rec) steps[k].push(rec.t - r.t0); };
+    add("committed", first(agents.c1.records.filter((x) => x.event === "autocommitted")));
+    add("commit", first(recordsOf(agents, "commit", r.sha).filter((x) => x.agent === "c1")));
+    add("pushed", first(recordsOf(agents, "pushed", r.sha).filter((x) => x.agent === "c1")));
+    add("lastMerged", first(recordsOf(agents, "merged", r.sha).filter((x) => x.agent === last)));
+  }
+  return Object.fromEntries(Object.entries(steps).filter(([, v]) => v.length).map(([k, v]) => [k, round(percentile(v, 50), 1)]));
+}
+
 export const autocommitAnnex = (ctx, shape, n) => propagationAnnex(ctx, shape, n, { write: true, pauseMs: WRITE_PAUSE_MS });
 
 /** Every case, printed as it goes and as a table; `annex`: run the assistant's cases too. */
 export async function autocommitSection(ctx, { annex, cases }) {
-  const { printTable, round } = await import("./lib.mjs");
+  const { printTable } = await import("./lib.mjs");
   const rows = [];
   const skipped = [];
   console.log("\nautocommit: file written on c1 (no commit) → file in the work tree of every other clone");
@@ -68,7 +83,7 @@ export async function autocommitSection(ctx, { annex, cases }) {
       try {
         const row = await fn(ctx, shape, n);
         rows.push(row);
-        console.log(`p50 ${row.p50} ms, p95 ${row.p95} ms (${round((Date.now() - t) / 1000)} s)`);
+        console.log(`p50 ${row.p50} ms, p95 ${row.p95} ms (${round((Date.now() - t) / 1000)} s)${row.breakdown ? ` ${JSON.stringify(row.breakdown)}` : ""}`);
       } catch (e) {
         console.log(`FAILED: ${e.message}`);
         skipped.push({ case: what, reason: `failed: ${e.message}` });

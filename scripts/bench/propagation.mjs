@@ -152,15 +152,15 @@ export async function propagationFloor(ctx, shape, n, build = buildTopology) {
   }
 }
 
-/** `write`: the assistant in its own mode, committing the files written (autocommit.mjs). */
-export async function propagationAnnex(ctx, shape, n, { write = false } = {}) {
+/** `write`: the assistant in its own mode, committing the files written (autocommit.mjs), `pauseMs` apart. */
+export async function propagationAnnex(ctx, shape, n, { write = false, pauseMs = 100 } = {}) {
   const { cleanup, detector, opts } = ctx;
   const topo = await buildTopology(cleanup, shape, n);
   try {
     const annex = await startAnnex(cleanup, topo);
     try {
       const run = await sequentialCommits(detector, topo, {
-        commits: opts.annexCommits(shape, n), pauseMs: 100, timeoutMs: 60_000, tag: write ? "annex-write" : "annex", write,
+        commits: opts.annexCommits(shape, n), pauseMs, timeoutMs: 60_000, tag: write ? "annex-write" : "annex", write,
         cpu: () => cpuMs({ pids: annex.pids(), pgids: annex.pgids() }),
       });
       if (write) return summarize("git-annex assistant (its own commits)", topo, run);

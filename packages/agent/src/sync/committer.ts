@@ -106,10 +106,12 @@ export class Committer {
   async #commit(): Promise<boolean> {
     const { repo } = this;
     if (!(await repo.currentBranch())) return false;
-    await repo.run(["add", "-A"]);
+    // The identity is asked beside the add, not after it: one git process less on the way of
+    // every autocommit to the other clones.
+    const [, email] = await Promise.all([repo.run(["add", "-A"]), repo.config("user.email")]);
     const staged = await repo.run(["diff", "--cached", "--name-status", "-M", "-z"]);
     if (!staged) return false;
-    const ident = (await repo.config("user.email")) ? [] : ["-c", "user.name=Herald", "-c", `user.email=herald@${this.node}`];
+    const ident = email ? [] : ["-c", "user.name=Herald", "-c", `user.email=herald@${this.node}`];
     await repo.run([...ident, "commit", "-q", "--no-verify", "-m", autocommitMessage(staged, this.node)]);
     this.log.info("autocommitted", { files: staged.split("\0").filter(Boolean).length });
     return true;

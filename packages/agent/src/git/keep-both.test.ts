@@ -80,6 +80,14 @@ describe("keepBoth", () => {
     expect(added.get("d.variant-f73f3093")).toBe("f73f3093ff865c514c6c51f867e35f693487d0d3");
     expect(conflicts.find((c) => c.path === "d")).toEqual({ path: "d", kind: "file/directory", variants: [{ file: "d.variant-f73f3093", from: P2 }] });
   });
+  it("keeps a file beside a directory at its path (a directory/file conflict as read-tree leaves it)", () => {
+    const df = [{ mode: "100644", oid: ours, stage: 2 as const, path: "n" }, { mode: "100644", oid: theirs, stage: 3 as const, path: "n/x" }];
+    const r = keepBoth(df, [P1, P2]);
+    expect(r.edits.filter((e) => e.op === "add").map((e) => e.path)).toEqual(["n.variant-b19a1e93", "n/x"]);
+    expect(r.conflicts[0]).toEqual({ path: "n", kind: "file/directory", variants: [{ file: "n.variant-b19a1e93", from: P1 }] });
+    // A directory the merged tree holds (a clean entry in it) counts the same.
+    expect(keepBoth([df[0]!], [P1, P2], 0, ["n/clean"]).edits).toEqual([{ op: "remove", path: "n" }, { op: "add", path: "n.variant-b19a1e93", mode: "100644", oid: ours }]);
+  });
   it("treats identical sides as no conflict", () => {
     expect(added.get("same")).toBe(ours);
     expect(conflicts.find((c) => c.path === "same")).toBeUndefined();

@@ -59,8 +59,11 @@ export function keeperOf(parents: ReadonlyArray<{ sha: string; committerTime: nu
  * `parents` are the two commits as given to merge-tree (stage 2 = parents[0], stage 3 = parents[1]);
  * `keeper` is the index of the one whose version stays at a path both changed (keeperOf).
  * merge-tree moves a file out of a directory's way to `path~<label>`; the labels are those commits.
+ * `treePaths` are the paths of the merged tree: a file whose path is a directory there or among
+ * the conflicted paths (a directory/file conflict as `git read-tree -m` leaves it, in place) is
+ * kept beside the directory as a variant too; written at its path, it would replace the directory.
  */
-export function keepBoth(conflicted: StageEntry[], parents: [string, string], keeper: 0 | 1 = 0): { edits: IndexEdit[]; conflicts: ResolvedConflict[] } {
+export function keepBoth(conflicted: StageEntry[], parents: [string, string], keeper: 0 | 1 = 0, treePaths: Iterable<string> = []): { edits: IndexEdit[]; conflicts: ResolvedConflict[] } {
   const byPath = new Map<string, Map<number, StageEntry>>();
   for (const e of conflicted) {
     const stages = byPath.get(e.path) ?? new Map<number, StageEntry>();
@@ -70,6 +73,8 @@ export function keepBoth(conflicted: StageEntry[], parents: [string, string], ke
   const edits: IndexEdit[] = [];
   const conflicts: ResolvedConflict[] = [];
   const from = (stage: number) => parents[stage === 2 ? 0 : 1];
+  const dirs = new Set<string>();
+  for (const p of [...treePaths, ...byPath.keys()]) for (let i = p.indexOf("/"); i > 0; i = p.indexOf("/", i + 1)) dirs.add(p.slice(0, i));
   for (const [path, stages] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const ours = stages.get(2), theirs = stages.get(3);
     if (ours && theirs) {
@@ -91,11 +96,11 @@ export function keepBoth(conflicted: StageEntry[], parents: [string, string], ke
       edits.push({ op: "remove", path });
       continue;
     }
-    const moved = parents.map((p) => `~${p}`).find((suffix) => path.endsWith(suffix));
-    if (moved) {
+    const moved = parents.map((p) => `~${p}`).find((suffix) => path.endsWith(suffix)) ?? (dirs.has(path) ? "" : undefined);
+    if (moved !== undefined) {
       // File/directory: a path cannot be both, and git keeps the directory there (it may hold
       // files of both sides); the file it moved aside to `path~<commit>` gets a variant name.
-      const original = path.slice(0, -moved.length);
+      const original = path.slice(0, path.length - moved.length);
       const file = variantFileName(original, only.oid, only.mode);
       edits.push({ op: "remove", path }, { op: "add", path: file, mode: only.mode, oid: only.oid });
       conflicts.push({ path: original, kind: "file/directory", variants: [{ file, from: from(only.stage) }] });

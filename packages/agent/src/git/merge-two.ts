@@ -64,7 +64,8 @@ async function resolve(repo: GitRepo, merged: MergeTreeResult, tips: Tips): Prom
   let attempts = 0;
   if (merged.conflicted.length > 0) {
     attempts = mergeAttempts(merged.conflicted, await tips.has()).length;
-    const resolved = keepBoth(merged.conflicted, tips.parents, tips.keeper);
+    const paths = (await lsTree(repo, tree)).map((e) => e.path);
+    const resolved = keepBoth(merged.conflicted, tips.parents, tips.keeper, paths);
     conflicts = resolved.conflicts;
     tree = await applyEdits(repo, tree, resolved.edits);
   }

@@ -1,11 +1,13 @@
 // The conflict kinds beyond plain edits, with real git and running agents: rename/rename (one
 // file renamed differently on each side) and file/directory (a file on one side where the other
-// made a directory). Both sides' versions survive, no markers, both clones end at one HEAD.
+// made a directory). Both sides' versions survive, no markers, both clones end at one HEAD; a
+// path both sides changed keeps the newer commit's version, the other is a variant beside it.
 import { commitFile, git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
 import { execFile } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { variantFileName } from "../src/git/variant-file-name.js";
 import { startAgents, stopAll, type Running } from "./helpers.js";
 
 const sh = (dir: string, script: string) => promisify(execFile)("bash", ["-ec", script], { cwd: dir });
@@ -82,6 +84,48 @@ describe("rename/rename and file/directory conflicts", () => {
       expect(await git(dir, "grep", "-c", "^<<<<<<<").catch(() => "")).toBe("");
       expect((await git(dir, "status", "--porcelain")).trim()).toBe("");
       expect((await git(dir, "submodule", "status")).split("\n").filter(Boolean)).toHaveLength(2);
+    }
+    // The renamed-onto path and the submodule keep a version each: one gitlink stays at `sub`.
+    const files = (await git(a, "ls-tree", "-r", "--name-only", merge)).split("\n");
+    expect(files.filter((f) => f === "c" || f.startsWith("c.variant-"))).toHaveLength(2);
+    expect(files).toContain("sub");
+  });
+
+  it("keeps the newer commit's version at each path both changed (file, mode, symlink, submodule), the same on both clones, the other beside it", async () => {
+    sb = await makeSandbox(["a", "b"], "line");
+    const [a, b] = [sb.clones.a!, sb.clones.b!];
+    const sub = "git config -f .gitmodules submodule.sub.path sub; git config -f .gitmodules submodule.sub.url https://example.org/sub.git; git add .gitmodules";
+    const link = (sha: string) => `mkdir -p sub; git update-index --add --cacheinfo 160000,${sha.repeat(40)},sub`;
+    await sh(a, `seq 1 20 > f.txt; ln -s base-target ln; ${link("1")}; ${sub}; git add -A; git commit -qm base`);
+    await git(b, "pull", "-q", "--ff-only", a, "main");
+    // a's commit is the older one, b's the newer (by its date): b's versions keep the names.
+    const at = (t: number) => `export GIT_AUTHOR_DATE='${t} +0000' GIT_COMMITTER_DATE='${t} +0000';`;
+    await sh(a, `${at(1_700_000_000)} sed -i 's/^5$/five-a/' f.txt; ln -sfn a-target ln; echo same > run.sh; chmod +x run.sh; ${link("2")}; git add -A; git commit -qm a`);
+    await sh(b, `${at(1_700_000_100)} sed -i 's/^5$/five-b/' f.txt; ln -sfn b-target ln; echo same > run.sh; ${link("3")}; git add -A; git commit -qm b`);
+    const tips = { a: await head(a), b: await head(b) };
+
+    agents = await startAgents(sb.clones);
+    const same = async () => { const [x, y] = [await head(a), await head(b)]; return x === y && x !== tips.a && x !== tips.b ? x : null; };
+    const merge = await waitFor(same, 20_000, "both clones at one merge");
+    await Promise.all(Object.values(agents).map((r) => r.agent.idle()));
+    expect(await same()).toBe(merge);
+
+    const entry = async (commit: string, path: string) => (await git(a, "ls-tree", "--full-tree", commit, "--", path)).split("\t")[0]!.split(" ");
+    for (const path of ["f.txt", "ln", "run.sh", "sub"]) {
+      // The path holds b's entry exactly (content, mode, link or gitlink); a's is its variant.
+      expect([path, await entry(merge, path)]).toEqual([path, await entry(tips.b, path)]);
+      const [mode, , oid] = await entry(tips.a, path);
+      expect([path, await entry(merge, variantFileName(path, oid!, mode))]).toEqual([path, await entry(tips.a, path)]);
+    }
+    for (const [name, r] of Object.entries(agents)) {
+      const dir = sb.clones[name]!;
+      expect(await readlink(join(dir, "ln"))).toBe("b-target");
+      expect(await readFile(join(dir, "f.txt"), "utf8")).toContain("five-b");
+      expect((await git(dir, "status", "--porcelain")).trim()).toBe("");
+      expect((await git(dir, "submodule", "status")).split("\n").filter(Boolean)).toHaveLength(2);
+      // Each clone's record says b's side kept the name.
+      const recorded = (await r.agent.conflicts.list()).filter((c) => c.merge === merge);
+      expect(recorded.map((c) => [c.path, c.variants[0]]).sort()).toEqual(["f.txt", "ln", "run.sh", "sub"].map((p) => [p, { file: p, from: tips.b }]));
     }
   });
 });

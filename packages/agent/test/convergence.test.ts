@@ -62,10 +62,11 @@ describe("convergence after concurrent, conflicting commits on a 5-node mesh", (
       expect((await git(dir, "status", "--porcelain")).trim()).toBe("");
       await expect(readFile(join(dir, ".git", "MERGE_HEAD"))).rejects.toThrow();
       const files = await filesOf(dir);
-      // Both (all five) versions of the text and binary conflicts are kept as variants.
-      expect(files.filter((f) => /^same\.variant-[0-9a-f]{8}\.txt$/.test(f))).toHaveLength(5);
-      expect(files.filter((f) => /^pic\.variant-[0-9a-f]{8}\.bin$/.test(f))).toHaveLength(5);
-      expect(files).not.toContain("same.txt");
+      // All five versions of the text and binary conflicts are kept: one at the path, four beside it.
+      expect(files.filter((f) => /^same\.variant-[0-9a-f]{8}\.txt$/.test(f))).toHaveLength(4);
+      expect(files.filter((f) => /^pic\.variant-[0-9a-f]{8}\.bin$/.test(f))).toHaveLength(4);
+      expect(files).toContain("same.txt");
+      expect(files).toContain("pic.bin");
       // Modified beats deleted: n2's edit survives.
       expect(await readFile(join(dir, "shared.txt"), "utf8")).toBe("modified by n2\n");
       // No conflict markers anywhere in the tree.
@@ -73,7 +74,7 @@ describe("convergence after concurrent, conflicting commits on a 5-node mesh", (
         const text = await readFile(join(dir, f), "latin1");
         expect(text).not.toMatch(/^(<<<<<<<|>>>>>>>) /m);
       }
-      const variantTexts = await Promise.all(files.filter((f) => f.startsWith("same.variant-")).map((f) => readFile(join(dir, f), "utf8")));
+      const variantTexts = await Promise.all(files.filter((f) => f === "same.txt" || f.startsWith("same.variant-")).map((f) => readFile(join(dir, f), "utf8")));
       expect(variantTexts.sort()).toEqual(names.map((m) => `${m} wrote this line\n`).sort());
     }
 

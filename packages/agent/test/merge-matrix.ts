@@ -2,8 +2,9 @@
 // two real clones. Each case is shell steps run in clone a or b; then both clones fetch each
 // other, make Herald's merge (mergeHeads) on their own, move their branch to it (advanceHead, as
 // the agent does) and are checked for what Herald promises: one commit on both, no conflict
-// marker in it, every version either side wrote kept (content, mode, link or gitlink), clean work
-// trees, `git submodule status` working.
+// marker in it, every version either side wrote kept (content, mode, link or gitlink), each
+// conflicting path holding one side's own version with the other's beside it as a variant, clean
+// work trees, `git submodule status` working.
 import { git, makeSandbox, type Sandbox } from "@herald/testkit";
 import { execFile } from "node:child_process";
 import { mkdir } from "node:fs/promises";
@@ -39,6 +40,8 @@ export interface MatrixResult {
   /** `mode oid` by path in the merge commit */
   tree: Map<string, string>;
   conflicts: ResolvedConflict[];
+  /** The two clones' commits that were merged. */
+  tips: { a: string; b: string };
   show: (path: string) => Promise<string>;
 }
 
@@ -122,8 +125,20 @@ export async function playCase(c: MergeCase): Promise<MatrixResult> {
         expect({ side, path, kept: kept.has(e) }).toEqual({ side, path, kept: true });
       }
     }
+    // A conflicting path keeps a version: the one its record says kept the name, which is an
+    // entry of that side's tip (followed through renames: at some path of it), exactly.
+    const tipSets = { [tips.a]: new Set((await entries(dir, tips.a)).values()), [tips.b]: new Set((await entries(dir, tips.b)).values()) };
+    for (const conflict of ma.conflicts) {
+      const atPath = conflict.variants.filter((v) => v.file === conflict.path);
+      if (conflict.kind === "content" || conflict.kind === "add/add") expect({ path: conflict.path, atPath: atPath.length }).toEqual({ path: conflict.path, atPath: 1 });
+      for (const v of conflict.variants) {
+        expect({ file: v.file, inMerge: tree.has(v.file) }).toEqual({ file: v.file, inMerge: true });
+        // .gitmodules is extended with entries for gitlink variants (checked above by its urls).
+        if (v.file !== ".gitmodules") expect({ file: v.file, fromItsSide: tipSets[v.from]?.has(tree.get(v.file)!) }).toEqual({ file: v.file, fromItsSide: true });
+      }
+    }
     const show = (path: string) => git(dir, "cat-file", "-p", `${ma.commit}:${path}`);
-    const r = { merge: ma, dirs, tree, conflicts: ma.conflicts, show };
+    const r = { merge: ma, dirs, tree, conflicts: ma.conflicts, tips, show };
     await c.check?.(r);
     return r;
   } finally {
@@ -138,6 +153,24 @@ export function variantsOf(r: MatrixResult, path: string): string[] {
   const slash = path.lastIndexOf("/");
   const [stem, ext] = dot > slash + 1 ? [path.slice(0, dot), path.slice(dot)] : [path, ""];
   return [...r.tree.keys()].filter((p) => p.startsWith(`${stem}.variant-`) && p.endsWith(ext) && /^[0-9a-f]{8}$/.test(p.slice(stem.length + 9, p.length - ext.length))).sort();
+}
+
+/** Every version of `path` in the merge: the one at the path itself (if any), then its variants. */
+export function versionsOf(r: MatrixResult, path: string): string[] {
+  return [...(r.tree.has(path) ? [path] : []), ...variantsOf(r, path)];
+}
+
+/**
+ * Checks that `path` holds one side's version and the other side's is its one variant; with
+ * `keeper`, that the side which kept the name is that clone's (the newer commit, or on a tie
+ * the one whose id sorts first: the same choice on every clone).
+ */
+export function expectKeptAtPath(r: MatrixResult, path: string, keeper?: "a" | "b"): void {
+  expect(r.tree.has(path)).toBe(true);
+  expect(variantsOf(r, path)).toHaveLength(1);
+  const c = r.conflicts.find((x) => x.path === path)!;
+  expect(c.variants.map((v) => v.file)).toEqual([path, variantsOf(r, path)[0]]);
+  if (keeper) expect(c.variants[0]!.from).toBe(r.tips[keeper]);
 }
 
 /** The modes of the entries at `paths`. */

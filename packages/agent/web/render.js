@@ -49,7 +49,8 @@ export function renderRepos(box, repos, act) {
 
 async function versionView(c, v) {
   const src = `/api/repos/${c.repo}/file?path=${encodeURIComponent(v.file)}`;
-  const head = el("div", { textContent: `${v.file} by ${v.authors.map((a) => a.email).join(", ") || "?"}${v.ours ? " (ours)" : ""}` });
+  const notes = [v.atPath ? "kept the name" : "", v.ours ? "ours" : ""].filter(Boolean);
+  const head = el("div", { className: v.atPath ? "at-path" : "", textContent: `${v.file} by ${v.authors.map((a) => a.email).join(", ") || "?"}${notes.length ? ` (${notes.join(", ")})` : ""}` });
   if (v.image) return el("div", { className: "version" }, head, el("img", { src, alt: v.file }));
   const text = await fetch(src).then((r) => (r.ok ? r.text() : `(${r.status})`));
   return el("div", { className: "version" }, head, el("pre", { textContent: text }));
@@ -60,8 +61,11 @@ export async function renderConflicts(box, conflicts, act) {
   const views = await Promise.all(conflicts.map(async (c) => {
     const resolve = (keep) => act(`/api/repos/${c.repo}/resolve`, { path: c.path, keep });
     const present = c.variants.filter((v) => v.present);
+    // The merge left one side's version at the path itself: say whose, the others are beside it.
+    const atPath = present.find((v) => v.atPath);
+    const kept = atPath ? `; ${c.path} holds the version by ${atPath.authors.map((a) => a.email).join(", ") || "?"}${atPath.ours ? " (ours)" : ""}` : "";
     return el("div", { className: "conflict", dataset: { path: c.path } },
-      el("h3", { textContent: `${c.path}: ${c.kind} conflict, ${present.length} versions` }),
+      el("h3", { textContent: `${c.path}: ${c.kind} conflict, ${present.length} versions${kept}` }),
       el("div", { className: "versions" }, ...(await Promise.all(present.map((v) => versionView(c, v))))),
       el("details", {}, el("summary", { textContent: "diff" }), el("pre", { className: "diff", textContent: c.diff })),
       el("div", { className: "actions" },

@@ -1,7 +1,8 @@
 // `herald conflicts` on a real conflict: two clones with agents running (announcing over a real
 // Prosody as well as pushing) edit one file at once,
-// the agents' merge keeps both versions; then list, show and resolve it from the command line, and
-// watch the agents carry the resolution to the other clone.
+// the agents' merge keeps both versions, the newer commit's at the path and the other beside it;
+// then list, show and resolve it from the command line, and watch the agents carry the
+// resolution to the other clone.
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -11,6 +12,8 @@ import { commitAsUser, startAgents, stopAgents } from "./in-process-agents.js";
 import { herald, lines } from "./run-herald.js";
 
 const variantsOf = async (dir: string, name = "same") => (await git(dir, "ls-files")).split("\n").filter((f) => f.startsWith(`${name}.variant-`));
+/** A minute ahead of now: n2's edit is the newer commit, so its version keeps the name. */
+const later = () => Math.floor(Date.now() / 1000) + 60;
 
 describe("herald conflicts", () => {
   let sb: Sandbox;
@@ -34,11 +37,11 @@ describe("herald conflicts", () => {
     // Paused, neither agent can pass its commit on before the other clone has made its own.
     agents.forEach((a) => a.pause());
     await commitAsUser(n1, "same.txt", "written on n1\n");
-    await commitAsUser(n2, "same.txt", "written on n2\n");
+    await commitAsUser(n2, "same.txt", "written on n2\n", later());
     agents.forEach((a) => a.resume());
     await waitFor(async () => {
       const [h1, h2] = [await head(n1), await head(n2)];
-      return h1 === h2 && (await variantsOf(n1)).length === 2 && (await variantsOf(n2)).length === 2;
+      return h1 === h2 && (await variantsOf(n1)).length === 1 && (await variantsOf(n2)).length === 1;
     }, 30_000, "both clones at the merge that keeps both versions");
   });
   afterAll(async () => {
@@ -51,21 +54,26 @@ describe("herald conflicts", () => {
   async function conflictOn(name: string): Promise<void> {
     agents.forEach((a) => a.pause());
     await commitAsUser(n1, `${name}.txt`, `${name} from n1\n`);
-    await commitAsUser(n2, `${name}.txt`, `${name} from n2\n`);
+    await commitAsUser(n2, `${name}.txt`, `${name} from n2\n`, later());
     agents.forEach((a) => a.resume());
-    await waitFor(async () => (await head(n1)) === (await head(n2)) && (await variantsOf(n2, name)).length === 2, 30_000, `both clones at the merge that keeps both versions of ${name}.txt`);
+    await waitFor(async () => (await head(n1)) === (await head(n2)) && (await variantsOf(n2, name)).length === 1, 30_000, `both clones at the merge that keeps both versions of ${name}.txt`);
   }
 
-  it("lists the conflict on both clones, with each side's author; ours is this clone's", async () => {
-    for (const [dir, me, other] of [[n1, "n1", "n2"], [n2, "n2", "n1"]] as const) {
+  it("lists the conflict on both clones, with each side's author and the newer side's version at the path; ours is this clone's", async () => {
+    for (const [dir, me] of [[n1, "n1"], [n2, "n2"]] as const) {
       await waitFor(() => herald(["conflicts", "--repo", dir]).then((r) => r.stdout.includes("same.txt")), 10_000, "the conflict record");
       const r = await herald(["conflicts", "--repo", dir]);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^same\.txt: content conflict, merged \d{4}-\d\d-\d\d \d\d:\d\d UTC in [0-9a-f]{12}$/m);
-      expect(r.stdout).toMatch(new RegExp(`same\\.variant-[0-9a-f]{8}\\.txt +from [0-9a-f]{12} by ${me}@example\\.org \\(ours, committed here\\)`));
-      expect(r.stdout).toMatch(new RegExp(`same\\.variant-[0-9a-f]{8}\\.txt +from [0-9a-f]{12} by ${other}@example\\.org$`, "m"));
-      const [c] = JSON.parse((await herald(["conflicts", "--json"], { cwd: dir })).stdout) as Array<{ variants: Array<{ file: string; ours: boolean }> }>;
+      // n2's commit is the newer: on both clones its version kept the name, n1's is beside it.
+      const notes = (who: string, atPath: boolean) => [atPath ? "kept the name" : "", who === me ? "ours, committed here" : ""].filter(Boolean).join(", ");
+      const line = (file: string, who: string, atPath: boolean) => new RegExp(`^  ${file} +from [0-9a-f]{12} by ${who}@example\\.org${notes(who, atPath) ? ` \\(${notes(who, atPath)}\\)` : ""}$`, "m");
+      expect(r.stdout).toMatch(line("same\\.txt", "n2", true));
+      expect(r.stdout).toMatch(line("same\\.variant-[0-9a-f]{8}\\.txt", "n1", false));
+      const [c] = JSON.parse((await herald(["conflicts", "--json"], { cwd: dir })).stdout) as Array<{ variants: Array<{ file: string; ours: boolean; atPath: boolean }> }>;
+      expect(c!.variants.map((v) => [v.file, v.atPath])).toEqual([["same.txt", true], [(await variantsOf(dir))[0], false]]);
       const ours = c!.variants.find((v) => v.ours)!;
+      expect(ours.atPath).toBe(me === "n2");
       expect(await readFile(join(dir, ours.file), "utf8")).toBe(`written on ${me}\n`);
     }
   });
@@ -73,7 +81,7 @@ describe("herald conflicts", () => {
   it("shows both versions as a diff", async () => {
     const r = await herald(["conflicts", "show", "same.txt"], { cwd: n1 });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^diff --git a\/same\.variant-/m);
+    expect(r.stdout).toMatch(/^diff --git a\/same\.txt b\/same\.variant-/m);
     expect(r.stdout).toContain("-written on n");
     expect(r.stdout).toContain("+written on n");
   });
@@ -85,7 +93,7 @@ describe("herald conflicts", () => {
     expect(lines(unknown.stderr)).toEqual(["herald: no conflict recorded for nope.txt (see herald conflicts)"]);
     const bad = await herald(["conflicts", "resolve", "same.txt", "--keep", "mine", "--repo", n1]);
     expect(bad.code).toBe(2);
-    expect(lines(bad.stderr)).toEqual([expect.stringMatching(/^herald: --keep mine: expected ours, theirs, both or one of the variant files: same\.variant-/)]);
+    expect(lines(bad.stderr)).toEqual([expect.stringMatching(/^herald: --keep mine: expected ours, theirs, both or one of the variant files: same\.txt, same\.variant-/)]);
     expect((await herald(["conflicts", "show", "nope.txt", "--repo", n1])).code).toBe(2);
     expect(await head(n1)).toBe(before);
   });
@@ -103,11 +111,13 @@ describe("herald conflicts", () => {
     }
   });
 
-  it("resolve --keep theirs takes the other side, commits as the user, and both clones converge", async () => {
+  it("resolve --keep theirs takes the other side (here the one at the path), commits as the user, and both clones converge", async () => {
+    const [beside] = await variantsOf(n1);
     const r = await herald(["conflicts", "resolve", "same.txt", "--keep", "theirs", "--repo", n1]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^settled same\.txt: kept theirs \(same\.variant-[0-9a-f]{8}\.txt\); committed [0-9a-f]{12}$/m);
+    expect(r.stdout).toMatch(/^settled same\.txt: kept theirs \(same\.txt\); committed [0-9a-f]{12}$/m);
+    expect((await git(n1, "show", "--format=", "--name-status", "HEAD")).trim()).toBe(`D\t${beside}`);
     expect(await readFile(join(n1, "same.txt"), "utf8")).toBe("written on n2\n");
     expect(await variantsOf(n1)).toEqual([]);
     expect((await git(n1, "status", "--porcelain")).trim()).toBe("");
@@ -119,7 +129,7 @@ describe("herald conflicts", () => {
     await waitFor(async () => (await head(n2)) === (await head(n1)) && existsSync(join(n2, "same.txt")), 20_000, "n2 at n1's resolution");
     expect(await readFile(join(n2, "same.txt"), "utf8")).toBe("written on n2\n");
     expect(await variantsOf(n2)).toEqual([]);
-    expect(existsSync(join(n2, (await variantsOf(n1))[0] ?? "same.variant-00000000.txt"))).toBe(false);
+    expect(existsSync(join(n2, beside!))).toBe(false);
     for (const dir of [n1, n2]) expect((await herald(["conflicts", "--repo", dir])).stdout).toBe("no conflicts\n");
   });
 
@@ -131,7 +141,7 @@ describe("herald conflicts", () => {
     const there = await herald(["conflicts", "resolve", "same.txt", "--keep", "ours", "--repo", n2]);
     expect(there.code).toBe(0);
     // n2 took in n1's settlement commit: it knows what was kept there.
-    expect(there.stdout).toMatch(/^same\.txt: already resolved \(kept theirs \(same\.variant-[0-9a-f]{8}\.txt\)\); nothing to do$/m);
+    expect(there.stdout).toMatch(/^same\.txt: already resolved \(kept theirs \(same\.txt\)\); nothing to do$/m);
     expect(await head(n1)).toBe(before);
     const all = JSON.parse((await herald(["conflicts", "--all", "--json", "--repo", n1])).stdout) as Array<{ state: string; resolved?: { keep: string } }>;
     expect(all).toEqual([expect.objectContaining({ state: "resolved", resolved: expect.objectContaining({ keep: expect.stringMatching(/^theirs/) }) })]);
@@ -150,7 +160,8 @@ describe("herald conflicts", () => {
     // n2's agent takes the settlement in and marks its own record: the count drops, the list empties.
     await waitFor(async () => (await head(n2)) === (await head(n1)), 20_000, "n2 at n1's settlement");
     await waitFor(async () => (await agents[1]!.status()).conflicts === 0, 10_000, "n2 to count it settled");
-    expect(await variantsOf(n2, "other")).toHaveLength(2); // both versions stay, as chosen
+    expect(await variantsOf(n2, "other")).toHaveLength(1); // both versions stay, as chosen
+    expect(await readFile(join(n2, "other.txt"), "utf8")).toBe("other from n2\n");
     expect((await herald(["conflicts", "--repo", n2])).stdout).toBe("no conflicts\n");
     const listed = JSON.parse((await herald(["conflicts", "--all", "--json", "--repo", n2])).stdout) as Array<{ path: string; state: string; resolved?: { keep: string } }>;
     expect(listed.find((c) => c.path === "other.txt")).toEqual(expect.objectContaining({ state: "resolved", resolved: expect.objectContaining({ keep: "both" }) }));
@@ -168,6 +179,21 @@ describe("herald conflicts", () => {
     await waitFor(async () => (await git(n2, "merge-base", "--is-ancestor", settlement, "HEAD").then(() => true, () => false)), 20_000, "n2 to merge the settlement");
     expect((await git(n2, "rev-list", "--parents", "-n1", "HEAD")).trim().split(" ")).toHaveLength(3);
     await waitFor(async () => (await agents[1]!.status()).conflicts === 0, 10_000, "n2 to count it settled");
+  });
+
+  it("resolve --keep theirs on the clone whose version kept the name puts the other side's version at the path", async () => {
+    await conflictOn("fifth");
+    const [beside] = await variantsOf(n2, "fifth");
+    expect(await readFile(join(n2, "fifth.txt"), "utf8")).toBe("fifth from n2\n");
+    const r = await herald(["conflicts", "resolve", "fifth.txt", "--keep", "theirs", "--repo", n2]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(new RegExp(`^settled fifth\\.txt: kept theirs \\(${beside!.replace(/\./g, "\\.")}\\); committed [0-9a-f]{12}$`, "m"));
+    for (const dir of [n2, n1]) {
+      await waitFor(async () => (await head(dir)) === (await head(n2)), 20_000, "n1 at n2's resolution");
+      expect(await readFile(join(dir, "fifth.txt"), "utf8")).toBe("fifth from n1\n");
+      expect(await variantsOf(dir, "fifth")).toEqual([]);
+      expect((await git(dir, "status", "--porcelain")).trim()).toBe("");
+    }
   });
 
   it("a conflict settled by hand on another clone (variants removed, no herald commit) reads as settled", async () => {

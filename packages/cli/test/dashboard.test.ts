@@ -124,14 +124,17 @@ describe("the dashboard in a browser", () => {
     expect(await page.getAttribute("#map", "data-nodes")).toBe("2");
   });
 
-  it("shows a conflict with both versions; Keep theirs settles it and both clones converge", async () => {
+  it("shows a conflict with both versions and which kept the name; Keep theirs settles it and both clones converge", async () => {
     agents.forEach((a) => a.pause());
-    await commitAsUser(n1, "same.txt", "written on n1\n");
+    // n1's is the newer commit: its version keeps the name, n2's is beside it as a variant.
+    await commitAsUser(n1, "same.txt", "written on n1\n", Math.floor(Date.now() / 1000) + 60);
     await commitAsUser(n2, "same.txt", "written on n2\n");
     agents.forEach((a) => a.resume());
     const conflict = page.locator('.conflict[data-path="same.txt"]');
     await conflict.locator(".version pre", { hasText: "written on n2" }).waitFor({ timeout: 30_000 });
     expect(await conflict.locator(".version pre").allTextContents()).toEqual(expect.arrayContaining(["written on n1\n", "written on n2\n"]));
+    expect(await conflict.locator("h3").textContent()).toMatch(/^same\.txt: content conflict, 2 versions; same\.txt holds the version by n1@example\.org \(ours\)$/);
+    expect(await conflict.locator(".version .at-path").textContent()).toMatch(/^same\.txt by n1@example\.org \(kept the name, ours\)$/);
     // The picture for the README: live map, the conflict side by side, the log.
     const shot = join(config, "dashboard.png");
     await page.screenshot({ path: shot, fullPage: true });

@@ -17,10 +17,12 @@ export async function stopAgents(agents: Agent[]): Promise<void> {
 }
 
 /** Commits as the clone's own user (testkit's commitFile commits as one fixed test identity). */
-export async function commitAsUser(dir: string, path: string, content: string): Promise<string> {
+/** `date` (unix seconds): the commit's author and committer date, for a commit that must be the newer. */
+export async function commitAsUser(dir: string, path: string, content: string, date?: number): Promise<string> {
   await mkdir(dirname(join(dir, path)), { recursive: true });
   await writeFile(join(dir, path), content);
   await execFileP("git", ["add", "--", path], { cwd: dir });
-  await execFileP("git", ["commit", "-q", "-m", `edit ${path}`], { cwd: dir });
+  const env = date === undefined ? process.env : { ...process.env, GIT_AUTHOR_DATE: `${date} +0000`, GIT_COMMITTER_DATE: `${date} +0000` };
+  await execFileP("git", ["commit", "-q", "-m", `edit ${path}`], { cwd: dir, env });
   return (await execFileP("git", ["rev-parse", "HEAD"], { cwd: dir })).stdout.trim();
 }

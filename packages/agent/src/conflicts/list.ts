@@ -1,8 +1,10 @@
-// `herald conflicts [--all] [--json]`: what the merges kept as variants, who wrote each version.
+// `herald conflicts [--all] [--json]`: what the merges kept as variants, who wrote each version,
+// and which version kept the path's name.
 import { formatAuthors, oursIndex, type Person, type Side } from "./sides.js";
 import type { ConflictState, ConflictView, SideCache } from "./model.js";
 
-export interface ListedVariant { file: string; from: string; present: boolean; authors: Person[]; ours: boolean; thisClone: boolean }
+/** `atPath`: this version kept the conflicting path's name (the others are beside it). */
+export interface ListedVariant { file: string; from: string; present: boolean; atPath: boolean; authors: Person[]; ours: boolean; thisClone: boolean }
 
 /** One entry of `--json` output (a stable shape for scripts). */
 export interface ListedConflict {
@@ -28,7 +30,7 @@ export async function listConflicts(views: ConflictView[], sides: SideCache): Pr
       state: v.state,
       ...(v.record.resolved ? { resolved: v.record.resolved } : {}),
       variants: v.variants.map((x) => ({
-        file: x.file, from: x.from, present: x.present,
+        file: x.file, from: x.from, present: x.present, atPath: x.file === v.record.path,
         authors: sideOf(x.from)?.authors ?? [],
         ours: ours !== null && s[ours]?.from === x.from,
         thisClone: sideOf(x.from)?.thisClone ?? false,
@@ -58,7 +60,7 @@ export function formatList(conflicts: ListedConflict[]): string {
     out.push(`${c.path}: ${c.kind} conflict, merged ${when(c.time)} in ${short(c.merge)}${stateText(c)}`);
     const width = Math.max(...c.variants.map((v) => v.file.length));
     for (const v of c.variants) {
-      const notes = [v.ours ? "ours" : "", v.thisClone ? "committed here" : "", v.present ? "" : "gone"].filter(Boolean);
+      const notes = [v.atPath ? "kept the name" : "", v.ours ? "ours" : "", v.thisClone ? "committed here" : "", v.present ? "" : "gone"].filter(Boolean);
       out.push(`  ${v.file.padEnd(width)}  from ${short(v.from)} by ${formatAuthors(v.authors)}${notes.length ? ` (${notes.join(", ")})` : ""}`);
     }
   }

@@ -1,6 +1,7 @@
 // Conflict records (.git/herald/conflicts.json) joined with what HEAD says now. The file is only
 // written by merges on this clone, so a conflict settled on another clone and fast-forwarded in
-// still reads "unresolved" there; HEAD is the truth: once every variant file is gone, it is settled.
+// still reads "unresolved" there; HEAD is the truth: once every variant file beside the path is
+// gone, it is settled (the path itself keeps a version either way).
 import { parseSettlementTrailer } from "../git/conflict-trailer.js";
 import type { ConflictRecord } from "../sync/conflict-store.js";
 import { inHead, localCommits, userEmail, type Clone } from "./clone.js";
@@ -12,7 +13,7 @@ export interface VariantView { file: string; from: string; present: boolean }
 
 export interface ConflictView {
   record: ConflictRecord;
-  /** open; resolved (the record says so); gone (no variant file left in HEAD: settled elsewhere). */
+  /** open; resolved (the record says so); gone (no variant file beside the path left in HEAD: settled elsewhere). */
   state: ConflictState;
   variants: VariantView[];
 }
@@ -26,9 +27,19 @@ export async function loadConflicts(clone: Clone): Promise<ConflictView[]> {
   const records = stored.map((r) => (r.resolved || !settled.has(`${r.merge}\0${r.path}`) ? r : { ...r, resolved: settled.get(`${r.merge}\0${r.path}`) }));
   return records.map((record) => {
     const variants = record.variants.map((v) => ({ ...v, present: present.has(v.file) }));
-    const state: ConflictState = record.resolved ? "resolved" : variants.some((v) => v.present) ? "open" : "gone";
+    const state: ConflictState = record.resolved ? "resolved" : isOpen(record.path, variants) ? "open" : "gone";
     return { record, state, variants };
   });
+}
+
+/**
+ * A conflict stays open while a version beside the path is in HEAD: the version that kept the
+ * name stays when the others are removed, so it says nothing. A conflict whose only version is at
+ * the path (modify/delete, one side of a rename) is open while that is there.
+ */
+export function isOpen(path: string, variants: VariantView[]): boolean {
+  const beside = variants.filter((v) => v.file !== path);
+  return (beside.length ? beside : variants).some((v) => v.present);
 }
 
 /** Settlements in HEAD's history, by "merge\0path" (one `git log` over the commits that have one). */

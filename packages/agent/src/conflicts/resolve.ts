@@ -1,6 +1,8 @@
 // `herald conflicts resolve PATH --keep ours|theirs|both|VARIANT`: one ordinary commit by the user
 // (their identity, their hooks) that puts the chosen version at PATH and removes the variant
-// files. The agent sees the branch move and pushes it like any local commit.
+// files. PATH already holds one side's version (the merge kept it there): keeping that one, by
+// side or by naming PATH, only removes the variants beside it. The agent sees the branch move and
+// pushes it like any local commit.
 import { posix } from "node:path";
 import { settlementTrailer } from "../git/conflict-trailer.js";
 import { HeraldError } from "../errors.js";
@@ -50,7 +52,8 @@ export async function resolveConflict(clone: Clone, path: string, views: Conflic
 
   const pathIsDir = (await headEntry(repo, path))?.mode === "040000";
   const write = choice.keep.length === 1 && choice.keep[0] !== path && !pathIsDir ? choice.keep[0]! : null;
-  const remove = files.filter((f) => f === write || !choice.keep.includes(f));
+  // The path itself is one of the versions (the one that kept the name): written over, never removed.
+  const remove = files.filter((f) => (f === write || !choice.keep.includes(f)) && !(write && f === path));
   // Never overwrite work: every file this touches must be exactly as committed.
   const dirty = await uncommitted(repo, [...(pathIsDir ? [] : [path]), ...files]);
   if (dirty.length) throw new HeraldError("DIRTY", `uncommitted changes in ${dirty.join(", ")}; commit or stash them first (nothing was changed)`);

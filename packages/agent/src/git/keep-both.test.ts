@@ -1,4 +1,5 @@
-import { foldIntoVariants, indexInfo, keepBoth, parseMergeTree } from "./keep-both.js";
+import { indexInfo, keepBoth, keeperOf, parseMergeTree } from "./keep-both.js";
+import { variantFileName } from "./variant-file-name.js";
 
 const P1 = "1".repeat(40), P2 = "2".repeat(40);
 const base = "df967b96a579e45a18b8251732d16804b2e56a55";
@@ -34,15 +35,35 @@ describe("keepBoth", () => {
   const added = new Map(edits.filter((e) => e.op === "add").map((e) => [e.path, e.op === "add" ? e.oid : ""]));
   const removed = edits.filter((e) => e.op === "remove").map((e) => e.path);
 
-  it("replaces a content conflict by two variant files, one per side", () => {
+  it("keeps the keeper's version at the path and the other side's beside it as a variant", () => {
     expect(removed).toContain("f.txt");
-    expect(added.has("f.txt")).toBe(false);
-    expect(added.get("f.variant-b19a1e93.txt")).toBe(ours);
+    expect(added.get("f.txt")).toBe(ours);
+    expect(added.has("f.variant-b19a1e93.txt")).toBe(false);
     expect(added.get("f.variant-950b81b7.txt")).toBe(theirs);
     expect(conflicts.find((c) => c.path === "f.txt")).toEqual({
       path: "f.txt", kind: "content",
-      variants: [{ file: "f.variant-b19a1e93.txt", from: P1 }, { file: "f.variant-950b81b7.txt", from: P2 }],
+      variants: [{ file: "f.txt", from: P1 }, { file: "f.variant-950b81b7.txt", from: P2 }],
     });
+  });
+  it("keeps the second parent's version at the path when it is the keeper", () => {
+    const r = keepBoth(parseMergeTree(out).conflicted, [P1, P2], 1);
+    const at = new Map(r.edits.filter((e) => e.op === "add").map((e) => [e.path, e.op === "add" ? e.oid : ""]));
+    expect(at.get("f.txt")).toBe(theirs);
+    expect(at.get("f.variant-b19a1e93.txt")).toBe(ours);
+    expect(r.conflicts.find((c) => c.path === "f.txt")?.variants).toEqual([{ file: "f.txt", from: P2 }, { file: "f.variant-b19a1e93.txt", from: P1 }]);
+  });
+  it("keeps the keeper's mode, link or gitlink at the path and the other's as a variant named by mode too", () => {
+    const modes = [
+      { mode: "100755", oid: ours, stage: 2 as const, path: "x" }, { mode: "100644", oid: ours, stage: 3 as const, path: "x" },
+      { mode: "160000", oid: ours, stage: 2 as const, path: "sub" }, { mode: "160000", oid: theirs, stage: 3 as const, path: "sub" },
+      { mode: "120000", oid: theirs, stage: 2 as const, path: "ln" }, { mode: "100644", oid: ours, stage: 3 as const, path: "ln" },
+    ];
+    const adds = keepBoth(modes, [P1, P2]).edits.filter((e) => e.op === "add");
+    expect(adds).toEqual([
+      { op: "add", path: "ln", mode: "120000", oid: theirs }, { op: "add", path: "ln.variant-b19a1e93", mode: "100644", oid: ours },
+      { op: "add", path: "sub", mode: "160000", oid: ours }, { op: "add", path: variantFileName("sub", theirs, "160000"), mode: "160000", oid: theirs },
+      { op: "add", path: "x", mode: "100755", oid: ours }, { op: "add", path: "x.variant-b19a1e93", mode: "100644", oid: ours },
+    ]);
   });
   it("keeps the modified side of a modify/delete at its path", () => {
     expect(added.get("g")).toBe(ours);
@@ -54,10 +75,18 @@ describe("keepBoth", () => {
     expect(added.get("r2.txt")).toBe(base);
     expect(added.get("r3.txt")).toBe(base);
   });
-  it("renames a file moved out of a directory's way to a variant name", () => {
+  it("leaves the directory at the path and gives the file moved out of its way a variant name", () => {
     expect(removed).toContain(`d~${P2}`);
     expect(added.get("d.variant-f73f3093")).toBe("f73f3093ff865c514c6c51f867e35f693487d0d3");
     expect(conflicts.find((c) => c.path === "d")).toEqual({ path: "d", kind: "file/directory", variants: [{ file: "d.variant-f73f3093", from: P2 }] });
+  });
+  it("keeps a file beside a directory at its path (a directory/file conflict as read-tree leaves it)", () => {
+    const df = [{ mode: "100644", oid: ours, stage: 2 as const, path: "n" }, { mode: "100644", oid: theirs, stage: 3 as const, path: "n/x" }];
+    const r = keepBoth(df, [P1, P2]);
+    expect(r.edits.filter((e) => e.op === "add").map((e) => e.path)).toEqual(["n.variant-b19a1e93", "n/x"]);
+    expect(r.conflicts[0]).toEqual({ path: "n", kind: "file/directory", variants: [{ file: "n.variant-b19a1e93", from: P1 }] });
+    // A directory the merged tree holds (a clean entry in it) counts the same.
+    expect(keepBoth([df[0]!], [P1, P2], 0, ["n/clean"]).edits).toEqual([{ op: "remove", path: "n" }, { op: "add", path: "n.variant-b19a1e93", mode: "100644", oid: ours }]);
   });
   it("treats identical sides as no conflict", () => {
     expect(added.get("same")).toBe(ours);
@@ -72,24 +101,10 @@ describe("keepBoth", () => {
   });
 });
 
-describe("foldIntoVariants", () => {
-  const v1 = "f.variant-11111111.txt", v2 = "f.variant-22222222.txt";
-  const merged = [
-    { mode: "100644", oid: "3".repeat(40), path: "f.txt" },
-    { mode: "100644", oid: "1".repeat(40), path: v1 },
-    { mode: "100644", oid: "2".repeat(40), path: v2 },
-  ];
-  it("turns a late third version into one more variant", () => {
-    const settled = new Set([v1, v2]);
-    const unsettled = new Set(["f.txt"]);
-    const r = foldIntoVariants(merged, settled, unsettled, [P1, P2]);
-    expect(r.edits).toEqual([{ op: "remove", path: "f.txt" }, { op: "add", path: "f.variant-33333333.txt", mode: "100644", oid: "3".repeat(40) }]);
-    expect(r.conflicts[0]?.variants).toEqual([{ file: "f.variant-33333333.txt", from: P2 }]);
-    // The same whichever side is which.
-    expect(foldIntoVariants(merged, unsettled, settled, [P1, P2]).edits).toEqual(r.edits);
-  });
-  it("leaves a path alone when both sides or neither side settled it", () => {
-    expect(foldIntoVariants(merged, new Set(["f.txt", v1]), new Set(["f.txt", v2]), [P1, P2]).edits).toEqual([]);
-    expect(foldIntoVariants(merged, new Set([v1]), new Set([v2]), [P1, P2]).edits).toEqual([]);
+describe("keeperOf", () => {
+  it("takes the newer commit, and the first in canonical order on a tie", () => {
+    expect(keeperOf([{ sha: P1, committerTime: 10 }, { sha: P2, committerTime: 20 }])).toBe(1);
+    expect(keeperOf([{ sha: P1, committerTime: 30 }, { sha: P2, committerTime: 20 }])).toBe(0);
+    expect(keeperOf([{ sha: P1, committerTime: 20 }, { sha: P2, committerTime: 20 }])).toBe(0);
   });
 });

@@ -1,10 +1,12 @@
 // Pure: turn the conflicts `git merge-tree --write-tree -z` reports into index edits that keep
-// both versions as files and never leave a conflict marker in the tree.
+// every side's version as a file and never leave a conflict marker in the tree.
 //
 // merge-tree's tree holds a marker-laden blob for content conflicts; every conflicted path is
 // listed with its stages (1 base, 2 first parent, 3 second parent; git-merge-tree(1) "Conflicted
-// file info"). We replace each such path by clean blobs only.
-import { isVariantFileName, variantFileName, variantOriginal } from "./variant-file-name.js";
+// file info"). We replace each such path by clean blobs only: the path keeps one side's version
+// (the side `keeper` names, the same on every node), the other side's version goes beside it as
+// a variant, as Syncthing keeps one version at the name and renames the other.
+import { variantFileName } from "./variant-file-name.js";
 
 export interface StageEntry { mode: string; oid: string; stage: 1 | 2 | 3; path: string }
 export interface MergeTreeResult { tree: string; conflicted: StageEntry[] }
@@ -35,15 +37,33 @@ export type ConflictKind = "content" | "add/add" | "modify/delete" | "file/direc
 export interface ResolvedConflict {
   path: string;
   kind: ConflictKind;
-  /** Files now in the tree that hold a version of `path`, each with the parent it came from. */
+  /**
+   * Files now in the tree that hold a version of `path`, each with the parent it came from. The
+   * one whose `file` is `path` itself is the version that kept the name; it is listed first.
+   */
   variants: Array<{ file: string; from: string }>;
 }
 
 /**
- * `parents` are the two commits as given to merge-tree (stage 2 = parents[0], stage 3 = parents[1]).
- * merge-tree moves a file out of a directory's way to `path~<label>`; the labels are those commits.
+ * Which parent keeps the name at a conflicting path: the one with the newer commit (its committer
+ * date, which the merge commit is made from too), the first in canonical order on a tie. A
+ * function of the two commits alone, so every node keeps the same version there.
  */
-export function keepBoth(conflicted: StageEntry[], parents: [string, string]): { edits: IndexEdit[]; conflicts: ResolvedConflict[] } {
+export function keeperOf(parents: ReadonlyArray<{ sha: string; committerTime: number }>): 0 | 1 {
+  const [a, b] = parents as [{ sha: string; committerTime: number }, { sha: string; committerTime: number }];
+  if (a.committerTime !== b.committerTime) return a.committerTime > b.committerTime ? 0 : 1;
+  return a.sha <= b.sha ? 0 : 1;
+}
+
+/**
+ * `parents` are the two commits as given to merge-tree (stage 2 = parents[0], stage 3 = parents[1]);
+ * `keeper` is the index of the one whose version stays at a path both changed (keeperOf).
+ * merge-tree moves a file out of a directory's way to `path~<label>`; the labels are those commits.
+ * `treePaths` are the paths of the merged tree: a file whose path is a directory there or among
+ * the conflicted paths (a directory/file conflict as `git read-tree -m` leaves it, in place) is
+ * kept beside the directory as a variant too; written at its path, it would replace the directory.
+ */
+export function keepBoth(conflicted: StageEntry[], parents: [string, string], keeper: 0 | 1 = 0, treePaths: Iterable<string> = []): { edits: IndexEdit[]; conflicts: ResolvedConflict[] } {
   const byPath = new Map<string, Map<number, StageEntry>>();
   for (const e of conflicted) {
     const stages = byPath.get(e.path) ?? new Map<number, StageEntry>();
@@ -53,6 +73,8 @@ export function keepBoth(conflicted: StageEntry[], parents: [string, string]): {
   const edits: IndexEdit[] = [];
   const conflicts: ResolvedConflict[] = [];
   const from = (stage: number) => parents[stage === 2 ? 0 : 1];
+  const dirs = new Set<string>();
+  for (const p of [...treePaths, ...byPath.keys()]) for (let i = p.indexOf("/"); i > 0; i = p.indexOf("/", i + 1)) dirs.add(p.slice(0, i));
   for (const [path, stages] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const ours = stages.get(2), theirs = stages.get(3);
     if (ours && theirs) {
@@ -61,7 +83,9 @@ export function keepBoth(conflicted: StageEntry[], parents: [string, string]): {
         edits.push({ op: "add", path, mode: ours.mode, oid: ours.oid });
         continue;
       }
-      const variants = [ours, theirs].map((s) => ({ file: variantFileName(path, s.oid, s.mode), from: from(s.stage), s }));
+      // The keeper's version (content, mode, link or gitlink) stays at the path; the other's beside it.
+      const [kept, other] = keeper === 0 ? [ours, theirs] : [theirs, ours];
+      const variants = [{ file: path, from: from(kept.stage), s: kept }, { file: variantFileName(path, other.oid, other.mode), from: from(other.stage), s: other }];
       for (const v of variants) edits.push({ op: "add", path: v.file, mode: v.s.mode, oid: v.s.oid });
       conflicts.push({ path, kind: stages.has(1) ? "content" : "add/add", variants: variants.map(({ file, from }) => ({ file, from })) });
       continue;
@@ -72,10 +96,11 @@ export function keepBoth(conflicted: StageEntry[], parents: [string, string]): {
       edits.push({ op: "remove", path });
       continue;
     }
-    const moved = parents.map((p) => `~${p}`).find((suffix) => path.endsWith(suffix));
-    if (moved) {
-      // File/directory: the file was moved aside to `path~<commit>`; give it a variant name instead.
-      const original = path.slice(0, -moved.length);
+    const moved = parents.map((p) => `~${p}`).find((suffix) => path.endsWith(suffix)) ?? (dirs.has(path) ? "" : undefined);
+    if (moved !== undefined) {
+      // File/directory: a path cannot be both, and git keeps the directory there (it may hold
+      // files of both sides); the file it moved aside to `path~<commit>` gets a variant name.
+      const original = path.slice(0, path.length - moved.length);
       const file = variantFileName(original, only.oid, only.mode);
       edits.push({ op: "remove", path }, { op: "add", path: file, mode: only.mode, oid: only.oid });
       conflicts.push({ path: original, kind: "file/directory", variants: [{ file, from: from(only.stage) }] });
@@ -97,28 +122,3 @@ export function indexInfo(edits: IndexEdit[]): string {
 }
 
 export interface TreeEntry { mode: string; oid: string; path: string }
-
-/**
- * A path kept as variants on one side and still present on the other (a third node's version
- * arriving after the first two were settled) becomes one more variant, so the merged tree never
- * shows a plain `name.txt` beside `name.variant-*.txt` files of an unsettled conflict.
- * `merged` is the merge result; `a` and `b` are each parent's set of paths.
- */
-export function foldIntoVariants(merged: TreeEntry[], a: ReadonlySet<string>, b: ReadonlySet<string>, parents: [string, string]): { edits: IndexEdit[]; conflicts: ResolvedConflict[] } {
-  const paths = new Map(merged.map((e) => [e.path, e]));
-  const hasVariants = (side: ReadonlySet<string>, p: string) => [...side].some((f) => f !== p && variantOriginal(f) === p);
-  const edits: IndexEdit[] = [];
-  const conflicts: ResolvedConflict[] = [];
-  const originals = new Set(merged.map((e) => e.path).filter(isVariantFileName).map(variantOriginal));
-  for (const p of [...originals].sort()) {
-    const entry = paths.get(p);
-    if (!entry) continue;
-    const settledOnA = !a.has(p) && hasVariants(a, p);
-    const settledOnB = !b.has(p) && hasVariants(b, p);
-    if (settledOnA === settledOnB) continue; // both or neither settled it: nothing to fold
-    const file = variantFileName(p, entry.oid, entry.mode);
-    edits.push({ op: "remove", path: p }, { op: "add", path: file, mode: entry.mode, oid: entry.oid });
-    conflicts.push({ path: p, kind: "content", variants: [{ file, from: settledOnA ? parents[1] : parents[0] }] });
-  }
-  return { edits, conflicts };
-}

@@ -9,12 +9,11 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { GitCommandError, HeraldError } from "../errors.js";
-import { foldIntoVariants, indexInfo, keepBoth, parseMergeTree, type IndexEdit, type MergeTreeResult, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
+import { indexInfo, keepBoth, keeperOf, parseMergeTree, type IndexEdit, type MergeTreeResult, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
 import { changedEntries, hasConflictMarkers, hasForeignMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
-import { isVariantFileName } from "./variant-file-name.js";
 import { gitmodulesEdits } from "./variant-gitmodules.js";
 import { MERGE_ORT_FAILED, mergeTreeWithoutRenames } from "./merge-without-renames.js";
-import { mergeCommitSpec, type ParentInfo } from "./merge-commit.js";
+import { canonicalParents, mergeCommitSpec, type ParentInfo } from "./merge-commit.js";
 import { conflictTrailer } from "./conflict-trailer.js";
 import { assertSha, type GitRepo } from "./repo.js";
 import type { MergeResult } from "./merge-heads.js";
@@ -28,7 +27,7 @@ export async function mergeTwo(repo: GitRepo, a: ParentInfo, b: ParentInfo): Pro
   const r = await repo.exec(["merge-tree", "--write-tree", "-z", "--no-messages", p1, p2]);
   const plain = r.code !== 0 && r.code !== 1 && MERGE_ORT_FAILED.test(r.stderr);
   if (r.code !== 0 && r.code !== 1 && !plain) throw new GitCommandError(["merge-tree", p1, p2], r.code, r.stderr);
-  const tips = new Tips(repo, parents);
+  const tips = new Tips(repo, parents, keeperOf(canonicalParents([a, b])));
   let step = await resolve(repo, plain ? await mergeTreeWithoutRenames(repo, p1, p2) : parseMergeTree(r.stdout), tips);
   let exact = false;
   if (!plain && (step.attempts || (await strayMarkers(repo, step.tree, tips)).length)) {
@@ -45,7 +44,8 @@ export async function mergeTwo(repo: GitRepo, a: ParentInfo, b: ParentInfo): Pro
 /** The parents' trees, read once and only when a check needs them. */
 class Tips {
   #entries?: Promise<TreeEntry[][]>;
-  constructor(private readonly repo: GitRepo, readonly parents: [string, string]) {}
+  /** `keeper`: the parent whose version keeps the name at a conflicting path (keeperOf). */
+  constructor(private readonly repo: GitRepo, readonly parents: [string, string], readonly keeper: 0 | 1) {}
   entries(): Promise<TreeEntry[][]> {
     return (this.#entries ??= Promise.all(this.parents.map((p) => lsTree(this.repo, p))));
   }
@@ -64,20 +64,12 @@ async function resolve(repo: GitRepo, merged: MergeTreeResult, tips: Tips): Prom
   let attempts = 0;
   if (merged.conflicted.length > 0) {
     attempts = mergeAttempts(merged.conflicted, await tips.has()).length;
-    const resolved = keepBoth(merged.conflicted, tips.parents);
+    const paths = (await lsTree(repo, tree)).map((e) => e.path);
+    const resolved = keepBoth(merged.conflicted, tips.parents, tips.keeper, paths);
     conflicts = resolved.conflicts;
     tree = await applyEdits(repo, tree, resolved.edits);
   }
-  let entries = await lsTree(repo, tree);
-  if (entries.some((e) => isVariantFileName(e.path))) {
-    const [a, b] = (await tips.entries()).map((es) => new Set(es.map((e) => e.path)));
-    const folded = foldIntoVariants(entries, a!, b!, tips.parents);
-    if (folded.edits.length) {
-      tree = await applyEdits(repo, tree, folded.edits);
-      conflicts = [...conflicts, ...folded.conflicts];
-      entries = await lsTree(repo, tree);
-    }
-  }
+  const entries = await lsTree(repo, tree);
   if (conflicts.length && entries.some((e) => e.mode === "160000")) {
     const modules = await gitmodulesEdits(repo, entries, tips.parents);
     if (modules.length) tree = await applyEdits(repo, tree, modules);

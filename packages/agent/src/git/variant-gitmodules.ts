@@ -1,7 +1,8 @@
-// A submodule kept as variants (`sub.variant-X`, `sub.variant-Y`: two gitlinks) needs its own
-// entries in `.gitmodules`: git maps a gitlink to its submodule by path, and with `path = sub`
-// alone `git submodule status` and `update` stop on every clone ("no submodule mapping found in
-// .gitmodules for path 'sub.variant-X'"). Each variant gets an entry named by its path, with the
+// A submodule pointer conflict keeps one side's gitlink at `sub` and the other's beside it as a
+// variant (`sub.variant-X`); that variant needs its own entry in `.gitmodules`: git maps a
+// gitlink to its submodule by path, and with `path = sub` alone `git submodule status` and
+// `update` stop on every clone ("no submodule mapping found in .gitmodules for path
+// 'sub.variant-X'"). Each variant gets an entry named by its path, with the
 // url the original path had (in the merge, or else in the side it came from). So does a
 // submodule a side mapped whose mapping the merge lost: both sides added a submodule, their
 // `.gitmodules` conflicted and are kept as variants (git's t6437), and the merge has none. The

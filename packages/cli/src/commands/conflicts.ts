@@ -63,8 +63,10 @@ const resolveCommand: CommandModule<GlobalArgs, ResolveArgs> = {
     })
     .example("$0 conflicts resolve notes.txt --keep theirs", "take the other clone's version")
     .example("$0 conflicts resolve notes.txt --keep notes.variant-1a2b3c4d.txt", "take that version")
-    .epilog("ours: the version whose commit has this clone's user.email as author (else the one committed on this\n" +
-      "clone). Resolving a conflict already settled says so and exits 0."),
+    .epilog("PATH already holds one version (the side with the newer commit kept the name); keeping that one, by side\n" +
+      "or as --keep PATH, removes the variants beside it. ours: the version whose commit has this clone's\n" +
+      "user.email as author (else the one committed on this clone). Resolving a conflict already settled says\n" +
+      "so and exits 0."),
   handler: async (args: ArgumentsCamelCase<ResolveArgs>) => {
     if (args.keep === "") throw new CliError("--keep needs ours, theirs, both or a variant file");
     const { resolveConflict, SideCache } = await agent();
@@ -90,6 +92,8 @@ export const conflictsCommand: CommandModule<GlobalArgs, ListArgs> = {
     .command(showCommand)
     .command(resolveCommand)
     .example("$0 conflicts", "unresolved conflicts in the clone in the current directory")
-    .example("$0 conflicts --all --json --repo ~/notes", "every recorded conflict, as JSON"),
+    .example("$0 conflicts --all --json --repo ~/notes", "every recorded conflict, as JSON")
+    .epilog("Each conflicting path keeps one version (the side with the newer commit; \"kept the name\", atPath in\n" +
+      "--json), the others are variant files beside it."),
   handler: list,
 };

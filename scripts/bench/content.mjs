@@ -17,7 +17,7 @@ import { floorTree, passiveNodeId, runFloor } from "./content-floor.mjs";
 import { settle, startHerald } from "./herald.mjs";
 import { commitNewFile, git, now, round, sleep } from "./lib.mjs";
 import { keySize, watchReceived } from "./received.mjs";
-import { buildTopology, configureXmpp, label, names } from "./topology.mjs";
+import { buildTopology, configureXmpp, label, names, removeSandbox } from "./topology.mjs";
 
 const CHEAP = 1;
 const EXPENSIVE = 200;
@@ -25,10 +25,7 @@ const EXPENSIVE = 200;
 /** The efficiency case: c1–c2 cheap, every clone to the bare cloud expensive, c3 only to it. */
 async function buildCloud(cleanup, costKey) {
   const sb = await makeSandbox(names(3), [["c1", "c2"]], { bares: ["cloud"] });
-  // The assistant's last git-annex processes may still write lock files into the cloud while it
-  // is removed (ENOTEMPTY): try again for a moment.
-  const remove = async (tries = 10) => sb.cleanup().catch(async (e) => (tries > 1 ? (await sleep(300), remove(tries - 1)) : Promise.reject(e)));
-  const dispose = cleanup.add(`sandbox ${sb.root}`, () => remove());
+  const dispose = cleanup.add(`sandbox ${sb.root}`, () => removeSandbox(sb));
   cleanup.paths.add(sb.root);
   await git(sb.bare.cloud, "annex", "init", "-q", "cloud");
   for (const c of names(3)) await git(sb.clones[c], "config", `remote.cloud.${costKey}`, String(EXPENSIVE));

@@ -24,7 +24,7 @@ maybe("content along a line", () => {
   it("is sent on by the middle clone as soon as it lands, not after a slow fetch from another remote", async () => {
     sb = await makeSandbox(["a", "b", "c"], [["a", "b"], ["b", "c"]]);
     for (const n of ["a", "b", "c"]) await git(sb.clones[n]!, "annex", "init", "-q", n);
-    const { a, b, c } = sb.clones as Record<string, string>;
+    const [a, b, c] = [sb.clones.a!, sb.clones.b!, sb.clones.c!];
     await git(a, "config", "annex.largefiles", "anything");
     const slow = `${sb.root}/slow.git`;
     await git(sb.root, "clone", "-q", "--bare", a, slow);

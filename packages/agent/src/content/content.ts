@@ -4,7 +4,6 @@
 // (content-plan.ts) and queued (transfer-queue.ts). Triggers are events, never a poll: a new
 // HEAD, a push or fetch of the branch, and a local ref move (a peer's `git annex copy` into this
 // clone records it in our git-annex branch, so content arriving here wakes us too).
-import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { AgentEmitter } from "../agent-events.js";
 import type { GitRepo } from "../git/repo.js";
@@ -16,7 +15,8 @@ import { AnnexBranch } from "./annex-branch.js";
 import { contentSteps } from "./content-plan.js";
 import { contentStatus } from "./content-status.js";
 import type { ContentStatus } from "../status.js";
-import { changedLinks, isAnnexKey, isSafePath, keyFromLink, MAX_POINTER_BYTES, objectPath } from "./keys.js";
+import { changedLinks, isAnnexKey, isSafePath, keyFromLink, MAX_POINTER_BYTES } from "./keys.js";
+import { hasContent, hasWanted } from "./local-annex.js";
 import { remoteCost } from "../sync/plan-targets.js";
 import type { TransferRecord } from "./transfer-records.js";
 import { TransferQueue } from "./transfer-queue.js";
@@ -43,9 +43,6 @@ export interface ContentDeps {
 /** Annexed files at once when herald.maxConcurrentTransfers is unset: content is bandwidth-bound
  * (git-annex itself runs one at a time unless annex.jobs says more). */
 export const CONTENT_AT_ONCE = 4;
-
-/** Where git-annex keeps preferred content expressions: a repository's own, and its groups'. */
-const WANTED_LOGS = ["preferred-content.log", "groupwanted.log"];
 
 /** A key this clone has seen arrive in a commit and has not finished routing. */
 interface Pending { path: string; origin: string }
@@ -202,24 +199,8 @@ export class Content {
     return out.result === "skipped" && job.direction === "from" && !(await this.#present(job.key)) ? { result: "failed", error: `${job.remote} does not have it yet` } : out;
   }
 
-  /** Whether a repository has a preferred content expression (`git annex wanted`), its own or its
-   * group's. Most networks set none anywhere: then no git-annex branch here (ours, or a remote's
-   * not merged yet) nor the journal holds the logs that say one, and one `git cat-file` answers
-   * where `git annex wanted` would cost a git-annex start before every transfer. */
-  async #hasWanted(repo: string): Promise<boolean> {
-    const branches = [...(await this.d.repo.refs("refs/")).keys()].filter((n) => n.endsWith("/git-annex"));
-    const logs = branches.flatMap((b) => WANTED_LOGS.map((l) => `${b}:${l}`));
-    const found = logs.length ? await this.d.repo.run(["cat-file", "--batch-check=%(objectname)"], undefined, logs.join("\n") + "\n").catch(() => null) : "";
-    const journal = await Promise.all(WANTED_LOGS.map((l) => stat(join(this.d.repo.gitDir, "annex", "journal", l)).then(() => true, () => false)));
-    if (found !== null && !/^[0-9a-f]{40}/m.test(found) && !journal.includes(true)) return false;
-    return ((await this.d.repo.tryRun(["annex", "wanted", repo])) ?? "").trim() !== "";
-  }
-
-  /** Content is here once its object file is (git-annex renames it in when complete and checked). */
-  async #present(key: string): Promise<boolean> {
-    if (await stat(join(this.d.repo.gitDir, "annex", "objects", objectPath(key))).then(() => true, () => false)) return true;
-    return this.#tuned ? this.d.repo.exec(["annex", "contentlocation", key]).then((r) => r.code === 0) : false;
-  }
+  #hasWanted(repo: string): Promise<boolean> { return hasWanted(this.d.repo, repo); }
+  #present(key: string): Promise<boolean> { return hasContent(this.d.repo, key, this.#tuned); }
 
   /** A peer announced: content may have reached a passive repository; gets that found nothing there try again now. */
   heard(): void {

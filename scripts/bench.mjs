@@ -13,7 +13,8 @@
 //   npm run bench -- --commits=10      commits per propagation case (default 30; 5 with --quick)
 //   npm run bench -- --only=wan        over the link simulator at 80 ms RTT, ssh remotes: pair and star 5 (Herald, the floor with and without ssh connection reuse), a 5 MB annexed file, an outage (--cut=SECONDS, default 30; 20 with --quick)
 //   npm run bench -- --only=storm      every clone commits rounds at once, some conflicting (mesh 5, ring 8; git only and XMPP): time to one HEAD, git work per commit
-//   npm run bench -- --only=content    a 20 MB annexed file to every repository (line 5, star 5, the cloud case): Herald vs git-annex's assistant
+//   npm run bench -- --only=content    a 20 MB annexed file to every repository (line 5, star 5, the cloud case): the floor (the plan's transfers by hand), Herald, git-annex's assistant
+//   npm run bench -- --only=content --cases="floor;herald, line" --content-mb=4   some of its cases, a smaller file
 //
 // Sections: planner; propagation latency (Herald with and without XMPP, the floor of one push
 // plus one fast-forward, a 5 s polling loop, git-annex's assistant); footprint of idle agents,
@@ -55,7 +56,10 @@ function parseArgs(argv) {
     if (a === "--quick") args.quick = true;
     else if (a === "--no-annex") args.annex = false;
     else if (a === "--in-process") args.inProcess = true;
-    else if (a.startsWith("--cases=")) args.cases = a.slice(8).split(";").map((c) => c.trim()).filter(Boolean);
+    else if (a.startsWith("--content-mb=")) {
+      args.contentMb = Number(a.slice(13));
+      if (!(args.contentMb > 0 && args.contentMb <= 1024)) throw new Error(`--content-mb wants a size in MB from 1 to 1024, not ${a.slice(13)}`);
+    } else if (a.startsWith("--cases=")) args.cases = a.slice(8).split(";").map((c) => c.trim()).filter(Boolean);
     else if (a.startsWith("--commits=")) args.commits = Number(a.slice(10));
     else if (a.startsWith("--cut=")) {
       args.cutSeconds = Number(a.slice(6));
@@ -65,7 +69,7 @@ function parseArgs(argv) {
       args.only = a.slice(7).split(",").filter(Boolean);
       const bad = args.only.filter((s) => !SECTIONS.includes(s));
       if (bad.length) throw new Error(`unknown section ${bad.join(", ")} (sections: ${SECTIONS.join(", ")})`);
-    } else throw new Error(`unknown option ${a} (options: --quick, --no-annex, --in-process, --only=${SECTIONS.join(",")}, --cases="TEXT;…", --commits=N, --cut=SECONDS)`);
+    } else throw new Error(`unknown option ${a} (options: --quick, --no-annex, --in-process, --only=${SECTIONS.join(",")}, --cases="TEXT;…", --commits=N, --content-mb=N, --cut=SECONDS)`);
   }
   return args;
 }
@@ -357,14 +361,15 @@ async function live(args, results, mode, cleanup) {
   if (run("content")) {
     if (!results.machine.gitAnnex || !server) console.log(`\ncontent: skipped (${!server ? noXmpp : "git-annex is not installed (apt-get install -y git-annex)"})`);
     else {
-      const { contentCase } = await import("./bench/content.mjs");
+      const { contentCase, contentRatios } = await import("./bench/content.mjs");
       const rows = [];
-      console.log("\ncontent: one 20 MB annexed file committed on c1 → its content in every clone");
+      console.log(`\ncontent: one ${args.contentMb ?? 20} MB annexed file committed on c1 → its content in every clone`);
       for (const [shape, n] of [["line", 5], ["star", 5], ["cloud", 3]]) {
-        for (const system of ["herald", "annex"]) {
+        for (const system of ["floor", "herald", "annex"]) {
+          if (args.cases && !args.cases.some((c) => `${system}, ${shape} ${n}`.includes(c))) continue;
           process.stdout.write(`  ${system}, ${shape} ${n} … `);
           try {
-            const row = await contentCase(ctx, shape, n, system);
+            const row = await contentCase(ctx, shape, n, system, args.contentMb);
             rows.push(row);
             console.log(`${row.msToAll ?? `TIMED OUT (missing: ${row.missing})`} ms, ${row.arrivals} arrivals${row.mbExpensive === "" ? "" : `, ${row.mbExpensive} MB over expensive edges`}`);
           } catch (e) {
@@ -372,8 +377,12 @@ async function live(args, results, mode, cleanup) {
           }
         }
       }
-      results.content = { ...mode, unit: "ms from `git commit` of the file on c1 returning until every repository holds its content; content arrivals per repository and transfers touching the cloud, watched from outside both systems (scripts/bench/received.mjs)", rows };
-      printTable("content: a 20 MB file to every repository (ms; arrivals counted from outside, ideal = one per repository; MB over the cloud's expensive edges)", rows);
+      const ratios = contentRatios(rows);
+      results.content = { ...mode, unit: "ms from `git commit` of the file on c1 returning until every repository holds its content; content arrivals per repository and transfers touching the cloud, watched from outside both systems (scripts/bench/received.mjs); the floor runs the plan's transfers by hand (scripts/bench/content-floor.mjs)", rows, ratios };
+      printTable("content: a 20 MB file to every repository (ms; arrivals counted from outside, ideal = one per repository; MB over the cloud's expensive edges)", rows, ["system", "topology", "msToAll", "missing", "arrivals", "ideal", "mbReceived", "cloudUploads", "cloudDownloads", "mbExpensive", "heraldTransfers", "watchErrors"]);
+      const hops = rows.filter((r) => r.floorHops);
+      if (hops.length) printTable("content: the floor's transfers (ms each, children at once, hop after hop)", hops, ["topology", "floorHops"]);
+      printTable("content: Herald and the assistant over the floor (ms to every repository)", ratios);
     }
   }
 

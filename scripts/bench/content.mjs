@@ -7,26 +7,25 @@
 // over expensive edges, c3 reaching only the cloud. The bytes are counted from outside both
 // systems, the same way for both (received.mjs: content arriving in each repository's annex, and
 // the transfers that touched the cloud); Herald's own transfer records are shown beside them.
-// Arrival is polled (git annex contentlocation) by the bench, not by either system.
+// Arrival is polled (git annex contentlocation) by the bench, not by either system. The floor
+// (content-floor.mjs) runs the same transfers as Herald's plan by hand, `git annex copy --key`
+// hop after hop, children at once: what the content costs with nothing but git-annex moving it.
 import { createHash, randomBytes } from "node:crypto";
 import { hasContent, makeSandbox } from "@herald/testkit";
 import { startAnnex } from "./annex.mjs";
+import { floorTree, passiveNodeId, runFloor } from "./content-floor.mjs";
 import { settle, startHerald } from "./herald.mjs";
 import { commitNewFile, git, now, round, sleep } from "./lib.mjs";
 import { keySize, watchReceived } from "./received.mjs";
-import { buildTopology, configureXmpp, label, names } from "./topology.mjs";
+import { buildTopology, configureXmpp, label, names, removeSandbox } from "./topology.mjs";
 
-const SIZE = 20 << 20;
 const CHEAP = 1;
 const EXPENSIVE = 200;
 
 /** The efficiency case: c1–c2 cheap, every clone to the bare cloud expensive, c3 only to it. */
 async function buildCloud(cleanup, costKey) {
   const sb = await makeSandbox(names(3), [["c1", "c2"]], { bares: ["cloud"] });
-  // The assistant's last git-annex processes may still write lock files into the cloud while it
-  // is removed (ENOTEMPTY): try again for a moment.
-  const remove = async (tries = 10) => sb.cleanup().catch(async (e) => (tries > 1 ? (await sleep(300), remove(tries - 1)) : Promise.reject(e)));
-  const dispose = cleanup.add(`sandbox ${sb.root}`, () => remove());
+  const dispose = cleanup.add(`sandbox ${sb.root}`, () => removeSandbox(sb));
   cleanup.paths.add(sb.root);
   await git(sb.bare.cloud, "annex", "init", "-q", "cloud");
   for (const c of names(3)) await git(sb.clones[c], "config", `remote.cloud.${costKey}`, String(EXPENSIVE));
@@ -51,8 +50,38 @@ async function spread(repos, key, t0, timeoutMs) {
   return { ms: waiting.size ? null : round(now() - t0), missing: [...waiting] };
 }
 
+/** The repositories as plan nodes, and the edges their remotes make (costs as the agents advertise them). */
+async function planOf(topo) {
+  const { defaultCost, remoteKindOf } = await import("@herald/planner");
+  const nodes = names(topo.n).map((c) => ({ name: c, dir: topo.clones[c], passive: false, id: c }));
+  if (topo.cloud) nodes.push({ name: "cloud", dir: topo.cloud, passive: true, id: passiveNodeId((await git(topo.origin, "config", "remote.cloud.url")).trim()) });
+  const edges = [];
+  for (const c of names(topo.n)) {
+    for (const r of (await git(topo.clones[c], "remote")).split("\n").filter(Boolean)) {
+      const url = (await git(topo.clones[c], "config", `remote.${r}.url`)).trim();
+      const set = (await git(topo.clones[c], "config", "--default", "", `remote.${r}.herald-cost`)).trim();
+      const cost = set ? Number(set) : defaultCost(remoteKindOf(url));
+      edges.push({ from: c, to: r, cost });
+      if (r === "cloud") edges.push({ from: r, to: c, cost });
+    }
+  }
+  return { nodes, edges };
+}
+
 async function startSystem(ctx, topo, system) {
   const { cleanup, server, opts } = ctx;
+  if (system === "floor") {
+    for (const c of names(topo.n)) {
+      await git(topo.clones[c], "annex", "init", "-q", c);
+      await git(topo.clones[c], "config", "annex.largefiles", "anything");
+    }
+    // Each clone learns its remotes' annex uuids now (git-annex reads a local remote's config
+    // the first time it meets it), as Herald's agents do at their start.
+    for (const c of names(topo.n)) await git(topo.clones[c], "annex", "info", "--fast");
+    const { nodes, edges } = await planOf(topo);
+    const tree = floorTree(nodes, edges, "c1");
+    return { stop: async () => undefined, heraldTransfers: () => null, run: (key) => runFloor(nodes, tree, "c1", key, now) };
+  }
   if (system === "annex") {
     const annex = await startAnnex(cleanup, topo, { largefiles: "anything" });
     return { stop: annex.stop, heraldTransfers: () => null };
@@ -67,13 +96,31 @@ async function startSystem(ctx, topo, system) {
   await settle(h.agents);
   for (const a of Object.values(h.agents)) a.records.length = 0;
   const done = () => Object.values(h.agents).flatMap((a) => a.records).filter((r) => r.event === "transfer-done");
-  return { stop: h.stop, heraldTransfers: done };
+  // HERALD_BENCH_TRACE=1: every agent's records from the commit on, ms after it (where the time goes).
+  const trace = (t0) => {
+    if (!process.env.HERALD_BENCH_TRACE) return;
+    const all = Object.values(h.agents).flatMap((a) => a.records).filter((r) => r.t >= t0 - 50).sort((a, b) => a.t - b.t);
+    for (const r of all) console.error(`  ${String(Math.round(r.t - t0)).padStart(6)} ${r.agent} ${r.event} ${JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !["t", "agent", "event", "level", "key"].includes(k))))}`);
+  };
+  return { stop: h.stop, heraldTransfers: done, trace };
+}
+
+export const SYSTEMS = { herald: "herald (plan)", floor: "floor (git annex copy --key along the plan)", annex: "git-annex assistant (flood)" };
+
+/** Herald's time over the floor's, per topology, from the rows of one run. */
+export function contentRatios(rows) {
+  const by = (system, topology) => rows.find((r) => r.system === SYSTEMS[system] && r.topology === topology)?.msToAll ?? null;
+  return [...new Set(rows.map((r) => r.topology))].map((topology) => {
+    const floor = by("floor", topology), herald = by("herald", topology), annex = by("annex", topology);
+    return { topology, floorMs: floor, heraldMs: herald, assistantMs: annex, heraldVsFloor: floor && herald ? round(herald / floor, 2) : null, assistantVsFloor: floor && annex ? round(annex / floor, 2) : null, target: "herald ≤ 1.3× floor", met: floor && herald ? (herald <= 1.3 * floor ? "met" : "missed") : "–" };
+  });
 }
 
 /** MB from a count of 20 MB transfers. */
 const mb = (count, key) => round((count * keySize(key)) / (1 << 20));
 
-export async function contentCase(ctx, shape, n, system) {
+export async function contentCase(ctx, shape, n, system, sizeMb = 20) {
+  const SIZE = Math.round(sizeMb * (1 << 20));
   const topo = shape === "cloud" ? await buildCloud(ctx.cleanup, system === "annex" ? "annex-cost" : "herald-cost") : await buildTopology(ctx.cleanup, shape, n);
   try {
     const sys = await startSystem(ctx, topo, system);
@@ -88,14 +135,17 @@ export async function contentCase(ctx, shape, n, system) {
         const c = await commitNewFile(topo.origin, "big.bin", file);
         const added = (await git(topo.origin, "annex", "lookupkey", "big.bin")).trim();
         if (added !== key) throw new Error(`git-annex named the file ${added}, not ${key}`);
+        const floor = sys.run?.(key);
         const { ms, missing } = await spread(repos, key, c.t, 90_000);
-        await sleep(5000); // transfers still running when the last repository got it (a second upload)
+        const hops = floor ? (await floor).map((h) => `${h.from}→${h.to} ${h.ms}`).join(", ") : "";
+        if (!floor) await sleep(5000); // transfers still running when the last repository got it (a second upload)
+        sys.trace?.(c.t);
         const counts = watch.counts();
         const arrivals = Object.values(counts).reduce((s, r) => s + r.received, 0);
         const herald = sys.heraldTransfers();
         const cloud = counts.cloud;
         return {
-          system: system === "herald" ? "herald (plan)" : "git-annex assistant (flood)",
+          system: SYSTEMS[system],
           topology: shape === "cloud" ? "cloud (c1–c2 cheap, c3 via cloud)" : label(shape, n),
           msToAll: ms, missing: missing.join(" ") || "",
           arrivals, ideal: Object.keys(repos).length, mbReceived: mb(arrivals, key),
@@ -103,6 +153,7 @@ export async function contentCase(ctx, shape, n, system) {
           mbExpensive: cloud ? mb(cloud.transfers, key) : "",
           heraldTransfers: herald === null ? "–" : herald.filter((r) => r.key === key).length,
           watchErrors: watch.failures.join("; "),
+          ...(floor ? { floorHops: hops } : {}),
         };
       } finally {
         watch.close();

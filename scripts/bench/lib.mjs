@@ -46,10 +46,20 @@ export async function commitNewFile(dir, name, content) {
       await git(dir, "commit", "-q", "--no-verify", "-m", `bench ${name}`);
       return { t: now(), byOther: false };
     } catch (e) {
+      // The assistant committed what we had staged between our add and our commit ("nothing to
+      // commit"): the file is in HEAD and nothing of it is left staged.
+      if (await committedByOther(dir, name)) return { t: now(), byOther: true };
       if (!/index\.lock|cannot lock ref|Unable to create/.test(String(e.stderr ?? e.message)) || attempt >= 50) throw e;
       await sleep(10);
     }
   }
+}
+
+/** Whether `name` is in HEAD with nothing of it staged or changed (someone else committed it). */
+async function committedByOther(dir, name) {
+  const inHead = await git(dir, "ls-tree", "--name-only", "HEAD", "--", name).catch(() => "");
+  const pending = await git(dir, "status", "--porcelain", "--", name).catch(() => "?");
+  return inHead.trim() !== "" && pending.trim() === "";
 }
 
 /**

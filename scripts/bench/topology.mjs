@@ -20,12 +20,28 @@ export function upstreamOf(shape, n) {
 }
 
 /**
+ * Remove a sandbox; where the removal meets a directory that is not empty (ENOTEMPTY: a
+ * git-annex process that outlived the assistant's stop wrote a lock or journal file into it
+ * meanwhile), try again for a few seconds, so that a case never leaves its clones behind.
+ */
+export async function removeSandbox(sb, tries = 20) {
+  for (let i = 1; ; i++) {
+    try {
+      return await sb.cleanup();
+    } catch (e) {
+      if (i >= tries || !/ENOTEMPTY|EBUSY/.test(String(e.code ?? e.message))) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/**
  * A sandbox of `n` clones (remotes named after the neighbour, herald.node = name), registered for
  * cleanup. `directed`: downstream remotes removed, so c1 has none and data only moves by fetching.
  */
 export async function buildTopology(cleanup, shape, n, { directed = false } = {}) {
   const sb = await makeSandbox(names(n), edges(shape, n));
-  const remove = cleanup.add(`sandbox ${sb.root}`, () => sb.cleanup());
+  const remove = cleanup.add(`sandbox ${sb.root}`, () => removeSandbox(sb));
   cleanup.paths.add(sb.root);
   if (directed) for (const [up, down] of edges(shape, n)) await git(sb.clones[up], "remote", "remove", down);
   return {

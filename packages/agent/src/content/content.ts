@@ -16,6 +16,7 @@ import { contentSteps } from "./content-plan.js";
 import { contentStatus } from "./content-status.js";
 import type { ContentStatus } from "../status.js";
 import { changedLinks, isAnnexKey, isSafePath, keyFromLink, MAX_POINTER_BYTES } from "./keys.js";
+import { hasContent, hasWanted } from "./local-annex.js";
 import { remoteCost } from "../sync/plan-targets.js";
 import type { TransferRecord } from "./transfer-records.js";
 import { TransferQueue } from "./transfer-queue.js";
@@ -54,7 +55,12 @@ export class Content {
   #pending = new Map<string, Pending>();
   #lastHead: string | null = null;
   #work: Promise<void> = Promise.resolve();
+  #heads: Promise<void> = Promise.resolve();
   #refsPassWaiting = false;
+  #routing: Promise<void> | null = null;
+  #routeAgain = false;
+  /** annex.tune.* set: objects may not be where objectPath puts them, so ask git-annex */
+  #tuned = false;
 
   constructor(private readonly d: ContentDeps) {
     this.#branch = new AnnexBranch(d.repo, d.log.child("annex-branch"), (remote) => d.remotes.get(remote)?.url);
@@ -74,11 +80,12 @@ export class Content {
   async start(): Promise<void> {
     this.#annexed = (await this.d.repo.config("annex.uuid")) !== null;
     if (!this.#annexed) return;
+    this.#tuned = (await this.d.repo.tryRun(["config", "--get-regexp", "^annex\\.tune\\."]))?.trim() ? true : false;
     this.#lastHead = await this.d.repo.head();
     await this.#queue.load();
     await this.#refs.start();
     const { events } = this.d;
-    events.on("head", (e) => this.#serially(() => this.#newHead(e.sha, e.origin === "local" || !e.source ? this.d.node : this.d.remotes.nodeOf(e.source))));
+    events.on("head", (e) => this.#inOrder(() => this.#newHead(e.sha, e.origin === "local" || !e.source ? this.d.node : this.d.remotes.nodeOf(e.source))));
     events.on("pushed", (e) => void this.#branch.push(e.remote));
     events.on("fetched", (e) => this.#serially(async () => { await this.#branch.fetch(e.remote); await this.#branch.mergeIfChanged(); }));
     void this.#serially(() => this.#branch.mergeIfChanged());
@@ -86,10 +93,17 @@ export class Content {
     for (const r of this.d.remotes.all()) if (this.d.remotes.available(r)) void this.#serially(() => this.#offer(r.name));
   }
 
-  /** One step at a time: heads are diffed in order, and a merge never races a route. */
+  /** The git-annex branch's travel (fetches from remotes, merges, offers), one step at a time. */
   #serially(fn: () => Promise<void>): Promise<void> {
     this.#work = this.#work.then(fn).catch((e: Error) => this.d.log.warn("content-failed", { error: e.message }));
     return this.#work;
+  }
+
+  /** Heads are diffed in order, on a chain of their own: a new key is routed at once, never
+   * behind a fetch of a remote's git-annex branch (a slow remote held every hop up). */
+  #inOrder(fn: () => Promise<void>): Promise<void> {
+    this.#heads = this.#heads.then(fn).catch((e: Error) => this.d.log.warn("content-failed", { error: e.message }));
+    return this.#heads;
   }
 
   /** A drive appeared (and its branches were synced): queue the content here that it wants and lacks. */
@@ -123,7 +137,7 @@ export class Content {
       const key = keyFromLink((await this.d.repo.blob(link.blob))?.toString("utf8") ?? "");
       if (key) this.#pending.set(key, { path: link.path, origin });
     }
-    await this.#route();
+    await this.#routeNow();
   }
 
   /** Blob sizes in one `git cat-file --batch-check` (a large file's blob is never read). */
@@ -133,16 +147,35 @@ export class Content {
     return new Map(out.split("\n").filter(Boolean).map((l) => l.split(" ")).map(([o, s]) => [o!, Number(s)]));
   }
 
-  /** A burst of ref moves (every git-annex write moves refs/heads/git-annex) is one pass: one
-   * waiting at most, like a nudge. */
+  /** A ref moved: content may have landed here (a peer's `git annex copy` into this clone moves
+   * our git-annex branch as it ends), so route at once, the next hop starting the moment the
+   * content is here; the union merge of the location logs follows on the serial chain, where a
+   * fetch of a remote's git-annex branch may be running. A burst of ref moves (every git-annex
+   * write moves refs/heads/git-annex) is one pass: one waiting at most, like a nudge. */
   #localRefsChanged(): void {
+    void this.#routeNow();
     if (this.#refsPassWaiting) return;
     this.#refsPassWaiting = true;
     void this.#serially(async () => {
       this.#refsPassWaiting = false;
       await this.#branch.mergeIfChanged();
-      await this.#route();
     });
+  }
+
+  /** One routing pass at a time, one more waiting at most (whatever asked meanwhile sees its
+   * change then). Routing reads only the pending keys, the plan and the object files. */
+  #routeNow(): Promise<void> {
+    if (this.#routing) {
+      this.#routeAgain = true;
+      return this.#routing;
+    }
+    this.#routing = (async () => {
+      do {
+        this.#routeAgain = false;
+        await this.#route();
+      } while (this.#routeAgain);
+    })().catch((e: Error) => this.d.log.warn("content-failed", { error: e.message })).finally(() => (this.#routing = null));
+    return this.#routing;
   }
 
   /** Queue what the plan says for each pending key; a key is done here once it is present. */
@@ -166,14 +199,8 @@ export class Content {
     return out.result === "skipped" && job.direction === "from" && !(await this.#present(job.key)) ? { result: "failed", error: `${job.remote} does not have it yet` } : out;
   }
 
-  /** Whether a repository has a preferred content expression (`git annex wanted`), its own or its group's. */
-  async #hasWanted(repo: string): Promise<boolean> {
-    return ((await this.d.repo.tryRun(["annex", "wanted", repo])) ?? "").trim() !== "";
-  }
-
-  #present(key: string): Promise<boolean> {
-    return this.d.repo.exec(["annex", "contentlocation", key]).then((r) => r.code === 0);
-  }
+  #hasWanted(repo: string): Promise<boolean> { return hasWanted(this.d.repo, repo); }
+  #present(key: string): Promise<boolean> { return hasContent(this.d.repo, key, this.#tuned); }
 
   /** A peer announced: content may have reached a passive repository; gets that found nothing there try again now. */
   heard(): void {
@@ -190,13 +217,17 @@ export class Content {
   }
 
   async idle(): Promise<void> {
+    await this.#heads;
     await this.#work;
+    await this.#routing;
     await this.#queue.idle();
     await this.#branch.idle();
   }
 
   async stop(): Promise<void> {
     await this.#refs.stop();
+    await this.#heads;
+    await this.#routing;
     await this.#queue.stop();
     await this.#work;
     await this.#branch.idle();

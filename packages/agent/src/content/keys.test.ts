@@ -1,4 +1,4 @@
-import { changedLinks, isAnnexKey, isSafePath, keyFromLink, keySize } from "./keys.js";
+import { changedLinks, isAnnexKey, isSafePath, keyFromLink, keySize, objectPath } from "./keys.js";
 
 const K = "SHA256E-s5242880--0f3a9c1e2d4b5a6978877665544332211aabbccddeeff00112233445566778899.bin";
 
@@ -34,5 +34,13 @@ describe("annex keys", () => {
     expect(isSafePath("a/b.iso")).toBe(true);
     expect(isSafePath("../x")).toBe(false);
     expect(isSafePath("/etc/passwd")).toBe(false);
+  });
+
+  it("places a key's content where git-annex does (git annex examinekey --format='${hashdirmixed}' and '${hashdirlower}')", () => {
+    const k = "SHA256E-s20971520--0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9.bin";
+    expect(objectPath(k)).toBe(`W6/6P/${k}/${k}`);
+    expect(objectPath(k, true)).toBe(`06e/79b/${k}/${k}`);
+    expect(objectPath("WORM-s3-m1--foo")).toBe("fW/WM/WORM-s3-m1--foo/WORM-s3-m1--foo");
+    expect(objectPath("WORM-s3-m1--foo", true)).toBe("3ca/571/WORM-s3-m1--foo/WORM-s3-m1--foo");
   });
 });

@@ -3,6 +3,8 @@
 // content, and its `-sNNN` field its size. Keys come from peers' commits, so each is checked
 // before it ever reaches git-annex's argv.
 
+import { createHash } from "node:crypto";
+
 /** BACKEND[-sSIZE][-mMTIME][-Sn-Cn]--NAME (git-annex doc/internals/key_format.mdwn). */
 const KEY = /^[A-Z0-9]{2,20}(?:-[smSC][0-9]+)*--[A-Za-z0-9._+=,~-]{1,200}$/;
 
@@ -52,4 +54,21 @@ export function changedLinks(diffTreeZ: string): ChangedLink[] {
 /** A path from a commit, safe to pass after `--`: relative, no `..` step, no NUL. */
 export function isSafePath(p: string): boolean {
   return p.length > 0 && !p.startsWith("/") && !p.includes("\0") && !p.split("/").includes("..");
+}
+
+const MIXED = "0123456789zqjxkmvwgpfZQJXKMVWGPF";
+
+/**
+ * Where a clone keeps a key's content, below .git/annex/objects/ (git-annex Annex/DirHashes.hs):
+ * two directories from the md5 of the key, hashdirmixed (the first 32 bits, five at a time, as
+ * letters that make no words, pairs swapped), or hashdirlower (md5 hex) where
+ * annex.tune.objecthashlower is set. Reading this path costs a stat, where `git annex
+ * contentlocation` costs a git-annex start: the check runs on every ref move while content lands.
+ */
+export function objectPath(key: string, lower = false): string {
+  const md5 = createHash("md5").update(key).digest();
+  if (lower) { const h = md5.toString("hex"); return `${h.slice(0, 3)}/${h.slice(3, 6)}/${key}/${key}`; }
+  const w = md5.readUInt32LE(0);
+  const c = Array.from({ length: 4 }, (_, x) => MIXED[(w >>> (6 * x)) & 31]!);
+  return `${c[1]}${c[0]}/${c[3]}${c[2]}/${key}/${key}`;
 }

@@ -1,0 +1,43 @@
+// Content passes on along a line the moment it lands, whatever else the clone in the middle is
+// waiting for. Here b has, beside a and c, a slow remote (its upload-pack sleeps first), so each
+// fetch of its git-annex branch takes HANG_S: before, b's new head and the content's next hop
+// queued behind that fetch, and c got the file only after it.
+import { commitFile, git, gitAnnexInstalled, hasContent, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
+import { randomBytes } from "node:crypto";
+import { startOne, stopAll, type Running } from "./helpers.js";
+
+const hasAnnex = gitAnnexInstalled();
+if (!hasAnnex) console.log("annex-hops tests skipped: git-annex is not installed (apt-get install git-annex)");
+const maybe = hasAnnex ? describe : describe.skip;
+
+/** How long each fetch from b's slow remote takes. */
+const HANG_S = 30;
+
+maybe("content along a line", () => {
+  let sb: Sandbox;
+  const agents: Record<string, Running> = {};
+  afterAll(async () => {
+    await stopAll(agents);
+    await sb?.cleanup();
+  }, (2 * HANG_S + 30) * 1000); // b's agent stops once its fetches from the slow remote end
+
+  it("is sent on by the middle clone as soon as it lands, not after a slow fetch from another remote", async () => {
+    sb = await makeSandbox(["a", "b", "c"], [["a", "b"], ["b", "c"]]);
+    for (const n of ["a", "b", "c"]) await git(sb.clones[n]!, "annex", "init", "-q", n);
+    const [a, b, c] = [sb.clones.a!, sb.clones.b!, sb.clones.c!];
+    await git(a, "config", "annex.largefiles", "anything");
+    const slow = `${sb.root}/slow.git`;
+    await git(sb.root, "clone", "-q", "--bare", a, slow);
+    await git(b, "remote", "add", "slow", slow);
+    await git(b, "config", "remote.slow.uploadpack", `sleep ${HANG_S}; git-upload-pack`);
+    for (const n of ["a", "b", "c"]) agents[n] = await startOne(sb.clones[n]!);
+    const started = Date.now();
+
+    await commitFile(a, "big.bin", randomBytes(1 << 20), "a large file");
+    const key = (await git(a, "annex", "lookupkey", "big.bin")).trim();
+    await waitFor(async () => hasContent(c, key), (HANG_S - 5) * 1000, "the content on c before b's fetch from the slow remote ends");
+    expect(Date.now() - started).toBeLessThan(HANG_S * 1000);
+    // b sent it (c's parent is an agent: c itself asks nobody).
+    await waitFor(async () => agents.b!.records.some((r) => r.event === "transfer-done" && r.remote === "c" && r.key === key), 10_000, "b's copy to c to end");
+  }, 120_000);
+});

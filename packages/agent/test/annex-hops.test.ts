@@ -3,6 +3,7 @@
 // fetch of its git-annex branch takes HANG_S: before, b's new head and the content's next hop
 // queued behind that fetch, and c got the file only after it.
 import { commitFile, git, gitAnnexInstalled, hasContent, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { startOne, stopAll, type Running } from "./helpers.js";
 
@@ -10,16 +11,21 @@ const hasAnnex = gitAnnexInstalled();
 if (!hasAnnex) console.log("annex-hops tests skipped: git-annex is not installed (apt-get install git-annex)");
 const maybe = hasAnnex ? describe : describe.skip;
 
-/** How long each fetch from b's slow remote takes. */
-const HANG_S = 30;
+/** How long each fetch from b's slow remote takes (an odd figure: the test ends its sleeps by name). */
+const HANG_S = 29.917;
 
 maybe("content along a line", () => {
   let sb: Sandbox;
   const agents: Record<string, Running> = {};
   afterAll(async () => {
-    await stopAll(agents);
+    // b's agent stops once its fetches from the slow remote end: end their sleeps (and those of
+    // fetches that start while it stops) now.
+    const end = () => spawnSync("pkill", ["-f", `^sleep ${HANG_S}$`]);
+    end();
+    const ending = setInterval(end, 250);
+    await stopAll(agents).finally(() => clearInterval(ending));
     await sb?.cleanup();
-  }, (2 * HANG_S + 30) * 1000); // b's agent stops once its fetches from the slow remote end
+  }, (2 * HANG_S + 30) * 1000);
 
   it("is sent on by the middle clone as soon as it lands, not after a slow fetch from another remote", async () => {
     sb = await makeSandbox(["a", "b", "c"], [["a", "b"], ["b", "c"]]);

@@ -1,0 +1,185 @@
+// The merge fuzzer: random histories on two or three clones of one repository, synced by Herald's
+// own merge (the engine: the agent's merge and branch move, handed in so the testkit needs no
+// agent), checked after every merge (checks.ts). Every random choice comes from the seed and the
+// case number, so one failing case replays alone (`--seed N --case K`) and makes the same commits.
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Clock, gitExec, gitRun } from "./git.js";
+import { baseCommit, GITLINK, makeRng, randomCommit, userMerge, Writer } from "./history.js";
+import { checkMerge, HERALD_EMAIL, PATH_KEEPS_A_VERSION, Reader } from "./checks.js";
+
+/** Herald's merge as an agent runs it on one clone. */
+export interface FuzzClone {
+  /** The commit the clone's branch moves to for these heads (its own HEAD among them): a fast-forward target or Herald's merge. */
+  merge(heads: string[]): Promise<string>;
+  /** Moves the clone's branch from `from` to `to` as the agent does; "advanced" when it did. */
+  advance(from: string, to: string): Promise<string>;
+  close(): void;
+}
+export interface FuzzEngine { open(dir: string): Promise<FuzzClone> }
+
+export interface FuzzOptions {
+  seed: number;
+  /** cases 0..cases-1 */
+  cases: number;
+  /** run this one case only (a replay) */
+  only?: number;
+  engine: FuzzEngine;
+  /** the stricter rule (checks.ts PATH_KEEPS_A_VERSION) */
+  pathKeepsAVersion?: boolean;
+  log?: (line: string) => void;
+  /** how to replay a case, for the failure message */
+  replay?: (seed: number, k: number) => string;
+}
+
+export interface FuzzFailure { k: number; problems: string[]; dir: string; replay: string }
+export interface FuzzReport { seed: number; cases: number; merges: number; failures: FuzzFailure[]; ms: number }
+
+/** The case's own seed: cases are independent, so any one replays without the others. */
+export function caseSeed(seed: number, k: number): number {
+  return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(k + 1, 0x85ebca6b)) >>> 0;
+}
+
+export async function runMergeFuzz(o: FuzzOptions): Promise<FuzzReport> {
+  const t0 = performance.now();
+  const log = o.log ?? (() => {});
+  const replay = o.replay ?? ((s, k) => `npm run fuzz-merge -- --seed ${s} --case ${k}`);
+  const ks = o.only !== undefined ? [o.only] : Array.from({ length: o.cases }, (_, k) => k);
+  const failures: FuzzFailure[] = [];
+  let merges = 0;
+  for (const k of ks) {
+    const root = await mkdtemp(join(tmpdir(), `herald-fuzz-${o.seed}-${k}-`));
+    let problems: string[];
+    try {
+      const r = await runCase(o, k, root);
+      problems = r.problems;
+      merges += r.merges;
+    } catch (e) {
+      problems = [`error: ${(e as Error).stack ?? String(e)}`];
+    }
+    if (problems.length) {
+      const f = { k, problems, dir: root, replay: replay(o.seed, k) };
+      failures.push(f);
+      log(`FAIL seed ${o.seed} case ${k}: ${problems.length} problem(s); repositories kept in ${root}; replay: ${f.replay}\n  ${problems.slice(0, 8).join("\n  ")}`);
+    } else {
+      await rm(root, { recursive: true, force: true });
+    }
+    const done = ks.indexOf(k) + 1;
+    if (done % 100 === 0) log(`${done}/${ks.length} cases, ${merges} merges checked, ${failures.length} failed, ${Math.round(performance.now() - t0)} ms`);
+  }
+  return { seed: o.seed, cases: ks.length, merges, failures, ms: Math.round(performance.now() - t0) };
+}
+
+interface Clone { name: string; dir: string; h: FuzzClone }
+
+async function runCase(o: FuzzOptions, k: number, root: string): Promise<{ problems: string[]; merges: number }> {
+  const rng = makeRng(caseSeed(o.seed, k));
+  const w = new Writer(rng, new Clock());
+  const names = rng.chance(0.35) ? ["a", "b", "c"] : ["a", "b"];
+  const dirs = names.map((n) => join(root, n));
+  await gitRun(root, ["init", "-q", "-b", "main", dirs[0]!]);
+  await baseCommit(w, names[0]!, dirs[0]!);
+  for (const d of dirs.slice(1)) await gitRun(root, ["clone", "-q", dirs[0]!, d]);
+  const clones: Clone[] = [];
+  const problems: string[] = [];
+  const checked = new Set<string>();
+  let merges = 0;
+  try {
+    for (const [i, n] of names.entries()) clones.push({ name: n, dir: dirs[i]!, h: await o.engine.open(dirs[i]!) });
+    const opts = { pathKeepsAVersion: o.pathKeepsAVersion ?? PATH_KEEPS_A_VERSION };
+
+    /** Every clone of `group` takes in the others' tips; `mergers` make Herald's merge and move there. */
+    const sync = async (group: Clone[], mergers: Clone[]) => {
+      const heads = await Promise.all(group.map((c) => headOf(c.dir)));
+      const results: string[] = [];
+      for (const c of mergers) {
+        for (const other of group) if (other !== c) await gitRun(c.dir, ["fetch", "-q", other.dir, `+main:refs/remotes/${other.name}/main`]);
+        const own = heads[group.indexOf(c)]!;
+        // Each clone lists the heads its own way; the merge must not care.
+        results.push(await c.h.merge([own, ...heads.filter((h) => h !== own).reverse()]));
+      }
+      if (new Set(results).size > 1) problems.push(`clones ${mergers.map((c) => c.name).join(", ")} merged ${heads.join(" ")} into different commits: ${results.join(" ")}`);
+      const to = results[0]!;
+      const rd = new Reader(mergers[0]!.dir);
+      for (const m of await newMerges(rd, to, checked)) {
+        merges++;
+        for (const p of await checkMerge(rd, m, opts)) problems.push(`merge ${m.sha.slice(0, 12)} (${m.parents.map((p) => p.slice(0, 12)).join(" + ")}) on ${mergers[0]!.name}: ${p}`);
+      }
+      for (const [i, c] of mergers.entries()) {
+        const from = heads[group.indexOf(c)]!;
+        if (results[i] !== from) {
+          const outcome = await c.h.advance(from, results[i]!);
+          if (outcome !== "advanced") problems.push(`${c.name}: moving ${from.slice(0, 12)} to ${results[i]!.slice(0, 12)} gave ${outcome}`);
+        }
+        problems.push(...(await cloneState(c, results[i]!)));
+      }
+    };
+
+    for (let round = rng.int(1, 4); round > 0 && !problems.length; round--) {
+      for (const c of clones) if (rng.chance(0.75)) await randomCommit(w, c.name, c.dir);
+      const [x, y] = shuffle(rng, clones) as [Clone, Clone];
+      const what = rng.next();
+      if (what < 0.35) await sync([x, y], [x, y]);
+      else if (what < 0.6) await sync([x, y], [x]); // only one side merges: later merges cross
+      else if (what < 0.75) {
+        await gitRun(x.dir, ["fetch", "-q", y.dir, `+main:refs/remotes/${y.name}/main`]);
+        await userMerge(w, x.name, x.dir, `refs/remotes/${y.name}/main`);
+      }
+    }
+    if (!problems.length) {
+      if (rng.chance(0.5)) for (const c of clones) if (rng.chance(0.6)) await randomCommit(w, c.name, c.dir);
+      await sync(clones, clones);
+    }
+  } finally {
+    for (const c of clones) c.h.close();
+  }
+  return { problems, merges };
+}
+
+/** Herald merges reachable from `tip` through Herald merges not checked yet, newest first. */
+async function newMerges(rd: Reader, tip: string, checked: Set<string>) {
+  const out = [];
+  for (const stack = [tip]; stack.length;) {
+    const sha = stack.pop()!;
+    if (checked.has(sha)) continue;
+    checked.add(sha);
+    const facts = await rd.commit(sha);
+    if (facts.email !== HERALD_EMAIL || facts.parents.length !== 2) continue;
+    out.push(facts);
+    stack.push(...facts.parents);
+  }
+  return out;
+}
+
+/** A clone after Herald moved it: on the merge, clean, not mid-merge, submodules readable. */
+async function cloneState(c: Clone, want: string): Promise<string[]> {
+  const problems: string[] = [];
+  const head = await headOf(c.dir);
+  if (head !== want) problems.push(`${c.name}: HEAD is ${head}, not ${want}`);
+  const status = await gitRun(c.dir, ["status", "--porcelain", "-z", "--ignore-submodules=none", "--untracked-files=all"]);
+  if (status) problems.push(`${c.name}: work tree not clean after the merge: ${JSON.stringify(status.split("\0").filter(Boolean).slice(0, 5))}`);
+  for (const f of ["MERGE_HEAD", "CHERRY_PICK_HEAD", "index.lock"]) if (existsSync(join(c.dir, ".git", f))) problems.push(`${c.name}: .git/${f} left behind`);
+  const leftovers = (await readdir(join(c.dir, ".git", "herald")).catch(() => [])).filter((f) => f.startsWith("merge-index") || f.startsWith("gitmodules-") || f === "advance.json");
+  if (leftovers.length) problems.push(`${c.name}: left in .git/herald: ${leftovers.join(", ")}`);
+  const tree = await gitRun(c.dir, ["ls-files", "-s", "-z"]);
+  if (tree.split("\0").some((r) => r.startsWith(GITLINK))) {
+    const r = await gitExec(c.dir, ["submodule", "status"]);
+    if (r.code !== 0) problems.push(`${c.name}: git submodule status fails: ${r.stderr.trim().split("\n")[0]}`);
+  }
+  return problems;
+}
+
+async function headOf(dir: string): Promise<string> {
+  return (await gitRun(dir, ["rev-parse", "HEAD"])).trim();
+}
+
+function shuffle<T>(rng: { next(): number }, xs: T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}

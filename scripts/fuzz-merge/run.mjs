@@ -5,7 +5,7 @@
 //
 //   npm run fuzz-merge -- --seed 7 --cases 2000     cases 0..1999 of seed 7
 //   npm run fuzz-merge -- --seed 7 --case 1234      replay one case (its repositories are kept on failure)
-//   options: --path-keeps-version (the stricter rule: a conflicting path still holds a version)
+//   options: --jobs N (cases at once; default 2, one per core)  --path-keeps-version (the stricter rule: a conflicting path still holds a version)
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,7 +16,7 @@ import { GitRepo } from "../../packages/agent/dist/git/repo.js";
 
 const { values: a } = parseArgs({ options: {
   seed: { type: "string", default: "1" }, cases: { type: "string", default: "200" }, case: { type: "string" },
-  "path-keeps-version": { type: "boolean", default: false },
+  jobs: { type: "string", default: "2" }, "path-keeps-version": { type: "boolean", default: false },
 } });
 /** @param {string | undefined} v @param {string} name */
 const whole = (v, name) => {
@@ -29,7 +29,7 @@ const whole = (v, name) => {
 /** @type {import("../../packages/testkit/dist/index.js").FuzzEngine} */
 const engine = {
   async open(dir) {
-    const repo = await GitRepo.open(dir);
+    const repo = new GitRepo(dir, join(dir, ".git")); // what GitRepo.open finds, without its two git calls
     await mkdir(join(repo.gitDir, "herald"), { recursive: true });
     return {
       async merge(heads) {
@@ -46,7 +46,7 @@ const engine = {
 const seed = whole(a.seed, "seed");
 const report = await runMergeFuzz({
   seed, cases: whole(a.cases, "cases"), ...(a.case !== undefined ? { only: whole(a.case, "case") } : {}),
-  engine, pathKeepsAVersion: a["path-keeps-version"], log: (l) => console.log(l),
+  jobs: whole(a.jobs, "jobs"), engine, pathKeepsAVersion: a["path-keeps-version"], log: (l) => console.log(l),
 });
 const per = report.cases ? Math.round(report.ms / report.cases) : 0;
 console.log(`seed ${seed}: ${report.cases} case(s), ${report.merges} merges checked, ${report.failures.length} failed, ${(report.ms / 1000).toFixed(1)} s (${per} ms a case)`);

@@ -74,7 +74,10 @@ async function resolve(repo: GitRepo, merged: MergeTreeResult, tips: Tips): Prom
     const folded = foldIntoVariants(entries, a!, b!, tips.parents);
     if (folded.edits.length) {
       tree = await applyEdits(repo, tree, folded.edits);
-      conflicts = [...conflicts, ...folded.conflicts];
+      // A version keepBoth left at its path (modify/delete) and now folded: its record names the variant.
+      const moved = new Map(folded.conflicts.map((c) => [c.path, c.variants[0]!.file]));
+      const named = conflicts.map((c) => ({ ...c, variants: c.variants.map((v) => ({ ...v, file: moved.get(v.file) ?? v.file })) }));
+      conflicts = [...named, ...folded.conflicts.filter((f) => !named.some((c) => c.path === f.path))];
       entries = await lsTree(repo, tree);
     }
   }

@@ -11,9 +11,10 @@ import { mergeHeads, userFrontier } from "../src/git/merge-heads.js";
 import { GitRepo } from "../src/git/repo.js";
 
 const SEED = 1;
-// A case is about a hundred git processes: 0.3-0.5 s on a quiet machine with two cases at once,
-// and several seconds under the whole suite's load; CASES keeps this test near a minute.
-const CASES = 60;
+// A case is about a hundred git processes, some 3 s of CPU on this machine (a git process costs
+// 14 ms here); beside the suite's other shard that is about 3 s a case, so CASES keeps this test
+// near a minute. `npm run fuzz-merge -- --seed N --cases M` runs as many as wanted.
+const CASES = 20;
 
 /** Herald's merge as the agent runs it (sync/merger.ts): the heads' user frontier, folded; the branch moved by advanceHead. */
 const engine: FuzzEngine = {

@@ -210,6 +210,8 @@ export async function userMerge(w: Writer, name: string, dir: string, other: str
   const env = w.clock.env(name);
   const r = await gitExec(dir, ["merge", "-q", "--no-edit", "--no-verify", "-X", "ours", other], { env });
   if (r.code === 0) return;
-  await gitRun(dir, ["merge", "--abort"]);
+  // git cannot always abort its own failed merge ("Entry … not uptodate"): the person starts over.
+  if ((await gitExec(dir, ["merge", "--abort"])).code !== 0) await gitRun(dir, ["reset", "-q", "--hard", "HEAD"]);
+  await gitRun(dir, ["clean", "-fdq"]);
   await gitRun(dir, ["merge", "-q", "--no-edit", "--no-verify", "-s", "ours", other], { env });
 }

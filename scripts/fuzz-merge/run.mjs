@@ -49,6 +49,6 @@ const report = await runMergeFuzz({
   jobs: whole(a.jobs, "jobs"), engine, pathKeepsAVersion: a["path-keeps-version"], log: (l) => console.log(l),
 });
 const per = report.cases ? Math.round(report.ms / report.cases) : 0;
-console.log(`seed ${seed}: ${report.cases} case(s), ${report.merges} merges checked, ${report.failures.length} failed, ${(report.ms / 1000).toFixed(1)} s (${per} ms a case)`);
+console.log(`seed ${seed}: ${report.cases} case(s), ${report.merges} merges checked (${report.conflicted} with conflicts, ${report.crissCross} criss-cross), ${report.failures.length} failed, ${(report.ms / 1000).toFixed(1)} s (${per} ms a case)`);
 for (const f of report.failures) console.log(`  case ${f.k}: ${f.replay}  (kept: ${f.dir})`);
 process.exit(report.failures.length ? 1 : 0);

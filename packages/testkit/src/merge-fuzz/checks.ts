@@ -67,7 +67,7 @@ export class Reader {
 }
 
 /** Problems with Herald merge `m` (parents `p1`, `p2`); none when it keeps its promises. */
-export async function checkMerge(rd: Reader, m: CommitFacts, opts: { pathKeepsAVersion: boolean }): Promise<string[]> {
+export async function checkMerge(rd: Reader, m: CommitFacts, opts: { pathKeepsAVersion: boolean }): Promise<{ problems: string[]; bases: number }> {
   const [p1, p2] = m.parents as [string, string];
   const bases = (await gitRun(rd.dir, ["merge-base", "--all", p1, p2])).split("\n").filter(Boolean);
   const M = await rd.tree(m.sha);
@@ -101,7 +101,7 @@ export async function checkMerge(rd: Reader, m: CommitFacts, opts: { pathKeepsAV
     }
   }
   for (const c of m.conflicts) problems.push(...checkConflict(c, M, sides, sideKeys, opts));
-  return problems;
+  return { problems, bases: bases.length };
 }
 
 function checkConflict(c: Conflict, M: Tree, sides: Tree[], sideKeys: Set<string>, opts: { pathKeepsAVersion: boolean }): string[] {

@@ -27,6 +27,8 @@ export interface FuzzOptions {
   /** run this one case only (a replay) */
   only?: number;
   engine: FuzzEngine;
+  /** start no case after this many ms (the suite's share of time); the report says how many ran */
+  budgetMs?: number;
   /** cases run at once (default 1) */
   jobs?: number;
   /** the stricter rule (checks.ts PATH_KEEPS_A_VERSION) */
@@ -37,7 +39,9 @@ export interface FuzzOptions {
 }
 
 export interface FuzzFailure { k: number; problems: string[]; dir: string; replay: string }
-export interface FuzzReport { seed: number; cases: number; merges: number; failures: FuzzFailure[]; ms: number }
+/** Herald merges checked: all, those with conflicts, those of a criss-cross (two or more merge bases). */
+export interface MergeStats { merges: number; conflicted: number; crissCross: number }
+export interface FuzzReport extends MergeStats { seed: number; cases: number; failures: FuzzFailure[]; ms: number }
 
 /** The case's own seed: cases are independent, so any one replays without the others. */
 export function caseSeed(seed: number, k: number): number {
@@ -50,15 +54,13 @@ export async function runMergeFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const replay = o.replay ?? ((s, k) => `npm run fuzz-merge -- --seed ${s} --case ${k}`);
   const ks = o.only !== undefined ? [o.only] : Array.from({ length: o.cases }, (_, k) => k);
   const failures: FuzzFailure[] = [];
-  let merges = 0;
+  const stats: MergeStats = { merges: 0, conflicted: 0, crissCross: 0 };
   let done = 0;
   const one = async (k: number) => {
     const root = await mkdtemp(join(tmpdir(), `herald-fuzz-${o.seed}-${k}-`));
     let problems: string[];
     try {
-      const r = await runCase(o, k, root);
-      problems = r.problems;
-      merges += r.merges;
+      problems = await runCase(o, k, root, stats);
     } catch (e) {
       problems = [`error: ${(e as Error).stack ?? String(e)}`];
     }
@@ -69,20 +71,20 @@ export async function runMergeFuzz(o: FuzzOptions): Promise<FuzzReport> {
     } else {
       await rm(root, { recursive: true, force: true });
     }
-    if (++done % 100 === 0) log(`${done}/${ks.length} cases, ${merges} merges checked, ${failures.length} failed, ${Math.round(performance.now() - t0)} ms`);
+    if (++done % 100 === 0) log(`${done}/${ks.length} cases, ${stats.merges} merges checked (${stats.conflicted} with conflicts, ${stats.crissCross} criss-cross), ${failures.length} failed, ${Math.round(performance.now() - t0)} ms`);
   };
   // Cases are independent: `jobs` of them at once (a case mostly waits on git processes).
   let next = 0;
   await Promise.all(Array.from({ length: Math.max(1, o.jobs ?? 1) }, async () => {
-    while (next < ks.length) await one(ks[next++]!);
+    while (next < ks.length && !(o.budgetMs !== undefined && performance.now() - t0 > o.budgetMs)) await one(ks[next++]!);
   }));
   failures.sort((a, b) => a.k - b.k);
-  return { seed: o.seed, cases: ks.length, merges, failures, ms: Math.round(performance.now() - t0) };
+  return { seed: o.seed, cases: done, ...stats, failures, ms: Math.round(performance.now() - t0) };
 }
 
 interface Clone { name: string; dir: string; h: FuzzClone }
 
-async function runCase(o: FuzzOptions, k: number, root: string): Promise<{ problems: string[]; merges: number }> {
+async function runCase(o: FuzzOptions, k: number, root: string, stats: MergeStats): Promise<string[]> {
   const rng = makeRng(caseSeed(o.seed, k));
   const w = new Writer(rng, new Clock());
   const names = rng.chance(0.35) ? ["a", "b", "c"] : ["a", "b"];
@@ -97,7 +99,6 @@ async function runCase(o: FuzzOptions, k: number, root: string): Promise<{ probl
   const problems: string[] = [];
   const checked = new Set<string>();
   const rd = new Reader(dirs[0]!); // every clone sees every object (alternates)
-  let merges = 0;
   try {
     for (const [i, n] of names.entries()) clones.push({ name: n, dir: dirs[i]!, h: await o.engine.open(dirs[i]!) });
     const opts = { pathKeepsAVersion: o.pathKeepsAVersion ?? PATH_KEEPS_A_VERSION };
@@ -114,8 +115,11 @@ async function runCase(o: FuzzOptions, k: number, root: string): Promise<{ probl
       if (new Set(results).size > 1) problems.push(`clones ${mergers.map((c) => c.name).join(", ")} merged ${heads.join(" ")} into different commits: ${results.join(" ")}`);
       const to = results[0]!;
       for (const m of await newMerges(rd, to, checked)) {
-        merges++;
-        for (const p of await checkMerge(rd, m, opts)) problems.push(`merge ${m.sha.slice(0, 12)} (${m.parents.map((p) => p.slice(0, 12)).join(" + ")}) on ${mergers[0]!.name}: ${p}`);
+        const r = await checkMerge(rd, m, opts);
+        stats.merges++;
+        if (m.conflicts.length) stats.conflicted++;
+        if (r.bases > 1) stats.crissCross++;
+        for (const p of r.problems) problems.push(`merge ${m.sha.slice(0, 12)} (${m.parents.map((p) => p.slice(0, 12)).join(" + ")}) on ${mergers[0]!.name}: ${p}`);
       }
       for (const [i, c] of mergers.entries()) {
         const from = heads[group.indexOf(c)]!;
@@ -127,14 +131,21 @@ async function runCase(o: FuzzOptions, k: number, root: string): Promise<{ probl
       }
     };
 
-    for (let round = rng.int(1, 4); round > 0 && !problems.length; round--) {
+    for (let round = rng.int(2, 4); round > 0 && !problems.length; round--) {
       for (const c of clones) if (rng.chance(0.75)) await randomCommit(w, c.name, c.dir);
       const [x, y] = shuffle(rng, clones) as [Clone, Clone];
       const what = rng.next();
-      if (what < 0.35) await sync([x, y], [x, y]);
-      else if (what < 0.6) await sync([x, y], [x]); // only one side merges: later merges cross
-      else if (what < 0.75) {
-        await userMerge(w, x.name, x.dir, await headOf(y.dir));
+      if (what < 0.25) await sync([x, y], [x, y]);
+      else if (what < 0.45) await sync([x, y], [x]); // only one side merges: later merges cross
+      else if (what < 0.55) await userMerge(w, x.name, x.dir, await headOf(y.dir));
+      else if (what < 0.8) {
+        // A criss-cross: both take in the other's tip, differently (Herald's merge or the person's
+        // own, and the person's own), and go on working; the next merge has two merge bases.
+        const hx = await headOf(x.dir);
+        if (rng.chance(0.5)) await sync([x, y], [x]);
+        else await userMerge(w, x.name, x.dir, await headOf(y.dir));
+        await userMerge(w, y.name, y.dir, hx);
+        for (const c of [x, y]) await randomCommit(w, c.name, c.dir);
       }
     }
     if (!problems.length) {
@@ -144,7 +155,7 @@ async function runCase(o: FuzzOptions, k: number, root: string): Promise<{ probl
   } finally {
     for (const c of clones) c.h.close();
   }
-  return { problems, merges };
+  return problems;
 }
 
 /** Herald merges reachable from `tip` through Herald merges not checked yet, newest first. */

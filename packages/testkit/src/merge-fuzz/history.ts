@@ -101,8 +101,8 @@ async function change(w: Writer, dir: string, state: Map<string, string>): Promi
   const movable = [...files, ...links];
   const fresh = () => { for (let i = 0; i < 6; i++) { const p = w.path(); if (free(state, p)) return p; } return null; };
   const ops: Array<[number, Op | null]> = [
-    [40, files.length ? () => edit(w, dir, r.pick(files)) : null],
-    [14, async () => {
+    [50, files.length ? () => edit(w, dir, r.pick(files)) : null],
+    [12, async () => {
       const p = fresh(); if (!p) return;
       const mode = r.chance(0.2) ? EXEC : FILE;
       await writeNew(dir, p, w.body(), mode); state.set(p, mode);
@@ -194,7 +194,7 @@ export async function randomCommit(w: Writer, name: string, dir: string): Promis
 /** The first commit of the case, on the first clone: a few files, maybe a symlink and a submodule. */
 export async function baseCommit(w: Writer, name: string, dir: string): Promise<void> {
   const state = new Map<string, string>();
-  for (let i = w.rng.int(2, 6); i > 0; i--) {
+  for (let i = w.rng.int(2, 5); i > 0; i--) {
     const p = w.path();
     if (!free(state, p)) continue;
     const mode = w.rng.chance(0.15) ? EXEC : FILE;

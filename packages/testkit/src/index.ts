@@ -19,3 +19,6 @@ export type { Link, LinkOptions, LinkShape, LinkState, LinkStats } from "./link-
 export { seededRandom } from "@herald/planner";
 export { HOST_KEY_ALIAS, SSHD, sshdInstalled, startSshd } from "./sshd.js";
 export type { Sshd } from "./sshd.js";
+export { caseSeed, runMergeFuzz } from "./merge-fuzz/fuzz.js";
+export type { FuzzClone, FuzzEngine, FuzzFailure, FuzzOptions, FuzzReport } from "./merge-fuzz/fuzz.js";
+export { PATH_KEEPS_A_VERSION } from "./merge-fuzz/checks.js";

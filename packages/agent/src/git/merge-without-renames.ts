@@ -25,12 +25,29 @@ export async function mergeTreeWithoutRenames(repo: GitRepo, p1: string, p2: str
   const env = { GIT_INDEX_FILE: index };
   try {
     await repo.run(["read-tree", "-m", "-i", "--aggressive", assertSha(base), p1, p2], env);
-    const conflicted = (await repo.run(["ls-files", "-u", "-z"], env)).split("\0").map(parseStageEntry).filter((e): e is StageEntry => e !== null);
+    const all = (await repo.run(["ls-files", "-s", "-z"], env)).split("\0").filter(Boolean);
+    const merged = all.filter((r) => / 0\t/.test(r.slice(0, r.indexOf("\t") + 1))).map((r) => r.slice(r.indexOf("\t") + 1));
+    const unmerged = all.map(parseStageEntry).filter((e): e is StageEntry => e !== null);
+    const conflicted = asideFromDirectories(unmerged, merged, [p1, p2]);
     // The unmerged paths leave the index (keepBoth puts back what each side had); the rest is the tree.
-    const paths = [...new Set(conflicted.map((e) => e.path))];
+    const paths = [...new Set(unmerged.map((e) => e.path))];
     if (paths.length) await repo.run(["update-index", "-z", "--force-remove", "--stdin"], env, paths.map((p) => `${p}\0`).join(""));
     return { tree: assertSha((await repo.run(["write-tree"], env)).trim()), conflicted };
   } finally {
     await rm(index, { force: true });
   }
+}
+
+/**
+ * read-tree leaves a file and a directory at one name both in the index, unmerged (one side made
+ * `a` a file, the other changed `a/f`), and a tree cannot hold both: the file, put back at its
+ * name by keepBoth, was lost under the directory. merge-ort moves such a file aside to
+ * `path~<commit>`; so is it here, and keepBoth keeps it as a variant (file/directory).
+ */
+export function asideFromDirectories(conflicted: StageEntry[], merged: string[], parents: [string, string]): StageEntry[] {
+  // What the tree will hold: the merged paths and each side's entry of a conflicted one.
+  const kept = [...merged, ...conflicted.filter((e) => e.stage !== 1).map((e) => e.path)];
+  const dirs = new Set<string>();
+  for (const p of kept) for (let i = p.indexOf("/"); i > 0; i = p.indexOf("/", i + 1)) dirs.add(p.slice(0, i));
+  return conflicted.flatMap((e) => !dirs.has(e.path) ? [e] : e.stage === 1 ? [] : [{ ...e, path: `${e.path}~${parents[e.stage === 2 ? 0 : 1]}` }]);
 }

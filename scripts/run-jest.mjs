@@ -12,7 +12,7 @@ import { join, relative } from "node:path";
 
 // Storms of agents on both cores that measure convergence: a shard beside them would make them
 // measure the load.
-const ALONE = ["packages/agent/test/chaos.test.ts", "packages/agent/test/convergence.test.ts"];
+const ALONE = ["packages/agent/test/chaos.test.ts", "packages/agent/test/convergence.test.ts", "packages/agent/test/storm.test.ts"];
 const args = process.argv.slice(2);
 const shards = args.length ? 1 : Number(process.env.HERALD_TEST_SHARDS ?? Math.min(2, availableParallelism()));
 

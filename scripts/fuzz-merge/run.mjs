@@ -5,7 +5,7 @@
 //
 //   npm run fuzz-merge -- --seed 7 --cases 2000     cases 0..1999 of seed 7
 //   npm run fuzz-merge -- --seed 7 --case 1234      replay one case (its repositories are kept on failure)
-//   options: --jobs N (cases at once; default 2, one per core)  --path-keeps-version (the stricter rule: a conflicting path still holds a version)
+//   options: --jobs N (cases at once; default 2, one per core)
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,7 +16,7 @@ import { GitRepo } from "../../packages/agent/dist/git/repo.js";
 
 const { values: a } = parseArgs({ options: {
   seed: { type: "string", default: "1" }, cases: { type: "string", default: "200" }, case: { type: "string" },
-  jobs: { type: "string", default: "2" }, "path-keeps-version": { type: "boolean", default: false },
+  jobs: { type: "string", default: "2" },
 } });
 /** @param {string | undefined} v @param {string} name */
 const whole = (v, name) => {
@@ -46,7 +46,7 @@ const engine = {
 const seed = whole(a.seed, "seed");
 const report = await runMergeFuzz({
   seed, cases: whole(a.cases, "cases"), ...(a.case !== undefined ? { only: whole(a.case, "case") } : {}),
-  jobs: whole(a.jobs, "jobs"), engine, pathKeepsAVersion: a["path-keeps-version"], log: (l) => console.log(l),
+  jobs: whole(a.jobs, "jobs"), engine, log: (l) => console.log(l),
 });
 const per = report.cases ? Math.round(report.ms / report.cases) : 0;
 console.log(`seed ${seed}: ${report.cases} case(s), ${report.merges} merges checked (${report.conflicted} with conflicts, ${report.crissCross} criss-cross), ${report.failures.length} failed, ${(report.ms / 1000).toFixed(1)} s (${per} ms a case)`);

@@ -15,8 +15,8 @@ import { EXEC, FILE, GITLINK, SYMLINK } from "./history.js";
 
 /**
  * The rule that a conflicting path keeps one side's version at its name (the others beside it as
- * variants). Off while Herald's merge still moves every version aside; `--path-keeps-version`
- * (or the `pathKeepsAVersion` option) turns it on.
+ * variants), as Herald's merge does (keep-both.ts keeperOf). The `pathKeepsAVersion` option can
+ * turn it off, to fuzz a merge built to the older rule.
  */
 export const PATH_KEEPS_A_VERSION = true;
 

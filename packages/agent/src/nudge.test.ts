@@ -1,6 +1,6 @@
 import { silentLogger } from "./log.js";
 import { jest } from "@jest/globals";
-import { Batcher, CoalescingLoop, NagleSender } from "./nudge.js";
+import { Batcher, CoalescingLoop } from "./nudge.js";
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -66,27 +66,5 @@ describe("Batcher", () => {
     const held = acts;
     jest.advanceTimersByTime(1000);
     expect(acts).toBe(held);
-  });
-});
-
-describe("NagleSender", () => {
-  it("sends at once when nothing is in flight, and the newest of the heads behind it once the send ends", async () => {
-    let sends = 0;
-    let finish: () => void = () => undefined;
-    const s = new NagleSender(() => { sends++; return new Promise<void>((r) => { finish = r; }); });
-    s.event();
-    expect(sends).toBe(1);
-    for (let i = 0; i < 5; i++) s.event(); // while the first is in flight: held
-    expect(sends).toBe(1);
-    finish();
-    await tick();
-    expect(sends).toBe(2); // one send for the five
-    finish();
-    await tick();
-    await new Promise((r) => setTimeout(r, 100)); // past the 75 ms right behind a send
-    s.event(); // nothing in flight: at once
-    expect(sends).toBe(3);
-    finish();
-    s.stop();
   });
 });

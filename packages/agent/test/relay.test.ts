@@ -1,8 +1,6 @@
 // A commit on any node reaches every node by pushes and ref watching alone (no XMPP):
 // a line A–B–C where A and C never talk, and a 5-node mesh.
-import { commitFile, git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { commitFile, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
 import { startAgents, stopAll, type Running } from "./helpers.js";
 
 const sameHead = async (clones: Record<string, string>, sha: string) =>
@@ -27,51 +25,21 @@ describe("relay without XMPP", () => {
     expect(agents.a!.agent.remotes.map((r) => r.name)).toEqual(["b"]);
   });
 
-  it("pushes quick commits (350 ms apart) each on its own as soon as the push before it ended, none held for a window", async () => {
+  it("sends a burst of commits as a few pushes, and the last one arrives", async () => {
     sb = await makeSandbox(["a", "b"], "line");
-    agents = await startAgents(sb.clones);
-    for (let i = 0; i < 3; i++) {
-      const warm = await commitFile(sb.clones.a!, `warm-${i}.txt`, "alone\n");
-      await waitFor(() => sameHead(sb.clones, warm), 15_000, "a commit on b");
-      await agents.a!.agent.idle();
-    }
-    // A script's few commits, or commit-then-amend: each starts 350 ms after the one before. A
-    // time window held the third and pushed it with the fourth (no push of the third's sha).
-    // On a machine so loaded that a push takes longer than that, they come two pushes' time apart
-    // (a commit while the push before it is in flight waits for it, and goes with the next).
-    const pushMs = Math.min(...agents.a!.records.filter((r) => r.event === "pushed").map((r) => Number(r.ms)));
-    const every = Math.max(350, 2 * pushMs + 100);
-    const shas: string[] = [];
-    const t0 = Date.now();
-    for (let i = 0; i < 4; i++) {
-      await new Promise((r) => setTimeout(r, Math.max(0, t0 + every * i - Date.now())));
-      shas.push(await commitFile(sb.clones.a!, `quick-${i}.txt`, `${i}\n`));
-    }
-    await waitFor(() => sameHead(sb.clones, shas[3]!), 15_000, "the last commit on b");
-    await agents.a!.agent.idle();
-    const pushed = agents.a!.records.filter((r) => r.event === "pushed" && r.remote === "b").map((r) => r.sha);
-    expect(shas.filter((sha) => pushed.includes(sha))).toEqual(shas);
-  });
-
-  it("sends a burst of 200 commits as at most 10 pushes, merged as at most 10, and the last one arrives", async () => {
-    sb = await makeSandbox(["a", "b"], "line");
-    agents = await startAgents(sb.clones);
-    const first = await commitFile(sb.clones.a!, "burst.txt", "start\n");
+    // Commits up to 1 s apart count as one burst here, so a loaded machine's slow commits still do.
+    agents = await startAgents(sb.clones, { burst: { gapMs: 1000, maxMs: 2000 } });
+    const first = await commitFile(sb.clones.a!, "first.txt", "alone\n");
     await waitFor(() => sameHead(sb.clones, first), 15_000, "the first commit on b");
-    await agents.a!.agent.idle();
     const pushedBefore = agents.a!.records.filter((r) => r.event === "pushed").length;
-    const mergedBefore = agents.b!.records.filter((r) => r.event === "merged").length;
-    // As fast as a `git commit -a` loop goes, as the bench's burst does.
-    for (let i = 0; i < 199; i++) {
-      await writeFile(join(sb.clones.a!, "burst.txt"), `${i}\n`);
-      await git(sb.clones.a!, "commit", "-q", "-a", "-m", `burst ${i}`);
-    }
-    const last = await commitFile(sb.clones.a!, "burst-last.txt", "last\n");
-    await waitFor(() => sameHead(sb.clones, last), 30_000, "the burst's last commit on b");
+    let last = "";
+    for (let i = 0; i < 60; i++) last = await commitFile(sb.clones.a!, `burst-${i}.txt`, `${i}\n`);
+    await waitFor(() => sameHead(sb.clones, last), 15_000, "the burst's last commit on b");
     await agents.a!.agent.idle();
-    await agents.b!.agent.idle();
-    expect(agents.a!.records.filter((r) => r.event === "pushed").length - pushedBefore).toBeLessThanOrEqual(10);
-    expect(agents.b!.records.filter((r) => r.event === "merged").length - mergedBefore).toBeLessThanOrEqual(10);
+    const pushes = agents.a!.records.filter((r) => r.event === "pushed").length - pushedBefore;
+    // At most one push at the burst's start, one every 2 s while it lasts, one when it stops
+    // (one push per commit's time to push, ~25 here, without batching).
+    expect(pushes).toBeLessThanOrEqual(6);
   });
 
   it("carries a commit from any node of a 5-node mesh to all others", async () => {

@@ -34,8 +34,6 @@ export class HeadRouter {
   #origin: string;
   #runs = new Set<Promise<void>>();
   #stopping = false;
-  /** the send of the latest head: its pushes (up to PUSH_WAIT_MS) and its announcement */
-  #latest: Promise<void> = Promise.resolve();
 
   constructor(private readonly d: HeadRouterDeps) {
     this.#origin = d.node;
@@ -46,7 +44,6 @@ export class HeadRouter {
       const run = this.#send().catch((err: unknown) => d.log.warn("head-push-failed", { sha: e.sha, error: (err as Error).message }))
         .finally(() => this.#runs.delete(run));
       this.#runs.add(run); // stop() waits for these: no push or announcement after it returns
-      this.#latest = run;
     });
     // Not to remotes that are failing, or the push that just failed would repeat forever.
     d.events.on("push-failed", () => {
@@ -85,12 +82,6 @@ export class HeadRouter {
     const relay = made || fed.length < to.length;
     // The clone it came from has it too: it does not fetch it through us.
     await this.d.pipeline.run({ reason: "new head", announce: sha ?? true, relay, holders: made ? fed : [...fed, this.#origin] });
-  }
-
-  /** Resolves when the send of the latest "head" event has ended (local-commits.ts holds the
-   * next local head until then). */
-  latestSent(): Promise<void> {
-    return this.#latest;
   }
 
   /** stop() waits for it too; a failure is the pusher's to record. */

@@ -107,13 +107,16 @@ export class Pusher {
     // it failed (it may advertise a node by now).
     let asked = remote.kind === "unknown" || remote.unserved === true;
     if (asked) remote = (await this.d.remotes.refresh(name)) ?? remote;
-    if (remote.kind === "peer" && remote.node && (await this.#peerHas(remote.node, branch, head))) {
-      this.#pushed.set(name, head);
-      return this.d.onSuccess(name);
-    }
     let sha = head;
     for (let round = 0; round < 3; round++) {
       sha = (await repo.head())!;
+      // A peer that has our head already (it pushed it to us, or we fetched it from it; after a
+      // refused push below, often the merge every clone folds the same way) needs no push.
+      if (remote.kind === "peer" && remote.node && (await this.#remoteHas(remote, branch, sha))) {
+        this.#pushed.set(name, sha);
+        if (round) log.info("push-unneeded", { remote: name, ref: branch, sha, why: "its branch has our head" });
+        return this.d.onSuccess(name);
+      }
       const kind = remote.kind === "unknown" ? "bare" : remote.kind;
       const target = pushTarget(kind, this.d.node, branch);
       const t0 = performance.now();
@@ -163,26 +166,14 @@ export class Pusher {
             continue;
           }
         }
-        if (e instanceof PushRejectedError && kind === "peer" && e.reason === NON_FAST_FORWARD && remote.node) {
-          // Only we write a peer's record of us (our pushes, its fetches from us), so a refusal
-          // there means it holds a Herald merge of ours that HEAD has left behind (reset --keep),
-          // never work we lack; the peer empties it once its merger has been through it. Waiting
-          // for that on a timer cost a storm its backoff (up to 30 s) at every refusal. Instead:
-          // fetch its branch and merge, as for a bare remote. Its head then often is ours (every
-          // clone folds the same user commits into the same merge), and nothing needs to go.
+        // A bare remote others push to moved on: fetch, merge, push again. A peer refusing a
+        // non-fast-forward into its record of us: only we write that record (our pushes, its
+        // fetches from us), so it holds a Herald merge of ours that HEAD has left behind (reset
+        // --keep), never work we lack. Waiting for the peer to empty it cost a storm its backoff
+        // (up to 30 s) at every refusal; fetching its branch and merging is what a bare remote gets.
+        if (e instanceof PushRejectedError && (kind === "bare" || (kind === "peer" && e.reason === NON_FAST_FORWARD && remote.node))) {
           log.info("push-rejected", { remote: name, ref: branch, reason: e.reason, action: "fetch, merge, push again" });
-          await this.d.fetchAndMerge(remote, "push refused: the peer's record of us holds a merge we left behind");
-          const now = await repo.head();
-          if (now && (await this.#remoteHas(remote, branch, now))) {
-            this.#pushed.set(name, now);
-            log.info("push-unneeded", { remote: name, ref: branch, sha: now, why: "its branch has our head" });
-            return this.d.onSuccess(name);
-          }
-          continue;
-        }
-        if (e instanceof PushRejectedError && kind === "bare") {
-          log.info("push-rejected", { remote: name, ref: branch, reason: e.reason, action: "fetch, merge, push again" });
-          await this.d.fetchAndMerge(remote, "non-fast-forward");
+          await this.d.fetchAndMerge(remote, kind === "bare" ? "non-fast-forward" : "push refused: the peer's record of us holds a merge we left behind");
           continue;
         }
         return this.#failed(name, branch, sha, (e as Error).message, e instanceof PushRejectedError);

@@ -8,14 +8,13 @@ import { mergeHeads } from "../git/merge-heads.js";
 import { openpgpHome } from "./openpgp-keys.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
-import { claimsHeraldMerge, LOG_FORMAT, parseLog, refusalText, signatureRefusal, type Refusal, type VerifySettings } from "./verify-policy.js";
+import { claimsHeraldMerge, keyFileList, LOG_FORMAT, parseLog, refusalText, signatureRefusal, type Refusal, type VerifySettings } from "./verify-policy.js";
 
 export type Verdict = Omit<Refusal, "ref" | "tip"> | null;
 
 /** Why `tip`'s commits that `head` lacks may not be merged; null when they all pass. */
 export async function checkTip(repo: GitRepo, settings: VerifySettings, tip: string, head: string | null): Promise<Verdict> {
-  const files = [settings.allowedSigners, settings.allowedOpenpgpKeys].filter((f): f is string => f !== undefined);
-  const unreadable = (await Promise.all(files.map(async (f) => {
+  const unreadable = (await Promise.all(keyFileList(settings).map(async (f) => {
     const why = await stat(f).then((s) => (s.isFile() ? null : "not a file"), (e: NodeJS.ErrnoException) => e.code ?? e.message);
     return why && `the allowed keys file ${f} cannot be read (${why})`;
   }))).find(Boolean);
@@ -132,8 +131,7 @@ export class Verifier {
 
   /** Adding or removing a key in an allowed keys file takes effect at the next pass. */
   async #checkStamp(): Promise<void> {
-    const files = [this.d.settings.allowedSigners, this.d.settings.allowedOpenpgpKeys].filter((f): f is string => f !== undefined);
-    const stamp = (await Promise.all(files.map(async (f) => {
+    const stamp = (await Promise.all(keyFileList(this.d.settings).map(async (f) => {
       const s = await stat(f).catch(() => null);
       return s ? `${s.mtimeMs} ${s.size} ${s.ino}` : "";
     }))).join("|");

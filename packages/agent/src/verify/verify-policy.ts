@@ -54,9 +54,14 @@ export function parseVerifySettings(verify: string | undefined, allowedSigners: 
   return { mode, ...(allowedSigners !== undefined ? { allowedSigners } : {}), ...(allowedOpenpgpKeys !== undefined ? { allowedOpenpgpKeys } : {}) };
 }
 
-/** The files a verdict depends on, for people: "/a/allowed_signers and /a/keys.asc". */
+/** The files a verdict depends on (the allowed signers file, then the OpenPGP keys). */
+export function keyFileList(s: VerifySettings): string[] {
+  return [s.allowedSigners, s.allowedOpenpgpKeys].filter((f): f is string => f !== undefined);
+}
+
+/** The same, for people: "/a/allowed_signers and /a/keys.asc". */
 export function keyFiles(s: VerifySettings): string {
-  return [s.allowedSigners, s.allowedOpenpgpKeys].filter(Boolean).join(" and ");
+  return keyFileList(s).join(" and ");
 }
 
 /** One commit of `git log --format=` LOG_FORMAT. */

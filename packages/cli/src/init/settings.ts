@@ -67,13 +67,9 @@ export async function validate(repo: GitRepo, entries: Entry[], v: InitValues): 
   if (config.pubsub !== undefined && !/^[^@/\s]+$/.test(config.pubsub)) {
     throw new ConfigError("herald.pubsub", `${JSON.stringify(config.pubsub)} is not a service JID such as pubsub.example.org`);
   }
-  if (values.passwordFile !== undefined) {
-    const file = values.passwordFile;
-    const why = await access(file, constants.R_OK).then(async () => ((await stat(file)).isFile() ? null : "not a file"), (e: NodeJS.ErrnoException) => e.code ?? e.message);
-    if (why) throw new ConfigError("herald.passwordFile", `cannot read ${file}: ${why}`);
-  }
-  // The file every peer's commit is checked against: unreadable, it would refuse them all.
-  for (const [key, file] of [["herald.allowedSigners", values.allowedSigners], ["herald.allowedOpenpgpKeys", values.allowedOpenpgpKeys]] as const) {
+  // The password file, and the files every peer's commit is checked against (unreadable, they
+  // would refuse them all): the agent would not get far without them.
+  for (const [key, file] of [["herald.passwordFile", values.passwordFile], ["herald.allowedSigners", values.allowedSigners], ["herald.allowedOpenpgpKeys", values.allowedOpenpgpKeys]] as const) {
     if (file === undefined) continue;
     const why = await access(file, constants.R_OK).then(async () => ((await stat(file)).isFile() ? null : "not a file"), (e: NodeJS.ErrnoException) => e.code ?? e.message);
     if (why) throw new ConfigError(key, `cannot read ${file}: ${why}`);

@@ -9,7 +9,7 @@ export { parseDuration, formatDuration } from "./duration.js";
 export { ConfigError, GitCommandError, HeraldError, PushRejectedError, XmppStanzaError } from "./errors.js";
 export { GitRepo } from "./git/repo.js";
 export { variantFileName, isVariantFileName, variantOriginal } from "./git/variant-file-name.js";
-export type { ResolvedConflict, ConflictKind } from "./git/keep-both.js";
+export { keeperOf, type ResolvedConflict, type ConflictKind } from "./git/keep-both.js";
 export { ConflictStore, type ConflictRecord } from "./sync/conflict-store.js";
 export { parseSettlementTrailer, settlementTrailer, type Settlement } from "./git/conflict-trailer.js";
 export { createLogger, formatHuman, silentLogger, type Logger, type LogRecord, type Level } from "./log.js";

@@ -1,5 +1,6 @@
 // `herald merge-driver` installed in a real clone: `git merge` of conflicting edits completes,
-// leaves no conflict markers, and keeps both versions as variant files named like the agent's.
+// leaves no conflict markers, keeps the newer commit's version at the path (the agent's rule) and
+// the other side's beside it as a variant file named like the agent's.
 import { execFile } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -10,13 +11,27 @@ import { BIN, herald, lines } from "./run-herald.js";
 
 const execFileP = promisify(execFile);
 
-/** Two branches from one base: `main` commits `ours`, `other` commits `theirs`, to `path`. */
-async function diverge(dir: string, path: string, base: string | Buffer, ours: string | Buffer, theirs: string | Buffer): Promise<{ oursBlob: string; theirsBlob: string }> {
+/** Commits `content` to `path` with this committer date (seconds), which decides who keeps the name. */
+async function commitAt(dir: string, path: string, content: string | Buffer, when: number): Promise<void> {
+  await writeFile(join(dir, path), content);
+  await git(dir, "add", "-A");
+  const date = `${when} +0000`;
+  await execFileP("git", ["-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "-m", `edit ${path}`], {
+    cwd: dir, env: { ...process.env, GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date },
+  });
+}
+
+/**
+ * Two branches from one base: `main` commits `ours`, `other` commits `theirs`, to `path`; the
+ * side named `newer` has the later commit.
+ */
+async function diverge(dir: string, path: string, base: string | Buffer, ours: string | Buffer, theirs: string | Buffer, newer: "ours" | "theirs" = "ours"): Promise<{ oursBlob: string; theirsBlob: string }> {
   await commitFile(dir, path, base, "base");
+  const t = Math.floor(Date.now() / 1000);
   await git(dir, "checkout", "-q", "-b", "other");
-  await commitFile(dir, path, theirs, "theirs");
+  await commitAt(dir, path, theirs, newer === "theirs" ? t + 20 : t + 10);
   await git(dir, "checkout", "-q", "main");
-  await commitFile(dir, path, ours, "ours");
+  await commitAt(dir, path, ours, newer === "ours" ? t + 20 : t + 10);
   const blob = async (rev: string) => (await git(dir, "rev-parse", `${rev}:${path}`)).trim();
   return { oursBlob: await blob("main"), theirsBlob: await blob("other") };
 }
@@ -38,36 +53,46 @@ describe("herald merge-driver", () => {
   });
   afterEach(async () => { await sb?.cleanup(); });
 
-  it("keeps both sides of a text conflict as variants, ours in place, no markers", async () => {
+  it("keeps the newer side of a text conflict at the path and the other as a variant, no markers", async () => {
     const path = "docs/my notes.txt"; // a directory and a space: %P must survive git's shell
-    const { oursBlob, theirsBlob } = await diverge(dir, path, "one\ntwo\n", "one\nTWO (ours)\n", "one\nzwei (theirs)\n");
+    const { theirsBlob } = await diverge(dir, path, "one\ntwo\n", "one\nTWO (ours)\n", "one\nzwei (theirs)\n", "ours");
     const stderr = await merge(dir);
 
     expect(await readFile(join(dir, path), "utf8")).toBe("one\nTWO (ours)\n");
-    const oursFile = variantFileName(path, oursBlob);
     const theirsFile = variantFileName(path, theirsBlob);
-    expect(await readFile(join(dir, oursFile), "utf8")).toBe("one\nTWO (ours)\n");
     expect(await readFile(join(dir, theirsFile), "utf8")).toBe("one\nzwei (theirs)\n");
     expect(lines(stderr).filter((l) => l.startsWith("herald:"))).toEqual([
-      `herald: conflict in ${path}: kept ours as ${oursFile}`,
-      `herald: conflict in ${path}: kept theirs as ${theirsFile}`,
+      `herald: conflict in ${path}: ours kept the name; theirs kept as ${theirsFile}`,
     ]);
     // The merge is committed with both parents, and nothing anywhere has markers.
     expect((await git(dir, "rev-list", "--parents", "-n", "1", "HEAD")).trim().split(" ")).toHaveLength(3);
+    expect((await readdir(join(dir, "docs"))).sort()).toEqual(["my notes.txt", theirsFile.slice("docs/".length)].sort());
     for (const f of await readdir(join(dir, "docs"))) {
       expect(await readFile(join(dir, "docs", f), "utf8")).not.toMatch(/^(<<<<<<<|=======|>>>>>>>)/m);
     }
+    // git holds the index while its driver runs, so the variant waits in the work tree for the
+    // next commit (the agent's autocommit, or the person's own).
+    expect(await git(dir, "status", "--porcelain")).toBe(`?? "${theirsFile}"\n`);
+  });
+
+  it("keeps their version at the path when theirs is the newer commit, ours beside it", async () => {
+    const { oursBlob } = await diverge(dir, "plan.txt", "a\n", "a (ours)\n", "a (theirs)\n", "theirs");
+    const stderr = await merge(dir);
+    expect(await readFile(join(dir, "plan.txt"), "utf8")).toBe("a (theirs)\n");
+    expect(await git(dir, "show", "HEAD:plan.txt")).toBe("a (theirs)\n");
+    const oursFile = variantFileName("plan.txt", oursBlob);
+    expect(await readFile(join(dir, oursFile), "utf8")).toBe("a (ours)\n");
+    expect(stderr).toContain(`herald: conflict in plan.txt: theirs kept the name; ours kept as ${oursFile}`);
   });
 
   it("keeps both sides of a binary conflict byte for byte", async () => {
     const ours = Buffer.from([0, 1, 2, 255, 10, 0]);
     const theirs = Buffer.from([0, 9, 9, 9, 0]);
-    const { oursBlob, theirsBlob } = await diverge(dir, "pic.bin", Buffer.from([0, 1]), ours, theirs);
+    const { theirsBlob } = await diverge(dir, "pic.bin", Buffer.from([0, 1]), ours, theirs, "ours");
     const stderr = await merge(dir);
     expect(await readFile(join(dir, "pic.bin"))).toEqual(ours);
-    expect(await readFile(join(dir, variantFileName("pic.bin", oursBlob)))).toEqual(ours);
     expect(await readFile(join(dir, variantFileName("pic.bin", theirsBlob)))).toEqual(theirs);
-    expect(stderr).toContain("herald: binary conflict in pic.bin: kept theirs as");
+    expect(stderr).toContain("herald: binary conflict in pic.bin: ours kept the name; theirs kept as");
   });
 
   it("merges non-overlapping edits cleanly, without variants", async () => {

@@ -1,7 +1,7 @@
 // `herald merge-driver %O %A %B %P`: a git merge driver (gitattributes(5), "Defining a custom
 // merge driver") that never leaves conflict markers. A clean merge is written to %A; on a
-// conflict both versions are kept as variant files beside %P, %A keeps our version, and the
-// exit status is 0 so git completes the merge.
+// conflict one side's version stays at %P (merge/keeper.ts: the agent's rule) and the other is
+// kept as a variant file beside it, and the exit status is 0 so git completes the merge.
 import { readFile, writeFile } from "node:fs/promises";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { CliError } from "../cli-error.js";
@@ -54,11 +54,14 @@ async function handler(args: ArgumentsCamelCase<MergeDriverArgs>): Promise<void>
   }
   // Only a conflict needs the variant naming (and the agent module it lives in); git runs this
   // driver once per merged file, so a clean merge should start fast.
-  const { writeVariants } = await import("../merge/variants.js");
-  const kept = await writeVariants(top, path, [{ label: "ours", content: ours }, { label: "theirs", content: theirs }]);
-  // %A still holds our version, untouched: that is what stays at `path`, with no markers in it.
+  const [{ writeVariants }, { keepingSide }] = await Promise.all([import("../merge/variants.js"), import("../merge/keeper.js")]);
+  // One version stays at the path, the other goes beside it as a variant: the agent's rule.
+  const keeps = await keepingSide(top, process.env);
+  if (keeps === "theirs") await writeFile(args.ours, theirs);
+  const other = keeps === "ours" ? { label: "theirs" as const, content: theirs } : { label: "ours" as const, content: ours };
+  const [kept] = await writeVariants(top, path, [other]);
   const what = merged.binary ? "binary conflict" : "conflict";
-  for (const k of kept) process.stderr.write(`herald: ${what} in ${path}: kept ${k.label} as ${k.file}\n`);
+  process.stderr.write(`herald: ${what} in ${path}: ${keeps} kept the name; ${kept!.label} kept as ${kept!.file}\n`);
 }
 
 export const mergeDriverCommand: CommandModule<GlobalArgs, MergeDriverArgs> = {

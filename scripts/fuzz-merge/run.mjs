@@ -5,6 +5,7 @@
 //
 //   npm run fuzz-merge -- --seed 7 --cases 2000     cases 0..1999 of seed 7
 //   npm run fuzz-merge -- --seed 7 --case 1234      replay one case (its repositories are kept on failure)
+//   npm run fuzz-merge -- --seed 7 --from 600 --cases 2000   go on from case 600 (a stopped run's progress line says where)
 //   options: --jobs N (cases at once; default 2, one per core)
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -16,7 +17,7 @@ import { GitRepo } from "../../packages/agent/dist/git/repo.js";
 
 const { values: a } = parseArgs({ options: {
   seed: { type: "string", default: "1" }, cases: { type: "string", default: "200" }, case: { type: "string" },
-  jobs: { type: "string", default: "2" },
+  jobs: { type: "string", default: "2" }, from: { type: "string", default: "0" },
 } });
 /** @param {string | undefined} v @param {string} name */
 const whole = (v, name) => {
@@ -44,11 +45,17 @@ const engine = {
 };
 
 const seed = whole(a.seed, "seed");
+// A long run stopped by a signal says where to go on from (--from), so no case is skipped.
+let below = whole(a.from, "from");
+for (const sig of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(sig, () => {
+  console.log(`stopped (${sig}): every case of seed ${seed} from ${a.from} below ${below} ran; go on with --from ${below}`);
+  process.exit(130);
+});
 const report = await runMergeFuzz({
-  seed, cases: whole(a.cases, "cases"), ...(a.case !== undefined ? { only: whole(a.case, "case") } : {}),
-  jobs: whole(a.jobs, "jobs"), engine, log: (l) => console.log(l),
+  seed, cases: whole(a.cases, "cases"), from: whole(a.from, "from"), ...(a.case !== undefined ? { only: whole(a.case, "case") } : {}),
+  jobs: whole(a.jobs, "jobs"), engine, log: (l) => console.log(l), progress: (b) => { below = b; },
 });
 const per = report.cases ? Math.round(report.ms / report.cases) : 0;
-console.log(`seed ${seed}: ${report.cases} case(s), ${report.merges} merges checked (${report.conflicted} with conflicts, ${report.crissCross} criss-cross), ${report.failures.length} failed, ${(report.ms / 1000).toFixed(1)} s (${per} ms a case)`);
+console.log(`seed ${seed}: ${report.cases} case(s) (every one from ${a.from} below ${report.below}), ${report.merges} merges checked (${report.conflicted} with conflicts, ${report.crissCross} criss-cross), ${report.failures.length} failed, ${(report.ms / 1000).toFixed(1)} s (${per} ms a case)`);
 for (const f of report.failures) console.log(`  case ${f.k}: ${f.replay}  (kept: ${f.dir})`);
 process.exit(report.failures.length ? 1 : 0);

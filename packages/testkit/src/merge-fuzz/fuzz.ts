@@ -22,8 +22,10 @@ export interface FuzzEngine { open(dir: string): Promise<FuzzClone> }
 
 export interface FuzzOptions {
   seed: number;
-  /** cases 0..cases-1 */
+  /** cases from..cases-1 */
   cases: number;
+  /** the first case to run (default 0): a long run goes on where a stopped one left off */
+  from?: number;
   /** run this one case only (a replay) */
   only?: number;
   engine: FuzzEngine;
@@ -34,6 +36,8 @@ export interface FuzzOptions {
   /** the stricter rule (checks.ts PATH_KEEPS_A_VERSION) */
   pathKeepsAVersion?: boolean;
   log?: (line: string) => void;
+  /** after each case: every case from `from` below `below` has run (for a run stopped by a signal) */
+  progress?: (below: number) => void;
   /** how to replay a case, for the failure message */
   replay?: (seed: number, k: number) => string;
 }
@@ -41,7 +45,14 @@ export interface FuzzOptions {
 export interface FuzzFailure { k: number; problems: string[]; dir: string; replay: string }
 /** Herald merges checked: all, those with conflicts, those of a criss-cross (two or more merge bases). */
 export interface MergeStats { merges: number; conflicted: number; crissCross: number }
-export interface FuzzReport extends MergeStats { seed: number; cases: number; failures: FuzzFailure[]; ms: number }
+export interface FuzzReport extends MergeStats {
+  seed: number;
+  cases: number;
+  failures: FuzzFailure[];
+  ms: number;
+  /** every case from `from` below this one ran (a budget or a stop can leave it short of `cases`) */
+  below: number;
+}
 
 /** The case's own seed: cases are independent, so any one replays without the others. */
 export function caseSeed(seed: number, k: number): number {
@@ -52,7 +63,12 @@ export async function runMergeFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const t0 = performance.now();
   const log = o.log ?? (() => {});
   const replay = o.replay ?? ((s, k) => `npm run fuzz-merge -- --seed ${s} --case ${k}`);
-  const ks = o.only !== undefined ? [o.only] : Array.from({ length: o.cases }, (_, k) => k);
+  const from = o.from ?? 0;
+  const ks = o.only !== undefined ? [o.only] : Array.from({ length: Math.max(0, o.cases - from) }, (_, i) => from + i);
+  // The lowest case not finished yet: every case below it has run, whatever order jobs end in,
+  // so a stopped run resumes with `from` there and skips nothing.
+  const finished = new Set<number>();
+  let below = ks[0] ?? from;
   const failures: FuzzFailure[] = [];
   const stats: MergeStats = { merges: 0, conflicted: 0, crissCross: 0 };
   let done = 0;
@@ -71,7 +87,10 @@ export async function runMergeFuzz(o: FuzzOptions): Promise<FuzzReport> {
     } else {
       await rm(root, { recursive: true, force: true });
     }
-    if (++done % 100 === 0) log(`${done}/${ks.length} cases, ${stats.merges} merges checked (${stats.conflicted} with conflicts, ${stats.crissCross} criss-cross), ${failures.length} failed, ${Math.round(performance.now() - t0)} ms`);
+    finished.add(k);
+    while (finished.delete(below)) below++;
+    o.progress?.(below);
+    if (++done % 100 === 0) log(`${done}/${ks.length} cases, ${stats.merges} merges checked (${stats.conflicted} with conflicts, ${stats.crissCross} criss-cross), ${failures.length} failed, ${Math.round(performance.now() - t0)} ms; every case from ${ks[0]} below ${below} run`);
   };
   // Cases are independent: `jobs` of them at once (a case mostly waits on git processes).
   let next = 0;
@@ -79,7 +98,7 @@ export async function runMergeFuzz(o: FuzzOptions): Promise<FuzzReport> {
     while (next < ks.length && !(o.budgetMs !== undefined && performance.now() - t0 > o.budgetMs)) await one(ks[next++]!);
   }));
   failures.sort((a, b) => a.k - b.k);
-  return { seed: o.seed, cases: done, ...stats, failures, ms: Math.round(performance.now() - t0) };
+  return { seed: o.seed, cases: done, ...stats, failures, ms: Math.round(performance.now() - t0), below };
 }
 
 interface Clone { name: string; dir: string; h: FuzzClone }

@@ -24,6 +24,7 @@ import { isNetworkUrl } from "../git/network-policy.js";
 import { firstConnection, masterFor } from "../git/ssh-control.js";
 import { sshMovement } from "../git/ssh-activity.js";
 import { runTransfer, type TransferJob, type TransferOutcome } from "./transfer-runner.js";
+import { CoalescingLoop } from "../nudge.js";
 
 export interface ContentDeps {
   repo: GitRepo;
@@ -57,8 +58,9 @@ export class Content {
   #work: Promise<void> = Promise.resolve();
   #heads: Promise<void> = Promise.resolve();
   #refsPassWaiting = false;
-  #routing: Promise<void> | null = null;
-  #routeAgain = false;
+  /** One routing pass at a time, one more waiting at most (whatever asked meanwhile sees its
+   * change then). Routing reads only the pending keys, the plan and the object files. */
+  #routing: CoalescingLoop;
   /** annex.tune.* set: objects may not be where objectPath puts them, so ask git-annex */
   #tuned = false;
 
@@ -69,6 +71,7 @@ export class Content {
       run: (job, progress, signal) => this.#transfer(job, progress, signal),
       onEnd: (r) => this.#ended(r),
     });
+    this.#routing = new CoalescingLoop("content-route", () => this.#route(), d.log);
     this.#refs = new RefWatcher(d.repo.gitDir, { onLocal: () => this.#localRefsChanged(), onRemote: () => this.#localRefsChanged() });
   }
 
@@ -137,7 +140,8 @@ export class Content {
       const key = keyFromLink((await this.d.repo.blob(link.blob))?.toString("utf8") ?? "");
       if (key) this.#pending.set(key, { path: link.path, origin });
     }
-    await this.#routeNow();
+    this.#routing.nudge();
+    await this.#routing.idle();
   }
 
   /** Blob sizes in one `git cat-file --batch-check` (a large file's blob is never read). */
@@ -153,29 +157,13 @@ export class Content {
    * fetch of a remote's git-annex branch may be running. A burst of ref moves (every git-annex
    * write moves refs/heads/git-annex) is one pass: one waiting at most, like a nudge. */
   #localRefsChanged(): void {
-    void this.#routeNow();
+    this.#routing.nudge();
     if (this.#refsPassWaiting) return;
     this.#refsPassWaiting = true;
     void this.#serially(async () => {
       this.#refsPassWaiting = false;
       await this.#branch.mergeIfChanged();
     });
-  }
-
-  /** One routing pass at a time, one more waiting at most (whatever asked meanwhile sees its
-   * change then). Routing reads only the pending keys, the plan and the object files. */
-  #routeNow(): Promise<void> {
-    if (this.#routing) {
-      this.#routeAgain = true;
-      return this.#routing;
-    }
-    this.#routing = (async () => {
-      do {
-        this.#routeAgain = false;
-        await this.#route();
-      } while (this.#routeAgain);
-    })().catch((e: Error) => this.d.log.warn("content-failed", { error: e.message })).finally(() => (this.#routing = null));
-    return this.#routing;
   }
 
   /** Queue what the plan says for each pending key; a key is done here once it is present. */
@@ -219,7 +207,7 @@ export class Content {
   async idle(): Promise<void> {
     await this.#heads;
     await this.#work;
-    await this.#routing;
+    await this.#routing.idle();
     await this.#queue.idle();
     await this.#branch.idle();
   }
@@ -227,7 +215,7 @@ export class Content {
   async stop(): Promise<void> {
     await this.#refs.stop();
     await this.#heads;
-    await this.#routing;
+    await this.#routing.stop();
     await this.#queue.stop();
     await this.#work;
     await this.#branch.idle();

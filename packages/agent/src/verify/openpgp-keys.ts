@@ -8,15 +8,21 @@
 // fetches keys only with auto-key-retrieve, which is off.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
 const execFileP = promisify(execFile);
 const GPG_CONF = "trust-model always\nno-autostart\nno-auto-key-retrieve\n";
 
-/** Keyrings made in this process: home → hash of the key file they hold. */
-const made = new Map<string, string>();
+/** Keyrings made in this process: home → the key file's stat stamp and hash when it was made. */
+const made = new Map<string, { stamp: string; hash: string }>();
+
+/** Changes whenever the file is written or replaced (ctime in ns, inode, size): no read needed for each commit checked. */
+async function stampOf(file: string): Promise<string> {
+  const st = await stat(file, { bigint: true });
+  return `${st.ino}:${st.size}:${st.ctimeNs}:${st.mtimeNs}`;
+}
 
 /**
  * The GNUPGHOME holding exactly the keys in `file`, made again when the file changes (a removed
@@ -25,12 +31,13 @@ const made = new Map<string, string>();
  */
 export async function openpgpHome(gitDir: string, file: string): Promise<string> {
   const home = join(gitDir, "herald", "gnupg");
+  const stamp = await stampOf(file);
+  if (made.get(home)?.stamp === stamp) return home;
   const text = await readFile(file);
   const hash = createHash("sha256").update(text).digest("hex");
-  if (made.get(home) === hash) return home;
   const stampFile = join(home, "herald-keys.sha256");
-  if ((await readFile(stampFile, "utf8").catch(() => "")) === hash) {
-    made.set(home, hash);
+  if (made.get(home)?.hash === hash || (await readFile(stampFile, "utf8").catch(() => "")) === hash) {
+    made.set(home, { stamp, hash });
     return home;
   }
   await rm(home, { recursive: true, force: true });
@@ -42,6 +49,6 @@ export async function openpgpHome(gitDir: string, file: string): Promise<string>
   // IMPORT_OK per key (gpg's doc/DETAILS); none means the file holds no public key.
   if (!/\bIMPORT_OK\b/.test(r.stdout)) throw new Error(`${file} holds no OpenPGP public key (expected the output of gpg --export --armor KEY)`);
   await writeFile(stampFile, hash);
-  made.set(home, hash);
+  made.set(home, { stamp, hash });
   return home;
 }

@@ -5,6 +5,7 @@ import { mergeTwo } from "./merge-two.js";
 import { canonicalParents } from "./merge-commit.js";
 import { parseConflictTrailer } from "./conflict-trailer.js";
 import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
+import type { CommitInfo } from "./cat-file.js";
 
 export interface MergeResult {
   commit: string;
@@ -38,11 +39,9 @@ export type KnownMerges = Map<string, string>;
 export async function userFrontier(repo: GitRepo, heads: string[], keep: ReadonlySet<string> = new Set(), known?: KnownMerges): Promise<string[]> {
   let set = [...heads];
   for (let depth = 0; depth < 256; depth++) {
-    const out = await repo.run(["show", "-s", "--format=%H %ae %P", ...set, "--"]);
     const next = new Set<string>();
     let expanded = false;
-    for (const line of out.trim().split("\n")) {
-      const [sha, email, ...parents] = line.split(" ");
+    for (const { sha, authorEmail: email, parents } of await commitsOf(repo, set)) {
       if (email === HERALD_IDENTITY.email && parents.length >= 2 && !keep.has(sha!)) {
         parents.forEach((p) => next.add(assertSha(p)));
         // Two merges of one pair (another git, another Herald version): all take the smaller sha.
@@ -86,9 +85,20 @@ async function reuse(repo: GitRepo, known: ReadonlyMap<string, string>, a: strin
 }
 
 async function committerTimes(repo: GitRepo, shas: string[]): Promise<Array<{ sha: string; committerTime: number }>> {
-  const out = await repo.run(["show", "-s", "--format=%H %ct", ...shas, "--"]);
+  return (await commitsOf(repo, shas)).map(({ sha, committerTime }) => ({ sha, committerTime }));
+}
+
+/**
+ * The commits' author, parents and committer date, from the clone's cat-file process (no git
+ * process per merge); `git show` answers when that process cannot (it failed, or a commit is not
+ * there, which git then names in its error).
+ */
+async function commitsOf(repo: GitRepo, shas: string[]): Promise<Array<{ sha: string } & CommitInfo>> {
+  const read = await Promise.all(shas.map((sha) => repo.commit(sha).catch(() => null)));
+  if (read.every((c) => c !== null)) return read.map((c, i) => ({ sha: shas[i]!, ...c! }));
+  const out = await repo.run(["show", "-s", "--format=%H%x00%ae%x00%P%x00%ct", ...shas, "--"]);
   return out.trim().split("\n").map((l) => {
-    const [sha, t] = l.split(" ");
-    return { sha: assertSha(sha!), committerTime: Number(t) };
+    const [sha, authorEmail, parents, ct] = l.split("\0");
+    return { sha: assertSha(sha!), authorEmail: authorEmail!, parents: parents ? parents.split(" ") : [], committerTime: Number(ct), message: "" };
   });
 }

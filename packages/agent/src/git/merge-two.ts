@@ -69,8 +69,9 @@ async function resolve(repo: GitRepo, merged: MergeTreeResult, tips: Tips): Prom
     conflicts = resolved.conflicts;
     tree = await applyEdits(repo, tree, resolved.edits);
   }
-  const entries = await lsTree(repo, tree);
-  if (conflicts.length && entries.some((e) => e.mode === "160000")) {
+  // A gitlink kept as a variant needs its .gitmodules entry; a clean merge keeps no variant.
+  const entries = conflicts.length ? await lsTree(repo, tree) : [];
+  if (entries.some((e) => e.mode === "160000")) {
     const modules = await gitmodulesEdits(repo, entries, tips.parents);
     if (modules.length) tree = await applyEdits(repo, tree, modules);
   }
@@ -81,7 +82,8 @@ async function resolve(repo: GitRepo, merged: MergeTreeResult, tips: Tips): Prom
 async function strayMarkers(repo: GitRepo, tree: string, tips: Tips): Promise<string[]> {
   const [p1, p2] = tips.parents;
   const diff = (p: string) => repo.run(["diff-tree", "-r", "-z", "--no-renames", p, tree, "--"]).then(changedEntries);
-  const written = writtenByMerge(await diff(p1), await diff(p2)).filter((e) => e.mode === "100644" || e.mode === "100755");
+  const [fromFirst, fromSecond] = await Promise.all([diff(p1), diff(p2)]);
+  const written = writtenByMerge(fromFirst, fromSecond).filter((e) => e.mode === "100644" || e.mode === "100755");
   const marked: typeof written = [];
   for (const e of written) {
     const body = (await repo.blob(e.oid)) ?? "";

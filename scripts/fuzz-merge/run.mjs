@@ -56,6 +56,7 @@ const report = await runMergeFuzz({
   jobs: whole(a.jobs, "jobs"), engine, log: (l) => console.log(l), progress: (b) => { below = b; },
 });
 const per = report.cases ? Math.round(report.ms / report.cases) : 0;
-console.log(`seed ${seed}: ${report.cases} case(s) (every one from ${a.from} below ${report.below}), ${report.merges} merges checked (${report.conflicted} with conflicts, ${report.crissCross} criss-cross), ${report.failures.length} failed, ${(report.ms / 1000).toFixed(1)} s (${per} ms a case)`);
+const range = a.case !== undefined ? `case ${a.case}` : `every one from ${a.from} below ${report.below}`;
+console.log(`seed ${seed}: ${report.cases} case(s) (${range}), ${report.merges} merges checked (${report.conflicted} with conflicts, ${report.crissCross} criss-cross), ${report.failures.length} failed, ${(report.ms / 1000).toFixed(1)} s (${per} ms a case)`);
 for (const f of report.failures) console.log(`  case ${f.k}: ${f.replay}  (kept: ${f.dir})`);
 process.exit(report.failures.length ? 1 : 0);

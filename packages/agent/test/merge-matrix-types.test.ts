@@ -152,6 +152,29 @@ const cases: MergeCase[] = [
     steps: [["a", "printf 'x\\0left' > b.bin"], ["b", "printf 'x\\0right' > b.bin"]],
   },
   edit("my notes file.txt", "t6403 'merge with conflicts' (a path with spaces)"),
+  {
+    // Found by the merge fuzzer (seed 2026, case 114). The two first merges settle a mode change
+    // against a delete differently (a keeps the file, b the delete); then a takes its mode back.
+    // merge-ort's virtual base (the merge of the two merge bases) holds a's file as it is now, so
+    // a looks unchanged and b's delete won, cleanly: a's mode change was dropped unreported.
+    git: "t6416 'git detects conflict merging criss-cross+modify/delete' (a mode change in place of the edit)",
+    base: "echo text > f",
+    crissCross: true,
+    steps: [
+      ["a", "chmod +x f"], ["b", "git rm -q f"],
+      ["a", "git fetch -q $OTHER main; git merge -q --no-edit FETCH_HEAD || true; git add f; git commit -qm L2"],
+      ["b", "git fetch -q $OTHER main; git merge -q --no-edit FETCH_HEAD^1 || true; git rm -q f; git commit -qm R2"],
+      ["a", "chmod -x f"],
+    ],
+    check: async (r) => {
+      expect(r.tree.get("f")).toMatch(/^100644 /);
+      expect(await r.show("f")).toBe("text\n");
+      // Made again from the tips against one of the two merge bases (git's pick): against a's
+      // first merge a modify/delete, against b's first delete an add; f is a's either way.
+      expect(r.conflicts.filter((c) => c.path !== "f")).toEqual([]);
+      expect(r.merge.exactSides).toBe(1);
+    },
+  },
   edit("résumé ünïcødé ✓.txt", "t6403 'merge with conflicts' (a unicode path)"),
   edit("two\nlines.txt", "t6403 'merge with conflicts' (a path holding a newline)"),
   edit("-n.txt", "t6403 'merge with conflicts' (a path with a leading dash)"),

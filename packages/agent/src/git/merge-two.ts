@@ -3,7 +3,8 @@
 // touched, so an agent killed here leaves nothing half-done but loose objects.
 //
 // Every variant is one side's own version (exact-sides.ts): where merge-tree's stages are its own
-// merge attempts, the step is made again from the two tips alone. And before the commit is made,
+// merge attempts, or where a criss-cross's virtual base hid a side's change to a path the merge
+// deletes (dropped-sides.ts), the step is made again from the two tips alone. And before the commit is made,
 // no blob the merge itself wrote may hold conflict markers: a merge that would is refused, never
 // committed (a commit is copied to every clone and cannot be taken back).
 import { rm } from "node:fs/promises";
@@ -11,6 +12,7 @@ import { join } from "node:path";
 import { GitCommandError, HeraldError } from "../errors.js";
 import { indexInfo, keepBoth, keeperOf, parseMergeTree, type IndexEdit, type MergeTreeResult, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
 import { changedEntries, hasConflictMarkers, hasForeignMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
+import { deletedEntries, deletedSideVersions, droppedVersions } from "./dropped-sides.js";
 import { gitmodulesEdits } from "./variant-gitmodules.js";
 import { MERGE_ORT_FAILED, mergeTreeWithoutRenames } from "./merge-without-renames.js";
 import { canonicalParents, mergeCommitSpec, type ParentInfo } from "./merge-commit.js";
@@ -30,7 +32,7 @@ export async function mergeTwo(repo: GitRepo, a: ParentInfo, b: ParentInfo): Pro
   const tips = new Tips(repo, parents, keeperOf(canonicalParents([a, b])));
   let step = await resolve(repo, plain ? await mergeTreeWithoutRenames(repo, p1, p2) : parseMergeTree(r.stdout), tips);
   let exact = false;
-  if (!plain && (step.attempts || (await strayMarkers(repo, step.tree, tips)).length)) {
+  if (!plain && (step.attempts || (await strayMarkers(repo, step.tree, tips)).length || (await droppedSides(repo, step.tree, tips)).length)) {
     step = await resolve(repo, await mergeTreeWithoutRenames(repo, p1, p2), tips);
     exact = true;
   }
@@ -44,10 +46,17 @@ export async function mergeTwo(repo: GitRepo, a: ParentInfo, b: ParentInfo): Pro
 /** The parents' trees, read once and only when a check needs them. */
 class Tips {
   #entries?: Promise<TreeEntry[][]>;
+  #diffs = new Map<string, Promise<[string, string]>>();
   /** `keeper`: the parent whose version keeps the name at a conflicting path (keeperOf). */
   constructor(private readonly repo: GitRepo, readonly parents: [string, string], readonly keeper: 0 | 1) {}
   entries(): Promise<TreeEntry[][]> {
     return (this.#entries ??= Promise.all(this.parents.map((p) => lsTree(this.repo, p))));
+  }
+  /** `diff-tree -r -z --no-renames` of each parent against `tree`, run once for both checks. */
+  diffs(tree: string): Promise<[string, string]> {
+    let d = this.#diffs.get(tree);
+    if (!d) this.#diffs.set(tree, (d = Promise.all(this.parents.map((p) => this.repo.run(["diff-tree", "-r", "-z", "--no-renames", p, tree, "--"]))) as Promise<[string, string]>));
+    return d;
   }
   async has(): Promise<[Set<string>, Set<string>]> {
     const [a, b] = await this.entries();
@@ -81,8 +90,7 @@ async function resolve(repo: GitRepo, merged: MergeTreeResult, tips: Tips): Prom
 /** Paths of blobs the merge wrote (in neither parent there) that hold conflict markers no tip has. */
 async function strayMarkers(repo: GitRepo, tree: string, tips: Tips): Promise<string[]> {
   const [p1, p2] = tips.parents;
-  const diff = (p: string) => repo.run(["diff-tree", "-r", "-z", "--no-renames", p, tree, "--"]).then(changedEntries);
-  const [fromFirst, fromSecond] = await Promise.all([diff(p1), diff(p2)]);
+  const [fromFirst, fromSecond] = (await tips.diffs(tree)).map(changedEntries) as [Map<string, string>, Map<string, string>];
   const written = writtenByMerge(fromFirst, fromSecond).filter((e) => e.mode === "100644" || e.mode === "100755");
   const marked: typeof written = [];
   for (const e of written) {
@@ -98,6 +106,17 @@ async function strayMarkers(repo: GitRepo, tree: string, tips: Tips): Promise<st
   // A side that committed markers itself (a file about git, say) has them kept as it wrote them.
   const [a, b] = await tips.has();
   return marked.filter((e) => !a.has(`${e.mode} ${e.oid}`) && !b.has(`${e.mode} ${e.oid}`)).map((e) => e.path);
+}
+
+/** Paths where `tree` dropped a version one side wrote, unreported (dropped-sides.ts): none without two merge bases. */
+async function droppedSides(repo: GitRepo, tree: string, tips: Tips): Promise<string[]> {
+  const diffs = await tips.diffs(tree);
+  const candidates = deletedSideVersions(diffs.map(deletedEntries) as [Map<string, string>, Map<string, string>], diffs.map(changedEntries) as [Map<string, string>, Map<string, string>]);
+  if (!candidates.length) return [];
+  const bases = (await repo.exec(["merge-base", "--all", ...tips.parents])).stdout.split("\n").filter(Boolean).map(assertSha);
+  if (bases.length < 2) return [];
+  const baseEntries = await Promise.all(bases.map(async (b) => new Map((await lsTree(repo, b)).map((e) => [e.path, `${e.mode} ${e.oid}`]))));
+  return droppedVersions(candidates, baseEntries).map((d) => d.path);
 }
 
 export async function applyEdits(repo: GitRepo, tree: string, edits: IndexEdit[]): Promise<string> {

@@ -10,7 +10,8 @@
 //  - at each conflicting path M names: each parent's entry there is in M, at the path or as a
 //    variant of it; whatever is at the path is exactly one parent's version; every variant is
 //    exactly one parent's version, never a merge attempt.
-import { readBlobs, gitRun, lsTree, type Entry, type Tree } from "./git.js";
+import { gitRun, type Entry, type Tree } from "./git.js";
+import { Objects } from "./objects.js";
 import { EXEC, FILE, GITLINK, SYMLINK } from "./history.js";
 
 /**
@@ -37,33 +38,42 @@ export function variantOriginal(path: string): string {
   return path.slice(0, slash + 1) + path.slice(slash + 1).replace(VARIANT, "");
 }
 
-/** Trees, blob lines and commit facts of one case's repository, each read once. */
+/** Trees, blob lines and commit facts of one case's repository, each read once (objects.ts). */
 export class Reader {
   readonly #trees = new Map<string, Promise<Tree>>();
   readonly #lines = new Map<string, string[]>();
-  constructor(readonly dir: string) {}
+  readonly #objects: Objects;
+  constructor(readonly dir: string) { this.#objects = new Objects(dir); }
 
   tree(commit: string): Promise<Tree> {
     let t = this.#trees.get(commit);
-    if (!t) this.#trees.set(commit, (t = lsTree(this.dir, commit)));
+    if (!t) this.#trees.set(commit, (t = this.#objects.tree(commit)));
     return t;
   }
 
-  /** The lines of every regular blob of the trees (read in one cat-file). */
+  /** The lines of every regular blob of the trees. */
   async load(trees: Tree[]): Promise<void> {
-    const want = trees.flatMap((t) => [...t.values()].filter(regular).map((e) => e.oid)).filter((o) => !this.#lines.has(o));
-    for (const [oid, body] of await readBlobs(this.dir, want)) this.#lines.set(oid, body.toString("utf8").split("\n").filter(Boolean));
+    const want = [...new Set(trees.flatMap((t) => [...t.values()].filter(regular).map((e) => e.oid)))].filter((o) => !this.#lines.has(o));
+    const bodies = await Promise.all(want.map((oid) => this.#objects.must(oid, "blob")));
+    want.forEach((oid, i) => this.#lines.set(oid, bodies[i]!.toString("utf8").split("\n").filter(Boolean)));
   }
 
   lines(oid: string): string[] { return this.#lines.get(oid) ?? []; }
 
+  /** The commit's author email, parents and the conflicts its message records (git's commit object format). */
   async commit(sha: string): Promise<CommitFacts> {
-    const out = await gitRun(this.dir, ["show", "-s", "--format=%ae%x00%P%x00%B", sha]);
-    const [email, parents, message] = out.split("\0") as [string, string, string];
+    const text = (await this.#objects.must(sha, "commit")).toString("utf8");
+    const end = text.indexOf("\n\n");
+    const head = text.slice(0, end < 0 ? text.length : end).split("\n");
+    const message = end < 0 ? "" : text.slice(end + 2);
+    const parents = head.filter((l) => l.startsWith("parent ")).map((l) => l.slice(7));
+    const email = /^author .*<([^>]*)>/.exec(head.find((l) => l.startsWith("author ")) ?? "")?.[1] ?? "";
     const conflicts: Conflict[] = [];
     for (const l of message.split("\n")) if (l.startsWith("herald-conflict: ")) conflicts.push(JSON.parse(l.slice(17)) as Conflict);
-    return { sha, email, parents: parents.trim().split(" ").filter(Boolean), conflicts };
+    return { sha, email, parents, conflicts };
   }
+
+  close(): void { this.#objects.close(); }
 }
 
 /** Problems with Herald merge `m` (parents `p1`, `p2`); none when it keeps its promises. */

@@ -121,6 +121,8 @@ async function runCase(o: FuzzOptions, k: number, root: string, stats: MergeStat
   try {
     for (const [i, n] of names.entries()) clones.push({ name: n, dir: dirs[i]!, h: await o.engine.open(dirs[i]!) });
     const opts = { pathKeepsAVersion: o.pathKeepsAVersion ?? PATH_KEEPS_A_VERSION };
+    /** A person's random commit on `c`, from the modes of its HEAD's tree (read through `rd`). */
+    const commitOn = async (c: Clone) => randomCommit(w, c.name, c.dir, new Map([...(await rd.tree(await headOf(c.dir)))].map(([p, e]) => [p, e.mode])));
 
     /** Every clone of `group` takes in the others' tips; `mergers` make Herald's merge and move there. */
     const sync = async (group: Clone[], mergers: Clone[], final = false) => {
@@ -151,7 +153,7 @@ async function runCase(o: FuzzOptions, k: number, root: string, stats: MergeStat
     };
 
     for (let round = rng.int(2, 4); round > 0 && !problems.length; round--) {
-      for (const c of clones) if (rng.chance(0.75)) await randomCommit(w, c.name, c.dir);
+      for (const c of clones) if (rng.chance(0.75)) await commitOn(c);
       const [x, y] = shuffle(rng, clones) as [Clone, Clone];
       const what = rng.next();
       if (what < 0.25) await sync([x, y], [x, y]);
@@ -164,15 +166,16 @@ async function runCase(o: FuzzOptions, k: number, root: string, stats: MergeStat
         if (rng.chance(0.5)) await sync([x, y], [x]);
         else await userMerge(w, x.name, x.dir, await headOf(y.dir));
         await userMerge(w, y.name, y.dir, hx);
-        for (const c of [x, y]) await randomCommit(w, c.name, c.dir);
+        for (const c of [x, y]) await commitOn(c);
       }
     }
     if (!problems.length) {
-      if (rng.chance(0.5)) for (const c of clones) if (rng.chance(0.6)) await randomCommit(w, c.name, c.dir);
+      if (rng.chance(0.5)) for (const c of clones) if (rng.chance(0.6)) await commitOn(c);
       await sync(clones, clones, true);
     }
   } finally {
     for (const c of clones) c.h.close();
+    rd.close();
   }
   return problems;
 }

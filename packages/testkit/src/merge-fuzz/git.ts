@@ -42,34 +42,3 @@ export async function gitRun(dir: string, args: string[], opts: { env?: Record<s
 
 export interface Entry { mode: string; oid: string }
 export type Tree = Map<string, Entry>;
-
-/** Every entry of a commit's tree, by path (blobs, symlinks and gitlinks). */
-export async function lsTree(dir: string, commit: string): Promise<Tree> {
-  const out = await gitRun(dir, ["ls-tree", "-r", "-z", "--full-tree", commit]);
-  const tree: Tree = new Map();
-  for (const rec of out.split("\0")) {
-    if (!rec) continue;
-    const tab = rec.indexOf("\t");
-    const [mode, , oid] = rec.slice(0, tab).split(" ");
-    tree.set(rec.slice(tab + 1), { mode: mode!, oid: oid! });
-  }
-  return tree;
-}
-
-/** The blobs' bodies, from one `git cat-file --batch`. */
-export async function readBlobs(dir: string, oids: Iterable<string>): Promise<Map<string, Buffer>> {
-  const list = [...new Set(oids)];
-  const bodies = new Map<string, Buffer>();
-  if (!list.length) return bodies;
-  const { out } = await gitExec(dir, ["cat-file", "--batch"], { input: list.map((o) => `${o}\n`).join("") });
-  let at = 0;
-  for (const oid of list) {
-    const nl = out.indexOf(10, at);
-    const header = out.subarray(at, nl).toString("latin1");
-    const size = Number(header.split(" ")[2]);
-    if (!header.startsWith(oid) || !Number.isFinite(size)) throw new Error(`cat-file --batch: unexpected header ${header} for ${oid}`);
-    bodies.set(oid, out.subarray(nl + 1, nl + 1 + size));
-    at = nl + 1 + size + 1;
-  }
-  return bodies;
-}

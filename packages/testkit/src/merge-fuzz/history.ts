@@ -41,12 +41,6 @@ export class Writer {
   }
 }
 
-/** mode by path of the clone's index (its last commit: the fuzzer never leaves changes behind). */
-export async function indexModes(dir: string): Promise<Map<string, string>> {
-  const out = await gitRun(dir, ["ls-files", "-s", "-z"]);
-  return new Map(out.split("\0").filter(Boolean).map((rec) => [rec.slice(rec.indexOf("\t") + 1), rec.slice(0, 6)]));
-}
-
 /** True when `p` can be created: nothing at it, under it, or at a directory above it. */
 function free(state: Map<string, string>, p: string): boolean {
   if (state.has(p)) return false;
@@ -181,9 +175,12 @@ async function change(w: Writer, dir: string, state: Map<string, string>): Promi
   for (const [wt, op] of live) if ((x -= wt) < 0) return void (await op());
 }
 
-/** A commit of 1-3 random changes on the clone; false when they came to nothing. */
-export async function randomCommit(w: Writer, name: string, dir: string): Promise<boolean> {
-  const state = await indexModes(dir);
+/**
+ * A commit of 1-3 random changes on the clone; false when they came to nothing. `state`: mode by
+ * path of the clone's index, which is its HEAD's tree (the fuzzer never leaves changes behind);
+ * it follows the changes.
+ */
+export async function randomCommit(w: Writer, name: string, dir: string, state: Map<string, string>): Promise<boolean> {
   for (let i = w.rng.int(1, 3); i > 0; i--) await change(w, dir, state);
   await gitRun(dir, ["add", "-A"]);
   const r = await gitExec(dir, ["commit", "-q", "--no-verify", "-m", `${name}: change`], { env: w.clock.env(name) });

@@ -36,6 +36,20 @@ const engine: FuzzEngine = {
   },
 };
 
+// Cases of other seeds that found a bug, replayed on every run: each failed before its fix.
+const FOUND: Array<[number, number, string]> = [
+  [2026, 114, "a criss-cross dropped a mode change against a delete (git/dropped-sides.ts)"],
+  [2026, 419, "a criss-cross dropped a kept line, the other side's version taking the renamed path (git/dropped-sides.ts)"],
+];
+
+test.each(FOUND)("merge fuzzer, seed %i case %i: %s", async (seed, k) => {
+  const lines: string[] = [];
+  const report = await runMergeFuzz({ seed, cases: k + 1, only: k, engine, log: (l) => lines.push(l) });
+  expect(report.failures.map((f) => `${f.problems.join("; ")} (kept in ${f.dir})`)).toEqual([]);
+  expect(report.cases).toBe(1);
+  expect(report.crissCross).toBeGreaterThan(0);
+}, 120_000);
+
 test(`merge fuzzer, seed ${SEED}: up to ${CASES} random histories (a minute of them) merged alike on every clone, nothing lost`, async () => {
   const lines: string[] = [];
   const report = await runMergeFuzz({ seed: SEED, cases: CASES, jobs: 2, budgetMs: BUDGET_MS, engine, log: (l) => lines.push(l) });

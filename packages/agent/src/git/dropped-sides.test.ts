@@ -1,36 +1,32 @@
-import { deletedEntries, deletedSideVersions, droppedVersions } from "./dropped-sides.js";
+import { droppedVersions, type Entries } from "./dropped-sides.js";
 
-const oid = (c: string) => c.repeat(40);
-const Z = "0".repeat(40);
+const e = (mode: string, c: string) => `${mode} ${c.repeat(40)}`;
+const tree = (o: Record<string, string>): Entries => new Map(Object.entries(o));
 
-describe("deletedEntries", () => {
-  it("reads the old side of each deletion from diff-tree -z, paths as they are", () => {
-    const out = [
-      `:100755 000000 ${oid("a")} ${Z} D`, "my dir/read me",
-      `:100644 100644 ${oid("b")} ${oid("c")} M`, "kept",
-      `:000000 100644 ${Z} ${oid("d")} A`, "new\nline",
-      "",
-    ].join("\0");
-    expect([...deletedEntries(out)]).toEqual([["my dir/read me", `100755 ${oid("a")}`]]);
-  });
-});
+describe("droppedVersions (a criss-cross merge dropping a side's own version)", () => {
+  const base1 = tree({ f: e("100755", "1") }), base2 = tree({});
 
-describe("deletedSideVersions and droppedVersions", () => {
-  const deleted: [Map<string, string>, Map<string, string>] = [new Map(), new Map([["f", `100644 ${oid("1")}`], ["moved", `100644 ${oid("2")}`]])];
-  // "moved" reappears at another path: a rename carried it.
-  const added: [Map<string, string>, Map<string, string>] = [new Map(), new Map([["elsewhere", `100644 ${oid("2")}`]])];
-  const candidates = deletedSideVersions(deleted, added);
-
-  it("keeps a deleted side version that is nowhere else in the merge", () => {
-    expect(candidates).toEqual([{ side: 1, path: "f", entry: `100644 ${oid("1")}` }]);
+  it("finds a side's own version whose path the merge deleted (seed 2026 case 114: a mode change against a delete)", () => {
+    const sides: [Entries, Entries] = [tree({}), tree({ f: e("100644", "1") })];
+    expect(droppedVersions(sides, [base1, base2], tree({}))).toEqual([{ side: 1, path: "f", entry: e("100644", "1") }]);
+    // Kept anywhere in the merge (at its path, as a variant, or where a rename took it): nothing dropped.
+    expect(droppedVersions(sides, [base1, base2], tree({ g: e("100644", "1") }))).toEqual([]);
   });
 
-  it("counts it dropped only when no merge base had that version at that path, and only in a criss-cross", () => {
-    const mode755 = new Map([["f", `100755 ${oid("1")}`]]);
-    expect(droppedVersions(candidates, [mode755, new Map()])).toEqual(candidates);
-    // The side's version is a base's: the side did not change it, the delete is the other side's work.
-    expect(droppedVersions(candidates, [new Map([["f", `100644 ${oid("1")}`]]), new Map()])).toEqual([]);
-    // One merge base: merge-ort reports a modify/delete itself.
-    expect(droppedVersions(candidates, [mode755])).toEqual([]);
+  it("finds a side's own version replaced by the other side's version exactly (case 419: a line kept against its removal)", () => {
+    const sides: [Entries, Entries] = [tree({ "n/f": e("100644", "a") }), tree({ "d/f": e("100644", "b") })];
+    expect(droppedVersions(sides, [tree({ "d/f": e("100644", "c") }), tree({})], tree({ "n/f": e("100644", "b") }))).toEqual([{ side: 0, path: "n/f", entry: e("100644", "a") }]);
+  });
+
+  it("takes something new at the path for both sides' changes merged; a merged rename is counted as a drop (made again from the tips: a conflict, nothing lost)", () => {
+    const bases = [tree({ f: e("100644", "c") }), tree({})];
+    expect(droppedVersions([tree({ f: e("100644", "a") }), tree({ f: e("100644", "b") })], bases, tree({ f: e("100644", "d") }))).toEqual([]);
+    expect(droppedVersions([tree({ g: e("100644", "a") }), tree({ f: e("100644", "b") })], bases, tree({ g: e("100644", "d") }))).toEqual([{ side: 1, path: "f", entry: e("100644", "b") }]);
+  });
+
+  it("leaves alone what a base had (the side did not write it) and a merge with one base", () => {
+    const sides: [Entries, Entries] = [tree({}), tree({ f: e("100755", "1") })];
+    expect(droppedVersions(sides, [base1, base2], tree({}))).toEqual([]);
+    expect(droppedVersions([tree({}), tree({ f: e("100644", "1") })], [base1], tree({}))).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { GitCommandError, HeraldError } from "../errors.js";
 import { indexInfo, keepBoth, keeperOf, parseMergeTree, type IndexEdit, type MergeTreeResult, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
 import { changedEntries, hasConflictMarkers, hasForeignMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
-import { deletedEntries, deletedSideVersions, droppedVersions } from "./dropped-sides.js";
+import { droppedVersions } from "./dropped-sides.js";
 import { gitmodulesEdits } from "./variant-gitmodules.js";
 import { MERGE_ORT_FAILED, mergeTreeWithoutRenames } from "./merge-without-renames.js";
 import { canonicalParents, mergeCommitSpec, type ParentInfo } from "./merge-commit.js";
@@ -108,15 +108,14 @@ async function strayMarkers(repo: GitRepo, tree: string, tips: Tips): Promise<st
   return marked.filter((e) => !a.has(`${e.mode} ${e.oid}`) && !b.has(`${e.mode} ${e.oid}`)).map((e) => e.path);
 }
 
-/** Paths where `tree` dropped a version one side wrote, unreported (dropped-sides.ts): none without two merge bases. */
+/** Paths where `tree` dropped a version one side wrote, unreported (dropped-sides.ts): only a criss-cross can. */
 async function droppedSides(repo: GitRepo, tree: string, tips: Tips): Promise<string[]> {
-  const diffs = await tips.diffs(tree);
-  const candidates = deletedSideVersions(diffs.map(deletedEntries) as [Map<string, string>, Map<string, string>], diffs.map(changedEntries) as [Map<string, string>, Map<string, string>]);
-  if (!candidates.length) return [];
   const bases = (await repo.exec(["merge-base", "--all", ...tips.parents])).stdout.split("\n").filter(Boolean).map(assertSha);
   if (bases.length < 2) return [];
-  const baseEntries = await Promise.all(bases.map(async (b) => new Map((await lsTree(repo, b)).map((e) => [e.path, `${e.mode} ${e.oid}`]))));
-  return droppedVersions(candidates, baseEntries).map((d) => d.path);
+  const entries = async (t: string) => new Map((await lsTree(repo, t)).map((e) => [e.path, `${e.mode} ${e.oid}`]));
+  const sides = (await tips.entries()).map((es) => new Map(es.map((e) => [e.path, `${e.mode} ${e.oid}`]))) as [Map<string, string>, Map<string, string>];
+  const [merged, ...baseEntries] = await Promise.all([entries(tree), ...bases.map(entries)]);
+  return droppedVersions(sides, baseEntries, merged!).map((d) => d.path);
 }
 
 export async function applyEdits(repo: GitRepo, tree: string, edits: IndexEdit[]): Promise<string> {

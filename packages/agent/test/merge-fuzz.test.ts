@@ -38,8 +38,9 @@ const engine: FuzzEngine = {
 
 // Cases of other seeds that found a bug, replayed on every run: each failed before its fix.
 const FOUND: Array<[number, number, string]> = [
-  [2026, 114, "a criss-cross dropped a mode change against a delete (git/dropped-sides.ts)"],
-  [2026, 419, "a criss-cross dropped a kept line, the other side's version taking the renamed path (git/dropped-sides.ts)"],
+  [2026, 114, "a criss-cross dropped a mode change against a delete (git/merge-two.ts)"],
+  [2026, 419, "a criss-cross dropped a kept line, the other side's version taking the renamed path"],
+  [2026, 524, "a criss-cross dropped a changed line inside a line merge of a renamed file"],
 ];
 
 test.each(FOUND)("merge fuzzer, seed %i case %i: %s", async (seed, k) => {

@@ -156,7 +156,8 @@ const cases: MergeCase[] = [
     // Found by the merge fuzzer (seed 2026, case 114). The two first merges settle a mode change
     // against a delete differently (a keeps the file, b the delete); then a takes its mode back.
     // merge-ort's virtual base (the merge of the two merge bases) holds a's file as it is now, so
-    // a looks unchanged and b's delete won, cleanly: a's mode change was dropped unreported.
+    // a looks unchanged and b's delete won, cleanly: a's mode change was dropped unreported
+    // (merge-two.ts now merges every criss-cross against one real base).
     git: "t6416 'git detects conflict merging criss-cross+modify/delete' (a mode change in place of the edit)",
     base: "echo text > f",
     crissCross: true,
@@ -169,8 +170,8 @@ const cases: MergeCase[] = [
     check: async (r) => {
       expect(r.tree.get("f")).toMatch(/^100644 /);
       expect(await r.show("f")).toBe("text\n");
-      // Made again from the tips against one of the two merge bases (git's pick): against a's
-      // first merge a modify/delete, against b's first delete an add; f is a's either way.
+      // A criss-cross is merged from the tips against one real merge base (the id that sorts
+      // first): against a's first change a modify/delete, against b's delete an add; f is a's either way.
       expect(r.conflicts.filter((c) => c.path !== "f")).toEqual([]);
       expect(r.merge.exactSides).toBe(1);
     },

@@ -14,7 +14,7 @@ export interface MergeResult {
   reused?: number;
   /** merge steps made without rename detection: merge-ort failed on them (merge-without-renames.ts) */
   withoutRenames?: number;
-  /** merge steps made again from the two tips alone: merge-tree's stages were its own merge attempts (exact-sides.ts), or it dropped a side's version (dropped-sides.ts) */
+  /** merge steps made again from the two tips alone: merge-tree's stages were its own merge attempts (exact-sides.ts), or the two have more than one merge base (merge-two.ts) */
   exactSides?: number;
 }
 

@@ -3,16 +3,14 @@
 // touched, so an agent killed here leaves nothing half-done but loose objects.
 //
 // Every variant is one side's own version (exact-sides.ts): where merge-tree's stages are its own
-// merge attempts, or where a criss-cross's virtual base hid a side's change to a path the merge
-// deletes (dropped-sides.ts), the step is made again from the two tips alone. And before the commit is made,
-// no blob the merge itself wrote may hold conflict markers: a merge that would is refused, never
-// committed (a commit is copied to every clone and cannot be taken back).
+// merge attempts, the step is made again from the two tips alone, and so is every criss-cross.
+// And before the commit is made, no blob the merge itself wrote may hold conflict markers: a
+// merge that would is refused, never committed (a commit is copied to every clone and cannot be taken back).
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { GitCommandError, HeraldError } from "../errors.js";
 import { indexInfo, keepBoth, keeperOf, parseMergeTree, type IndexEdit, type MergeTreeResult, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
 import { changedEntries, hasConflictMarkers, hasForeignMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
-import { droppedVersions } from "./dropped-sides.js";
 import { gitmodulesEdits } from "./variant-gitmodules.js";
 import { MERGE_ORT_FAILED, mergeTreeWithoutRenames } from "./merge-without-renames.js";
 import { canonicalParents, mergeCommitSpec, type ParentInfo } from "./merge-commit.js";
@@ -24,23 +22,38 @@ export async function mergeTwo(repo: GitRepo, a: ParentInfo, b: ParentInfo): Pro
   const spec = mergeCommitSpec(a, b);
   const parents = spec.parents as [string, string];
   const [p1, p2] = parents;
+  const tips = new Tips(repo, parents, keeperOf(canonicalParents([a, b])));
+  // A criss-cross (two or more merge bases) is merged from the two tips against one real base:
+  // merge-ort's virtual base (the merge of the bases) can hold a version one side has, where the
+  // two sides had settled the bases' disagreement differently (one kept a file or a line the
+  // other removed); that side then looks unchanged and loses, cleanly and unreported (the merge
+  // fuzzer, seed 2026 cases 114, 419 and 524). Against a real base every side's version that
+  // differs from it is taken or kept whole, so nothing a side wrote is lost; the price is that
+  // renames are not followed and both-changed files are kept as variants, not merged by line.
+  const bases = (await repo.exec(["merge-base", "--all", p1, p2])).stdout.split("\n").filter(Boolean).map(assertSha).sort();
+  if (bases.length > 1) return commitStep(repo, spec, await resolve(repo, await mergeTreeWithoutRenames(repo, p1, p2, bases[0]), tips), tips, { exactSides: 1 });
   // Exit status 1 means "conflicts" (the tree is still written); anything else is a failure,
   // and merge-ort's own (a git bug) is worked around (merge-without-renames.ts).
   const r = await repo.exec(["merge-tree", "--write-tree", "-z", "--no-messages", p1, p2]);
   const plain = r.code !== 0 && r.code !== 1 && MERGE_ORT_FAILED.test(r.stderr);
   if (r.code !== 0 && r.code !== 1 && !plain) throw new GitCommandError(["merge-tree", p1, p2], r.code, r.stderr);
-  const tips = new Tips(repo, parents, keeperOf(canonicalParents([a, b])));
-  let step = await resolve(repo, plain ? await mergeTreeWithoutRenames(repo, p1, p2) : parseMergeTree(r.stdout), tips);
-  let exact = false;
-  if (!plain && (step.attempts || (await strayMarkers(repo, step.tree, tips)).length || (await droppedSides(repo, step.tree, tips)).length)) {
-    step = await resolve(repo, await mergeTreeWithoutRenames(repo, p1, p2), tips);
-    exact = true;
+  if (plain) return commitStep(repo, spec, await resolve(repo, await mergeTreeWithoutRenames(repo, p1, p2, bases[0]), tips), tips, { withoutRenames: 1 });
+  const step = await resolve(repo, parseMergeTree(r.stdout), tips);
+  if (step.attempts || (await strayMarkers(repo, step.tree, tips)).length) {
+    return commitStep(repo, spec, await resolve(repo, await mergeTreeWithoutRenames(repo, p1, p2, bases[0]), tips), tips, { exactSides: 1 });
   }
+  return commitStep(repo, spec, step, tips, {});
+}
+
+/** Commits the step's tree with the two parents, unless it would hold a marker no side wrote. */
+async function commitStep(repo: GitRepo, spec: ReturnType<typeof mergeCommitSpec>, step: Step, tips: Tips, how: { withoutRenames?: number; exactSides?: number }): Promise<MergeResult> {
+  const [p1, p2] = tips.parents;
+  const parents = tips.parents;
   const stray = await strayMarkers(repo, step.tree, tips);
   if (stray.length) throw new HeraldError("MERGE_MARKERS", `refusing to commit a merge of ${p1} and ${p2}: it would hold conflict markers neither side wrote, in ${stray.join(", ")}`, { parents, paths: stray });
   const message = spec.message + conflictTrailer(step.conflicts);
   const commit = (await repo.run(["commit-tree", step.tree, "-p", p1, "-p", p2, "-m", message], spec.env)).trim();
-  return { commit: assertSha(commit), conflicts: step.conflicts, ...(plain ? { withoutRenames: 1 } : {}), ...(exact ? { exactSides: 1 } : {}) };
+  return { commit: assertSha(commit), conflicts: step.conflicts, ...how };
 }
 
 /** The parents' trees, read once and only when a check needs them. */
@@ -106,16 +119,6 @@ async function strayMarkers(repo: GitRepo, tree: string, tips: Tips): Promise<st
   // A side that committed markers itself (a file about git, say) has them kept as it wrote them.
   const [a, b] = await tips.has();
   return marked.filter((e) => !a.has(`${e.mode} ${e.oid}`) && !b.has(`${e.mode} ${e.oid}`)).map((e) => e.path);
-}
-
-/** Paths where `tree` dropped a version one side wrote, unreported (dropped-sides.ts): only a criss-cross can. */
-async function droppedSides(repo: GitRepo, tree: string, tips: Tips): Promise<string[]> {
-  const bases = (await repo.exec(["merge-base", "--all", ...tips.parents])).stdout.split("\n").filter(Boolean).map(assertSha);
-  if (bases.length < 2) return [];
-  const entries = async (t: string) => new Map((await lsTree(repo, t)).map((e) => [e.path, `${e.mode} ${e.oid}`]));
-  const sides = (await tips.entries()).map((es) => new Map(es.map((e) => [e.path, `${e.mode} ${e.oid}`]))) as [Map<string, string>, Map<string, string>];
-  const [merged, ...baseEntries] = await Promise.all([entries(tree), ...bases.map(entries)]);
-  return droppedVersions(sides, baseEntries, merged!).map((d) => d.path);
 }
 
 export async function applyEdits(repo: GitRepo, tree: string, edits: IndexEdit[]): Promise<string> {

@@ -19,8 +19,8 @@ const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 /** What merge-tree's stderr says when merge-ort itself failed (an assertion or a BUG()), not the merge. */
 export const MERGE_ORT_FAILED = /Assertion `.*' failed|\bBUG: merge-ort/;
 
-export async function mergeTreeWithoutRenames(repo: GitRepo, p1: string, p2: string): Promise<MergeTreeResult> {
-  const base = (await repo.exec(["merge-base", p1, p2])).stdout.trim() || EMPTY_TREE;
+/** `base`: the merge base to use (one of several in a criss-cross; none: histories with nothing in common). */
+export async function mergeTreeWithoutRenames(repo: GitRepo, p1: string, p2: string, base: string = EMPTY_TREE): Promise<MergeTreeResult> {
   const index = join(repo.gitDir, "herald", `merge-index-${process.pid}-plain`);
   const env = { GIT_INDEX_FILE: index };
   try {

@@ -80,7 +80,7 @@ export class Merger {
     const merged = frontier.length === 1 ? { commit: frontier[0]!, conflicts: [] as ResolvedConflict[] } : await mergeHeads(repo, frontier, known);
     const mergeMs = Math.round(performance.now() - t0); // the rest of `ms` is moving HEAD and the work tree
     if (merged.withoutRenames) log.warn("merged-without-renames", { steps: merged.withoutRenames, reason: "git merge-tree failed on these heads (a bug in git's merge-ort); merged without rename detection, both sides kept" });
-    if (merged.exactSides) log.info("merged-exact-sides", { steps: merged.exactSides, reason: "git merge-tree's conflicting versions were its own merge attempts (renames colliding, nested conflicts), or its virtual merge base hid a side's change to a path it deleted (a criss-cross); merged again from the two tips so each side is kept exactly as it was written" });
+    if (merged.exactSides) log.info("merged-exact-sides", { steps: merged.exactSides, reason: "git merge-tree's conflicting versions were its own merge attempts (renames colliding, nested conflicts), or the heads have more than one merge base (a criss-cross, where merge-tree's virtual base can hide a side's change); merged from the two tips against one real base, so each side is kept exactly as it was written" });
     if (merged.commit === head) return "up-to-date";
     // While HEAD moves, the ref watcher must not take our own update for a local commit.
     this.d.heads.moving(head, merged.commit);

@@ -41,6 +41,7 @@ const FOUND: Array<[number, number, string]> = [
   [2026, 114, "a criss-cross dropped a mode change against a delete (git/merge-two.ts)"],
   [2026, 419, "a criss-cross dropped a kept line, the other side's version taking the renamed path"],
   [2026, 524, "a criss-cross dropped a changed line inside a line merge of a renamed file"],
+  [2026, 1728, "merge-tree wrote a null submodule pointer, which no index can hold (the merge failed)"],
 ];
 
 test.each(FOUND)("merge fuzzer, seed %i case %i: %s", async (seed, k) => {
@@ -48,7 +49,7 @@ test.each(FOUND)("merge fuzzer, seed %i case %i: %s", async (seed, k) => {
   const report = await runMergeFuzz({ seed, cases: k + 1, only: k, engine, log: (l) => lines.push(l) });
   expect(report.failures.map((f) => `${f.problems.join("; ")} (kept in ${f.dir})`)).toEqual([]);
   expect(report.cases).toBe(1);
-  expect(report.crissCross).toBeGreaterThan(0);
+  expect(report.merges).toBeGreaterThan(0);
 }, 120_000);
 
 test(`merge fuzzer, seed ${SEED}: up to ${CASES} random histories (a minute of them) merged alike on every clone, nothing lost`, async () => {

@@ -12,7 +12,7 @@ import { GitCommandError, HeraldError } from "../errors.js";
 import { indexInfo, keepBoth, keeperOf, parseMergeTree, type IndexEdit, type MergeTreeResult, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
 import { changedEntries, hasConflictMarkers, hasForeignMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
 import { gitmodulesEdits } from "./variant-gitmodules.js";
-import { MERGE_ORT_FAILED, mergeTreeWithoutRenames } from "./merge-without-renames.js";
+import { mergeOrtFailed, mergeTreeWithoutRenames } from "./merge-without-renames.js";
 import { canonicalParents, mergeCommitSpec, type ParentInfo } from "./merge-commit.js";
 import { conflictTrailer } from "./conflict-trailer.js";
 import { assertSha, type GitRepo } from "./repo.js";
@@ -31,20 +31,18 @@ export async function mergeTwo(repo: GitRepo, a: ParentInfo, b: ParentInfo): Pro
   // differs from it is taken or kept whole, so nothing a side wrote is lost; the price is that
   // renames are not followed and both-changed files are kept as variants, not merged by line.
   const bases = (await repo.exec(["merge-base", "--all", p1, p2])).stdout.split("\n").filter(Boolean).map(assertSha).sort();
-  if (bases.length > 1) return commitStep(repo, spec, await resolve(repo, await mergeTreeWithoutRenames(repo, p1, p2, bases[0]), tips), tips, { exactSides: 1 });
+  /** The step made from the two tips against one real base, without rename detection. */
+  const fromTips = async (how: { withoutRenames?: number; exactSides?: number }) =>
+    commitStep(repo, spec, await resolve(repo, await mergeTreeWithoutRenames(repo, p1, p2, bases[0]), tips), tips, how);
+  if (bases.length > 1) return fromTips({ exactSides: 1 });
   // Exit status 1 means "conflicts" (the tree is still written); anything else is a failure,
   // and merge-ort's own (a git bug) is worked around (merge-without-renames.ts).
   const r = await repo.exec(["merge-tree", "--write-tree", "-z", "--no-messages", p1, p2]);
-  // merge-ort (git 2.39) can also report a stage with no entry (mode 000000, the null id) and
-  // write a null submodule pointer into its tree, which no index can hold (the merge fuzzer,
-  // seed 2026 case 1728): that result is not used either.
-  const plain = (r.code !== 0 && r.code !== 1 && MERGE_ORT_FAILED.test(r.stderr)) || (r.code === 1 && parseMergeTree(r.stdout).conflicted.some((e) => /^0+$/.test(e.oid)));
-  if (r.code !== 0 && r.code !== 1 && !plain) throw new GitCommandError(["merge-tree", p1, p2], r.code, r.stderr);
-  if (plain) return commitStep(repo, spec, await resolve(repo, await mergeTreeWithoutRenames(repo, p1, p2, bases[0]), tips), tips, { withoutRenames: 1 });
-  const step = await resolve(repo, parseMergeTree(r.stdout), tips);
-  if (step.attempts || (await strayMarkers(repo, step.tree, tips)).length) {
-    return commitStep(repo, spec, await resolve(repo, await mergeTreeWithoutRenames(repo, p1, p2, bases[0]), tips), tips, { exactSides: 1 });
-  }
+  const merged = r.code === 1 || r.code === 0 ? parseMergeTree(r.stdout) : null;
+  if (mergeOrtFailed(r, merged)) return fromTips({ withoutRenames: 1 });
+  if (!merged) throw new GitCommandError(["merge-tree", p1, p2], r.code, r.stderr);
+  const step = await resolve(repo, merged, tips);
+  if (step.attempts || (await strayMarkers(repo, step.tree, tips)).length) return fromTips({ exactSides: 1 });
   return commitStep(repo, spec, step, tips, {});
 }
 

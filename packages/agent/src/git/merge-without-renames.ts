@@ -19,6 +19,17 @@ const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 /** What merge-tree's stderr says when merge-ort itself failed (an assertion or a BUG()), not the merge. */
 export const MERGE_ORT_FAILED = /Assertion `.*' failed|\bBUG: merge-ort/;
 
+/**
+ * Whether merge-tree's answer is merge-ort failing rather than a merge: an assertion or a BUG()
+ * (exit status above 1), or, in a result with conflicts, a stage with no entry (mode 000000,
+ * the null id) beside a null submodule pointer in the tree, which no index can hold (git 2.39;
+ * the merge fuzzer, seed 2026 case 1728).
+ */
+export function mergeOrtFailed(r: { code: number; stderr: string }, merged: MergeTreeResult | null): boolean {
+  if (r.code !== 0 && r.code !== 1) return MERGE_ORT_FAILED.test(r.stderr);
+  return merged?.conflicted.some((e) => /^0+$/.test(e.oid)) ?? false;
+}
+
 /** `base`: the merge base to use (one of several in a criss-cross; none: histories with nothing in common). */
 export async function mergeTreeWithoutRenames(repo: GitRepo, p1: string, p2: string, base: string = EMPTY_TREE): Promise<MergeTreeResult> {
   const index = join(repo.gitDir, "herald", `merge-index-${process.pid}-plain`);

@@ -2,13 +2,17 @@
 // @xmpp/client 0.14's iqCaller.request() awaits the socket write before it attaches its handler, so
 // an error reply that beats the write callback becomes an unhandled rejection that kills Node
 // (xmpp-test-server.md quirk 3). One stanza listener per client, O(1) lookup by id.
+// A stream that ends answers none of its iqs (RFC 6120 §4.4: what was in flight is lost; a new
+// stream, even to the same server, starts afresh): they are failed at the disconnect, not left to
+// their timeout, so a caller such as the announcer is free for the next server at once.
 import { randomUUID } from "node:crypto";
 import type { Element } from "@xmpp/xml";
-import { XmppStanzaError } from "../errors.js";
+import { HeraldError, XmppStanzaError } from "../errors.js";
 
 interface Pending { resolve(el: Element): void; reject(e: Error): void; timer: NodeJS.Timeout }
 export interface StanzaEmitter {
   on(event: "stanza", fn: (el: Element) => void): unknown;
+  on(event: "disconnect", fn: () => void): unknown;
   send(el: Element): Promise<unknown>;
 }
 
@@ -26,6 +30,14 @@ function pendingFor(client: StanzaEmitter): Map<string, Pending> {
     clearTimeout(p.timer);
     if (s.attrs.type === "result") p.resolve(s);
     else p.reject(XmppStanzaError.fromElement(s.getChild("error")));
+  });
+  client.on("disconnect", () => {
+    const lost = [...map];
+    map.clear();
+    for (const [id, p] of lost) {
+      clearTimeout(p.timer);
+      p.reject(new HeraldError("XMPP_DISCONNECTED", `the connection closed before iq ${id} was answered`));
+    }
   });
   pendingByClient.set(client, map);
   return map;

@@ -150,7 +150,7 @@ export function parseConfig(entries: Array<[string, string]>, clonePath: string)
     allowInsecure: bool("herald.allowInsecure", one.get("herald.allowinsecure"), false),
     sshCaching: bool("herald.sshCaching", one.get("herald.sshcaching"), true),
     networkTimeoutMs,
-    verify: parseVerifySettings(one.get("herald.verify"), one.get("herald.allowedsigners"), one.get("herald.allowedopenpgpkeys")),
+    verify: parseVerifySettings(one.get("herald.verify"), one.get("herald.allowedsigners"), one.get("herald.allowedopenpgpkeys"), { program: one.get("gpg.ssh.program"), revocationFile: one.get("gpg.ssh.revocationfile") }),
     ...(one.get("core.sshcommand") ? { sshCommand: one.get("core.sshcommand")! } : {}),
     remotes: [...remotes.values()].filter((r) => r.url !== "").sort((a, b) => (a.name < b.name ? -1 : 1)),
     limits: {

@@ -106,6 +106,41 @@ describe("herald.verify=signed", () => {
     expect(recordsOf(rb, "refusal-cleared").map((r) => r.ref)).toContain("refs/remotes/a/main");
   }, 120_000);
 
+  it("checks a signed commit in the agent itself, without ssh-keygen; one it cannot pass goes to git's own check", async () => {
+    const { stranger } = await setup(["b"]);
+    const [a, b] = [sb.clones.a!, sb.clones.b!];
+    // Every ssh-keygen run in this process's children (git's check runs it) is written down.
+    const shim = join(sb.root, "shim");
+    await mkdir(shim);
+    const calls = join(sb.root, "ssh-keygen-calls.log");
+    const real = (await execFileP("sh", ["-c", "command -v ssh-keygen"])).stdout.trim();
+    await writeFile(join(shim, "ssh-keygen"), `#!/bin/sh\necho "$2" >> '${calls}'\nexec '${real}' "$@"\n`);
+    await chmod(join(shim, "ssh-keygen"), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${shim}:${path}`;
+    try {
+      const rb = await startOne(b);
+      running.push(rb);
+      const checks = async () => (await readFile(calls, "utf8").catch(() => "")).split("\n").filter((l) => l && l !== "sign");
+      const signed = await commitFile(a, "signed.txt", "by the trusted key\n");
+      await git(a, "push", "-q", "b", "HEAD:refs/remotes/a/main");
+      await rb.agent.mergeNow();
+      await waitFor(async () => (await head(b)) === signed, 20_000, "a's signed commit on b");
+      expect(await checks()).toEqual([]);
+      // A key not in the file: git's check decides (find-principals finds nobody) and names it.
+      await git(a, "-c", `user.signingKey=${stranger}`, "commit", "-q", "--allow-empty", "-m", "by a stranger");
+      const unknown = await head(a);
+      await git(a, "push", "-q", "b", "HEAD:refs/remotes/a/main");
+      await rb.agent.mergeNow();
+      const [x] = await waitFor(async () => { const l = await refused(rb); return l.length ? l : null; }, 20_000, "the stranger's commit to be refused");
+      expect(x).toMatchObject({ commit: unknown, reason: "unknown-key" });
+      expect(await checks()).toContain("find-principals");
+      expect(await head(b)).toBe(signed);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it("refuses an unknown key, a tampered signature and a forged Herald merge; takes a real Herald merge", async () => {
     const { stranger } = await setup(["b", "c"]);
     const [a, b, c] = [sb.clones.a!, sb.clones.b!, sb.clones.c!];

@@ -153,6 +153,12 @@ export class GitRepo {
     return o?.type === "blob" ? o.body : null;
   }
 
+  /** A commit object's bytes from the cat-file process (a signature check); null when it is not here. */
+  async commitBody(sha: string): Promise<Buffer | null> {
+    const o = await this.#objects.read(assertSha(sha));
+    return o?.type === "commit" ? o.body : null;
+  }
+
   /** A commit's parents, author and date from the cat-file process; null when it is not here.
    * A commit never changes, so the last few hundred read are kept (the walks revisit them). */
   async commit(sha: string): Promise<CommitInfo | null> {

@@ -1,19 +1,36 @@
 // The git side of the trust policy (verify-policy.ts): which incoming tips may be merged. Each
 // tip's new commits (those HEAD lacks) are read in one `git log` whose %G? is git's own signature
 // check against the allowed signers file, and each new Herald merge is made again from its
-// parents (merge-heads.ts) and must come out as the very same commit.
+// parents (merge-heads.ts) and must come out as the very same commit. A tip that is a plain run
+// of commits ahead of HEAD, each signed by a plain Ed25519 line of the file, is passed without a
+// process (sshsig.ts, the same check made here); anything else, and every refusal, is git's word.
 import { readFile, stat } from "node:fs/promises";
 import type { AgentEmitter } from "../agent-events.js";
 import { mergeHeads } from "../git/merge-heads.js";
 import { openpgpHome } from "./openpgp-keys.js";
+import { parseAllowedSigners, splitSignedCommit, sshSignatureGood, type AllowedKeys } from "./sshsig.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import { claimsHeraldMerge, keyFileList, LOG_FORMAT, parseLog, refusalText, signatureRefusal, type Refusal, type VerifySettings } from "./verify-policy.js";
 
 export type Verdict = Omit<Refusal, "ref" | "tip"> | null;
 
-/** Why `tip`'s commits that `head` lacks may not be merged; null when they all pass. */
-export async function checkTip(repo: GitRepo, settings: VerifySettings, tip: string, head: string | null): Promise<Verdict> {
+/** Whether every commit of `head..tip` is a plain run, each with a signature good here (sshsig.ts). */
+async function signedHere(repo: GitRepo, keys: AllowedKeys, tip: string, head: string): Promise<boolean> {
+  const run = await repo.linearRun(head, tip).catch(() => null);
+  if (!run?.length) return false;
+  for (const sha of run) {
+    const body = await repo.commitBody(sha).catch(() => null);
+    const signed = body && splitSignedCommit(body);
+    if (!signed || sshSignatureGood(signed.payload, signed.signature, keys) !== "good") return false;
+  }
+  return true;
+}
+
+/** Why `tip`'s commits that `head` lacks may not be merged; null when they all pass. `keys`: the
+ * allowed signers file as read (absent: git checks every commit). */
+export async function checkTip(repo: GitRepo, settings: VerifySettings, tip: string, head: string | null, keys?: AllowedKeys): Promise<Verdict> {
+  if (keys && head && (await signedHere(repo, keys, tip, head))) return null;
   const unreadable = (await Promise.all(keyFileList(settings).map(async (f) => {
     const why = await stat(f).then((s) => (s.isFile() ? null : "not a file"), (e: NodeJS.ErrnoException) => e.code ?? e.message);
     return why && `the allowed keys file ${f} cannot be read (${why})`;
@@ -81,6 +98,8 @@ export class Verifier {
   /** tip → verdict; commits never change, but the allowed signers file may, so its stamp keys them */
   #verdicts = new Map<string, Verdict>();
   #stamp = "";
+  /** the allowed signers file as last read, for the check made here (undefined: git checks all) */
+  #keys: AllowedKeys | undefined;
 
   constructor(private readonly d: VerifierDeps) {}
 
@@ -120,7 +139,7 @@ export class Verifier {
     const known = this.#verdicts.get(tip);
     // A refusal holds while HEAD lacks the commit that failed (a person may merge it by hand).
     if (known === null || (known && !(await this.d.repo.isAncestor(known.commit, head)))) return known;
-    const v = await checkTip(this.d.repo, this.d.settings, tip, head);
+    const v = await checkTip(this.d.repo, this.d.settings, tip, head, this.#keys);
     // A refusal for want of the file itself is not kept: mending the file must take effect.
     if (!v?.detail.startsWith("the allowed keys file")) {
       this.#verdicts.set(tip, v);
@@ -135,7 +154,11 @@ export class Verifier {
       const s = await stat(f).catch(() => null);
       return s ? `${s.mtimeMs} ${s.size} ${s.ino}` : "";
     }))).join("|");
-    if (stamp !== this.#stamp) this.#verdicts.clear();
+    if (stamp === this.#stamp) return;
+    this.#verdicts.clear();
     this.#stamp = stamp;
+    const { allowedSigners, sshInProcess } = this.d.settings;
+    const text = allowedSigners && sshInProcess ? await readFile(allowedSigners, "utf8").catch(() => undefined) : undefined;
+    this.#keys = text === undefined ? undefined : parseAllowedSigners(text);
   }
 }

@@ -7,10 +7,14 @@ const A = "a".repeat(40), B = "b".repeat(40), C = "c".repeat(40);
 
 describe("parseVerifySettings", () => {
   it("is off by default, and needs an allowed signers file when signed", () => {
-    expect(parseVerifySettings(undefined, undefined)).toEqual({ mode: "off" });
-    expect(parseVerifySettings("Signed", "/etc/herald/signers")).toEqual({ mode: "signed", allowedSigners: "/etc/herald/signers" });
+    expect(parseVerifySettings(undefined, undefined)).toEqual({ mode: "off", sshInProcess: true });
+    expect(parseVerifySettings("Signed", "/etc/herald/signers")).toEqual({ mode: "signed", allowedSigners: "/etc/herald/signers", sshInProcess: true });
+    // git's check would run another program, or consult a revocation list: it alone decides.
+    expect(parseVerifySettings("signed", "/s", undefined, { program: "/usr/local/bin/ssh-keygen" }).sshInProcess).toBe(false);
+    expect(parseVerifySettings("signed", "/s", undefined, { revocationFile: "/etc/revoked" }).sshInProcess).toBe(false);
+    expect(parseVerifySettings("signed", "/s", undefined, { program: "ssh-keygen" }).sshInProcess).toBe(true);
     expect(() => parseVerifySettings("signed", undefined)).toThrow(/herald.allowedSigners.*no allowed signers file/);
-    expect(parseVerifySettings("signed", undefined, "/etc/herald/keys.asc")).toEqual({ mode: "signed", allowedOpenpgpKeys: "/etc/herald/keys.asc" });
+    expect(parseVerifySettings("signed", undefined, "/etc/herald/keys.asc")).toEqual({ mode: "signed", allowedOpenpgpKeys: "/etc/herald/keys.asc", sshInProcess: true });
     expect(() => parseVerifySettings("signed", undefined, "keys.asc")).toThrow(/herald.allowedOpenpgpKeys: expected an absolute path/);
   });
   it("refuses a bad mode or a path that is not one absolute line, before it reaches git", () => {
@@ -22,12 +26,14 @@ describe("parseVerifySettings", () => {
   });
   it("is part of the clone's settings", () => {
     const c = parseConfig([["herald.verify", "signed"], ["herald.allowedsigners", "/home/me/.ssh/allowed_signers"]], "/home/me/notes");
-    expect(c.verify).toEqual({ mode: "signed", allowedSigners: "/home/me/.ssh/allowed_signers" });
-    expect(parseConfig([], "/home/me/notes").verify).toEqual({ mode: "off" });
+    expect(c.verify).toEqual({ mode: "signed", allowedSigners: "/home/me/.ssh/allowed_signers", sshInProcess: true });
+    expect(parseConfig([], "/home/me/notes").verify).toEqual({ mode: "off", sshInProcess: true });
+    // A revocation list in the user's git config: git's own check alone decides.
+    expect(parseConfig([["herald.verify", "signed"], ["herald.allowedsigners", "/s"], ["gpg.ssh.revocationfile", "/r"]], "/home/me/notes").verify.sshInProcess).toBe(false);
   });
   it("may be the machine's (one list of trusted keys for every clone), and a clone's own wins", () => {
     const machine: Array<[string, string]> = [["herald.verify", "signed"], ["herald.allowedsigners", "/home/me/.config/herald/allowed_signers"]];
-    expect(parseConfig(mergeConfigEntries(machine, []), "/home/me/notes").verify).toEqual({ mode: "signed", allowedSigners: "/home/me/.config/herald/allowed_signers" });
+    expect(parseConfig(mergeConfigEntries(machine, []), "/home/me/notes").verify).toEqual({ mode: "signed", allowedSigners: "/home/me/.config/herald/allowed_signers", sshInProcess: true });
     expect(parseConfig(mergeConfigEntries(machine, [["herald.verify", "off"]]), "/home/me/notes").verify.mode).toBe("off");
   });
 });

@@ -15,6 +15,9 @@ export interface VerifySettings {
   allowedSigners?: string;
   /** OpenPGP keys: a file of `gpg --export --armor` output (openpgp-keys.ts) */
   allowedOpenpgpKeys?: string;
+  /** ssh signatures may be checked in this process (sshsig.ts): git's check would run plain
+   * ssh-keygen with no revocation file (gpg.ssh.program and gpg.ssh.revocationFile unset). */
+  sshInProcess?: boolean;
 }
 
 /** Why a commit is not merged (the names `herald status --json`, the log and hooks carry). */
@@ -39,7 +42,7 @@ export interface Refusal {
 const CONTROL = /[\0-\x1f\x7f]/;
 
 /** `verify`, `allowedSigners` and `allowedOpenpgpKeys` as git config holds them (undefined: unset). */
-export function parseVerifySettings(verify: string | undefined, allowedSigners: string | undefined, allowedOpenpgpKeys?: string): VerifySettings {
+export function parseVerifySettings(verify: string | undefined, allowedSigners: string | undefined, allowedOpenpgpKeys?: string, gitSsh: { program?: string; revocationFile?: string } = {}): VerifySettings {
   const mode = (verify ?? "off").trim().toLowerCase();
   if (mode !== "off" && mode !== "signed") throw new ConfigError("herald.verify", `expected off or signed, got ${JSON.stringify(verify)}`);
   if (allowedSigners !== undefined && (!isAbsolute(allowedSigners) || CONTROL.test(allowedSigners))) {
@@ -51,7 +54,8 @@ export function parseVerifySettings(verify: string | undefined, allowedSigners: 
   if (mode === "signed" && allowedSigners === undefined && allowedOpenpgpKeys === undefined) {
     throw new ConfigError("herald.allowedSigners", "herald.verify is signed but no allowed signers file is set: set herald.allowedSigners to an absolute path (lines like: alice@example.org ssh-ed25519 AAAA…), or herald.allowedOpenpgpKeys for OpenPGP keys");
   }
-  return { mode, ...(allowedSigners !== undefined ? { allowedSigners } : {}), ...(allowedOpenpgpKeys !== undefined ? { allowedOpenpgpKeys } : {}) };
+  const sshInProcess = (gitSsh.program === undefined || gitSsh.program === "ssh-keygen") && gitSsh.revocationFile === undefined;
+  return { mode, ...(allowedSigners !== undefined ? { allowedSigners } : {}), ...(allowedOpenpgpKeys !== undefined ? { allowedOpenpgpKeys } : {}), sshInProcess };
 }
 
 /** The files a verdict depends on (the allowed signers file, then the OpenPGP keys). */

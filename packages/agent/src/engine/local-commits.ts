@@ -1,12 +1,13 @@
 // Local commits: the ref watcher says refs/heads moved; one look at HEAD per burst of events
 // (one commit fires several: the .lock created, written, renamed). A new HEAD that is not the
-// merger's own move is the user's commit: it is pushed at once when it follows a quiet spell,
-// and a burst of them (a script, a rebase) once the burst pauses (sync/burst.ts).
+// merger's own move is the user's commit: it is pushed at once when it follows a quiet spell
+// (or the pushes went idle a while ago), and a burst of them (a script, a rebase) once the burst
+// pauses (sync/burst.ts).
 import type { AgentEmitter } from "../agent-events.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import { Batcher, CoalescingLoop } from "../nudge.js";
-import type { BurstRule } from "../sync/burst.js";
+import type { BurstRule, SendState } from "../sync/burst.js";
 import type { HeadTracker } from "../sync/head-tracker.js";
 
 export class LocalCommits {
@@ -15,9 +16,9 @@ export class LocalCommits {
   #branch = "";
 
   constructor(private readonly repo: GitRepo, private readonly heads: HeadTracker, private readonly events: AgentEmitter,
-    private readonly onCommit: () => void, burst: () => BurstRule, private readonly log: Logger) {
+    private readonly onCommit: () => void, burst: () => BurstRule, private readonly log: Logger, sends?: () => SendState) {
     this.#loop = new CoalescingLoop("ref-watcher", () => this.#look(), log);
-    this.#burst = new Batcher(burst, () => this.#send());
+    this.#burst = new Batcher(burst, () => this.#send(), sends);
   }
 
   /** refs/heads changed. */

@@ -51,7 +51,10 @@ export class Pusher {
     return this.#pushMs;
   }
 
-  /** The last sha this remote took from us (null until a push succeeded). */
+  /** Whether a push to any remote is on its way. */
+  get busy(): boolean { return this.#inFlight.size > 0; }
+
+    /** The last sha this remote took from us (null until a push succeeded). */
   lastPushed(name: string): string | null {
     return this.#pushed.get(name) ?? null;
   }

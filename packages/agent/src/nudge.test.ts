@@ -1,6 +1,7 @@
 import { silentLogger } from "./log.js";
 import { jest } from "@jest/globals";
 import { Batcher, CoalescingLoop } from "./nudge.js";
+import { LOCAL_BURST } from "./sync/burst.js";
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -66,5 +67,25 @@ describe("Batcher", () => {
     const held = acts;
     jest.advanceTimersByTime(1000);
     expect(acts).toBe(held);
+  });
+
+  it("asks the sender at each event: an idle pipe acts at once, a busy one holds as the rule says", () => {
+    const run = (sender?: { busy: boolean; ms: number | null }) => {
+      let acts = 0;
+      const b = new Batcher(LOCAL_BURST, () => acts++, sender && (() => sender));
+      for (let i = 0; i < 3; i++) { b.event(); jest.advanceTimersByTime(250); }
+      const atOnce = acts;
+      if (sender) sender.busy = true;
+      b.event();
+      jest.advanceTimersByTime(20);
+      b.event(); // right behind, a push on its way: held
+      const held = acts;
+      jest.advanceTimersByTime(2000);
+      b.stop();
+      return { atOnce, held, after: acts };
+    };
+    // Commits 250 ms apart: the rule alone holds the third (its pace makes them a burst).
+    expect(run().atOnce).toBe(2);
+    expect(run({ busy: false, ms: 60 })).toEqual({ atOnce: 3, held: 4, after: 5 });
   });
 });

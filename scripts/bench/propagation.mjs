@@ -124,12 +124,24 @@ export async function propagationHerald(ctx, shape, n, variant, build = buildTop
         cpu: () => cpuMs({ pids: [...h.pids(), ...(xmpp ? [ctx.prosodyPid] : [])] }),
       });
       const breakdown = heraldBreakdown(h.agents, run, topo);
+      if (process.env.HERALD_BENCH_SLOWEST) printSlowest(h.agents, run, Number(process.env.HERALD_BENCH_SLOWEST) || 2);
       return { ...summarize(variant, topo, run), counts: heraldCounts(h.agents), breakdown };
     } finally {
       await h.stop();
     }
   } finally {
     await topo.dispose();
+  }
+}
+
+/** HERALD_BENCH_SLOWEST=N: what every agent logged during the N slowest commits, for reading
+ * where a tail comes from (ms from the commit, agent, event, remote, sha). */
+function printSlowest(agents, run, count) {
+  const slow = [...run.rows].filter((r) => r.all !== null).sort((a, b) => b.all - a.all).slice(0, count);
+  for (const r of slow) {
+    console.log(`\n  commit ${r.i} (${r.sha.slice(0, 8)}): ${Math.round(r.all)} ms to all; each ${r.each.map((x) => (x === null ? "-" : Math.round(x))).join(", ")}`);
+    const recs = Object.values(agents).flatMap((a) => a.records).filter((x) => x.t >= r.t0 - 20 && x.t <= r.t0 + r.all + 20).sort((a, b) => a.t - b.t);
+    for (const x of recs) console.log(`    ${Math.round(x.t - r.t0)} ms ${x.agent} ${x.event}${x.remote ? ` ${x.remote}` : ""}${x.sha ? ` ${String(x.sha).slice(0, 8)}` : ""}${x.why ? ` (${x.why})` : ""}${x.reason ? ` (${x.reason})` : ""}${x.ms !== undefined ? ` ${x.ms} ms` : ""}`);
   }
 }
 

@@ -70,12 +70,12 @@ describe("Batcher", () => {
   });
 
   it("asks the sender at each event: an idle pipe acts at once, a busy one holds as the rule says", () => {
-    const run = (sender?: { busy: boolean; ms: number | null }) => {
+    const run = (sender?: { busy: boolean; ms: number | null; idleMs: number }) => {
       let acts = 0;
       const b = new Batcher(LOCAL_BURST, () => acts++, sender && (() => sender));
       for (let i = 0; i < 3; i++) { b.event(); jest.advanceTimersByTime(250); }
       const atOnce = acts;
-      if (sender) sender.busy = true;
+      if (sender) Object.assign(sender, { busy: true, idleMs: 0 });
       b.event();
       jest.advanceTimersByTime(20);
       b.event(); // right behind, a push on its way: held
@@ -86,6 +86,6 @@ describe("Batcher", () => {
     };
     // Commits 250 ms apart: the rule alone holds the third (its pace makes them a burst).
     expect(run().atOnce).toBe(2);
-    expect(run({ busy: false, ms: 60 })).toEqual({ atOnce: 3, held: 4, after: 5 });
+    expect(run({ busy: false, ms: 60, idleMs: 200 })).toEqual({ atOnce: 3, held: 4, after: 5 });
   });
 });

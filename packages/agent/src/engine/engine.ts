@@ -120,7 +120,7 @@ export class RepoEngine {
     this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
     this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, reannounce: () => this.#channel?.reannounce(), log: log.child("content") });
     this.#drives = new Drives(this.#remotes, this.#pipeline, log, (drive) => this.content.driveAppeared(drive));
-    this.#local = new LocalCommits(repo, this.#heads, this.events, () => this.#merges.nudge(), () => pacedBy(opts.burst ?? LOCAL_BURST, this.#pusher.typicalMs()), log, () => ({ busy: this.#pusher.busy, ms: this.#pusher.typicalMs() }));
+    this.#local = new LocalCommits(repo, this.#heads, this.events, () => this.#merges.nudge(), () => pacedBy(opts.burst ?? LOCAL_BURST, this.#pusher.typicalMs()), log, () => this.#pusher.sendState());
     this.#refWatcher = new RefWatcher(repo.gitDir, { onLocal: () => this.#local.changed(), onRemote: () => this.#merges.incoming() }, opts.watchRemoteRefs ?? true);
     if (config.hook) (this.#hooks = new HookRunner(config.hook, repo.dir, log.child("hook"), opts.hookTimeoutMs)).follow(this.events);
     this.#router = new HeadRouter({

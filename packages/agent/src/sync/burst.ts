@@ -67,21 +67,22 @@ function holdOf(s: BurstState, rule: BurstRule): number {
   return rule.maxToMs ? Math.min(rule.maxToMs, rule.maxMs * 2 ** k) : rule.maxMs;
 }
 
-/** What the sender is doing: whether anything is on its way, and how long a send takes lately. */
-export interface SendState { busy: boolean; ms: number | null }
+/** What the sender is doing: whether anything is on its way, how long a send takes lately, and
+ * how long nothing has been on its way. */
+export interface SendState { busy: boolean; ms: number | null; idleMs: number }
 
-/** An idle pipe (Nagle's algorithm, RFC 896): this many sends' time without anything on its way
- * since the last event is a quiet spell, however short. A script's commits come faster than its
- * pushes (the pipe is busy, or was a moment ago); a person's quick commits and the bench's come
- * after the last push ended, and were held for the burst's time window (p95 549 ms on the pair). */
-const IDLE_SENDS = 2;
+/** An idle pipe (Nagle's algorithm, RFC 896): nothing on its way for this long (and at least half a
+ * send's time) is a quiet spell. A script's next commit comes within a few tens of ms of a push
+ * ending (its commits come faster than its pushes); a person's quick commits and the bench's come
+ * after the pushes went quiet, and were held for the burst's time window (p95 549 ms on the pair). */
+export const IDLE_PIPE_MS = 100;
 
 /** For an event seen at `now`: act at once (heldSince stays null) or in `waitMs`, and the new state.
- * `sends`: with nothing on its way and the last event IDLE_SENDS sends' time ago, the event starts
- * afresh as after a quiet spell (a send in flight, a dead remote's included, leaves the rule as it was). */
+ * `sends`: with nothing on its way for a while, the event starts afresh as after a quiet spell (a
+ * send in flight, a dead remote's included, leaves the rule as it was). */
 export function burstDecision(s: BurstState, now: number, rule: BurstRule = LOCAL_BURST, sends?: SendState): { waitMs: number; next: BurstState } {
   const interval = now - s.lastAt;
-  if (sends && !sends.busy && sends.ms !== null && s.heldSince === null && interval >= IDLE_SENDS * sends.ms) {
+  if (sends && !sends.busy && sends.ms !== null && s.heldSince === null && sends.idleMs >= Math.max(IDLE_PIPE_MS, sends.ms / 2)) {
     return { waitMs: 0, next: { lastAt: now, heldSince: null, ...(rule.maxToMs ? { sent: 1 } : {}) } };
   }
   const gap = gapOf(s, rule);

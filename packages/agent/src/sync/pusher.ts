@@ -10,6 +10,7 @@ import type { Logger } from "../log.js";
 import type { RemoteSet } from "./remote-set.js";
 import { pushOptions, pushTarget, type ResolvedRemote } from "./remotes.js";
 import type { TransferGate } from "./transfer-gate.js";
+import type { SendState } from "./burst.js";
 import { remoteRefLocked, removeStaleRemoteLock, STALE_MS } from "../git/stale-ref-lock.js";
 
 export interface PusherDeps {
@@ -41,6 +42,8 @@ export class Pusher {
   #pushed = new Map<string, string>();
   /** pushes' recent duration, each new one weighing half */
   #pushMs: number | null = null;
+  /** when the last push in flight ended (null before any) */
+  #idleSince: number | null = null;
   /** what a peer last pushed to us, kept after the merger emptied its tracking ref */
   #peerHeads = new Map<string, string>();
 
@@ -51,8 +54,12 @@ export class Pusher {
     return this.#pushMs;
   }
 
-  /** Whether a push to any remote is on its way. */
-  get busy(): boolean { return this.#inFlight.size > 0; }
+  /** What the pushes are doing, for the burst rule (burst.ts): whether one is on its way, how long
+   * one takes lately, and how long none has been (Infinity before the first). */
+  sendState(): SendState {
+    const busy = this.#inFlight.size > 0;
+    return { busy, ms: this.#pushMs, idleMs: busy ? 0 : this.#idleSince === null ? Infinity : Date.now() - this.#idleSince };
+  }
 
     /** The last sha this remote took from us (null until a push succeeded). */
   lastPushed(name: string): string | null {
@@ -73,7 +80,10 @@ export class Pusher {
         this.#again.add(name);
         return running;
       }
-      const p = this.#loop(name).finally(() => this.#inFlight.delete(name));
+      const p = this.#loop(name).finally(() => {
+        this.#inFlight.delete(name);
+        if (!this.#inFlight.size) this.#idleSince = Date.now();
+      });
       this.#inFlight.set(name, p);
       return p;
     });

@@ -71,18 +71,21 @@ function holdOf(s: BurstState, rule: BurstRule): number {
  * how long nothing has been on its way. */
 export interface SendState { busy: boolean; ms: number | null; idleMs: number }
 
-/** An idle pipe (Nagle's algorithm, RFC 896): nothing on its way for this long (and at least half a
- * send's time) is a quiet spell. A script's next commit comes within a few tens of ms of a push
- * ending (its commits come faster than its pushes); a person's quick commits and the bench's come
- * after the pushes went quiet, and were held for the burst's time window (p95 549 ms on the pair). */
+/** An idle pipe (Nagle's algorithm, RFC 896): nothing on its way for this long (or half a send's
+ * time, up to IDLE_PIPE_MAX_MS) is a quiet spell. A script's next commit comes within a few tens of
+ * ms of a push ending (its commits come faster than its pushes); a person's quick commits and the
+ * bench's come after the pushes went quiet, and were held for the burst's time window (p95 549 ms
+ * on the pair). The cap: a hub's nine parallel pushes take 800 ms, and half of that held the
+ * bench's commits on a star of 10 for 2 s. */
 export const IDLE_PIPE_MS = 100;
+export const IDLE_PIPE_MAX_MS = 200;
 
 /** For an event seen at `now`: act at once (heldSince stays null) or in `waitMs`, and the new state.
  * `sends`: with nothing on its way for a while, the event starts afresh as after a quiet spell (a
  * send in flight, a dead remote's included, leaves the rule as it was). */
 export function burstDecision(s: BurstState, now: number, rule: BurstRule = LOCAL_BURST, sends?: SendState): { waitMs: number; next: BurstState } {
   const interval = now - s.lastAt;
-  if (sends && !sends.busy && sends.ms !== null && s.heldSince === null && sends.idleMs >= Math.max(IDLE_PIPE_MS, sends.ms / 2)) {
+  if (sends && !sends.busy && sends.ms !== null && s.heldSince === null && sends.idleMs >= Math.max(IDLE_PIPE_MS, Math.min(IDLE_PIPE_MAX_MS, sends.ms / 2))) {
     return { waitMs: 0, next: { lastAt: now, heldSince: null, ...(rule.maxToMs ? { sent: 1 } : {}) } };
   }
   const gap = gapOf(s, rule);

@@ -54,14 +54,13 @@ export class Pusher {
     return this.#pushMs;
   }
 
-  /** What the pushes are doing, for the burst rule (burst.ts): whether one is on its way, how long
-   * one takes lately, and how long none has been (Infinity before the first). */
+  /** For the burst rule (burst.ts): a push on its way, how long one takes, how long none has been. */
   sendState(): SendState {
     const busy = this.#inFlight.size > 0;
     return { busy, ms: this.#pushMs, idleMs: busy ? 0 : this.#idleSince === null ? Infinity : Date.now() - this.#idleSince };
   }
 
-    /** The last sha this remote took from us (null until a push succeeded). */
+  /** The last sha this remote took from us (null until a push succeeded). */
   lastPushed(name: string): string | null {
     return this.#pushed.get(name) ?? null;
   }

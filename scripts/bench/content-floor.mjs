@@ -77,3 +77,31 @@ export async function runFloor(nodes, children, root, key, now) {
   await below(/** @type {FloorNode} */ (byName.get(root)));
   return done;
 }
+
+/**
+ * Bring the commit that names the content to every repository along the same tree, before the
+ * floor's clock starts: the floor's copies then find the repositories as Herald's find them, the
+ * file checked out as a pointer, and git-annex does its whole receiving side (it fills the
+ * pointer file of an unlocked file, `git update-index` included) where it used to do only the
+ * object. Moving the commit is not timed: the floor is the content's own cost.
+ * @param {FloorNode[]} nodes
+ * @param {Map<string, FloorNode[]>} children
+ * @param {string} root
+ */
+export async function syncCommit(nodes, children, root) {
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const rootDir = /** @type {FloorNode} */ (byName.get(root)).dir;
+  const branch = (await execFileP("git", ["symbolic-ref", "--short", "HEAD"], { cwd: rootDir })).stdout.trim();
+  /** @param {FloorNode} n */
+  const below = async (n) => {
+    for (const c of children.get(n.name) ?? []) {
+      if (c.passive) await execFileP("git", ["fetch", "-q", n.dir, `${branch}:${branch}`], { cwd: c.dir });
+      else {
+        await execFileP("git", ["fetch", "-q", n.dir, branch], { cwd: c.dir });
+        await execFileP("git", ["merge", "-q", "--ff-only", "FETCH_HEAD"], { cwd: c.dir });
+      }
+      await below(c);
+    }
+  };
+  await below(/** @type {FloorNode} */ (byName.get(root)));
+}

@@ -13,7 +13,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { hasContent, makeSandbox } from "@herald/testkit";
 import { startAnnex } from "./annex.mjs";
-import { floorTree, passiveNodeId, runFloor } from "./content-floor.mjs";
+import { floorTree, passiveNodeId, runFloor, syncCommit } from "./content-floor.mjs";
 import { settle, startHerald } from "./herald.mjs";
 import { commitNewFile, git, now, round, sleep } from "./lib.mjs";
 import { keySize, watchReceived } from "./received.mjs";
@@ -80,7 +80,7 @@ async function startSystem(ctx, topo, system) {
     for (const c of names(topo.n)) await git(topo.clones[c], "annex", "info", "--fast");
     const { nodes, edges } = await planOf(topo);
     const tree = floorTree(nodes, edges, "c1");
-    return { stop: async () => undefined, heraldTransfers: () => null, run: (key) => runFloor(nodes, tree, "c1", key, now) };
+    return { stop: async () => undefined, heraldTransfers: () => null, prepare: () => syncCommit(nodes, tree, "c1"), run: (key) => runFloor(nodes, tree, "c1", key, now) };
   }
   if (system === "annex") {
     const annex = await startAnnex(cleanup, topo, { largefiles: "anything" });
@@ -135,8 +135,10 @@ export async function contentCase(ctx, shape, n, system, sizeMb = 20) {
         const c = await commitNewFile(topo.origin, "big.bin", file);
         const added = (await git(topo.origin, "annex", "lookupkey", "big.bin")).trim();
         if (added !== key) throw new Error(`git-annex named the file ${added}, not ${key}`);
+        // The floor's clock starts once every repository has the commit (content-floor.mjs syncCommit).
+        const t0 = sys.prepare ? (await sys.prepare(), now()) : c.t;
         const floor = sys.run?.(key);
-        const { ms, missing } = await spread(repos, key, c.t, 90_000);
+        const { ms, missing } = await spread(repos, key, t0, 90_000);
         const hops = floor ? (await floor).map((h) => `${h.from}→${h.to} ${h.ms}`).join(", ") : "";
         if (!floor) await sleep(5000); // transfers still running when the last repository got it (a second upload)
         sys.trace?.(c.t);

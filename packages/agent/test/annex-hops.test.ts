@@ -5,6 +5,7 @@
 import { commitFile, git, gitAnnexInstalled, hasContent, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { startOne, stopAll, type Running } from "./helpers.js";
 
 const hasAnnex = gitAnnexInstalled();
@@ -45,5 +46,43 @@ maybe("content along a line", () => {
     expect(Date.now() - started).toBeLessThan(HANG_S * 1000);
     // b sent it (c's parent is an agent: c itself asks nobody).
     await waitFor(async () => agents.b!.records.some((r) => r.event === "transfer-done" && r.remote === "c" && r.key === key), 10_000, "b's copy to c to end");
+  }, 120_000);
+});
+
+/** How long b's post-merge hook sleeps (an odd figure: the test ends the sleep by name). */
+const MERGE_S = 19.913;
+
+maybe("content learnt from a peer's commit before the merge", () => {
+  let sb: Sandbox;
+  const agents: Record<string, Running> = {};
+  afterAll(async () => {
+    const end = () => spawnSync("pkill", ["-f", `^sleep ${MERGE_S}$`]);
+    end();
+    const ending = setInterval(end, 250);
+    await stopAll(agents).finally(() => clearInterval(ending));
+    await sb?.cleanup();
+  }, (MERGE_S + 30) * 1000);
+
+  // b's merge of a's commit takes MERGE_S (its checkout through git-annex's smudge filter
+  // waits, as it takes its time on a busy machine), and its branch moves only after it. b learns the file's key from
+  // a's commit the moment it lands in refs/remotes/a/main, so it sends the content on to c
+  // while its merge still runs; before, it waited for the merge to know what to send.
+  it("is sent on by the middle clone while its merge of that commit still runs", async () => {
+    sb = await makeSandbox(["a", "b", "c"], [["a", "b"], ["b", "c"]]);
+    for (const n of ["a", "b", "c"]) await git(sb.clones[n]!, "annex", "init", "-q", n);
+    const [a, b, c] = [sb.clones.a!, sb.clones.b!, sb.clones.c!];
+    await git(a, "config", "annex.largefiles", "anything");
+    // git-annex's filter process, which the checkout starts for the new file before the branch
+    // moves, starts late on b, and leaves a mark when the checkout no longer needs it.
+    const merged = `${sb.root}/b-merged`;
+    await git(b, "config", "filter.annex.process", `sleep ${MERGE_S}; touch '${merged}'; exec git-annex filter-process`);
+    for (const n of ["a", "b", "c"]) agents[n] = await startOne(sb.clones[n]!);
+
+    await commitFile(a, "big.bin", randomBytes(1 << 20), "a large file");
+    const key = (await git(a, "annex", "lookupkey", "big.bin")).trim();
+    await waitFor(async () => hasContent(c, key), (MERGE_S - 5) * 1000, "the content on c while b's merge runs");
+    expect(existsSync(merged)).toBe(false);
+    // b sent it (c's parent is an agent: c itself asks nobody).
+    expect(agents.b!.records.some((r) => r.event === "transfer-started" && r.remote === "c" && r.key === key)).toBe(true);
   }, 120_000);
 });

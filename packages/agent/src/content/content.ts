@@ -15,7 +15,10 @@ import { AnnexBranch } from "./annex-branch.js";
 import { contentSteps } from "./content-plan.js";
 import { contentStatus } from "./content-status.js";
 import type { ContentStatus } from "../status.js";
-import { changedLinks, isAnnexKey, isSafePath, keyFromLink, MAX_POINTER_BYTES } from "./keys.js";
+import { lacking } from "./offer.js";
+import { keysOfChange } from "./change-keys.js";
+import { IncomingKeys } from "./incoming-keys.js";
+import { HeldWhileMoving } from "./held-while-moving.js";
 import { hasContent, hasWanted } from "./local-annex.js";
 import { remoteCost } from "../sync/plan-targets.js";
 import type { TransferRecord } from "./transfer-records.js";
@@ -38,6 +41,8 @@ export interface ContentDeps {
   limits: { concurrent?: number; bytesPerSecond?: number };
   /** announce our head again (peers below a passive repository learn that content is there) */
   reannounce: () => void;
+  /** every incoming tip may be merged (herald.verify off): route its keys before the merge */
+  routeIncoming: boolean;
   log: Logger;
 }
 
@@ -61,6 +66,9 @@ export class Content {
   /** One routing pass at a time, one more waiting at most (whatever asked meanwhile sees its
    * change then). Routing reads only the pending keys, the plan and the object files. */
   #routing: CoalescingLoop;
+  #incoming: IncomingKeys | null;
+  /** the git-annex branch's travel, held while content moves (held-while-moving.ts) */
+  #held = new HeldWhileMoving(() => this.#queue.busy);
   /** annex.tune.* set: objects may not be where objectPath puts them, so ask git-annex */
   #tuned = false;
 
@@ -72,7 +80,12 @@ export class Content {
       onEnd: (r) => this.#ended(r),
     });
     this.#routing = new CoalescingLoop("content-route", () => this.#route(), d.log);
-    this.#refs = new RefWatcher(d.repo.gitDir, { onLocal: () => this.#localRefsChanged(), onRemote: () => this.#localRefsChanged() });
+    // A peer's tip landed: its keys are routed now, not after our merge (incoming-keys.ts).
+    this.#incoming = d.routeIncoming ? new IncomingKeys(d.repo, () => this.#lastHead, (keys) => {
+      for (const { key, path, namespace } of keys) if (!this.#pending.has(key)) this.#pending.set(key, { path, origin: d.remotes.nodeOf(namespace) });
+      this.#routing.nudge();
+    }, d.log) : null;
+    this.#refs = new RefWatcher(d.repo.gitDir, { onLocal: () => this.#localRefsChanged(), onRemote: () => { this.#localRefsChanged(); this.#incoming?.nudge(); } });
   }
 
   get annexed(): boolean { return this.#annexed; }
@@ -89,8 +102,8 @@ export class Content {
     await this.#refs.start();
     const { events } = this.d;
     events.on("head", (e) => this.#inOrder(() => this.#newHead(e.sha, e.origin === "local" || !e.source ? this.d.node : this.d.remotes.nodeOf(e.source))));
-    events.on("pushed", (e) => void this.#branch.push(e.remote));
-    events.on("fetched", (e) => this.#serially(async () => { await this.#branch.fetch(e.remote); await this.#branch.mergeIfChanged(); }));
+    events.on("pushed", (e) => this.#held.run(`push ${e.remote}`, () => void this.#branch.push(e.remote)));
+    events.on("fetched", (e) => this.#held.run(`fetch ${e.remote}`, () => void this.#serially(async () => { await this.#branch.fetch(e.remote); await this.#branch.mergeIfChanged(); })));
     void this.#serially(() => this.#branch.mergeIfChanged());
     // Content committed while no agent ran: what each reachable remote lacks goes now.
     for (const r of this.d.remotes.all()) if (this.d.remotes.available(r)) void this.#serially(() => this.#offer(r.name));
@@ -121,34 +134,15 @@ export class Content {
     if (!r) return;
     await this.#branch.fetch(remote);
     await this.#branch.mergeIfChanged();
-    const want = (await this.#hasWanted(remote)) ? [`--want-get-by=${remote}`] : [];
-    const out = await this.d.repo.tryRun(["annex", "find", "--in=here", "--not", `--in=${remote}`, ...want, "--format=${key}\t${file}\n"]);
-    for (const [key, path] of (out ?? "").split("\n").filter(Boolean).map((l) => l.split("\t"))) {
-      if (key && path && isAnnexKey(key) && isSafePath(path)) this.#queue.add({ key, path, direction: "to", remote, cost: remoteCost(r) }, false);
-    }
+    for (const { key, path } of await lacking(this.d.repo, remote)) this.#queue.add({ key, path, direction: "to", remote, cost: remoteCost(r) }, false);
   }
 
   async #newHead(sha: string, origin: string): Promise<void> {
     const from = this.#lastHead;
     this.#lastHead = sha;
-    const diff = from ? ["diff-tree", "-r", "-z", "--no-renames", from, sha] : ["diff-tree", "-r", "-z", "--root", "--no-renames", sha];
-    const out = await this.d.repo.tryRun(diff);
-    const links = changedLinks(out ?? "").filter((l) => isSafePath(l.path));
-    const sizes = await this.#sizes(links.filter((l) => l.pointer).map((l) => l.blob));
-    for (const link of links) {
-      if (link.pointer && !((sizes.get(link.blob) ?? Infinity) <= MAX_POINTER_BYTES)) continue;
-      const key = keyFromLink((await this.d.repo.blob(link.blob))?.toString("utf8") ?? "");
-      if (key) this.#pending.set(key, { path: link.path, origin });
-    }
+    for (const { key, path } of await keysOfChange(this.d.repo, from, sha)) this.#pending.set(key, { path, origin });
     this.#routing.nudge();
     await this.#routing.idle();
-  }
-
-  /** Blob sizes in one `git cat-file --batch-check` (a large file's blob is never read). */
-  async #sizes(blobs: string[]): Promise<Map<string, number>> {
-    if (!blobs.length) return new Map();
-    const out = await this.d.repo.run(["cat-file", "--batch-check=%(objectname) %(objectsize)"], undefined, blobs.join("\n") + "\n");
-    return new Map(out.split("\n").filter(Boolean).map((l) => l.split(" ")).map(([o, s]) => [o!, Number(s)]));
   }
 
   /** A ref moved: content may have landed here (a peer's `git annex copy` into this clone moves
@@ -158,11 +152,13 @@ export class Content {
    * write moves refs/heads/git-annex) is one pass: one waiting at most, like a nudge. */
   #localRefsChanged(): void {
     this.#routing.nudge();
-    if (this.#refsPassWaiting) return;
-    this.#refsPassWaiting = true;
-    void this.#serially(async () => {
-      this.#refsPassWaiting = false;
-      await this.#branch.mergeIfChanged();
+    this.#held.run("merge", () => {
+      if (this.#refsPassWaiting) return;
+      this.#refsPassWaiting = true;
+      void this.#serially(async () => {
+        this.#refsPassWaiting = false;
+        await this.#branch.mergeIfChanged();
+      });
     });
   }
 
@@ -199,12 +195,17 @@ export class Content {
    * that reached a passive repository (no agent there to push it on) is announced, so that the
    * clones below it in the plan get it now rather than at their next retry. */
   #ended(r: TransferRecord): void {
-    if (r.state !== "done") return;
-    if (r.direction === "to" && !this.d.remotes.get(r.remote)?.node) this.d.reannounce();
-    for (const remote of this.d.remotes.all()) if (this.d.remotes.available(remote)) void this.#branch.push(remote.name);
+    if (r.state === "done") {
+      if (r.direction === "to" && !this.d.remotes.get(r.remote)?.node) this.d.reannounce();
+      for (const remote of this.d.remotes.all()) if (this.d.remotes.available(remote)) this.#held.run(`push ${remote.name}`, () => void this.#branch.push(remote.name));
+    }
+    if (!this.#queue.busy) this.#held.flush();
   }
 
   async idle(): Promise<void> {
+    await this.#incoming?.idle();
+    await this.#queue.idle();
+    this.#held.flush();
     await this.#heads;
     await this.#work;
     await this.#routing.idle();
@@ -214,6 +215,8 @@ export class Content {
 
   async stop(): Promise<void> {
     await this.#refs.stop();
+    await this.#incoming?.stop();
+    this.#held.flush();
     await this.#heads;
     await this.#routing.stop();
     await this.#queue.stop();

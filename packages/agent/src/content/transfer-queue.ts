@@ -203,6 +203,9 @@ export class TransferQueue {
 
   #save(): Promise<void> { return this.#store.save(this.list()); }
 
+  /** a transfer is running */
+  get busy(): boolean { return this.#runs.size > 0; }
+
   async idle(): Promise<void> {
     while (this.#runs.size) await Promise.all([...this.#runs]);
   }

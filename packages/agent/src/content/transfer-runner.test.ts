@@ -4,12 +4,14 @@ import { annexArgs } from "./transfer-runner.js";
 const key = "SHA256E-s5--ab.bin";
 
 describe("the git-annex command of a transfer", () => {
-  it("copies or gets one file after --, with the receiver's preferred content and a bandwidth share", () => {
+  it("copies or gets one key, or one file after -- where the receiver's preferred content decides, without merging git-annex branches", () => {
+    const noMerge = ["-c", "annex.merge-annex-branches=false"];
     expect(annexArgs({ key, path: "-rf.bin", direction: "to", remote: "cloud", wanted: true, bwlimit: 1_500_000.7 }))
-      .toEqual(["copy", "--to=cloud", "--want-get-by=cloud", "--json", "--json-progress", "-c", "annex.bwlimit=1500000B", "--", "-rf.bin"]);
+      .toEqual(["copy", "--to=cloud", ...noMerge, "--want-get-by=cloud", "--json", "--json-progress", "-c", "annex.bwlimit=1500000B", "--", "-rf.bin"]);
     expect(annexArgs({ key, path: "a.bin", direction: "from", remote: "cloud", wanted: true }))
-      .toEqual(["get", "--from=cloud", "--want-get", "--json", "--json-progress", "--", "a.bin"]);
-    expect(annexArgs({ key, path: "a.bin", direction: "to", remote: "b" })).toEqual(["copy", "--to=b", "--json", "--json-progress", "--", "a.bin"]);
+      .toEqual(["get", "--from=cloud", ...noMerge, "--want-get", "--json", "--json-progress", "--", "a.bin"]);
+    expect(annexArgs({ key, path: "a.bin", direction: "to", remote: "b" })).toEqual(["copy", "--to=b", ...noMerge, "--json", "--json-progress", `--key=${key}`]);
+    expect(annexArgs({ key, path: "a.bin", direction: "from", remote: "cloud" })).toEqual(["get", "--from=cloud", ...noMerge, "--json", "--json-progress", `--key=${key}`]);
   });
 
   it("reads git-annex's progress and result lines", () => {
@@ -28,12 +30,14 @@ describe("content is only ever copied or fetched", () => {
       for (const wanted of [undefined, false, true]) {
         for (const bwlimit of [undefined, 0, 1, 2_000_000]) {
           // A file named "move" and a remote named "drop": neither may become a command.
-          const argv = annexArgs({ key, path: "move", direction, remote: "drop", wanted, bwlimit });
-          const [command, ...options] = argv.slice(0, argv.indexOf("--"));
+          const [command, ...rest] = annexArgs({ key, path: "move", direction, remote: "drop", wanted, bwlimit });
           expect(command).toBe(direction === "to" ? "copy" : "get");
-          expect(argv.slice(argv.indexOf("--") + 1)).toEqual(["move"]);
-          // Only options (and -c's annex.bwlimit value) follow: no second command word.
-          expect(options.filter((a) => !a.startsWith("-") && !/^annex\.bwlimit=\d+B$/.test(a))).toEqual([]);
+          // The file goes after -- (only where preferred content decides); otherwise the key names the content.
+          const end = rest.indexOf("--");
+          expect(end < 0 ? [] : rest.slice(end + 1)).toEqual(wanted ? ["move"] : []);
+          const options = end < 0 ? rest : rest.slice(0, end);
+          // Only options (and -c's values) follow: no second command word.
+          expect(options.filter((a) => !a.startsWith("-") && !/^annex\.bwlimit=\d+B$|^annex\.merge-annex-branches=false$/.test(a))).toEqual([]);
           expect(options.filter((a) => /move|drop/.test(a.replace(/=drop$/, "")))).toEqual([]);
         }
       }

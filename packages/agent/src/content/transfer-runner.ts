@@ -1,10 +1,14 @@
-// Runs one content transfer as a git-annex process and follows its JSON progress. Where the
-// receiving repository has a preferred content expression (`git annex wanted`, groups), the
-// matching option `--want-get-by=REMOTE` (`--want-get` for this clone) lets git-annex itself
-// evaluate it against the file: a repository that does not want the file is not sent it, and the
-// process ends having sent nothing. (Not `--auto`: with no expression set it sends nothing at all,
-// and Herald's default, like its git sync, is that every clone gets everything; nor `--key`,
-// which matching options do not apply to.) git-annex is run directly, not
+// Runs one content transfer as a git-annex process and follows its JSON progress. The content is
+// named by its key (`--key`): git-annex then reads neither the work tree nor the index, which a
+// merge may be changing at that moment. Where the receiving repository has a preferred content
+// expression (`git annex wanted`, groups), the file is named instead, with the matching option
+// `--want-get-by=REMOTE` (`--want-get` for this clone), which does not apply to `--key`: git-annex
+// itself evaluates the expression against the file, and a repository that does not want it is
+// not sent it. (Not `--auto`: with no expression set it sends nothing at all, and Herald's
+// default, like its git sync, is that every clone gets everything.) The git-annex branches
+// fetched from remotes are not merged first (annex.merge-annex-branches=false): that is
+// bookkeeping the content part does on its own (annex-branch.ts), and a copy that merged them
+// itself ran a union merge on the next hop's path. git-annex is run directly, not
 // through `git annex`, so that a signal reaches the process doing the transfer; it keeps the
 // partial content (.git/annex/tmp on the receiving side) and the next run resumes from it.
 import { spawn } from "node:child_process";
@@ -32,10 +36,12 @@ export type TransferOutcome =
   | { result: "stopped" };
 
 export function annexArgs(job: TransferJob): string[] {
+  // The key is checked (keys.ts isAnnexKey) before any job is queued.
   const cmd = job.direction === "to" ? ["copy", `--to=${job.remote}`] : ["get", `--from=${job.remote}`];
   const limit = job.bwlimit ? ["-c", `annex.bwlimit=${Math.max(1, Math.floor(job.bwlimit))}B`] : [];
   const want = !job.wanted ? [] : job.direction === "to" ? [`--want-get-by=${job.remote}`] : ["--want-get"];
-  return [...cmd, ...want, "--json", "--json-progress", ...limit, "--", job.path];
+  const what = job.wanted ? ["--", job.path] : [`--key=${job.key}`];
+  return [...cmd, "-c", "annex.merge-annex-branches=false", ...want, "--json", "--json-progress", ...limit, ...what];
 }
 
 // setpriv(1) --pdeathsig: git-annex gets SIGTERM if the agent dies (SIGKILL included), so a

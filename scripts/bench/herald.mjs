@@ -47,6 +47,7 @@ export async function startChild(dir, name, watchRemoteRefs, { env = {}, detache
     env: { ...process.env, ...env, HERALD_PASSWORD: `${name}-pw` },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     detached,
+    ...(process.env.HERALD_BENCH_PROF ? { execArgv: ["--cpu-prof", `--cpu-prof-dir=${process.env.HERALD_BENCH_PROF}`] } : {}),
   });
   const records = [];
   let online = false;

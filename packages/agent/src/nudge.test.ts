@@ -69,6 +69,26 @@ describe("Batcher", () => {
     expect(acts).toBe(held);
   });
 
+  it("follows the sender's push time: a slow machine's commits 600 ms apart are still one burst", () => {
+    const run = (ms: number | null) => {
+      let acts = 0;
+      const sender = { busy: true, ms, idleMs: 0 };
+      const b = new Batcher(LOCAL_BURST, () => acts++, () => sender);
+      for (let i = 0; i < 6; i++) { b.event(); jest.advanceTimersByTime(600); }
+      const during = acts;
+      jest.advanceTimersByTime(20_000);
+      b.stop();
+      return { during, after: acts };
+    };
+    // Pushes of unknown length: 600 ms is a pause (LOCAL_BURST's 500), so each goes at once.
+    expect(run(null)).toEqual({ during: 6, after: 6 });
+    // Pushes of 400 ms here: a pause must be four pushes long (up to 2 s), so they are held and
+    // go together, the last one too.
+    const slow = run(400);
+    expect(slow.during).toBeLessThan(6);
+    expect(slow.after).toBeGreaterThan(slow.during);
+  });
+
   it("asks the sender at each event: an idle pipe acts at once, a busy one holds as the rule says", () => {
     const run = (sender?: { busy: boolean; ms: number | null; idleMs: number }) => {
       let acts = 0;

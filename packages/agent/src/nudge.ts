@@ -2,7 +2,7 @@
 // nudges that arrive while a pass runs collapse into one more pass, never into a replay of each.
 // A pass that throws is logged with the loop's name and does not kill the loop.
 import type { Logger } from "./log.js";
-import { burstDecision, burstSent, type BurstRule, type BurstState, type SendState } from "./sync/burst.js";
+import { burstDecision, burstSent, pacedBy, type BurstRule, type BurstState, type SendState } from "./sync/burst.js";
 
 export class CoalescingLoop {
   #running: Promise<void> | null = null;
@@ -60,12 +60,14 @@ export class Batcher {
   #state: BurstState = { lastAt: -Infinity, heldSince: null };
   #timer: NodeJS.Timeout | null = null;
 
-  /** `rule`: fixed, or asked at each event (pacedBy: it follows the machine's speed); `sends`:
-   * what the sender is doing (burst.ts: an idle pipe ends a burst). */
-  constructor(private readonly rule: BurstRule | (() => BurstRule), private readonly act: () => void, private readonly sends?: () => SendState) {}
+  /** `sends`: what the sender is doing, asked at each event: the rule follows how long a send
+   * takes lately (burst.ts pacedBy: a slow machine's bursts are slow too), and an idle pipe ends
+   * a burst (burstDecision). */
+  constructor(private readonly rule: BurstRule, private readonly act: () => void, private readonly sends?: () => SendState) {}
 
   event(): void {
-    const { waitMs, next } = burstDecision(this.#state, Date.now(), typeof this.rule === "function" ? this.rule() : this.rule, this.sends?.());
+    const sends = this.sends?.();
+    const { waitMs, next } = burstDecision(this.#state, Date.now(), sends ? pacedBy(this.rule, sends.ms) : this.rule, sends);
     this.#state = next;
     if (this.#timer) clearTimeout(this.#timer);
     if (next.heldSince === null) this.#fire();

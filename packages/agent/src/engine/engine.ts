@@ -11,7 +11,7 @@ import type { GitRepo } from "../git/repo.js";
 import { HookRunner } from "../hook-runner.js";
 import type { Logger } from "../log.js";
 import type { AgentStatus } from "../status.js";
-import { LOCAL_BURST, pacedBy, type BurstRule } from "../sync/burst.js";
+import { LOCAL_BURST, type BurstRule } from "../sync/burst.js";
 import { Committer } from "../sync/committer.js";
 import { Content } from "../content/content.js";
 import { ConflictStore } from "../sync/conflict-store.js";
@@ -120,7 +120,7 @@ export class RepoEngine {
     this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
     this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, reannounce: () => this.#channel?.reannounce(), routeIncoming: config.verify.mode !== "signed", log: log.child("content") });
     this.#drives = new Drives(this.#remotes, this.#pipeline, log, (drive) => this.content.driveAppeared(drive));
-    this.#local = new LocalCommits(repo, this.#heads, this.events, () => this.#merges.nudge(), () => pacedBy(opts.burst ?? LOCAL_BURST, this.#pusher.typicalMs()), log, () => this.#pusher.sendState());
+    this.#local = new LocalCommits(repo, this.#heads, this.events, () => this.#merges.nudge(), opts.burst ?? LOCAL_BURST, log, () => this.#pusher.sendState());
     this.#refWatcher = new RefWatcher(repo.gitDir, { onLocal: () => this.#local.changed(), onRemote: () => this.#merges.incoming() }, opts.watchRemoteRefs ?? true);
     if (config.hook) (this.#hooks = new HookRunner(config.hook, repo.dir, log.child("hook"), opts.hookTimeoutMs)).follow(this.events);
     this.#router = new HeadRouter({

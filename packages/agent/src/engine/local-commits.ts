@@ -16,7 +16,7 @@ export class LocalCommits {
   #branch = "";
 
   constructor(private readonly repo: GitRepo, private readonly heads: HeadTracker, private readonly events: AgentEmitter,
-    private readonly onCommit: () => void, burst: () => BurstRule, private readonly log: Logger, sends?: () => SendState) {
+    private readonly onCommit: () => void, burst: BurstRule, private readonly log: Logger, sends?: () => SendState) {
     this.#loop = new CoalescingLoop("ref-watcher", () => this.#look(), log);
     this.#burst = new Batcher(burst, () => this.#send(), sends);
   }

@@ -49,12 +49,8 @@ export class Pusher {
 
   constructor(private readonly d: PusherDeps) {}
 
-  /** How long a push takes here lately (ms; null before the first): the burst rule follows it. */
-  typicalMs(): number | null {
-    return this.#pushMs;
-  }
-
-  /** For the burst rule (burst.ts): a push on its way, how long one takes, how long none has been. */
+  /** For the burst rule (burst.ts): a push on its way, how long one takes here lately (the rule
+   * follows it: pacedBy), how long none has been on its way. */
   sendState(): SendState {
     const busy = this.#inFlight.size > 0;
     return { busy, ms: this.#pushMs, idleMs: busy ? 0 : this.#idleSince === null ? Infinity : Date.now() - this.#idleSince };

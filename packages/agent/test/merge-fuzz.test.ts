@@ -42,6 +42,7 @@ const FOUND: Array<[number, number, string]> = [
   [2026, 419, "a criss-cross dropped a kept line, the other side's version taking the renamed path"],
   [2026, 524, "a criss-cross dropped a changed line inside a line merge of a renamed file"],
   [2026, 1728, "merge-tree wrote a null submodule pointer, which no index can hold (the merge failed)"],
+  [2026, 3192, "a variant was named as a variant file a side had kept from an earlier conflict and edited, and wrote over the edits (git/keep-both.ts variantName)"],
 ];
 
 test.each(FOUND)("merge fuzzer, seed %i case %i: %s", async (seed, k) => {

@@ -86,7 +86,7 @@ describe("keepBoth", () => {
     expect(r.edits.filter((e) => e.op === "add").map((e) => e.path)).toEqual(["n.variant-b19a1e93", "n/x"]);
     expect(r.conflicts[0]).toEqual({ path: "n", kind: "file/directory", variants: [{ file: "n.variant-b19a1e93", from: P1 }] });
     // A directory the merged tree holds (a clean entry in it) counts the same.
-    expect(keepBoth([df[0]!], [P1, P2], 0, ["n/clean"]).edits).toEqual([{ op: "remove", path: "n" }, { op: "add", path: "n.variant-b19a1e93", mode: "100644", oid: ours }]);
+    expect(keepBoth([df[0]!], [P1, P2], 0, [{ path: "n/clean", mode: "100644", oid: ours }]).edits).toEqual([{ op: "remove", path: "n" }, { op: "add", path: "n.variant-b19a1e93", mode: "100644", oid: ours }]);
   });
   it("treats identical sides as no conflict", () => {
     expect(added.get("same")).toBe(ours);
@@ -106,5 +106,43 @@ describe("keeperOf", () => {
     expect(keeperOf([{ sha: P1, committerTime: 10 }, { sha: P2, committerTime: 20 }])).toBe(1);
     expect(keeperOf([{ sha: P1, committerTime: 30 }, { sha: P2, committerTime: 20 }])).toBe(0);
     expect(keeperOf([{ sha: P1, committerTime: 20 }, { sha: P2, committerTime: 20 }])).toBe(0);
+  });
+});
+
+describe("a variant's name that already holds something else", () => {
+  // Seen in the merge fuzzer (seed 2026, case 3192): an earlier conflict at f.txt kept the
+  // second side's version as f.variant-<its id>.txt; the first side then edited that file (it is
+  // their work now), and a later merge, again in conflict at f.txt with the same version of the
+  // second side, named it f.variant-<its id>.txt again and wrote over the edits.
+  const edited = "3".repeat(40);
+  const taken = variantFileName("f.txt", theirs);
+  const conflicted = [entry(base, 1, "f.txt"), entry(ours, 2, "f.txt"), entry(theirs, 3, "f.txt")].map((r) => parseMergeTree(`t\0${r}\0`).conflicted[0]!);
+
+  it("goes to another name, the same on every node, and the file there is left as the merge has it", () => {
+    const tree = [{ path: "f.txt", mode: "100644", oid: "4".repeat(40) }, { path: taken, mode: "100644", oid: edited }];
+    const r = keepBoth(conflicted, [P1, P2], 0, tree);
+    const adds = r.edits.filter((e) => e.op === "add");
+    expect(adds.map((e) => e.path)).not.toContain(taken);
+    expect(r.edits.filter((e) => e.op === "remove").map((e) => e.path)).toEqual(["f.txt"]);
+    const variant = adds.find((e) => e.path !== "f.txt")!;
+    expect(variant).toEqual({ op: "add", path: variantFileName("f.txt", theirs, "100644", 8, 1), mode: "100644", oid: theirs });
+    expect(variant.path).toMatch(/^f\.variant-[0-9a-f]{8}\.txt$/);
+    expect(r.conflicts[0]!.variants.map((v) => v.file)).toEqual(["f.txt", variant.path]);
+    expect(keepBoth(conflicted, [P1, P2], 0, [...tree].reverse())).toEqual(r);
+  });
+
+  it("keeps its usual name where that name holds the same version already", () => {
+    const r = keepBoth(conflicted, [P1, P2], 0, [{ path: taken, mode: "100644", oid: theirs }]);
+    expect(r.edits.filter((e) => e.op === "add").map((e) => e.path)).toEqual(["f.txt", taken]);
+  });
+
+  it("does not take the name of another conflicted path", () => {
+    const both = [...conflicted, ...[entry(base, 1, taken), entry(ours, 2, taken), entry(edited, 3, taken)].map((r) => parseMergeTree(`t\0${r}\0`).conflicted[0]!)];
+    const r = keepBoth(both, [P1, P2], 0);
+    const adds = r.edits.filter((e) => e.op === "add");
+    // f.txt's variant and the conflict at `taken` each keep their own versions under their own names.
+    expect(new Set(adds.map((e) => e.path)).size).toBe(adds.length);
+    expect(adds.filter((e) => e.op === "add" && e.oid === theirs)).toHaveLength(1);
+    expect(adds.find((e) => e.path === taken)).toEqual({ op: "add", path: taken, mode: "100644", oid: ours });
   });
 });

@@ -59,11 +59,13 @@ export function keeperOf(parents: ReadonlyArray<{ sha: string; committerTime: nu
  * `parents` are the two commits as given to merge-tree (stage 2 = parents[0], stage 3 = parents[1]);
  * `keeper` is the index of the one whose version stays at a path both changed (keeperOf).
  * merge-tree moves a file out of a directory's way to `path~<label>`; the labels are those commits.
- * `treePaths` are the paths of the merged tree: a file whose path is a directory there or among
- * the conflicted paths (a directory/file conflict as `git read-tree -m` leaves it, in place) is
- * kept beside the directory as a variant too; written at its path, it would replace the directory.
+ * `tree` is the merged tree's entries: a file whose path is a directory there or among the
+ * conflicted paths (a directory/file conflict as `git read-tree -m` leaves it, in place) is kept
+ * beside the directory as a variant too; written at its path, it would replace the directory.
+ * A variant never takes a name that holds something else: a variant file a side kept from an
+ * earlier conflict, and then edited, is that side's work (variantName).
  */
-export function keepBoth(conflicted: StageEntry[], parents: [string, string], keeper: 0 | 1 = 0, treePaths: Iterable<string> = []): { edits: IndexEdit[]; conflicts: ResolvedConflict[] } {
+export function keepBoth(conflicted: StageEntry[], parents: [string, string], keeper: 0 | 1 = 0, tree: Iterable<TreeEntry> = []): { edits: IndexEdit[]; conflicts: ResolvedConflict[] } {
   const byPath = new Map<string, Map<number, StageEntry>>();
   for (const e of conflicted) {
     const stages = byPath.get(e.path) ?? new Map<number, StageEntry>();
@@ -74,7 +76,14 @@ export function keepBoth(conflicted: StageEntry[], parents: [string, string], ke
   const conflicts: ResolvedConflict[] = [];
   const from = (stage: number) => parents[stage === 2 ? 0 : 1];
   const dirs = new Set<string>();
-  for (const p of [...treePaths, ...byPath.keys()]) for (let i = p.indexOf("/"); i > 0; i = p.indexOf("/", i + 1)) dirs.add(p.slice(0, i));
+  const at = new Map<string, string>();
+  for (const e of tree) if (!byPath.has(e.path)) at.set(e.path, `${e.mode} ${e.oid}`);
+  for (const p of [...at.keys(), ...byPath.keys()]) for (let i = p.indexOf("/"); i > 0; i = p.indexOf("/", i + 1)) dirs.add(p.slice(0, i));
+  const name = (path: string, s: StageEntry) => variantName(path, s, (file) => byPath.has(file) || dirs.has(file) ? "taken" : at.get(file));
+  const add = (path: string, s: StageEntry) => {
+    edits.push({ op: "add", path, mode: s.mode, oid: s.oid });
+    at.set(path, `${s.mode} ${s.oid}`);
+  };
   for (const [path, stages] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const ours = stages.get(2), theirs = stages.get(3);
     if (ours && theirs) {
@@ -85,8 +94,8 @@ export function keepBoth(conflicted: StageEntry[], parents: [string, string], ke
       }
       // The keeper's version (content, mode, link or gitlink) stays at the path; the other's beside it.
       const [kept, other] = keeper === 0 ? [ours, theirs] : [theirs, ours];
-      const variants = [{ file: path, from: from(kept.stage), s: kept }, { file: variantFileName(path, other.oid, other.mode), from: from(other.stage), s: other }];
-      for (const v of variants) edits.push({ op: "add", path: v.file, mode: v.s.mode, oid: v.s.oid });
+      const variants = [{ file: path, from: from(kept.stage), s: kept }, { file: name(path, other), from: from(other.stage), s: other }];
+      for (const v of variants) add(v.file, v.s);
       conflicts.push({ path, kind: stages.has(1) ? "content" : "add/add", variants: variants.map(({ file, from }) => ({ file, from })) });
       continue;
     }
@@ -101,8 +110,9 @@ export function keepBoth(conflicted: StageEntry[], parents: [string, string], ke
       // File/directory: a path cannot be both, and git keeps the directory there (it may hold
       // files of both sides); the file it moved aside to `path~<commit>` gets a variant name.
       const original = path.slice(0, path.length - moved.length);
-      const file = variantFileName(original, only.oid, only.mode);
-      edits.push({ op: "remove", path }, { op: "add", path: file, mode: only.mode, oid: only.oid });
+      const file = name(original, only);
+      edits.push({ op: "remove", path });
+      add(file, only);
       conflicts.push({ path: original, kind: "file/directory", variants: [{ file, from: from(only.stage) }] });
     } else {
       // Modified on one side and deleted on the other, or one side of a rename/rename: the version
@@ -112,6 +122,22 @@ export function keepBoth(conflicted: StageEntry[], parents: [string, string], ke
     }
   }
   return { edits, conflicts };
+}
+
+/**
+ * The variant name for a side's version at `path`: its usual name (variant-file-name.ts), unless
+ * `holder(name)` says that name already holds something else in the merge ("mode oid", or
+ * "taken" for a directory or another conflicted path); then the next of its other names. Seen in
+ * the merge fuzzer (seed 2026, case 3192): a side edited `f.variant-X`, kept from an earlier
+ * conflict, and a later conflict at `f` named the other side's version `f.variant-X` again; the
+ * edits were overwritten.
+ */
+export function variantName(path: string, s: { mode: string; oid: string }, holder: (name: string) => string | undefined): string {
+  for (let retry = 0; ; retry++) {
+    const file = variantFileName(path, s.oid, s.mode, 8, retry);
+    const held = holder(file);
+    if (held === undefined || held === `${s.mode} ${s.oid}`) return file;
+  }
 }
 
 /** Records for `git update-index -z --index-info` (mode 0 removes a path; NUL-terminated, so any path is safe). */

@@ -87,8 +87,7 @@ async function resolve(repo: GitRepo, merged: MergeTreeResult, tips: Tips): Prom
   let attempts = 0;
   if (merged.conflicted.length > 0) {
     attempts = mergeAttempts(merged.conflicted, await tips.has()).length;
-    const paths = (await lsTree(repo, tree)).map((e) => e.path);
-    const resolved = keepBoth(merged.conflicted, tips.parents, tips.keeper, paths);
+    const resolved = keepBoth(merged.conflicted, tips.parents, tips.keeper, await lsTree(repo, tree));
     conflicts = resolved.conflicts;
     tree = await applyEdits(repo, tree, resolved.edits);
   }

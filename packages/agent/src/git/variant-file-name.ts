@@ -15,14 +15,17 @@ export function variantId(blob: string, mode = "100644"): string {
   return mode === "100644" ? blob : createHash("sha1").update(`${mode} ${blob}`).digest("hex");
 }
 
-export function variantFileName(path: string, blob: string, mode = "100644", idLength = 8): string {
+/** `retry` (0 first): the n-th other name for the same version, for when its first name is taken
+ * by something else (keep-both.ts): still a function of the version alone, so the same everywhere. */
+export function variantFileName(path: string, blob: string, mode = "100644", idLength = 8, retry = 0): string {
   const slash = path.lastIndexOf("/");
   const dir = path.slice(0, slash + 1);
   const base = path.slice(slash + 1);
   const dot = base.lastIndexOf(".");
   // A leading dot names a hidden file, not an extension (".bashrc" → ".bashrc.variant-…").
   const [stem, ext] = dot > 0 ? [base.slice(0, dot), base.slice(dot)] : [base, ""];
-  return `${dir}${stem}.variant-${variantId(blob, mode).slice(0, idLength)}${ext}`;
+  const id = retry === 0 ? variantId(blob, mode) : createHash("sha1").update(`${variantId(blob, mode)} ${retry}`).digest("hex");
+  return `${dir}${stem}.variant-${id.slice(0, idLength)}${ext}`;
 }
 
 export function isVariantFileName(path: string): boolean {

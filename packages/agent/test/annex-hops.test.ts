@@ -12,6 +12,15 @@ const hasAnnex = gitAnnexInstalled();
 if (!hasAnnex) console.log("annex-hops tests skipped: git-annex is not installed (apt-get install git-annex)");
 const maybe = hasAnnex ? describe : describe.skip;
 
+/** Stop the agents, ending every `sleep S` meanwhile: an agent stops once its git commands end,
+ * and the slow remote or filter a test set up may start more of them while it stops. */
+async function stopEndingSleeps(agents: Record<string, Running>, sleepS: number): Promise<void> {
+  const end = () => spawnSync("pkill", ["-f", `^sleep ${sleepS}$`]);
+  end();
+  const ending = setInterval(end, 250);
+  await stopAll(agents).finally(() => clearInterval(ending));
+}
+
 /** How long each fetch from b's slow remote takes (an odd figure: the test ends its sleeps by name). */
 const HANG_S = 29.917;
 
@@ -19,12 +28,7 @@ maybe("content along a line", () => {
   let sb: Sandbox;
   const agents: Record<string, Running> = {};
   afterAll(async () => {
-    // b's agent stops once its fetches from the slow remote end: end their sleeps (and those of
-    // fetches that start while it stops) now.
-    const end = () => spawnSync("pkill", ["-f", `^sleep ${HANG_S}$`]);
-    end();
-    const ending = setInterval(end, 250);
-    await stopAll(agents).finally(() => clearInterval(ending));
+    await stopEndingSleeps(agents, HANG_S);
     await sb?.cleanup();
   }, (2 * HANG_S + 30) * 1000);
 
@@ -49,17 +53,14 @@ maybe("content along a line", () => {
   }, 120_000);
 });
 
-/** How long b's post-merge hook sleeps (an odd figure: the test ends the sleep by name). */
+/** How long b's smudge filter waits before it starts (an odd figure: the test ends the sleep by name). */
 const MERGE_S = 19.913;
 
 maybe("content learnt from a peer's commit before the merge", () => {
   let sb: Sandbox;
   const agents: Record<string, Running> = {};
   afterAll(async () => {
-    const end = () => spawnSync("pkill", ["-f", `^sleep ${MERGE_S}$`]);
-    end();
-    const ending = setInterval(end, 250);
-    await stopAll(agents).finally(() => clearInterval(ending));
+    await stopEndingSleeps(agents, MERGE_S);
     await sb?.cleanup();
   }, (MERGE_S + 30) * 1000);
 

@@ -73,6 +73,12 @@ export async function stormCase(cleanup, { shape, n, server, rounds, gapMs, time
       const traces = await Promise.all(ns.map(async (c) => (await readFile(join(sb.root, `trace-${c}.log`)).catch(() => Buffer.alloc(0))).subarray(traceFrom[c]).toString("latin1")));
       const count = (/** @type {RegExp} */ re) => traces.reduce((s, t) => s + (t.match(re)?.length ?? 0), 0);
       const records = ns.flatMap((c) => agents[c].records.slice(recordsFrom[c]));
+      // HERALD_BENCH_TRACE=1: every record (debug too) from a second before the last commit on, in ms after it.
+      if (process.env.HERALD_BENCH_TRACE) {
+        for (const r of records.filter((x) => x.t >= lastAt - 1000).sort((a, b) => a.t - b.t)) {
+          console.error(`  ${String(Math.round(r.t - lastAt)).padStart(6)} ${r.agent} ${r.event} ${JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !["t", "agent", "event", "level"].includes(k))))}`);
+        }
+      }
       const events = (/** @type {string} */ e) => records.filter((x) => x.event === e);
       const commits = made.length;
       const per = (/** @type {number} */ x) => round(x / commits, 2);

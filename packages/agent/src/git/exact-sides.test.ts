@@ -1,4 +1,4 @@
-import { changedEntries, hasConflictMarkers, hasForeignMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
+import { hasConflictMarkers, hasForeignMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
 import type { StageEntry } from "./keep-both.js";
 
 const oid = (c: string) => c.repeat(40);
@@ -46,9 +46,8 @@ describe("hasForeignMarkers", () => {
 
 describe("writtenByMerge", () => {
   it("keeps the paths whose entry differs from both parents, with the same entry", () => {
-    const rec = (mode: string, o: string, st: string, path: string) => `:100644 ${mode} ${oid("0")} ${o} ${st}\0${path}\0`;
-    const fromFirst = changedEntries(rec("100644", oid("a"), "M", "merged.txt") + rec("100644", oid("b"), "A", "theirs.txt") + rec("120000", oid("c"), "T", "link"));
-    const fromSecond = changedEntries(rec("100644", oid("a"), "M", "merged.txt") + rec("120000", oid("c"), "A", "link") + `:100644 000000 ${oid("1")} ${oid("0")} D\0gone\0`);
+    const fromFirst = new Map([["merged.txt", `100644 ${oid("a")}`], ["theirs.txt", `100644 ${oid("b")}`], ["link", `120000 ${oid("c")}`]]);
+    const fromSecond = new Map([["merged.txt", `100644 ${oid("a")}`], ["link", `120000 ${oid("c")}`]]);
     expect(writtenByMerge(fromFirst, fromSecond)).toEqual([
       { path: "link", mode: "120000", oid: oid("c") },
       { path: "merged.txt", mode: "100644", oid: oid("a") },

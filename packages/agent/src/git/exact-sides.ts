@@ -44,17 +44,6 @@ export function hasForeignMarkers(merged: Buffer | string, sides: Array<Buffer |
   return text(merged).split("\n").some((l) => MARKER_LINE.test(l) && !known.has(l));
 }
 
-/** `git diff-tree -r -z --no-renames` output → path → `mode oid` of the new side (added, modified or type-changed). */
-export function changedEntries(out: string): Map<string, string> {
-  const parts = out.split("\0");
-  const changed = new Map<string, string>();
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const m = /^:\d{6} (\d{6}) [0-9a-f]+ ([0-9a-f]+) ([AMT])/.exec(parts[i]!);
-    if (m) changed.set(parts[i + 1]!, `${m[1]} ${m[2]}`);
-  }
-  return changed;
-}
-
 /** Paths whose entry in the merge is in neither parent at that path: what the merge itself wrote. */
 export function writtenByMerge(fromFirst: Map<string, string>, fromSecond: Map<string, string>): Array<{ path: string; mode: string; oid: string }> {
   const out: Array<{ path: string; mode: string; oid: string }> = [];

@@ -2,6 +2,7 @@
 // step from objects only; the work tree, the real index and HEAD are not touched).
 import type { ResolvedConflict } from "./keep-both.js";
 import { mergeTwo } from "./merge-two.js";
+import { TreeReader } from "./tree-reader.js";
 import { canonicalParents } from "./merge-commit.js";
 import { parseConflictTrailer } from "./conflict-trailer.js";
 import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
@@ -64,10 +65,11 @@ export async function mergeHeads(repo: GitRepo, heads: string[], known: Readonly
   let acc = sorted[0]!;
   const conflicts: ResolvedConflict[] = [];
   let reused = 0, withoutRenames = 0, exactSides = 0;
+  const trees = new TreeReader((oid) => repo.object(oid)); // the steps share most subtrees; dropped with the fold
   for (const next of sorted.slice(1)) {
     const known1 = await reuse(repo, known, acc.sha, next.sha);
     if (known1) reused++;
-    const r = known1 ?? (await mergeTwo(repo, acc, next));
+    const r = known1 ?? (await mergeTwo(repo, acc, next, trees));
     conflicts.push(...r.conflicts);
     withoutRenames += r.withoutRenames ?? 0;
     exactSides += r.exactSides ?? 0;

@@ -10,7 +10,8 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { GitCommandError, HeraldError } from "../errors.js";
 import { indexInfo, keepBoth, keeperOf, parseMergeTree, type IndexEdit, type MergeTreeResult, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
-import { changedEntries, hasConflictMarkers, hasForeignMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
+import { hasConflictMarkers, hasForeignMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
+import { TreeReader } from "./tree-reader.js";
 import { gitmodulesEdits } from "./variant-gitmodules.js";
 import { mergeOrtFailed, mergeTreeWithoutRenames } from "./merge-without-renames.js";
 import { canonicalParents, mergeCommitSpec, type ParentInfo } from "./merge-commit.js";
@@ -18,11 +19,12 @@ import { conflictTrailer } from "./conflict-trailer.js";
 import { assertSha, type GitRepo } from "./repo.js";
 import type { MergeResult } from "./merge-heads.js";
 
-export async function mergeTwo(repo: GitRepo, a: ParentInfo, b: ParentInfo): Promise<MergeResult> {
+/** `trees`: the merge's tree reader (mergeHeads hands one to every step: they share subtrees). */
+export async function mergeTwo(repo: GitRepo, a: ParentInfo, b: ParentInfo, trees = new TreeReader((oid) => repo.object(oid))): Promise<MergeResult> {
   const spec = mergeCommitSpec(a, b);
   const parents = spec.parents as [string, string];
   const [p1, p2] = parents;
-  const tips = new Tips(repo, parents, keeperOf(canonicalParents([a, b])));
+  const tips = new Tips(trees, parents, keeperOf(canonicalParents([a, b])));
   // A criss-cross (two or more merge bases) is merged from the two tips against one real base:
   // merge-ort's virtual base (the merge of the bases) can hold a version one side has, where the
   // two sides had settled the bases' disagreement differently (one kept a file or a line the
@@ -60,16 +62,16 @@ async function commitStep(repo: GitRepo, spec: ReturnType<typeof mergeCommitSpec
 /** The parents' trees, read once and only when a check needs them. */
 class Tips {
   #entries?: Promise<TreeEntry[][]>;
-  #diffs = new Map<string, Promise<[string, string]>>();
+  #diffs = new Map<string, Promise<Array<Map<string, string>>>>();
   /** `keeper`: the parent whose version keeps the name at a conflicting path (keeperOf). */
-  constructor(private readonly repo: GitRepo, readonly parents: [string, string], readonly keeper: 0 | 1) {}
+  constructor(readonly trees: TreeReader, readonly parents: [string, string], readonly keeper: 0 | 1) {}
   entries(): Promise<TreeEntry[][]> {
-    return (this.#entries ??= Promise.all(this.parents.map((p) => lsTree(this.repo, p))));
+    return (this.#entries ??= Promise.all(this.parents.map((p) => this.trees.entries(p))));
   }
-  /** `diff-tree -r -z --no-renames` of each parent against `tree`, run once for both checks. */
-  diffs(tree: string): Promise<[string, string]> {
+  /** What `tree` holds that each parent does not (diff-tree's A, M and T), made once for both checks. */
+  diffs(tree: string): Promise<Array<Map<string, string>>> {
     let d = this.#diffs.get(tree);
-    if (!d) this.#diffs.set(tree, (d = Promise.all(this.parents.map((p) => this.repo.run(["diff-tree", "-r", "-z", "--no-renames", p, tree, "--"]))) as Promise<[string, string]>));
+    if (!d) this.#diffs.set(tree, (d = Promise.all(this.parents.map((p) => this.trees.changed(p, tree)))));
     return d;
   }
   async has(): Promise<[Set<string>, Set<string>]> {
@@ -87,12 +89,12 @@ async function resolve(repo: GitRepo, merged: MergeTreeResult, tips: Tips): Prom
   let attempts = 0;
   if (merged.conflicted.length > 0) {
     attempts = mergeAttempts(merged.conflicted, await tips.has()).length;
-    const resolved = keepBoth(merged.conflicted, tips.parents, tips.keeper, await lsTree(repo, tree));
+    const resolved = keepBoth(merged.conflicted, tips.parents, tips.keeper, await tips.trees.entries(tree));
     conflicts = resolved.conflicts;
     tree = await applyEdits(repo, tree, resolved.edits);
   }
   // A gitlink kept as a variant needs its .gitmodules entry; a clean merge keeps no variant.
-  const entries = conflicts.length ? await lsTree(repo, tree) : [];
+  const entries = conflicts.length ? await tips.trees.entries(tree) : [];
   if (entries.some((e) => e.mode === "160000")) {
     const modules = await gitmodulesEdits(repo, entries, tips.parents);
     if (modules.length) tree = await applyEdits(repo, tree, modules);
@@ -103,14 +105,14 @@ async function resolve(repo: GitRepo, merged: MergeTreeResult, tips: Tips): Prom
 /** Paths of blobs the merge wrote (in neither parent there) that hold conflict markers no tip has. */
 async function strayMarkers(repo: GitRepo, tree: string, tips: Tips): Promise<string[]> {
   const [p1, p2] = tips.parents;
-  const [fromFirst, fromSecond] = (await tips.diffs(tree)).map(changedEntries) as [Map<string, string>, Map<string, string>];
+  const [fromFirst, fromSecond] = (await tips.diffs(tree)) as [Map<string, string>, Map<string, string>];
   const written = writtenByMerge(fromFirst, fromSecond).filter((e) => e.mode === "100644" || e.mode === "100755");
   const marked: typeof written = [];
   for (const e of written) {
     const body = (await repo.blob(e.oid)) ?? "";
     if (!hasConflictMarkers(body)) continue;
     const sides = await Promise.all([p1, p2].map(async (p) => {
-      const oid = (await repo.exec(["rev-parse", "--verify", "-q", `${p}:${e.path}`])).stdout.trim();
+      const oid = (await tips.trees.at(p, e.path))?.oid;
       return (oid && (await repo.blob(oid))) || "";
     }));
     if (hasForeignMarkers(body, sides)) marked.push(e);
@@ -131,13 +133,4 @@ export async function applyEdits(repo: GitRepo, tree: string, edits: IndexEdit[]
   } finally {
     await rm(index, { force: true });
   }
-}
-
-export async function lsTree(repo: GitRepo, treeish: string): Promise<TreeEntry[]> {
-  const out = await repo.run(["ls-tree", "-r", "-z", "--full-tree", treeish]);
-  return out.split("\0").filter(Boolean).map((rec) => {
-    const tab = rec.indexOf("\t");
-    const [mode, , oid] = rec.slice(0, tab).split(" ");
-    return { mode: mode!, oid: oid!, path: rec.slice(tab + 1) };
-  });
 }

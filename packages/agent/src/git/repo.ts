@@ -4,7 +4,7 @@
 import { isBranchRef, isRefName, isSha } from "@herald/protocol";
 import { simpleGit } from "simple-git";
 import { runGit, type GitResult } from "./run-git.js";
-import { CatFile, parseCommit, type CommitInfo } from "./cat-file.js";
+import { CatFile, parseCommit, type CommitInfo, type GitObject } from "./cat-file.js";
 import { linearRun, reaches } from "./ancestry.js";
 import { RefFiles } from "./ref-files.js";
 import { GitCommandError, HeraldError } from "../errors.js";
@@ -145,6 +145,11 @@ export class GitRepo {
   async #one(ref: string): Promise<Map<string, string> | undefined> {
     const sha = await this.#refFiles.resolve(ref);
     return sha === undefined ? undefined : new Map(sha === null ? [] : [[ref, sha]]);
+  }
+
+  /** Any object from the cat-file process (tree-reader.ts reads trees so); null when it is not here. */
+  object(oid: string): Promise<GitObject | null> {
+    return this.#objects.read(assertSha(oid));
   }
 
   /** A blob's bytes from the cat-file process; null when it is not here (or not a blob). */

@@ -87,3 +87,32 @@ maybe("content learnt from a peer's commit before the merge", () => {
     expect(agents.b!.records.some((r) => r.event === "transfer-started" && r.remote === "c" && r.key === key)).toBe(true);
   }, 120_000);
 });
+
+maybe("content of a peer's commit that HEAD fast-forwards to", () => {
+  let sb: Sandbox;
+  const agents: Record<string, Running> = {};
+  afterAll(async () => {
+    await stopAll(agents);
+    await sb?.cleanup();
+  });
+
+  // b reads the keys of a's commit once: as it lands in refs/remotes/a/main, or, when its merge
+  // moved HEAD there first, as HEAD moves; not both (the fast-forward brings what the tip brought).
+  it("has its keys read once by the clone that receives it", async () => {
+    sb = await makeSandbox(["a", "b"], [["a", "b"]]);
+    for (const n of ["a", "b"]) await git(sb.clones[n]!, "annex", "init", "-q", n);
+    const [a, b] = [sb.clones.a!, sb.clones.b!];
+    await git(a, "config", "annex.largefiles", "anything");
+    for (const n of ["a", "b"]) agents[n] = await startOne(sb.clones[n]!);
+    for (const name of ["one.bin", "two.bin"]) {
+      await commitFile(a, name, randomBytes(64 << 10), `a file: ${name}`);
+      const sha = (await git(a, "rev-parse", "HEAD")).trim();
+      const key = (await git(a, "annex", "lookupkey", name)).trim();
+      await waitFor(async () => hasContent(b, key), 30_000, `${name} on b`);
+      await waitFor(async () => (await git(b, "rev-parse", "HEAD")).trim() === sha, 30_000, "b's HEAD fast-forwarded to a's commit");
+      await agents.b!.agent.idle();
+      const reads = agents.b!.records.filter((r) => r.event === "content-keys" && r.to === sha);
+      expect(reads.map((r) => r.on)).toHaveLength(1);
+    }
+  }, 90_000);
+});

@@ -140,7 +140,11 @@ export class Content {
   async #newHead(sha: string, origin: string): Promise<void> {
     const from = this.#lastHead;
     this.#lastHead = sha;
-    for (const { key, path } of await keysOfChange(this.d.repo, from, sha)) this.#pending.set(key, { path, origin });
+    // A fast-forward to a tip read as it landed brings nothing more (incoming-keys.ts).
+    if (from === null || !this.#incoming?.readAgainst(from, sha)) {
+      for (const { key, path } of await keysOfChange(this.d.repo, from, sha)) this.#pending.set(key, { path, origin });
+      this.d.log.debug("content-keys", { to: sha, from, on: "head" });
+    }
     this.#routing.nudge();
     await this.#routing.idle();
   }

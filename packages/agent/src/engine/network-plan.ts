@@ -5,7 +5,7 @@ import { graphFromAdverts, minCostArborescence } from "@herald/planner";
 import type { NetworkMapAdvert } from "@herald/protocol";
 import { ownAdverts, pushTargets } from "../sync/plan-targets.js";
 import { fetchesThrough } from "../xmpp/announce-policy.js";
-import type { PlanParent } from "../sync/fetch-policy.js";
+import { planHops, type PlanParent } from "../sync/fetch-policy.js";
 import type { RemoteSet } from "../sync/remote-set.js";
 
 export class NetworkPlan {
@@ -48,8 +48,9 @@ export class NetworkPlan {
     const adverts = this.adverts();
     const graph = graphFromAdverts(adverts);
     if (!graph.nodes.includes(origin) || !graph.nodes.includes(this.node)) return null;
-    const parent = minCostArborescence({ nodes: graph.nodes, edges: graph.edges, root: origin }).parent[this.node];
-    return parent === undefined ? null : { node: parent, passive: adverts.some((a) => a.node === parent && a.passive === true) };
+    const tree = minCostArborescence({ nodes: graph.nodes, edges: graph.edges, root: origin }).parent;
+    const parent = tree[this.node];
+    return parent === undefined ? null : { node: parent, passive: adverts.some((a) => a.node === parent && a.passive === true), hops: planHops(tree, this.node, origin) };
   }
 
   /** Whether some clone has us as a remote but not `announcer`, and is not known to have the head

@@ -1,4 +1,4 @@
-import { fetchPlan, MISSED_FETCH_ATTEMPTS, missedFetchDelay, PLAN_GRACE_MS, superseded } from "./fetch-policy.js";
+import { fetchPlan, MISSED_FETCH_ATTEMPTS, missedFetchDelay, PLAN_GRACE_MS, planHops, superseded } from "./fetch-policy.js";
 import { passiveNodeId } from "./plan-targets.js";
 
 const remotes = [
@@ -15,6 +15,20 @@ describe("fetchPlan", () => {
 
   it("a planned agent parent other than the announcer gets the grace time to push", () => {
     expect(fetchPlan("c", { node: "b", passive: false }, remotes)).toEqual({ graceMs: PLAN_GRACE_MS, order: ["c", "hub", "b"] });
+  });
+
+  it("a commit several hops away gets a grace for each push between (a ring relays it clone by clone)", () => {
+    expect(fetchPlan("c", { node: "b", passive: false, hops: 2 }, remotes).graceMs).toBe(PLAN_GRACE_MS);
+    expect(fetchPlan("c", { node: "b", passive: false, hops: 4 }, remotes).graceMs).toBe(3 * PLAN_GRACE_MS);
+    expect(fetchPlan("c", { node: hub, passive: true, hops: 4 }, remotes).graceMs).toBe(0);
+  });
+
+  it("counts the pushes from the announcer to us along the plan", () => {
+    const ring = { c2: "c1", c3: "c2", c4: "c3", c8: "c1", c7: "c8", c6: "c7", c5: "c4" }; // rooted at c1
+    expect(planHops(ring, "c2", "c1")).toBe(1);
+    expect(planHops(ring, "c5", "c1")).toBe(4);
+    expect(planHops(ring, "c6", "c1")).toBe(3);
+    expect(planHops({ a: "b", b: "a" }, "a", "root")).toBeLessThanOrEqual(3); // a cycle ends
   });
 
   it("no wait when the parent is the announcer itself", () => {

@@ -3,10 +3,12 @@
 // and merge. One fetch per announcing node at a time; announcements meanwhile collapse into one more.
 // A commit no remote gave us is asked for again later (fetch-policy.ts: missedFetchDelay), until a
 // newer announcement from that node replaces it, unless the announcer's own branch has left it.
+// A planned parent that pushed to us while it had its grace is not fetched around: its pushes
+// bring the work (fetch-policy.ts: parentRelayed); it is looked at again later all the same.
 import type { CommitAnnouncement } from "@herald/protocol";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
-import { fetchPlan, missedFetchDelay, superseded } from "../sync/fetch-policy.js";
+import { fetchPlan, missedFetchDelay, parentRelayed, superseded } from "../sync/fetch-policy.js";
 import type { NetworkPlan } from "./network-plan.js";
 import type { SyncPipeline } from "./pipeline.js";
 import type { RemoteSet } from "../sync/remote-set.js";
@@ -19,6 +21,8 @@ export interface AnnouncementDeps {
   pipeline: SyncPipeline;
   merges: MergeScheduler;
   log: Logger;
+  /** the grace a planned agent parent gets for each push on the way (fetch-policy.ts PLAN_GRACE_MS) */
+  graceMs?: number;
 }
 
 export class Announcements {
@@ -71,12 +75,17 @@ export class Announcements {
   async #fetchAndMerge(a: CommitAnnouncement): Promise<boolean> {
     if (await this.d.repo.hasCommit(a.sha)) return this.#mergeUnlessIn(a.sha);
     const parent = this.d.plan.parent(a.node);
-    const plan = fetchPlan(a.node, parent, this.d.remotes.all());
-    if (plan.graceMs > 0) {
+    const plan = fetchPlan(a.node, parent, this.d.remotes.all(), this.d.graceMs);
+    if (plan.graceMs > 0 && parent) {
+      const record = await this.#recordOf(parent.node);
       await this.#grace(plan.graceMs);
       if (this.#stopped) return true;
       if (await this.d.repo.hasCommit(a.sha)) return this.#mergeUnlessIn(a.sha);
-      this.d.log.info("plan-parent-late", { parent: parent?.node, sha: a.sha, action: `fetching from ${a.node}` });
+      if (parentRelayed(record, await this.#recordOf(parent.node))) {
+        this.d.log.debug("plan-parent-relaying", { parent: parent.node, sha: a.sha, action: "its pushes bring the work; looking again later" });
+        return false;
+      }
+      this.d.log.info("plan-parent-late", { parent: parent.node, sha: a.sha, graceMs: plan.graceMs, action: "fetching around it" });
     }
     const t0 = performance.now();
     const from = plan.order.flatMap((name) => this.d.remotes.get(name) ?? []);
@@ -93,6 +102,13 @@ export class Announcements {
     this.d.log.info("fetched-announced", { announcer: a.node, sha: a.sha, remote: out.foundAt, ms: Math.round(performance.now() - t0) });
     await this.d.merges.now();
     return true;
+  }
+
+  /** The commit `node`'s pushes last left here (a map lookup: the node id never becomes a path). */
+  async #recordOf(node: string): Promise<string | undefined> {
+    const { branch } = await this.d.repo.headState();
+    if (!branch) return undefined;
+    return (await this.d.repo.refs("refs/remotes/")).get(`refs/remotes/${node}/${branch.slice("refs/heads/".length)}`);
   }
 
   /** Merge an announced commit we have, unless HEAD holds it already: in a network of ten,

@@ -1,4 +1,4 @@
-import { fetchPlan, MISSED_FETCH_ATTEMPTS, missedFetchDelay, PLAN_GRACE_MS, planHops, superseded } from "./fetch-policy.js";
+import { fetchPlan, MISSED_FETCH_ATTEMPTS, missedFetchDelay, parentRelayed, PLAN_GRACE_MS, planHops, superseded } from "./fetch-policy.js";
 import { passiveNodeId } from "./plan-targets.js";
 
 const remotes = [
@@ -62,5 +62,18 @@ describe("superseded", () => {
     expect(superseded("b", remotes, { c: true, hub: true })).toBe(false);
     expect(superseded("b", remotes, { b: false, c: true })).toBe(false);
     expect(superseded("z", remotes, { b: true, c: true, hub: true })).toBe(false);
+  });
+});
+
+describe("parentRelayed", () => {
+  const [a, b] = ["a".repeat(40), "b".repeat(40)];
+  it("a record that holds a new commit, or holds one where there was none, is a push", () => {
+    expect(parentRelayed(a, b)).toBe(true);
+    expect(parentRelayed(undefined, a)).toBe(true);
+  });
+  it("a record unchanged, or emptied by our merger, is silence", () => {
+    expect(parentRelayed(a, a)).toBe(false);
+    expect(parentRelayed(a, undefined)).toBe(false);
+    expect(parentRelayed(undefined, undefined)).toBe(false);
   });
 });

@@ -29,6 +29,21 @@ export function fetchPlan(announcer: string, parent: PlanParent | null, remotes:
   return { graceMs: waitForParent ? graceMs * Math.max(1, (parent.hops ?? 2) - 1) : 0, order };
 }
 
+/**
+ * Whether our planned agent parent pushed to us while we gave it its grace: the record its pushes
+ * land in here (refs/remotes/<its node>/<branch>, sync/pusher.ts) holds a commit it did not hold
+ * before. Gone is not a push (the merger empties a record it merged). A parent that pushes is
+ * alive and relaying, and the announced work comes with its pushes: as the commit, or folded
+ * into its own merge. A clone with work of its own folds a neighbour's Herald merge's parents
+ * rather than keep it (git/merge-heads.ts userFrontier), so a merge announced far away is held
+ * by nobody we can fetch from: on the ring (npm run bench -- --only=storm, ring 8 with XMPP),
+ * 152 of the 161 fetches around a late parent found nothing, and cost every clone git work
+ * while it merged. A silent parent (stopped, cut off, held by its user's edits) is fetched around.
+ */
+export function parentRelayed(before: string | undefined, after: string | undefined): boolean {
+  return after !== undefined && after !== before;
+}
+
 /** How many pushes the plan (a parent map rooted at `origin`) takes to reach `node`; a node the
  * plan does not reach from `origin` counts the hops it has. */
 export function planHops(parent: Readonly<Record<string, string | undefined>>, node: string, origin: string): number {

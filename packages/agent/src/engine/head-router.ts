@@ -3,11 +3,12 @@
 // those pushes delivered (peers may fetch from a bare remote we just fed). A failed push takes
 // its link out of the map: plan again, so the change goes round it; the next head tries it again.
 import type { AgentEmitter } from "../agent-events.js";
-import type { GitRepo } from "../git/repo.js";
+import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import type { NetworkPlan } from "./network-plan.js";
 import type { SyncPipeline } from "./pipeline.js";
 import type { RemoteSet } from "../sync/remote-set.js";
+import { announceMerge } from "../xmpp/announce-policy.js";
 
 /** How long an announcement waits for the pushes of its head (they take well under a second
  * on a healthy link; one still running past this is as good as failing, for the announcement). */
@@ -30,8 +31,9 @@ export interface HeadRouterDeps {
 }
 
 export class HeadRouter {
-  /** Where the last new HEAD came from. */
+  /** Where the last new HEAD came from, and whether it is a merge made here. */
   #origin: string;
+  #merge = false;
   #runs = new Set<Promise<void>>();
   #stopping = false;
 
@@ -41,6 +43,7 @@ export class HeadRouter {
     d.events.on("head", (e) => {
       if (this.#stopping) return;
       this.#origin = e.origin === "local" || !e.source ? d.node : d.remotes.nodeOf(e.source);
+      this.#merge = e.origin === "merge" && !e.source;
       const run = this.#send().catch((err: unknown) => d.log.warn("head-push-failed", { sha: e.sha, error: (err as Error).message }))
         .finally(() => this.#runs.delete(run));
       this.#runs.add(run); // stop() waits for these: no push or announcement after it returns
@@ -55,11 +58,12 @@ export class HeadRouter {
   }
 
   async #send(): Promise<void> {
+    const [origin, merge] = [this.#origin, this.#merge]; // the next head may come while this one is sent
     const sha = await this.d.repo.head();
     // Every remote the plan has, failing or not: a remote is tried with each new head, and the
     // retry backoff applies only between retries of one head (sync/retry-queue.ts). One that fails
     // again re-plans round it ("push-failed" above).
-    const to = this.d.plan.targets(this.#origin, true);
+    const to = this.d.plan.targets(origin, true);
     // The announcement waits for the pushes, so that it can say who has the head, but not for a
     // remote failing already, nor beyond PUSH_WAIT_MS: a dead link would hold it back for its
     // whole deadline (herald.networkTimeout), and peers fetch for themselves meanwhile.
@@ -78,10 +82,26 @@ export class HeadRouter {
     // A head made here (a commit, a merge commit) nobody else announces: it goes out at once, also
     // from a clone without remotes that others fetch from (npm run bench, the XMPP-only line: c1
     // waited for its own announcement 1.5 s per commit).
-    const made = this.#origin === this.d.node;
-    const relay = made || fed.length < to.length;
+    const made = origin === this.d.node;
+    // A Herald merge reaches every clone by push, and far clones cannot fetch it (announceMerge).
+    const mergePushed = sha !== null && (merge || (!made && (await this.#heraldMerge(sha)))) && !this.#fetchable(to, origin);
+    const relay = !mergePushed && (made || fed.length < to.length);
     // The clone it came from has it too: it does not fetch it through us.
-    await this.d.pipeline.run({ reason: "new head", announce: sha ?? true, relay, holders: made ? fed : [...fed, this.#origin] });
+    await this.d.pipeline.run({ reason: "new head", announce: sha ?? true, relay, holders: made ? fed : [...fed, origin], mergePushed });
+  }
+
+  /** Whether a clone may fetch a Herald merge pushed to `to` from where it is kept (announceMerge). */
+  #fetchable(to: string[], origin: string): boolean {
+    const children = to.map((name) => this.d.remotes.get(name));
+    const toPassive = children.some((r) => r?.kind !== "peer" || !r.node);
+    const holders = [...children.flatMap((r) => r?.node ?? []), origin];
+    return announceMerge({ toPassive, fetchedThrough: this.d.plan.fetchesThrough(null, holders) });
+  }
+
+  /** Whether `sha` is a merge Herald made (here or on another clone). */
+  async #heraldMerge(sha: string): Promise<boolean> {
+    const c = await this.d.repo.commit(sha).catch(() => null);
+    return c !== null && c.authorEmail === HERALD_IDENTITY.email && c.parents.length >= 2;
   }
 
   /** stop() waits for it too; a failure is the pusher's to record. */

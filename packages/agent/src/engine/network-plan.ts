@@ -53,9 +53,9 @@ export class NetworkPlan {
     return parent === undefined ? null : { node: parent, passive: adverts.some((a) => a.node === parent && a.passive === true), hops: planHops(tree, this.node, origin) };
   }
 
-  /** Whether some clone has us as a remote but not `announcer`, and is not known to have the head
-   * (`holders`): it may fetch only through us. */
-  fetchesThrough(announcer: string, holders: readonly string[] = []): boolean {
+  /** Whether some clone has us as a remote but not `announcer` (null: a head we made), and is not
+   * known to have the head (`holders`): it may fetch only through us. */
+  fetchesThrough(announcer: string | null, holders: readonly string[] = []): boolean {
     return fetchesThrough(this.adverts(), this.node, announcer, holders);
   }
 

@@ -32,6 +32,9 @@ export interface SyncJob {
   /** clones known to have this head (the one it came from, those our pushes gave it to): they wait
    * for no announcement of it */
   holders?: string[];
+  /** a Herald merge our pushes carry to every clone: announced only where the branch left the
+   * head announced last (xmpp/announce-policy.ts announceMerge) */
+  mergePushed?: boolean;
 }
 
 export interface SyncOutcome {
@@ -47,7 +50,7 @@ export interface PipelineDeps {
   merges: MergeScheduler;
   pusher: Pusher;
   records: PeerRecords;
-  announce: (sha?: string, relay?: boolean, holders?: string[]) => void;
+  announce: (sha?: string, relay?: boolean, holders?: string[], mergePushed?: boolean) => void;
   isPaused: () => boolean;
 }
 
@@ -76,7 +79,7 @@ export class SyncPipeline {
     if (job.merge) await this.d.merges.now();
     if (job.push) await Promise.all(this.d.pusher.nudge(job.push.to, job.push.again ?? false));
     // Paused means not syncing: an announcement would send peers to fetch what we hold back.
-    if (job.announce && !this.d.isPaused()) this.d.announce(typeof job.announce === "string" ? job.announce : undefined, job.relay ?? true, job.holders ?? []);
+    if (job.announce && !this.d.isPaused()) this.d.announce(typeof job.announce === "string" ? job.announce : undefined, job.relay ?? true, job.holders ?? [], job.mergePushed ?? false);
     return out;
   }
 

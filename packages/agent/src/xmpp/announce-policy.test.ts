@@ -1,5 +1,5 @@
 import type { NetworkMapAdvert } from "@herald/protocol";
-import { announceDecision, fetchesThrough, HeardHeads } from "./announce-policy.js";
+import { announceDecision, announceMerge, fetchesThrough, HeardHeads } from "./announce-policy.js";
 
 const A = "a".repeat(40), B = "b".repeat(40);
 
@@ -19,6 +19,11 @@ describe("announceDecision", () => {
   it("announces a head whose branch left the one it announced last, though nobody waits on it", () => {
     expect(announceDecision({ sha: A, lastAnnounced: B, heard: true, relay: false, leftLast: true })).toBe("announce");
     expect(announceDecision({ sha: A, lastAnnounced: B, heard: false, relay: false, leftLast: true })).toBe("announce");
+  });
+  it("stays quiet about a Herald merge its pushes carry to every clone, without waiting, unless its branch left what it announced", () => {
+    expect(announceDecision({ sha: A, lastAnnounced: B, heard: false, relay: false, mergePushed: true })).toBe("merge-pushed");
+    expect(announceDecision({ sha: A, lastAnnounced: B, heard: false, relay: false, mergePushed: true, leftLast: true })).toBe("announce");
+    expect(announceDecision({ sha: A, lastAnnounced: B, heard: true, relay: true, mergePushed: true })).toBe("announce");
   });
   it("never announces the same head twice in a row", () => {
     expect(announceDecision({ sha: A, lastAnnounced: A, heard: false, relay: true })).toBe("already-announced");
@@ -64,5 +69,20 @@ describe("fetchesThrough", () => {
   });
   it("counts neither the announcer, nor us, nor a passive node", () => {
     expect(fetchesThrough([advert("n1", ["n2"]), advert("n2", ["n2"]), advert(hub, ["n2"], true)], "n2", "n1")).toBe(false);
+  });  it("for a head we made (no announcer): any clone with us as a remote that our push did not reach", () => {
+    const ring = [advert("n1", ["n2", "n4"]), advert("n2", ["n1", "n3"]), advert("n3", ["n2", "n4"]), advert("n4", ["n3", "n1"])];
+    expect(fetchesThrough(ring, "n2", null, ["n1", "n3"])).toBe(false);
+    expect(fetchesThrough(ring, "n2", null, ["n1"])).toBe(true);
+    expect(fetchesThrough([advert("n1", [hub]), advert("n2", [hub]), advert(hub, ["n2"], true)], "n2", null)).toBe(false);
+  });
+});
+
+describe("announceMerge", () => {
+  it("a merge pushed only to agents, that nobody fetches through us, goes unannounced", () => {
+    expect(announceMerge({ toPassive: false, fetchedThrough: false })).toBe(false);
+  });
+  it("one pushed to a bare remote, or one a clone fetches through us, is announced", () => {
+    expect(announceMerge({ toPassive: true, fetchedThrough: false })).toBe(true);
+    expect(announceMerge({ toPassive: false, fetchedThrough: true })).toBe(true);
   });
 });

@@ -8,7 +8,7 @@
 // the announcer, and learns from this clone's announcement where to fetch.
 import type { NetworkMapAdvert } from "@herald/protocol";
 
-export type AnnounceDecision = "announce" | "already-announced" | "heard-from-announcer" | "wait-for-announcer";
+export type AnnounceDecision = "announce" | "already-announced" | "heard-from-announcer" | "wait-for-announcer" | "merge-pushed";
 
 /** How long a clone that relays nothing waits to hear a head it was pushed announced by its maker,
  * who announces only once every push is done (9 pushes on a star of 10: 150-350 ms). */
@@ -26,6 +26,8 @@ export interface AnnounceInput {
   waited?: boolean;
   /** our branch left the head we announced last (it does not contain it) */
   leftLast?: boolean;
+  /** a Herald merge our pushes carry to every clone, which no clone fetches (announceMerge) */
+  mergePushed?: boolean;
 }
 
 // A head pushed to us usually arrives before its maker's announcement, which follows the last of
@@ -39,6 +41,7 @@ export interface AnnounceInput {
 export function announceDecision(i: AnnounceInput): AnnounceDecision {
   if (i.sha === i.lastAnnounced) return "already-announced";
   if (i.leftLast) return "announce";
+  if (i.mergePushed && !i.relay) return "merge-pushed";
   if (i.heard && !i.relay) return "heard-from-announcer";
   if (!i.heard && !i.relay && !i.waited) return "wait-for-announcer";
   return "announce";
@@ -50,10 +53,27 @@ export function announceDecision(i: AnnounceInput): AnnounceDecision {
  * the announcer, so it cannot fetch the commit where it was announced. The plan's tree does not
  * show it: the map's edges say who pushes to whom, and such a clone fetches from us unasked.
  * A clone in `holders` has the head (we got it from there, or pushed it there): it waits for nothing.
+ * `announcer` null: a head we made, which any clone with us as a remote may be waiting for.
  */
-export function fetchesThrough(adverts: readonly NetworkMapAdvert[], self: string, announcer: string, holders: readonly string[] = []): boolean {
+export function fetchesThrough(adverts: readonly NetworkMapAdvert[], self: string, announcer: string | null, holders: readonly string[] = []): boolean {
   return adverts.some((a) => !a.passive && a.node !== self && a.node !== announcer && !holders.includes(a.node)
-    && a.edges.some((e) => e.to === self) && !a.edges.some((e) => e.to === announcer));
+    && a.edges.some((e) => e.to === self) && (announcer === null || !a.edges.some((e) => e.to === announcer)));
+}
+
+/**
+ * Whether a Herald merge at our head (made here, or one we fast-forwarded to) is announced. Its
+ * work is others' commits, announced by their makers, and perhaps ours, and it reaches every
+ * clone by push: ours to our children in the plan, theirs on, each retried until it goes through
+ * (sync/retry-queue.ts). A clone with work of its own does not keep a merge it is pushed: it folds
+ * the merge's parents again with its own (git/merge-heads.ts userFrontier). So beyond our children
+ * nobody holds this commit, and announcing it only sent the clones there to fetch it around their
+ * parents and find nothing (npm run bench -- --only=storm, ring 8 with XMPP: 91 of the 113
+ * fetches that found nothing were merges announced two or more pushes away). It is announced
+ * where a clone may fetch it from where it is kept: a target that is no agent (a bare remote
+ * keeps it whole, and clones fetch it there), or a clone with us as a remote that we do not push to.
+ */
+export function announceMerge(i: { toPassive: boolean; fetchedThrough: boolean }): boolean {
+  return i.toPassive || i.fetchedThrough;
 }
 
 /** Who announced each sha lately, oldest forgotten first (bounded: one entry per commit). */

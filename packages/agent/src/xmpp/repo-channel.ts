@@ -43,6 +43,7 @@ export class RepoChannel {
   #lastAnnounced: string | null = null;
   #toAnnounce: string | null = null;
   #relay = true;
+  #mergePushed = false;
   /** clones known to have the head to announce (announce-policy.ts fetchesThrough) */
   #holders: readonly string[] = [];
   /** the wait of a head for its maker's announcement (announce-policy.ts), and the head that waited */
@@ -77,11 +78,12 @@ export class RepoChannel {
    * word on this head (announce-policy.ts); false lets a head another clone announced go unannounced.
    * `holders`: clones known to have it (the one it came from, those our pushes gave it to).
    */
-  announce(sha?: string, relay = true, holders: readonly string[] = []): void {
+  announce(sha?: string, relay = true, holders: readonly string[] = [], mergePushed = false): void {
     this.#endGrace();
     if (sha) this.#toAnnounce = sha;
     this.#relay = relay;
     this.#holders = holders;
+    this.#mergePushed = mergePushed;
     this.#announcer.nudge();
   }
 
@@ -141,9 +143,11 @@ export class RepoChannel {
     const h = now && { branch: now.branch, sha: this.#toAnnounce ?? now.sha };
     const relay = this.#relay;
     const holders = this.#holders;
+    const mergePushed = this.#mergePushed;
     this.#toAnnounce = null;
     this.#relay = true;
     this.#holders = [];
+    this.#mergePushed = false;
     if (!h || !this.stats.online) return;
     const announcer = this.#heardHeads.by(h.sha);
     const relays = relay || (announcer !== undefined && (this.d.relaysFor?.(announcer, holders) ?? true));
@@ -152,7 +156,7 @@ export class RepoChannel {
     const leftLast = !relays && last !== null && last !== h.sha && !(await this.d.contains?.(h.sha, last).catch(() => false) ?? true);
     const waited = this.#waited === h.sha;
     this.#waited = null;
-    const decision = announceDecision({ sha: h.sha, lastAnnounced: last, heard: announcer !== undefined, relay: relays, waited, leftLast });
+    const decision = announceDecision({ sha: h.sha, lastAnnounced: last, heard: announcer !== undefined, relay: relays, waited, leftLast, mergePushed });
     if (decision === "wait-for-announcer") {
       const sha = h.sha;
       this.#endGrace(); // a re-announce (reconnect, content) of the same head: one wait, not two
@@ -160,7 +164,7 @@ export class RepoChannel {
       this.d.log.debug("announce-wait", { sha, why: decision, ms: HEARD_GRACE_MS });
       return;
     }
-    if (decision === "heard-from-announcer") {
+    if (decision === "heard-from-announcer" || decision === "merge-pushed") {
       this.stats.quiet = (this.stats.quiet ?? 0) + 1;
       this.d.log.debug("announce-skipped", { sha: h.sha, why: decision });
     }

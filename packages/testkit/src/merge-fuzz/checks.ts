@@ -91,6 +91,16 @@ export async function checkMerge(rd: Reader, m: CommitFacts, opts: { pathKeepsAV
   const inM = allLines([M]), inSides = allLines(sides), inBases = allLines(baseTrees);
   const mKeys = entryKeys([M]), baseKeys = entryKeys(baseTrees), sideKeys = entryKeys(sides);
   const mModes = modesOf([M]), baseModes = modesOf(baseTrees);
+  const idsOf = (ts: Tree[]) => new Set(ts.flatMap((t) => [...t.values()].filter(regular).map((e) => identity(rd, e))));
+  const mIds = idsOf([M]), baseIds = idsOf(baseTrees);
+  const modeAt = (ts: Tree[], path: string, mode: string) => ts.some((t) => { const x = t.get(path); return x !== undefined && regular(x) && x.mode === mode; });
+  // git merges a path's mode and content apart (merge-ort: a mode change on one side and a content
+  // change on the other is clean). Where one side wrote a new file over the path (a file made a
+  // directory and back) and the other changed its mode, the merge holds the new file with that
+  // mode: the new file kept the path's mode (it gave none), and the mode is at the path, on the
+  // file that replaced the one it was given to (fuzz seed 2026 case 6489).
+  const modeKeptAtPath = (id: string, path: string, mode: string) =>
+    (!baseIds.has(id) && modeAt(baseTrees, path, mode)) || (!mIds.has(id) && modeAt([M], path, mode));
 
   for (const [path, e] of M) {
     if (!regular(e)) continue;
@@ -104,7 +114,7 @@ export async function checkMerge(rd: Reader, m: CommitFacts, opts: { pathKeepsAV
         const lost = rd.lines(e.oid).filter((l) => !inBases.has(l) && !inM.has(l));
         if (lost.length) problems.push(`${who}: ${lost.length} line(s) it wrote in ${JSON.stringify(path)} are nowhere in the merge, e.g. ${JSON.stringify(lost[0])}`);
         const id = identity(rd, e);
-        if (id && !baseModes.has(`${id} ${e.mode}`) && !mModes.has(`${id} ${e.mode}`)) problems.push(`${who}: mode ${e.mode} it gave ${JSON.stringify(path)} (${id}) is lost`);
+        if (id && !baseModes.has(`${id} ${e.mode}`) && !mModes.has(`${id} ${e.mode}`) && !modeKeptAtPath(id, path, e.mode)) problems.push(`${who}: mode ${e.mode} it gave ${JSON.stringify(path)} (${id}) is lost`);
       } else if ((e.mode === SYMLINK || e.mode === GITLINK) && !baseKeys.has(key(e)) && !mKeys.has(key(e))) {
         problems.push(`${who}: its ${e.mode === SYMLINK ? "symlink" : "gitlink"} ${JSON.stringify(path)} (${key(e)}) is nowhere in the merge`);
       }

@@ -1,0 +1,51 @@
+import { execFileSync } from "node:child_process";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkMerge, Reader } from "./checks.js";
+
+const git = (dir: string, ...args: string[]) => execFileSync("git", ["-C", dir, ...args], { encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" } }).trim();
+
+/** A merge whose tree is `tree`, of two sides from one base: f.sh made executable on `one`, and
+ * on `two` written anew (a new file, `id 2`, at the path: the fuzzer's file made a directory and back). */
+async function sides(dir: string) {
+  git(dir, "init", "-q", "-b", "main");
+  await writeFile(join(dir, "f.sh"), "id 1\nl1 alpha\n");
+  git(dir, "add", "."); git(dir, "commit", "-q", "-m", "base");
+  const base = git(dir, "rev-parse", "HEAD");
+  await chmod(join(dir, "f.sh"), 0o755);
+  git(dir, "commit", "-q", "-am", "one: +x");
+  const one = git(dir, "rev-parse", "HEAD");
+  git(dir, "checkout", "-q", base, "--");
+  await writeFile(join(dir, "f.sh"), "id 2\nl2 beta\n");
+  git(dir, "commit", "-q", "-am", "two: a new f.sh");
+  const two = git(dir, "rev-parse", "HEAD");
+  const blob = git(dir, "rev-parse", `${two}:f.sh`);
+  const merge = (mode: string) => {
+    const tree = execFileSync("git", ["-C", dir, "mktree"], { input: `${mode} blob ${blob}\tf.sh\n`, encoding: "utf8" }).trim();
+    return git(dir, "commit-tree", tree, "-p", one, "-p", two, "-m", "merge");
+  };
+  return { merge, mergeTree: git(dir, "merge-tree", "--write-tree", one, two) };
+}
+
+describe("checkMerge: modes", () => {
+  let dir: string;
+  beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), "herald-checks-")); });
+  afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  const problems = async (sha: string) => {
+    const rd = new Reader(dir);
+    try { return (await checkMerge(rd, await rd.commit(sha), { pathKeepsAVersion: true })).problems; } finally { rd.close(); }
+  };
+
+  it("accepts git's clean merge of a mode change on one side and a new file over the path on the other", async () => {
+    const { merge, mergeTree } = await sides(dir);
+    expect(git(dir, "ls-tree", mergeTree)).toMatch(/^100755 blob /); // git's own merge: the new file, executable
+    expect(await problems(merge("100755"))).toEqual([]);
+  });
+
+  it("finds the mode lost when the merge drops it", async () => {
+    const { merge } = await sides(dir);
+    expect(await problems(merge("100644"))).toEqual([expect.stringMatching(/^parent 1 \(\w+\): mode 100755 it gave "f.sh" \(id 1\) is lost$/)]);
+  });
+});

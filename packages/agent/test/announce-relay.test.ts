@@ -125,6 +125,29 @@ describe("announcing a commit once", () => {
     }
   });
 
+  // A Herald merge reaches every clone by push; a clone two pushes away could not fetch it (its
+  // neighbours fold it into merges of their own), so nobody announces it (announce-policy.ts
+  // announceMerge). n1 and n3 commit while paused, so that the two commits meet in a merge.
+  it("a Herald merge every clone is pushed goes unannounced: a line n1–n2–n3", async () => {
+    sb = await makeSandbox(NAMES, "line");
+    await configureXmpp(sb, server, NAMES);
+    for (const n of NAMES) agents[n] = await startOne(sb.clones[n]!, { env: { HERALD_PASSWORD: `${n}-pw` } });
+    await waitFor(async () => Object.values(agents).every((r) => r.agent.channel?.stats.online), 10_000, "all online");
+    await waitFor(async () => Object.values(agents).every((r) => r.agent.plan.heardCount >= 2), 10_000, "map adverts heard");
+    await Promise.all(Object.values(agents).map((r) => r.agent.idle()));
+    for (const n of ["n1", "n3"]) agents[n]!.agent.pause();
+    const a = await commitFile(sb.clones.n1!, "one.txt", "1\n");
+    const c = await commitFile(sb.clones.n3!, "three.txt", "3\n");
+    for (const n of ["n1", "n3"]) agents[n]!.agent.resume();
+    const heads = async () => Promise.all(NAMES.map((n) => head(sb!.clones[n]!)));
+    await waitFor(async () => { const h = await heads(); return new Set(h).size === 1 && !h.includes(a) && !h.includes(c); }, 20_000, "one merge of both commits everywhere");
+    const merge = (await heads())[0]!;
+    expect((await git(sb.clones.n2!, "log", "-1", "--format=%ae %p", merge)).trim().split(" ")).toEqual(["herald@localhost", expect.any(String), expect.any(String)]);
+    await Promise.all(Object.values(agents).map((r) => r.agent.idle()));
+    for (const n of NAMES) await waitFor(async () => agents[n]!.records.some((r) => (r.event === "announce-skipped" || r.event === "announced") && r.sha === merge), 10_000, `${n}'s decision on the merge`);
+    for (const n of NAMES) expect(agents[n]!.records.find((r) => r.sha === merge && (r.event === "announce-skipped" || r.event === "announced"))).toMatchObject({ event: "announce-skipped", why: "merge-pushed" });
+  });
+
   // Found by npm run chaos (ring8): a clone whose branch gives up the Herald merge it announced
   // for an equivalent one a peer pushed (the merges of the same two commits) must announce its
   // new head, or clones still asking for the old merge keep asking long after all have converged.

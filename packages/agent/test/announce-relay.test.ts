@@ -33,6 +33,13 @@ describe("announcing a commit once", () => {
     // Start-up announcements and map adverts settle before the commit.
     await waitFor(async () => Object.values(agents).every((r) => r.agent.plan.heardCount >= 2), 10_000, "map adverts heard");
   };
+  /** Every agent started on `s` with ref watching on (a push is merged as it lands), online, maps heard. */
+  const startWatching = async (s: Sandbox) => {
+    await configureXmpp(s, server, NAMES);
+    for (const n of NAMES) agents[n] = await startOne(s.clones[n]!, { env: { HERALD_PASSWORD: `${n}-pw` } });
+    await waitFor(async () => Object.values(agents).every((r) => r.agent.channel?.stats.online), 10_000, "all online");
+    await waitFor(async () => Object.values(agents).every((r) => r.agent.plan.heardCount >= 2), 10_000, "map adverts heard");
+  };
   const announcedBy = (n: string, sha: string) => agents[n]!.records.some((r) => r.event === "announced" && r.sha === sha);
   /** Every agent started on `s`, a commit on n1 reaches n3 by a fetch from n2, which announced it. */
   const relayedByN2 = async (s: Sandbox) => {
@@ -87,10 +94,7 @@ describe("announcing a commit once", () => {
   // every subscriber, were most of the CPU XMPP added).
   it("a clone that pushed the head on to the next stays quiet: a line n1–n2–n3", async () => {
     sb = await makeSandbox(NAMES, "line");
-    await configureXmpp(sb, server, NAMES);
-    for (const n of NAMES) agents[n] = await startOne(sb.clones[n]!, { env: { HERALD_PASSWORD: `${n}-pw` } });
-    await waitFor(async () => Object.values(agents).every((r) => r.agent.channel?.stats.online), 10_000, "all online");
-    await waitFor(async () => Object.values(agents).every((r) => r.agent.plan.heardCount >= 2), 10_000, "map adverts heard");
+    await startWatching(sb);
     const sha = await commitFile(sb.clones.n1!, "line.txt", "l\n");
     await waitFor(async () => (await head(sb!.clones.n3!)) === sha, 15_000, "n1's commit on n3");
     await waitFor(async () => agents.n2!.records.some((r) => r.event === "announce-skipped" && r.sha === sha), 5_000, "n2 to stay quiet");
@@ -130,10 +134,7 @@ describe("announcing a commit once", () => {
   // announceMerge). n1 and n3 commit while paused, so that the two commits meet in a merge.
   it("a Herald merge every clone is pushed goes unannounced: a line n1–n2–n3", async () => {
     sb = await makeSandbox(NAMES, "line");
-    await configureXmpp(sb, server, NAMES);
-    for (const n of NAMES) agents[n] = await startOne(sb.clones[n]!, { env: { HERALD_PASSWORD: `${n}-pw` } });
-    await waitFor(async () => Object.values(agents).every((r) => r.agent.channel?.stats.online), 10_000, "all online");
-    await waitFor(async () => Object.values(agents).every((r) => r.agent.plan.heardCount >= 2), 10_000, "map adverts heard");
+    await startWatching(sb);
     await Promise.all(Object.values(agents).map((r) => r.agent.idle()));
     for (const n of ["n1", "n3"]) agents[n]!.agent.pause();
     const a = await commitFile(sb.clones.n1!, "one.txt", "1\n");

@@ -36,13 +36,17 @@ const engine: FuzzEngine = {
   },
 };
 
-// Cases of other seeds that found a bug, replayed on every run: each failed before its fix.
+// Cases of other seeds that found a bug, replayed on every run: each failed before its fix (the
+// last two were bugs of the fuzzer's own checks, which blamed Herald for git's clean merge and
+// for a person's merge).
 const FOUND: Array<[number, number, string]> = [
   [2026, 114, "a criss-cross dropped a mode change against a delete (git/merge-two.ts)"],
   [2026, 419, "a criss-cross dropped a kept line, the other side's version taking the renamed path"],
   [2026, 524, "a criss-cross dropped a changed line inside a line merge of a renamed file"],
   [2026, 1728, "merge-tree wrote a null submodule pointer, which no index can hold (the merge failed)"],
   [2026, 3192, "a variant was named as a variant file a side had kept from an earlier conflict and edited, and wrote over the edits (git/keep-both.ts variantName)"],
+  [2026, 6489, "a mode change against a new file written over the path is git's clean merge, not a lost mode (merge-fuzz/checks.ts)"],
+  [2026, 7379, "a person's own merge left a submodule unmapped; git submodule status failing on it is not Herald's (merge-fuzz/fuzz.ts)"],
 ];
 
 test.each(FOUND)("merge fuzzer, seed %i case %i: %s", async (seed, k) => {

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkMerge, Reader } from "./checks.js";
+import { checkMerge, Reader, unmappedGitlinks } from "./checks.js";
 
 const git = (dir: string, ...args: string[]) => execFileSync("git", ["-C", dir, ...args], { encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" } }).trim();
 
@@ -47,5 +47,25 @@ describe("checkMerge: modes", () => {
   it("finds the mode lost when the merge drops it", async () => {
     const { merge } = await sides(dir);
     expect(await problems(merge("100644"))).toEqual([expect.stringMatching(/^parent 1 \(\w+\): mode 100755 it gave "f.sh" \(id 1\) is lost$/)]);
+  });
+});
+
+describe("unmappedGitlinks", () => {
+  let dir: string;
+  beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), "herald-checks-")); });
+  afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  it("names the gitlinks .gitmodules maps to no submodule, as git submodule status finds them", async () => {
+    git(dir, "init", "-q");
+    const modules = '[submodule "sub"]\n\tpath = sub\n\turl = https://example.org/sub.git\n[submodule "x y"]\n\tpath = "x y"\n';
+    const blob = execFileSync("git", ["-C", dir, "hash-object", "-w", "--stdin"], { input: modules, encoding: "utf8" }).trim();
+    const gitlink = (p: string) => `160000 commit ${"1".repeat(40)}\t${p}`;
+    const tree = execFileSync("git", ["-C", dir, "mktree"], { input: [`100644 blob ${blob}\t.gitmodules`, gitlink("sub"), gitlink("x y"), gitlink("other")].join("\n") + "\n", encoding: "utf8" }).trim();
+    const rd = new Reader(dir);
+    try {
+      const t = await rd.tree(git(dir, "commit-tree", tree, "-m", "c"));
+      await rd.load([t]);
+      expect(unmappedGitlinks(rd, t)).toEqual(["other"]);
+    } finally { rd.close(); }
   });
 });

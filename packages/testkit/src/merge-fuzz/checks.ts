@@ -124,6 +124,17 @@ export async function checkMerge(rd: Reader, m: CommitFacts, opts: { pathKeepsAV
   return { problems, bases: bases.length };
 }
 
+/** The gitlinks of `t` that its .gitmodules maps to no submodule (`git submodule status` fails
+ * on them: "no submodule mapping found"). The tree's blobs must be loaded (Reader.load). */
+export function unmappedGitlinks(rd: Reader, t: Tree): string[] {
+  const file = t.get(".gitmodules");
+  const mapped = new Set(file && regular(file) ? rd.lines(file.oid).flatMap((l) => {
+    const v = /^\s*path\s*=\s*(.*?)\s*$/.exec(l)?.[1];
+    return v === undefined ? [] : [v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1).replace(/\\(.)/g, (_, c: string) => ({ t: "\t", n: "\n" })[c] ?? c) : v];
+  }) : []);
+  return [...t].filter(([path, e]) => e.mode === GITLINK && !mapped.has(path)).map(([path]) => path);
+}
+
 function checkConflict(c: Conflict, M: Tree, sides: Tree[], sideKeys: Set<string>, opts: { pathKeepsAVersion: boolean }): string[] {
   const problems: string[] = [];
   const name = JSON.stringify(c.path);

@@ -79,11 +79,13 @@ export class HeadRouter {
     // (npm run bench: most of the CPU XMPP added there). No children: the same. A bare remote has
     // no agent, and clones fetch from it on the announcement that says it has the head.
     const fed = sha ? to.flatMap((name) => this.#fed(name, sha)) : [];
-    // A head made here (a commit, a merge commit) nobody else announces: it goes out at once, also
-    // from a clone without remotes that others fetch from (npm run bench, the XMPP-only line: c1
-    // waited for its own announcement 1.5 s per commit).
+    // A head made here (a commit, a merge commit some clone may fetch) nobody else announces: it
+    // goes out at once, also from a clone without remotes that others fetch from (npm run bench,
+    // the XMPP-only line: c1 waited for its own announcement 1.5 s per commit).
     const made = origin === this.d.node;
-    // A Herald merge reaches every clone by push, and far clones cannot fetch it (announceMerge).
+    // A Herald merge, ours or relayed, reaches every clone by push, and far clones cannot fetch it:
+    // announced only where some clone may (announceMerge), or where our branch left the last head
+    // we announced (repo-channel.ts).
     const mergePushed = sha !== null && (merge || (!made && (await this.#heraldMerge(sha)))) && !this.#fetchable(to, origin);
     const relay = !mergePushed && (made || fed.length < to.length);
     // The clone it came from has it too: it does not fetch it through us.

@@ -68,9 +68,20 @@ export async function stormCase(cleanup, { shape, n, server, rounds, gapMs, time
       while (now() - lastAt < timeoutMs && !(head = await oneHead(dirs, shas))) await sleep(25);
       const oneHeadMs = head ? now() - lastAt : null;
       await settle(agents); // the pushes of records after one HEAD belong to the storm too
+      // HERALD_BENCH_CPU=1: each agent's CPU since it started, its own (node) apart from the git it
+      // ran and reaped (with what those ran: the receive-packs of its pushes included).
+      if (process.env.HERALD_BENCH_CPU) {
+        for (const c of ns) {
+          const stat = await readFile(`/proc/${agents[c].pid}/stat`, "utf8").catch(() => "");
+          const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+          console.error(`  cpu ${c}: node ${(f[11] ?? 0) + (f[12] ?? 0)} ticks, git ${(f[13] ?? 0) + (f[14] ?? 0)} ticks`);
+        }
+      }
       const lost = head ? await whatWasLost(c1, head, made) : null;
 
       const traces = await Promise.all(ns.map(async (c) => (await readFile(join(sb.root, `trace-${c}.log`)).catch(() => Buffer.alloc(0))).subarray(traceFrom[c]).toString("latin1")));
+      // HERALD_BENCH_GIT_TRACES=DIR: the storm's GIT_TRACE of each agent kept there (every git it ran).
+      if (process.env.HERALD_BENCH_GIT_TRACES) await Promise.all(ns.map((c, i) => writeFile(join(process.env.HERALD_BENCH_GIT_TRACES ?? "", `${shape}${n}-${c}.log`), traces[i] ?? "")));
       const count = (/** @type {RegExp} */ re) => traces.reduce((s, t) => s + (t.match(re)?.length ?? 0), 0);
       const records = ns.flatMap((c) => agents[c].records.slice(recordsFrom[c]));
       // HERALD_BENCH_TRACE=1: every record (debug too) from a second before the last commit on, in ms after it.

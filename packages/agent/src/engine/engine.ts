@@ -37,7 +37,7 @@ import { SyncPipeline } from "./pipeline.js";
 import { RemoteSet } from "../sync/remote-set.js";
 import { advertiseNodeNowOrAtFirstCommit, ASK_REMOTE_MS } from "../sync/node-advert.js";
 import { remoteNodeWarning } from "../sync/node-warnings.js";
-import { repoStatus } from "./repo-status.js";
+import { openConflicts, repoStatus } from "./repo-status.js";
 import { Verifier } from "../verify/verifier.js";
 
 export interface EngineOptions {
@@ -211,6 +211,12 @@ export class RepoEngine {
     const xmpp = this.#channel?.stats;
     const heard = xmpp?.online ? new Set([...xmpp.peersSeen, ...this.plan.heardNodes()]) : null;
     return repoStatus({ repo: this.repo, node: this.node, remotes: this.remotes, warning: (r) => remoteNodeWarning(r, heard, this.node), pusher: this.#pusher, retries: this.#retrier.queue, conflicts: this.conflicts, paused: this.#paused, xmpp: this.#channel?.stats ?? null, content: this.content.status(), blocked: this.#merger.blocked, refused: this.#verifier?.refused ?? [] });
+  }
+
+  /** What presence says of this repository (machine/presence.ts): nothing about the remotes. */
+  async presenceState(): Promise<{ head: string | null; conflicts: number; paused: boolean }> {
+    const [{ sha }, conflicts] = await Promise.all([this.repo.headState(), this.conflicts.list()]);
+    return { head: sha, conflicts: openConflicts(this.repo, conflicts), paused: this.#paused };
   }
 
   /** Resolves when no merge or push is running or pending. */

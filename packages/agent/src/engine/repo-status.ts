@@ -46,13 +46,17 @@ export async function repoStatus(s: StatusSources): Promise<AgentStatus> {
       return { name: r.name, kind: r.kind, ...(r.node ? { node: r.node } : {}), ...(r.unserved ? { unserved: true as const } : {}), ...(warning ? { warning } : {}), ...(quiet ? { stalled: { command: quiet.command, since: quiet.lastOutput } } : {}), ...(await aheadBehind(s, r, branch, head, known)) };
     })),
     retries: s.retries,
-    // Open = not marked resolved and some variant file is still in the tree (another clone may
-    // have settled it; its commit removed the variants here too).
-    conflicts: conflicts.filter((c) => !c.resolved && c.variants.some((v) => v.file !== c.path && existsSync(join(repo.dir, v.file)))).length,
+    conflicts: openConflicts(repo, conflicts),
     xmpp: s.xmpp ? { ...s.xmpp } : null,
     ...(s.content ? { content: s.content } : {}),
     ...(s.refused?.length ? { refused: s.refused.map((r) => ({ ...r })) } : {}),
   };
+}
+
+/** Conflicts still open: not marked resolved, and some variant file still in the tree (another
+ * clone may have settled it; its commit removed the variants here too). */
+export function openConflicts(repo: Pick<GitRepo, "dir">, conflicts: Awaited<ReturnType<ConflictStore["list"]>>): number {
+  return conflicts.filter((c) => !c.resolved && c.variants.some((v) => v.file !== c.path && existsSync(join(repo.dir, v.file)))).length;
 }
 
 /** Commits HEAD has that the remote's last known state lacks, and the other way round. */

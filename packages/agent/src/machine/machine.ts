@@ -10,7 +10,7 @@ import { RepoEngine } from "../engine/engine.js";
 import { openEngine, type OpenOptions } from "./open-engine.js";
 import { HeraldError } from "../errors.js";
 import { createLogger, silentLogger, type Level, type Logger, type LogRecord } from "../log.js";
-import { presenceText } from "../status.js";
+import { PresenceUpdates } from "./presence.js";
 import { XmppHub } from "../xmpp/xmpp-hub.js";
 import { chatHandlers } from "./chat-handlers.js";
 import { EventLog } from "./event-log.js";
@@ -53,6 +53,7 @@ export class Machine {
   #slots = new Map<string, Slot>();
   #stopping = false;
   #machine: MachineSettings;
+  #presence: PresenceUpdates;
 
   constructor(private readonly o: MachineOptions) {
     // Every record goes to the caller's logger and to the event log (`herald log`, the dashboard).
@@ -66,6 +67,7 @@ export class Machine {
     };
     this.log = createLogger([keep, forward], "debug", o.now);
     this.hub = new XmppHub(chatHandlers(this), this.log);
+    this.#presence = new PresenceUpdates(this.hub, () => this.engines(), this.log);
     this.#machine = new MachineSettings(o.machineFile ?? null, this.log);
     // A change of the machine's settings is a change for every repository (each compares its own).
     this.#machine.follow(() => { for (const slot of this.#slots.values()) this.#recheck(slot); });
@@ -211,23 +213,13 @@ export class Machine {
     return Promise.all(this.dirs.map((d) => this.status(d)));
   }
 
-  /** Presence per login: paused, syncing, conflicts, or in sync (xmpp-hub.ts sends it). */
-  async updatePresence(): Promise<void> {
-    const known = new Map(await Promise.all(this.engines().map(async (e) => [e.channel, { engine: e, status: await e.status().catch(() => null) }] as const)));
-    await this.hub.setPresence((channels) => {
-      const mine = channels.flatMap((c) => known.get(c) ?? []);
-      const allPaused = mine.length > 0 && mine.every((m) => m.engine.paused);
-      const conflicts = mine.reduce((n, m) => n + (m.status?.conflicts ?? 0), 0);
-      const head = mine.length === 1 ? (mine[0]!.status?.head ?? null) : null;
-      const text = mine.length === 1 || allPaused || conflicts ? presenceText({ paused: allPaused, conflicts, head }, mine.some((m) => m.engine.busy))
-        : mine.some((m) => m.engine.busy) ? "syncing" : `in sync (${mine.length} repositories)`;
-      return { status: text, ...(allPaused ? { show: "away" as const } : {}) };
-    }).catch(() => undefined);
-  }
+  /** Presence per login (machine/presence.ts); resolves once a pass that began after the ask is done. */
+  updatePresence(): Promise<void> { return this.#presence.update(); }
 
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#machine.stop();
+    await this.#presence.stop();
     for (const s of this.#slots.values()) s.watcher?.stop();
     await Promise.all([...this.#slots.values()].map(async (s) => { await s.busy; await s.engine?.stop(this.hub); }));
     this.#slots.clear();

@@ -206,8 +206,10 @@ export class Session extends EventEmitter<SessionEvents> {
     return this.client.send(el);
   }
 
-  /** Presence with a status text (paused, syncing, conflicts); re-sent after every reconnect. */
+  /** Presence with a status text (paused, syncing, conflicts); re-sent after every reconnect.
+   * The same again is not sent: the server passes each presence on to every peer (RFC 6121 §4.4.2). */
   async setPresence(p: Presence): Promise<void> {
+    if (p.show === this.#presence.show && p.status === this.#presence.status) return;
     this.#presence = p;
     if (this.#online) await this.client.send(this.#presenceStanza()).catch(() => undefined);
   }

@@ -38,6 +38,7 @@ import { RemoteSet } from "../sync/remote-set.js";
 import { advertiseNodeNowOrAtFirstCommit, ASK_REMOTE_MS } from "../sync/node-advert.js";
 import { remoteNodeWarning } from "../sync/node-warnings.js";
 import { openConflicts, repoStatus } from "./repo-status.js";
+import { AutoMaintenance } from "../git/auto-maintenance.js";
 import { Verifier } from "../verify/verifier.js";
 
 export interface EngineOptions {
@@ -68,6 +69,7 @@ export class RepoEngine {
   #retrier: PushRetrier;
   #pipeline: SyncPipeline;
   #announcements: Announcements;
+  #maintenance: AutoMaintenance;
   #refWatcher: RefWatcher;
   #committer: Committer | null = null;
   #hooks: HookRunner | null = null;
@@ -85,6 +87,7 @@ export class RepoEngine {
     const failing = () => new Set(Object.keys(this.#retrier.queue));
     this.heraldDir = join(repo.gitDir, "herald");
     this.#lock = new CloneLock(this.heraldDir, repo.dir);
+    this.#maintenance = new AutoMaintenance(() => repo.exec(["maintenance", "run", "--auto", "--quiet"]));
     this.conflicts = new ConflictStore(join(this.heraldDir, "conflicts.json"));
     // Asking a remote who it is (one ls-remote) has no progress to show: a deadline in all, never
     // longer than the watchdog's.
@@ -115,7 +118,7 @@ export class RepoEngine {
       onSuccess: (remote) => this.#retrier.succeeded(remote),
       gate: new TransferGate(config.limits),
     });
-    this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, records, isPaused, announce: (sha, relay, holders, mergePushed) => this.#channel?.announce(sha, relay, holders, mergePushed) });
+    this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, records, isPaused, maintenance: this.#maintenance, announce: (sha, relay, holders, mergePushed) => this.#channel?.announce(sha, relay, holders, mergePushed) });
     this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, failing);
     this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
     this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, reannounce: () => this.#channel?.reannounce(), routeIncoming: config.verify.mode !== "signed", log: log.child("content") });
@@ -232,6 +235,7 @@ export class RepoEngine {
   /** `keepLogin`: a restart (the settings changed) follows at once, over the same login if they still name it. */
   async stop(hub: XmppHub | null, unsubscribe = false, keepLogin = false): Promise<void> {
     const routed = this.#router.stop(); // from here on no new head goes out
+    this.#maintenance.stop();
     this.#drives.stop();
     if (this.#channel) await hub?.leave(this.#channel, unsubscribe, keepLogin);
     await this.#announcements.stop();

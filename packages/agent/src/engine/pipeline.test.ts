@@ -11,10 +11,12 @@ import { SyncPipeline } from "./pipeline.js";
 function rig(opts: { has?: (fetched: string[]) => boolean; failFetch?: string[]; paused?: boolean } = {}) {
   const steps: string[] = [];
   const fetched: string[] = [];
+  const argvs: string[][] = [];
   const repo = {
     currentBranch: async () => "refs/heads/main",
     runRemote: async (_name: string, _url: string, args: string[]) => {
-      const remote = args[4]!;
+      argvs.push(args);
+      const remote = args.at(-2)!;
       steps.push(`fetch ${remote} ${args.at(-1)}`);
       if (opts.failFetch?.includes(remote)) throw new Error(`${remote} unreachable`);
       fetched.push(remote);
@@ -26,14 +28,16 @@ function rig(opts: { has?: (fetched: string[]) => boolean; failFetch?: string[];
   const merges = { now: async () => { steps.push("merge"); } } as unknown as MergeScheduler;
   const pusher = { nudge: (to: string[], again: boolean) => { steps.push(`push ${to.join(",")}${again ? " again" : ""}`); return []; } } as unknown as Pusher;
   const pipeline = new SyncPipeline({ repo, events: new AgentEmitter(), log: silentLogger, merges, pusher, records: new PeerRecords({ repo, log: silentLogger, isBare: () => false, onEmptied: () => undefined }), isPaused: () => opts.paused ?? false, announce: (sha) => steps.push(`announce ${sha ?? "HEAD"}`) });
-  return { pipeline, steps };
+  return { pipeline, steps, argvs };
 }
 const remote = (name: string) => ({ name, url: `/r/${name}`, kind: "bare" }) as ResolvedRemote;
 
 describe("SyncPipeline", () => {
   it("runs the stages in order: fetch (never forced: an explicit refspec), merge, push, announce", async () => {
-    const { pipeline, steps } = rig();
+    const { pipeline, steps, argvs } = rig();
     const out = await pipeline.run({ reason: "sync", fetch: { from: [remote("a"), remote("b")] }, merge: true, push: { to: ["a", "b"], again: true }, announce: true });
+    // git's upkeep after each fetch is left to git/auto-maintenance.ts, once per burst
+    for (const argv of argvs) expect(argv.slice(0, 3)).toEqual(["-c", "maintenance.auto=false", "fetch"]);
     expect(steps).toEqual(["fetch a refs/heads/main:refs/remotes/a/main", "fetch b refs/heads/main:refs/remotes/b/main", "merge", "push a,b again", "announce HEAD"]);
     expect(out.fetched).toEqual({ a: true, b: true });
   });

@@ -8,6 +8,7 @@
 // Fetches are never forced and fetch no tags; pushes never force either (pusher.ts).
 import type { AgentEmitter } from "../agent-events.js";
 import { GitCommandError } from "../errors.js";
+import { NO_AUTO_MAINTENANCE, type AutoMaintenance } from "../git/auto-maintenance.js";
 import type { GitRepo } from "../git/repo.js";
 import { removeStaleRecordLock } from "../git/stale-ref-lock.js";
 import type { Logger } from "../log.js";
@@ -52,6 +53,8 @@ export interface PipelineDeps {
   records: PeerRecords;
   announce: (sha?: string, relay?: boolean, holders?: string[], mergePushed?: boolean) => void;
   isPaused: () => boolean;
+  /** git's own upkeep, run once after a burst of fetches instead of after each (git/auto-maintenance.ts) */
+  maintenance?: AutoMaintenance;
 }
 
 /** git's words for a ref that changed while it was being updated (refs.c: lock_raw_ref, ref_transaction). */
@@ -94,7 +97,8 @@ export class SyncPipeline {
     const ref = `refs/remotes/${remote.name}/${short}`;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.d.repo.runRemote(remote.name, remote.url, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...fetchOptions(remote), remote.name, `${branch}:${ref}`]);
+        await this.d.repo.runRemote(remote.name, remote.url, [...NO_AUTO_MAINTENANCE, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...fetchOptions(remote), remote.name, `${branch}:${ref}`]);
+        this.d.maintenance?.fetched();
         this.d.events.emit("fetched", { remote: remote.name, reason });
         return true;
       } catch (e) {

@@ -44,6 +44,24 @@ describe("checkMerge: modes", () => {
     expect(await problems(merge("100755"))).toEqual([]);
   });
 
+  it("accepts it where the file given the mode lives on at another path too (a conflict's version kept at its name)", async () => {
+    git(dir, "init", "-q", "-b", "main");
+    await writeFile(join(dir, "f"), "id 1\nl1 alpha\n");
+    await writeFile(join(dir, "f.variant-1234abcd"), "id 1\nl2 beta\n");
+    git(dir, "add", "."); git(dir, "commit", "-q", "-m", "base");
+    const base = git(dir, "rev-parse", "HEAD");
+    await chmod(join(dir, "f.variant-1234abcd"), 0o755);
+    git(dir, "commit", "-q", "-am", "one: +x");
+    const one = git(dir, "rev-parse", "HEAD");
+    git(dir, "checkout", "-q", base, "--");
+    await writeFile(join(dir, "f.variant-1234abcd"), "id 2\nl3 gamma\n");
+    git(dir, "commit", "-q", "-am", "two: a new file at the variant's path");
+    const two = git(dir, "rev-parse", "HEAD");
+    const tree = git(dir, "merge-tree", "--write-tree", one, two);
+    expect(git(dir, "ls-tree", tree, "f.variant-1234abcd")).toMatch(/^100755 blob /);
+    expect(await problems(git(dir, "commit-tree", tree, "-p", one, "-p", two, "-m", "merge"))).toEqual([]);
+  });
+
   it("finds the mode lost when the merge drops it", async () => {
     const { merge } = await sides(dir);
     expect(await problems(merge("100644"))).toEqual([expect.stringMatching(/^parent 1 \(\w+\): mode 100755 it gave "f.sh" \(id 1\) is lost$/)]);

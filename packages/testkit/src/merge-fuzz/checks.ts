@@ -92,15 +92,16 @@ export async function checkMerge(rd: Reader, m: CommitFacts, opts: { pathKeepsAV
   const mKeys = entryKeys([M]), baseKeys = entryKeys(baseTrees), sideKeys = entryKeys(sides);
   const mModes = modesOf([M]), baseModes = modesOf(baseTrees);
   const idsOf = (ts: Tree[]) => new Set(ts.flatMap((t) => [...t.values()].filter(regular).map((e) => identity(rd, e))));
-  const mIds = idsOf([M]), baseIds = idsOf(baseTrees);
+  const baseIds = idsOf(baseTrees);
   const modeAt = (ts: Tree[], path: string, mode: string) => ts.some((t) => { const x = t.get(path); return x !== undefined && regular(x) && x.mode === mode; });
   // git merges a path's mode and content apart (merge-ort: a mode change on one side and a content
   // change on the other is clean). Where one side wrote a new file over the path (a file made a
   // directory and back) and the other changed its mode, the merge holds the new file with that
   // mode: the new file kept the path's mode (it gave none), and the mode is at the path, on the
-  // file that replaced the one it was given to (fuzz seed 2026 case 6489).
+  // file that replaced the one it was given to (fuzz seed 2026 case 6489; in case 9896 the file
+  // given the mode lives on elsewhere too, as the version an earlier conflict kept at its name).
   const modeKeptAtPath = (id: string, path: string, mode: string) =>
-    (!baseIds.has(id) && modeAt(baseTrees, path, mode)) || (!mIds.has(id) && modeAt([M], path, mode));
+    (!baseIds.has(id) && modeAt(baseTrees, path, mode)) || modeAt([M], path, mode);
 
   for (const [path, e] of M) {
     if (!regular(e)) continue;

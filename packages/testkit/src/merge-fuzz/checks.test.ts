@@ -6,26 +6,26 @@ import { checkMerge, Reader, unmappedGitlinks } from "./checks.js";
 
 const git = (dir: string, ...args: string[]) => execFileSync("git", ["-C", dir, ...args], { encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" } }).trim();
 
-/** A merge whose tree is `tree`, of two sides from one base: f.sh made executable on `one`, and
- * on `two` written anew (a new file, `id 2`, at the path: the fuzzer's file made a directory and back). */
-async function sides(dir: string) {
+/** Two sides from one base holding `path` (`id 1`) and `others`: on `one` the path made
+ * executable, on `two` written anew (a new file, `id 2`: the fuzzer's file made a directory and
+ * back). `merge(mode)`: a merge holding only two's file with that mode; `gitMerge`: git's own. */
+async function sides(dir: string, path = "f.sh", others: Record<string, string> = {}) {
   git(dir, "init", "-q", "-b", "main");
-  await writeFile(join(dir, "f.sh"), "id 1\nl1 alpha\n");
+  for (const [p, body] of Object.entries({ [path]: "id 1\nl1 alpha\n", ...others })) await writeFile(join(dir, p), body);
   git(dir, "add", "."); git(dir, "commit", "-q", "-m", "base");
   const base = git(dir, "rev-parse", "HEAD");
-  await chmod(join(dir, "f.sh"), 0o755);
+  await chmod(join(dir, path), 0o755);
   git(dir, "commit", "-q", "-am", "one: +x");
   const one = git(dir, "rev-parse", "HEAD");
   git(dir, "checkout", "-q", base, "--");
-  await writeFile(join(dir, "f.sh"), "id 2\nl2 beta\n");
-  git(dir, "commit", "-q", "-am", "two: a new f.sh");
+  await writeFile(join(dir, path), "id 2\nl2 beta\n");
+  git(dir, "commit", "-q", "-am", "two: a new file at the path");
   const two = git(dir, "rev-parse", "HEAD");
-  const blob = git(dir, "rev-parse", `${two}:f.sh`);
-  const merge = (mode: string) => {
-    const tree = execFileSync("git", ["-C", dir, "mktree"], { input: `${mode} blob ${blob}\tf.sh\n`, encoding: "utf8" }).trim();
-    return git(dir, "commit-tree", tree, "-p", one, "-p", two, "-m", "merge");
-  };
-  return { merge, mergeTree: git(dir, "merge-tree", "--write-tree", one, two) };
+  const blob = git(dir, "rev-parse", `${two}:${path}`);
+  const commit = (tree: string) => git(dir, "commit-tree", tree, "-p", one, "-p", two, "-m", "merge");
+  const merge = (mode: string) => commit(execFileSync("git", ["-C", dir, "mktree"], { input: `${mode} blob ${blob}\t${path}\n`, encoding: "utf8" }).trim());
+  const mergeTree = git(dir, "merge-tree", "--write-tree", one, two);
+  return { merge, mergeTree, gitMerge: commit(mergeTree) };
 }
 
 describe("checkMerge: modes", () => {
@@ -45,21 +45,9 @@ describe("checkMerge: modes", () => {
   });
 
   it("accepts it where the file given the mode lives on at another path too (a conflict's version kept at its name)", async () => {
-    git(dir, "init", "-q", "-b", "main");
-    await writeFile(join(dir, "f"), "id 1\nl1 alpha\n");
-    await writeFile(join(dir, "f.variant-1234abcd"), "id 1\nl2 beta\n");
-    git(dir, "add", "."); git(dir, "commit", "-q", "-m", "base");
-    const base = git(dir, "rev-parse", "HEAD");
-    await chmod(join(dir, "f.variant-1234abcd"), 0o755);
-    git(dir, "commit", "-q", "-am", "one: +x");
-    const one = git(dir, "rev-parse", "HEAD");
-    git(dir, "checkout", "-q", base, "--");
-    await writeFile(join(dir, "f.variant-1234abcd"), "id 2\nl3 gamma\n");
-    git(dir, "commit", "-q", "-am", "two: a new file at the variant's path");
-    const two = git(dir, "rev-parse", "HEAD");
-    const tree = git(dir, "merge-tree", "--write-tree", one, two);
-    expect(git(dir, "ls-tree", tree, "f.variant-1234abcd")).toMatch(/^100755 blob /);
-    expect(await problems(git(dir, "commit-tree", tree, "-p", one, "-p", two, "-m", "merge"))).toEqual([]);
+    const { mergeTree, gitMerge } = await sides(dir, "f.variant-1234abcd", { f: "id 1\nl3 gamma\n" });
+    expect(git(dir, "ls-tree", mergeTree, "f.variant-1234abcd")).toMatch(/^100755 blob /);
+    expect(await problems(gitMerge)).toEqual([]);
   });
 
   it("finds the mode lost when the merge drops it", async () => {

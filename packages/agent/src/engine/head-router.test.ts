@@ -66,4 +66,22 @@ describe("HeadRouter: which new heads are announced", () => {
     await router.stop();
     expect(announced(jobs)).toEqual([{ sha: SHA, mergePushed: false, relay: true }]);
   });
+
+  it("a head superseded while its pushes ran is not announced: the newer head's announcement is the last", async () => {
+    const { events, jobs, records, router } = rig([peer("a")]);
+    events.emit("head", { ref: "refs/heads/main", sha: SHA, origin: "merge" });
+    events.emit("head", { ref: "refs/heads/main", sha: SHA, origin: "local" });
+    await router.stop();
+    expect(announced(jobs)).toEqual([{ sha: SHA, mergePushed: false, relay: true }]); // the local commit's
+    expect(records.filter((r) => r.event === "announce-superseded")).toHaveLength(1);
+  });
+
+  it("heads whose pushes finished before the next came are each announced", async () => {
+    const { events, jobs, router } = rig([peer("a")]);
+    events.emit("head", { ref: "refs/heads/main", sha: SHA, origin: "local" });
+    while (!jobs.some((j) => j.announce !== undefined)) await new Promise((r) => setImmediate(r));
+    events.emit("head", { ref: "refs/heads/main", sha: SHA, origin: "local" });
+    await router.stop();
+    expect(announced(jobs)).toHaveLength(2);
+  });
 });

@@ -34,6 +34,9 @@ export class HeadRouter {
   /** Where the last new HEAD came from, and whether it is a merge made here. */
   #origin: string;
   #merge = false;
+  /** Heads seen so far: an announcement waits for its head's pushes, and a newer head's own
+   * announcement supersedes it. */
+  #heads = 0;
   #runs = new Set<Promise<void>>();
   #stopping = false;
 
@@ -44,6 +47,7 @@ export class HeadRouter {
       if (this.#stopping) return;
       this.#origin = e.origin === "local" || !e.source ? d.node : d.remotes.nodeOf(e.source);
       this.#merge = e.origin === "merge" && !e.source;
+      this.#heads++;
       const run = this.#send().catch((err: unknown) => d.log.warn("head-push-failed", { sha: e.sha, error: (err as Error).message }))
         .finally(() => this.#runs.delete(run));
       this.#runs.add(run); // stop() waits for these: no push or announcement after it returns
@@ -58,7 +62,7 @@ export class HeadRouter {
   }
 
   async #send(): Promise<void> {
-    const [origin, merge] = [this.#origin, this.#merge]; // the next head may come while this one is sent
+    const [origin, merge, nth] = [this.#origin, this.#merge, this.#heads]; // the next head may come while this one is sent
     const sha = await this.d.repo.head();
     // Every remote the plan has, failing or not: a remote is tried with each new head, and the
     // retry backoff applies only between retries of one head (sync/retry-queue.ts). One that fails
@@ -73,6 +77,13 @@ export class HeadRouter {
     const pushes = this.#track(this.d.pipeline.run({ reason: "new head", push: { to: to.filter((r) => !failing.has(r)) } }));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([pushes, new Promise((r) => (timer = setTimeout(r, PUSH_WAIT_MS)))]).finally(() => clearTimeout(timer));
+    // A newer head came meanwhile: its own announcement says more, and this one may name a head
+    // the branch has left (our merge, given up for an equal one made elsewhere, whose push was
+    // refused). Clones told of it then ask for a commit nobody keeps until a newer announcement
+    // from us supersedes it; sent after the newer head's, this one was our last (npm run chaos
+    // -- --quick --seed 16: far clones fetched around it for a minute, so the network never
+    // went quiet).
+    if (nth !== this.#heads) return this.d.log.debug("announce-superseded", { sha });
     // A head someone else made, pushed on to every child in the plan, each a clone that merges what
     // it is pushed: nobody relies on our announcement of it. Along a line of ten, each clone
     // announced the head it pushed on, 8 publishes per commit, each sent to every subscriber

@@ -7,7 +7,8 @@
 // over expensive edges, c3 reaching only the cloud. The bytes are counted from outside both
 // systems, the same way for both (received.mjs: content arriving in each repository's annex, and
 // the transfers that touched the cloud); Herald's own transfer records are shown beside them.
-// Arrival is polled (git annex contentlocation) by the bench, not by either system. The floor
+// Arrival is seen by the bench, not by either system: the moment the content is renamed into a
+// repository's annex/objects (received.mjs), confirmed afterwards by `git annex contentlocation`. The floor
 // (content-floor.mjs) runs the same transfers as Herald's plan by hand, `git annex copy --key`
 // hop after hop, children at once: what the content costs with nothing but git-annex moving it.
 import { createHash, randomBytes } from "node:crypto";
@@ -15,7 +16,7 @@ import { hasContent, makeSandbox } from "@herald/testkit";
 import { startAnnex } from "./annex.mjs";
 import { floorTree, passiveNodeId, runFloor, syncCommit } from "./content-floor.mjs";
 import { settle, startHerald } from "./herald.mjs";
-import { commitNewFile, git, now, round, sleep } from "./lib.mjs";
+import { commitNewFile, cpuMs, git, now, round, sleep, statFields } from "./lib.mjs";
 import { keySize, watchReceived } from "./received.mjs";
 import { buildTopology, configureXmpp, label, names, removeSandbox } from "./topology.mjs";
 
@@ -40,14 +41,24 @@ const receivers = (topo) => ({
   ...(topo.cloud ? { cloud: { dir: topo.cloud, bare: true } } : {}),
 });
 
-/** ms from the commit on c1 until every repository holds the content (null: not within `timeoutMs`). */
-async function spread(repos, key, t0, timeoutMs) {
+/** ms from `t0` until every repository holds the content (null: not within `timeoutMs`). The
+ * clock stops at each repository's arrival as the watch saw it (no process started while the
+ * content moves: a poll of `git annex contentlocation` every 50 ms took a git-annex start per
+ * repository each time, CPU taken from the transfers it timed); git-annex confirms each one
+ * afterwards, and a repository it does not confirm is polled until it does. */
+async function spread(repos, watch, key, t0, timeoutMs) {
   const waiting = new Set(Object.keys(repos));
+  const at = {};
   while (waiting.size && now() - t0 < timeoutMs) {
-    for (const r of [...waiting]) if (await hasContent(repos[r].dir, key)) waiting.delete(r);
+    for (const r of [...waiting]) if (watch.arrivedAt[r] !== undefined) { at[r] = watch.arrivedAt[r]; waiting.delete(r); }
+    if (waiting.size) await sleep(10);
+  }
+  for (const r of Object.keys(at)) if (!(await hasContent(repos[r].dir, key))) { delete at[r]; waiting.add(r); }
+  while (waiting.size && now() - t0 < timeoutMs) {
+    for (const r of [...waiting]) if (await hasContent(repos[r].dir, key)) { at[r] = now(); waiting.delete(r); }
     if (waiting.size) await sleep(50);
   }
-  return { ms: waiting.size ? null : round(now() - t0), missing: [...waiting] };
+  return { ms: waiting.size ? null : round(Math.max(...Object.values(at)) - t0), missing: [...waiting] };
 }
 
 /** The repositories as plan nodes, and the edges their remotes make (costs as the agents advertise them). */
@@ -102,7 +113,7 @@ async function startSystem(ctx, topo, system) {
     const all = Object.values(h.agents).flatMap((a) => a.records).filter((r) => r.t >= t0 - 50).sort((a, b) => a.t - b.t);
     for (const r of all) console.error(`  ${String(Math.round(r.t - t0)).padStart(6)} ${r.agent} ${r.event} ${JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !["t", "agent", "event", "level", "key"].includes(k))))}`);
   };
-  return { stop: h.stop, heraldTransfers: done, trace };
+  return { stop: h.stop, heraldTransfers: done, trace, pids: h.pids };
 }
 
 export const SYSTEMS = { herald: "herald (plan)", floor: "floor (git annex copy --key along the plan)", annex: "git-annex assistant (flood)" };
@@ -133,12 +144,24 @@ export async function contentCase(ctx, shape, n, system, sizeMb = 20) {
       const watch = watchReceived(repos, key);
       try {
         const c = await commitNewFile(topo.origin, "big.bin", file);
+        if (process.env.HERALD_BENCH_TRACE) console.error(`  committed at ${new Date().toTimeString().slice(0, 8)}`);
         const added = (await git(topo.origin, "annex", "lookupkey", "big.bin")).trim();
         if (added !== key) throw new Error(`git-annex named the file ${added}, not ${key}`);
         // The floor's clock starts once every repository has the commit (content-floor.mjs syncCommit).
         const t0 = sys.prepare ? (await sys.prepare(), now()) : c.t;
+        // HERALD_BENCH_CPU=1: the CPU the bench and the agents used (with every git and git-annex
+        // they ran and reaped) until every repository had the content; the assistant's not counted.
+        const cpu = () => (process.env.HERALD_BENCH_CPU && system !== "annex" ? cpuMs({ pids: sys.pids?.() ?? [] }) : Promise.resolve(0));
+        const cpu0 = await cpu();
+        const each = async () => Promise.all((sys.pids?.() ?? []).map(async (p) => (await statFields(p) ?? []).slice(11, 15).map(Number)));
+        const each0 = await each();
         const floor = sys.run?.(key);
-        const { ms, missing } = await spread(repos, key, t0, 90_000);
+        const { ms, missing } = await spread(repos, watch, key, t0, 90_000);
+        if (process.env.HERALD_BENCH_CPU && system !== "annex") {
+          console.error(`  cpu until every repository had it: ${Math.round((await cpu()) - cpu0)} ms`);
+          const e1 = await each();
+          e1.forEach((f, i) => console.error(`    agent ${i + 1} (pid ${sys.pids()[i]}): node ${f[0] + f[1] - each0[i][0] - each0[i][1]} ticks, the git and git-annex it reaped ${f[2] + f[3] - each0[i][2] - each0[i][3]} ticks`));
+        }
         const hops = floor ? (await floor).map((h) => `${h.from}→${h.to} ${h.ms}`).join(", ") : "";
         if (!floor) await sleep(5000); // transfers still running when the last repository got it (a second upload)
         sys.trace?.(c.t);

@@ -125,7 +125,7 @@ async function ticksPerSecond() {
 }
 
 /** Fields 3… of /proc/<pid>/stat (after the command name), or null when the process is gone. */
-async function statFields(pid) {
+export async function statFields(pid) {
   const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
   return stat === null ? null : stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 }

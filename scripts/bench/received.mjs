@@ -11,6 +11,7 @@
 // repository, uploads and downloads.
 import { existsSync, mkdirSync, watch } from "node:fs";
 import { join } from "node:path";
+import { now } from "./lib.mjs";
 
 /** Bytes of a git-annex key with a size field (SHA256E-s20971520--…): 0 when it has none. */
 export const keySize = (key) => Number(/-s(\d+)-/.exec(key)?.[1] ?? 0);
@@ -18,11 +19,13 @@ export const keySize = (key) => Number(/-s(\d+)-/.exec(key)?.[1] ?? 0);
 /**
  * Watch `repos` ({ name: { dir, bare } }) for `key`. `counts()`: per name, `received` (content
  * that arrived) and `transfers` (transfer records there: every transfer touching it).
+ * `arrivedAt`: per name, when (lib.mjs now()) the content first arrived there.
  */
 export function watchReceived(repos, key) {
   const events = {};
   const watchers = [];
   const failures = [];
+  const arrivedAt = {};
   for (const [name, { dir, bare }] of Object.entries(repos)) {
     const annex = bare ? join(dir, "annex") : join(dir, ".git", "annex");
     for (const sub of ["objects", "transfer/download", "transfer/upload"]) mkdirSync(join(annex, sub), { recursive: true });
@@ -32,7 +35,10 @@ export function watchReceived(repos, key) {
     for (const sub of ["objects", "transfer"]) {
       const w = watch(join(annex, sub), { recursive: true }, (type, file) => {
         const path = `${sub}/${file}`;
-        if (type === "rename" && file && path.endsWith(`/${key}`) && existsSync(join(annex, path))) seen.set(path, (seen.get(path) ?? 0) + 1);
+        if (type === "rename" && file && path.endsWith(`/${key}`) && existsSync(join(annex, path))) {
+          seen.set(path, (seen.get(path) ?? 0) + 1);
+          if (path.startsWith("objects/") && path.endsWith(`/${key}/${key}`)) arrivedAt[name] ??= now();
+        }
       });
       w.on("error", (e) => failures.push(`${name} ${sub}: ${e.message}`));
       watchers.push(w);
@@ -45,6 +51,7 @@ export function watchReceived(repos, key) {
       transfers: created(seen, (p) => p.startsWith("transfer/")),
     }])),
     failures,
+    arrivedAt,
     close: () => { for (const w of watchers) w.close(); },
   };
 }

@@ -35,8 +35,9 @@ export class AnnexBranch {
   #again = false;
   #pushing = new Map<string, Promise<void>>();
 
-  /** `urlOf`: a remote's URL (a network one's commands run under the watchdog: git/network-policy.ts). */
-  constructor(private readonly repo: GitRepo, private readonly log: Logger, private readonly urlOf: (remote: string) => string | undefined = () => undefined) {}
+  /** `urlOf`: a remote's URL (a network one's commands run under the watchdog: git/network-policy.ts).
+   * `pushOptions`: more options for a push to the remote (a peer's hooks: git/receive-hooks.ts). */
+  constructor(private readonly repo: GitRepo, private readonly log: Logger, private readonly urlOf: (remote: string) => string | undefined = () => undefined, private readonly pushOptions: (remote: string) => Promise<string[]> = async () => []) {}
 
   /** A command to `remote`; one the watchdog killed is a failure like any other (its message says so). */
   #remote(remote: string, args: string[]): Promise<GitResult> {
@@ -75,7 +76,7 @@ export class AnnexBranch {
 
   async #push(remote: string): Promise<void> {
     for (let round = 0; round < 3; round++) {
-      const r = await this.#remote(remote, ["push", "--porcelain", "--quiet", remote, `${LOCAL}:${SYNCED}`]);
+      const r = await this.#remote(remote, ["push", ...(await this.pushOptions(remote)), "--porcelain", "--quiet", remote, `${LOCAL}:${SYNCED}`]);
       if (r.code === 0) return this.log.debug("annex-branch-pushed", { remote });
       if (!/rejected|non-fast-forward|fetch first/.test(`${r.stdout}\n${r.stderr}`)) {
         return this.log.warn("annex-branch-push-failed", { remote, error: r.stderr.trim().slice(-300) });

@@ -28,6 +28,7 @@ import { firstConnection, masterFor } from "../git/ssh-control.js";
 import { sshMovement } from "../git/ssh-activity.js";
 import { runTransfer, type TransferJob, type TransferOutcome } from "./transfer-runner.js";
 import { CoalescingLoop } from "../nudge.js";
+import type { ReceiveHooks } from "../git/receive-hooks.js";
 
 export interface ContentDeps {
   repo: GitRepo;
@@ -43,6 +44,8 @@ export interface ContentDeps {
   reannounce: () => void;
   /** every incoming tip may be merged (herald.verify off): route its keys before the merge */
   routeIncoming: boolean;
+  /** options for a push into a peer on this machine (git/receive-hooks.ts) */
+  receiveHooks?: ReceiveHooks;
   log: Logger;
 }
 
@@ -73,7 +76,7 @@ export class Content {
   #tuned = false;
 
   constructor(private readonly d: ContentDeps) {
-    this.#branch = new AnnexBranch(d.repo, d.log.child("annex-branch"), (remote) => d.remotes.get(remote)?.url);
+    this.#branch = new AnnexBranch(d.repo, d.log.child("annex-branch"), (remote) => d.remotes.get(remote)?.url, async (remote) => (await d.receiveHooks?.forRemote(d.remotes.get(remote))) ?? []);
     this.#queue = new TransferQueue({
       file: join(d.heraldDir, "transfers.json"), limits: { ...d.limits, concurrent: d.limits.concurrent ?? CONTENT_AT_ONCE }, log: d.log.child("transfers"),
       run: (job, progress, signal) => this.#transfer(job, progress, signal),

@@ -40,6 +40,7 @@ import { remoteNodeWarning } from "../sync/node-warnings.js";
 import { openConflicts, repoStatus } from "./repo-status.js";
 import { AutoMaintenance } from "../git/auto-maintenance.js";
 import { Verifier } from "../verify/verifier.js";
+import { ReceiveHooks } from "../git/receive-hooks.js";
 
 export interface EngineOptions {
   /** Test-only: switch off watching .git/refs/remotes to prove another path stands alone. */
@@ -111,8 +112,9 @@ export class RepoEngine {
     // returning, below). A retry waiting out its backoff goes now (issue: a fixed link waited for
     // attempt 9, about 8.5 minutes).
     this.events.on("fetched", ({ remote }) => this.#retrier.back([remote], "a fetch from it worked"));
+    const receiveHooks = new ReceiveHooks(repo.dir, async () => (await repo.config("core.hooksPath")) !== null);
     this.#pusher = new Pusher({
-      repo, node: config.node, remotes: this.#remotes, events: this.events, log: log.child("pusher"), isPaused,
+      repo, receiveHooks, node: config.node, remotes: this.#remotes, events: this.events, log: log.child("pusher"), isPaused,
       fetchAndMerge: async (remote, reason) => { await this.#pipeline.run({ reason, fetch: { from: [remote] }, merge: true }); },
       onFailure: (remote, error, refused, sha) => this.#retrier.failed(remote, error, refused, sha),
       onSuccess: (remote) => this.#retrier.succeeded(remote),
@@ -121,7 +123,7 @@ export class RepoEngine {
     this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, records, isPaused, maintenance: this.#maintenance, announce: (sha, relay, holders, mergePushed) => this.#channel?.announce(sha, relay, holders, mergePushed) });
     this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, failing);
     this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
-    this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, reannounce: () => this.#channel?.reannounce(), routeIncoming: config.verify.mode !== "signed", log: log.child("content") });
+    this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, reannounce: () => this.#channel?.reannounce(), routeIncoming: config.verify.mode !== "signed", receiveHooks, log: log.child("content") });
     this.#drives = new Drives(this.#remotes, this.#pipeline, log, (drive) => this.content.driveAppeared(drive));
     this.#local = new LocalCommits(repo, this.#heads, this.events, () => this.#merges.nudge(), opts.burst ?? LOCAL_BURST, log, () => this.#pusher.sendState());
     this.#refWatcher = new RefWatcher(repo.gitDir, { onLocal: () => this.#local.changed(), onRemote: () => this.#merges.incoming() }, opts.watchRemoteRefs ?? true);

@@ -12,6 +12,7 @@ import { pushOptions, pushTarget, type ResolvedRemote } from "./remotes.js";
 import type { TransferGate } from "./transfer-gate.js";
 import type { SendState } from "./burst.js";
 import { remoteRefLocked, removeStaleRemoteLock, STALE_MS } from "../git/stale-ref-lock.js";
+import type { ReceiveHooks } from "../git/receive-hooks.js";
 
 export interface PusherDeps {
   repo: GitRepo;
@@ -27,6 +28,8 @@ export interface PusherDeps {
   isPaused: () => boolean;
   /** Limits every push obeys (concurrency, transfers per minute, bytes per second). */
   gate?: TransferGate;
+  /** options for a push into a peer on this machine (git/receive-hooks.ts) */
+  receiveHooks?: ReceiveHooks;
 }
 
 /** git's receive-pack refusing a push into a non-bare repository's checked-out branch. */
@@ -200,7 +203,8 @@ export class Pusher {
 
   async #push(to: ResolvedRemote, sha: string, target: string): Promise<void> {
     const remote = to.name;
-    const args = [...pushOptions(to), "push", "--porcelain", "--quiet", to.name, `${sha}:${target}`];
+    const hooks = (await this.d.receiveHooks?.forRemote(to)) ?? [];
+    const args = [...pushOptions(to), "push", ...hooks, "--porcelain", "--quiet", to.name, `${sha}:${target}`];
     const bytes = this.d.gate?.measuresBytes ? await this.#bytesToSend(remote, sha) : 0;
     const release = this.d.gate ? await this.d.gate.acquire(bytes, (ms, why) => this.d.log.info("transfer-waiting", { remote, ms, limit: why })) : () => undefined;
     const r = await this.d.repo.execRemote(remote, to.url, args).finally(release);

@@ -8,6 +8,8 @@ import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runDoctor } from "../src/doctor/doctor.js";
+import { lacking } from "../src/content/offer.js";
+import { GitRepo } from "../src/git/repo.js";
 import { sshMovement } from "../src/git/ssh-activity.js";
 import { startOne, stopAll, type Running } from "./helpers.js";
 
@@ -122,6 +124,24 @@ describe("the network watchdog", () => {
     expect(await overdue((LIMIT_S + 1.5) * 1000)).toEqual([]);
     link.restore();
     await waitFor(async () => hasContent(sb.clones.b!, key), 60_000, "the content on b after restore");
+  });
+
+  it("what a remote first met over a cut link lacks is asked under the watchdog: the question ends within herald.networkTimeout", async () => {
+    // Until git-annex has met a remote (no remote.<name>.annex-uuid), `find --in=<remote>` asks it
+    // for its uuid over ssh: the start-up offer of content committed while no agent ran.
+    for (const n of ["a", "b"]) await git(sb.clones[n]!, "annex", "init", "-q", n);
+    await remote("a", "b", link);
+    await git(sb.clones.a!, "config", "annex.largefiles", "anything");
+    await commitFile(sb.clones.a!, "big.bin", randomBytes(64 << 10), "content committed while no agent ran");
+    link.cut();
+    const repo = await GitRepo.open(sb.clones.a!);
+    repo.networkTimeoutMs = LIMIT_S * 1000;
+    try {
+      const t0 = Date.now();
+      expect(await lacking(repo, "b", (await git(sb.clones.a!, "config", "remote.b.url")).trim())).toEqual([]);
+      expect(Date.now() - t0).toBeLessThan((LIMIT_S + 1.5) * 1000);
+      expect(await overdue((LIMIT_S + 1.5) * 1000)).toEqual([]);
+    } finally { repo.close(); }
   });
 
   it("two remotes on one host: the commands that start at once share one connection (the first makes the master, the other waits for it)", async () => {

@@ -137,7 +137,7 @@ export class Content {
     if (!r) return;
     await this.#branch.fetch(remote);
     await this.#branch.mergeIfChanged();
-    for (const { key, path } of await lacking(this.d.repo, remote)) this.#queue.add({ key, path, direction: "to", remote, cost: remoteCost(r) }, false);
+    for (const { key, path } of await lacking(this.d.repo, remote, r.url)) this.#queue.add({ key, path, direction: "to", remote, cost: remoteCost(r) }, false);
   }
 
   async #newHead(sha: string, origin: string): Promise<void> {

@@ -120,7 +120,7 @@ export class RepoEngine {
       onSuccess: (remote) => this.#retrier.succeeded(remote),
       gate: new TransferGate(config.limits),
     });
-    this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, records, isPaused, maintenance: this.#maintenance, announce: (sha, relay, holders, mergePushed) => this.#channel?.announce(sha, relay, holders, mergePushed) });
+    this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, records, isPaused, maintenance: this.#maintenance, announce: (sha, o) => this.#channel?.announce(sha, o) });
     this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, failing);
     this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
     this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, reannounce: () => this.#channel?.reannounce(), routeIncoming: config.verify.mode !== "signed", receiveHooks, log: log.child("content") });

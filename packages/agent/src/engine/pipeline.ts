@@ -16,6 +16,7 @@ import type { PeerRecords } from "../sync/peer-records.js";
 import type { Pusher } from "../sync/pusher.js";
 import { fetchOptions, type ResolvedRemote } from "../sync/remotes.js";
 import type { MergeScheduler } from "./merge-scheduler.js";
+import type { AnnounceOptions } from "../xmpp/repo-channel.js";
 
 export interface SyncJob {
   reason: string;
@@ -51,7 +52,7 @@ export interface PipelineDeps {
   merges: MergeScheduler;
   pusher: Pusher;
   records: PeerRecords;
-  announce: (sha?: string, relay?: boolean, holders?: string[], mergePushed?: boolean) => void;
+  announce: (sha: string | undefined, o: AnnounceOptions) => void;
   isPaused: () => boolean;
   /** git's own upkeep, run once after a burst of fetches instead of after each (git/auto-maintenance.ts) */
   maintenance?: AutoMaintenance;
@@ -82,7 +83,7 @@ export class SyncPipeline {
     if (job.merge) await this.d.merges.now();
     if (job.push) await Promise.all(this.d.pusher.nudge(job.push.to, job.push.again ?? false));
     // Paused means not syncing: an announcement would send peers to fetch what we hold back.
-    if (job.announce && !this.d.isPaused()) this.d.announce(typeof job.announce === "string" ? job.announce : undefined, job.relay ?? true, job.holders ?? [], job.mergePushed ?? false);
+    if (job.announce && !this.d.isPaused()) this.d.announce(typeof job.announce === "string" ? job.announce : undefined, { relay: job.relay ?? true, holders: job.holders ?? [], mergePushed: job.mergePushed ?? false });
     return out;
   }
 

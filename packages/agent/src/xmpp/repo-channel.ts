@@ -13,6 +13,9 @@ import { PUBLISHER_FIX } from "./publisher-probe.js";
 import type { Session } from "./session.js";
 import type { SignalingStats } from "./signaling-stats.js";
 
+/** What is known of a head to announce (RepoChannel.announce). */
+export interface AnnounceOptions { relay?: boolean; holders?: readonly string[]; mergePushed?: boolean }
+
 export type { SignalingStats } from "./signaling-stats.js";
 
 export interface RepoChannelDeps {
@@ -77,8 +80,9 @@ export class RepoChannel {
    * fetch it. Without `sha` (a reconnect), HEAD as it is now. `relay`: some clone waits for our
    * word on this head (announce-policy.ts); false lets a head another clone announced go unannounced.
    * `holders`: clones known to have it (the one it came from, those our pushes gave it to).
+   * `mergePushed`: a Herald merge our pushes carry to every clone (announce-policy.ts announceMerge).
    */
-  announce(sha?: string, relay = true, holders: readonly string[] = [], mergePushed = false): void {
+  announce(sha?: string, { relay = true, holders = [], mergePushed = false }: AnnounceOptions = {}): void {
     this.#endGrace();
     if (sha) this.#toAnnounce = sha;
     this.#relay = relay;
@@ -160,7 +164,7 @@ export class RepoChannel {
     if (decision === "wait-for-announcer") {
       const sha = h.sha;
       this.#endGrace(); // a re-announce (reconnect, content) of the same head: one wait, not two
-      this.#grace = setTimeout(() => { this.#grace = null; this.#waited = sha; this.announce(sha, false, holders); }, HEARD_GRACE_MS);
+      this.#grace = setTimeout(() => { this.#grace = null; this.#waited = sha; this.announce(sha, { relay: false, holders }); }, HEARD_GRACE_MS);
       this.d.log.debug("announce-wait", { sha, why: decision, ms: HEARD_GRACE_MS });
       return;
     }

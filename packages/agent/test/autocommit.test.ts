@@ -97,7 +97,10 @@ describe("herald.autocommit", () => {
     await quiet();
     expect(await head(dir)).toBe(base);
     expect(recordsOf(b!, "autocommitted")).toEqual([]);
-    await writeFile(join(dir, "notes.txt"), "a tracked file\n");
+    // In one step, as the build files above: an async writeFile opens the file and writes it in two
+    // turns of the thread pool, and on a loaded machine (a suite run) the empty file sat there past
+    // the 25 ms settle and was committed before its content (two commits).
+    writeFileSync(join(dir, "notes.txt"), "a tracked file\n");
     await waitFor(async () => (await head(dir)) !== base, 20_000, "the autocommit of notes.txt");
     await quiet();
     expect(await commitsSince(dir, base)).toEqual([{ subject: "herald: autocommit on b: added notes.txt", files: ["notes.txt"] }]);

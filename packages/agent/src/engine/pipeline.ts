@@ -16,7 +16,7 @@ import type { PeerRecords } from "../sync/peer-records.js";
 import type { Pusher } from "../sync/pusher.js";
 import { fetchOptions, type ResolvedRemote } from "../sync/remotes.js";
 import type { MergeScheduler } from "./merge-scheduler.js";
-import type { AnnounceOptions } from "../xmpp/repo-channel.js";
+import type { AnnounceOptions } from "../xmpp/announce-policy.js";
 
 export interface SyncJob {
   reason: string;

@@ -90,3 +90,6 @@ export class HeardHeads {
   /** The node that announced `sha`, if it was heard. */
   by(sha: string): string | undefined { return this.#by.get(sha); }
 }
+
+/** What is known of a head to announce (RepoChannel.announce; the decision above reads them). */
+export interface AnnounceOptions { relay?: boolean; holders?: readonly string[]; mergePushed?: boolean }

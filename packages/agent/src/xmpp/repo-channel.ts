@@ -7,14 +7,11 @@ import { announcementToElement, decodePayload, networkMapToElement, pubsubNodeNa
 import type { Logger } from "../log.js";
 import { CoalescingLoop } from "../nudge.js";
 import { bareJid, judgeItem } from "./announcement-filter.js";
-import { announceDecision, HEARD_GRACE_MS, HeardHeads } from "./announce-policy.js";
+import { announceDecision, HEARD_GRACE_MS, HeardHeads, type AnnounceOptions } from "./announce-policy.js";
 import { PubsubNode, type PubsubItem } from "./pubsub-node.js";
 import { PUBLISHER_FIX } from "./publisher-probe.js";
 import type { Session } from "./session.js";
 import type { SignalingStats } from "./signaling-stats.js";
-
-/** What is known of a head to announce (RepoChannel.announce). */
-export interface AnnounceOptions { relay?: boolean; holders?: readonly string[]; mergePushed?: boolean }
 
 export type { SignalingStats } from "./signaling-stats.js";
 

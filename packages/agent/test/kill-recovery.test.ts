@@ -21,6 +21,7 @@ const { Agent, createLogger } = await import(pathToFileURL(dist).href);
 await Agent.start({ repoDir, log: createLogger([(r) => process.stdout.write(JSON.stringify(r) + "\\n")], "debug") });
 `;
 const N = 3000;
+const gitOk = async (dir: string, ...args: string[]) => spawnSync("git", ["-C", dir, ...args]).status === 0;
 
 describe("recovery of an agent killed in the middle of a merge", () => {
   let sb: Sandbox;
@@ -156,13 +157,16 @@ describe("recovery of an agent killed in the middle of a merge", () => {
 });
 
 // The non-fast-forward path moves the branch with `git reset --keep`, which has no expected old
-// value; the check right after it brings back a user commit made in that window. Killed between
-// the two, the commit was off the branch for good: the start-up recovery now makes that check.
+// value; the check right after it keeps a user commit made in that window for the next merge
+// (kept-commits.ts). Killed between the two, the commit was off the branch for good: the start-up
+// recovery now makes that check, and the start's merge brings the commit back.
 describe("killed between a reset and its check", () => {
   const journal = (b: string) => join(b, ".git", "herald", "advance.json");
   let sb: Sandbox;
   let restore: (() => Promise<void>) | undefined;
+  const running: Running[] = [];
   afterEach(async () => {
+    await stopAll(running.splice(0));
     await restore?.();
     restore = undefined;
     await sb?.cleanup();
@@ -184,9 +188,9 @@ describe("killed between a reset and its check", () => {
   }
 
   it.each([
-    ["the reset done", async (b: string, to: string) => git(b, "reset", "--keep", "-q", to)],
-    ["only the branch moved", async (b: string, to: string, user: string) => git(b, "update-ref", "refs/heads/main", to, user)],
-  ])("puts back the user's commit the reset replaced (%s)", async (_what, leave) => {
+    ["the reset done", async () => undefined],
+    ["the user committed again since", async (b: string) => { await commitNew(b, "later.txt", "after the reset\n"); }],
+  ])("keeps the user's commit the reset replaced, and the start merges it back (%s)", async (_what, after) => {
     sb = await makeSandbox(["b"], "line");
     const b = sb.clones.b!;
     const from = await head(b);
@@ -195,14 +199,20 @@ describe("killed between a reset and its check", () => {
     await git(b, "checkout", "-q", "main");
     const user = await commitNew(b, "mine.txt", "the user's commit, made in the window\n");
     await leaveJournal(b, from, to);
-    await leave(b, to, user);
-    expect(await head(b)).toBe(to);
+    await git(b, "reset", "--keep", "-q", to);
+    await after(b);
     expect(await recoverInterruptedAdvance(await GitRepo.open(b))).toBe("recovered");
-    expect(await head(b)).toBe(user);
-    expect(await readFile(join(b, "mine.txt"), "utf8")).toBe("the user's commit, made in the window\n");
-    expect(await exists(join(b, "theirs.txt"))).toBe(false);
-    expect(await git(b, "status", "--porcelain")).toBe("");
+    expect(await git(b, "for-each-ref", "--format=%(objectname)", "refs/herald/kept/")).toBe(`${user}\n`);
     expect(await exists(journal(b))).toBe(false);
+    const r = await startOne(b);
+    running.push(r);
+    await waitFor(async () => (await git(b, "for-each-ref", "refs/herald/kept/")) === "", 20_000, "the kept commit to be merged");
+    await r.agent.idle();
+    expect(await gitOk(b, "merge-base", "--is-ancestor", user, "HEAD")).toBe(true);
+    expect(await gitOk(b, "merge-base", "--is-ancestor", to, "HEAD")).toBe(true);
+    expect(await readFile(join(b, "mine.txt"), "utf8")).toBe("the user's commit, made in the window\n");
+    expect(await readFile(join(b, "theirs.txt"), "utf8")).toBe("a peer's file\n");
+    expect(await git(b, "status", "--porcelain")).toBe("");
   });
 
   it("waits for the user's own git to let go of the index rather than fail to start", async () => {
@@ -212,14 +222,15 @@ describe("killed between a reset and its check", () => {
     await git(b, "checkout", "-q", "-b", "peer");
     const to = await commitNew(b, "README.md", "the peer's README\n"); // a file both sides have
     await git(b, "checkout", "-q", "main");
-    const user = await commitNew(b, "mine.txt", "the user's commit, made in the window\n");
     await leaveJournal(b, from, to);
-    await git(b, "reset", "--keep", "-q", to);
+    await writeFile(join(b, "README.md"), "the peer's README\n"); // the killed checkout wrote it
     // The user's `git commit` holds index.lock when recovery first restores a file, then is done.
     const held = `fatal: Unable to create '${join(b, ".git", "index.lock")}': File exists.`;
-    ({ restore } = await installGitWrapper(`if [ "$1" = checkout ] && [ ! -e "$WRAP/once" ]; then touch "$WRAP/once"; echo "${held}" >&2; exit 128; fi`));
+    const wrap = await installGitWrapper(`if [ "$1" = checkout ] && [ ! -e "$WRAP/once" ]; then touch "$WRAP/once"; echo "${held}" >&2; exit 128; fi`);
+    restore = wrap.restore;
     expect(await recoverInterruptedAdvance(await GitRepo.open(b))).toBe("recovered");
-    expect(await head(b)).toBe(user);
+    expect(await exists(join(wrap.dir, "once"))).toBe(true); // the lock was met, and waited out
+    expect(await head(b)).toBe(from);
     expect(await readFile(join(b, "README.md"), "utf8")).toBe("shared\n");
     expect(await git(b, "status", "--porcelain")).toBe("");
   });

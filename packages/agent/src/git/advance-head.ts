@@ -8,12 +8,14 @@ import { isBranchRef } from "@herald/protocol";
 import { GitCommandError, HeraldError } from "../errors.js";
 import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
 import { pidAlive } from "../pid-alive.js";
+import { keepWhatTheMoveDropped } from "./kept-commits.js";
 
 interface Journal { from: string; to: string; branch: string; pid: number }
 
 const journalPath = (repo: GitRepo) => join(repo.gitDir, "herald", "advance.json");
 
-export type AdvanceOutcome = "advanced" | "head-moved" | "blocked-by-local-changes" | "busy";
+/** "stepped-over": HEAD is at `to`, and a user commit made meanwhile waits in a kept ref for the next merge. */
+export type AdvanceOutcome = "advanced" | "stepped-over" | "head-moved" | "blocked-by-local-changes" | "busy";
 
 /** `fastForward`: the caller already knows `to` descends from `from` (saves a git call). */
 export async function advanceHead(repo: GitRepo, branch: string, from: string, to: string, fastForward = false): Promise<AdvanceOutcome> {
@@ -39,7 +41,9 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
     if (!(await onlyHeraldMergesBetween(repo, to, from))) return "head-moved";
     if ((await repo.head()) !== from) return "head-moved"; // checked again: the window is a spawn wide
     await repo.run(["reset", "--keep", "-q", to]);
-    return await undoIfHeadHadMoved(repo, branch, from, to);
+    // reset has no expected old value: a commit the user made since our look at HEAD is kept
+    // for the next merge rather than moved back to (kept-commits.ts).
+    return (await keepWhatTheMoveDropped(repo, branch, from, to)) ? "stepped-over" : "advanced";
   } catch (e) {
     if (!(e instanceof GitCommandError)) throw e;
     // The whole stderr: the error's message keeps only the last lines, and git states the reason
@@ -51,26 +55,6 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
   } finally {
     await rm(path, { force: true });
   }
-}
-
-/**
- * `git reset` has no expected-old-value: a commit the user made after our last look at HEAD would
- * be dropped from the branch (found by the chaos run: a rename committed in that window vanished
- * from the work tree). The branch's reflog says what reset replaced (git-reflog(1): <ref>@{1});
- * if that was not `from`, the user's commit goes back, with its files (reset --keep again, which
- * touches only the files that differ, and those are ours), and the merge starts over from it.
- */
-async function undoIfHeadHadMoved(repo: GitRepo, branch: string, from: string, to: string): Promise<AdvanceOutcome> {
-  const replaced = await replacedOtherThanFrom(repo, branch, from, to);
-  if (!replaced) return "advanced";
-  await repo.run(["reset", "--keep", "-q", replaced]).catch(() => repo.run(["update-ref", branch, replaced, to]));
-  return "head-moved";
-}
-
-/** What the branch's last move (to `to`) replaced, when that was not `from`: a user's commit. */
-async function replacedOtherThanFrom(repo: GitRepo, branch: string, from: string, to: string): Promise<string | null> {
-  const replaced = (await repo.tryRun(["rev-parse", "--verify", "-q", `${branch}@{1}`]))?.trim();
-  return !replaced || replaced === from || replaced === to ? null : replaced;
 }
 
 /** True when every commit reachable from `from` but not from `to` is a Herald merge. */
@@ -112,14 +96,9 @@ export async function recoverInterruptedAdvance(repo: GitRepo): Promise<"none" |
   }
   const head = await repo.head();
   if (head === j.from) await whileUserGitRuns(() => revertPartialCheckout(repo, j.from, j.to));
-  // Killed after `reset --keep` moved the branch but before the check that follows it: a commit
-  // the user made in that window would stay off the branch for good (the reflog alone would
-  // know it). The branch goes back to it, and the files the reset wrote go back with it.
-  const replaced = head === j.to ? await replacedOtherThanFrom(repo, j.branch, j.from, j.to) : null;
-  if (replaced) {
-    await repo.run(["update-ref", j.branch, replaced, j.to]);
-    await whileUserGitRuns(() => revertPartialCheckout(repo, replaced, j.to));
-  }
+  // Killed after the move but before the check that follows it: a commit the user made in that
+  // window is kept for the merge the start runs (kept-commits.ts).
+  else await keepWhatTheMoveDropped(repo, j.branch, j.from, j.to);
   await rm(path, { force: true });
   return "recovered";
 }

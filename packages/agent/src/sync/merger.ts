@@ -6,6 +6,7 @@ import { advanceHead } from "../git/advance-head.js";
 import { parseConflictTrailer, parseSettlementTrailer } from "../git/conflict-trailer.js";
 import type { ResolvedConflict } from "../git/keep-both.js";
 import { mergeHeads, userFrontier, type KnownMerges } from "../git/merge-heads.js";
+import { keptCommits, releaseKept } from "../git/kept-commits.js";
 import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import type { BlockedMerge } from "./blocking-files.js";
@@ -57,10 +58,14 @@ export class Merger {
     if (!branch || !head) return "no-branch";
     const incoming = incomingTipRefs(await this.d.repo.refs("refs/remotes/"), branch);
     const tipRefs = this.d.trusted ? await this.d.trusted(incoming, head) : incoming;
-    const outcome = await this.#merge(branch, head, tipRefs);
+    // The user's own commits a move of HEAD stepped over (kept-commits.ts): local work, so not
+    // subject to herald.verify, which judges what peers send.
+    const kept = await keptCommits(this.d.repo);
+    const outcome = await this.#merge(branch, head, [...tipRefs, ...kept]);
     if (outcome === "up-to-date" || outcome === "advanced") {
       this.blocked = null;
       await this.d.records.emptyMerged(tipRefs);
+      await releaseKept(this.d.repo, kept);
     }
     return outcome;
   }
@@ -86,7 +91,7 @@ export class Merger {
     this.d.heads.moving(head, merged.commit);
     // One independent head that is not ours is a descendant of HEAD: a fast-forward, known already.
     const fastForward = heads.length === 1 || frontier.includes(head);
-    let outcome = await advanceHead(repo, branch, head, merged.commit, fastForward).finally(() => this.d.heads.moved());
+    const outcome = await advanceHead(repo, branch, head, merged.commit, fastForward).finally(() => this.d.heads.moved());
     if (outcome === "blocked-by-local-changes" && (await this.d.commitLocalChanges())) return "retry";
     if (outcome === "head-moved") return "retry";
     if (outcome === "busy") {
@@ -107,8 +112,8 @@ export class Merger {
     log.info("merged", { ref: branch, sha: merged.commit, from: head, heads: heads.length, fastForward: heads.length === 1 && frontier.length === 1, conflicts: conflicts.length, reused: merged.reused ?? 0, mergeMs, ms });
     this.d.events.emit("merged", { ref: branch, sha: merged.commit, from: head, heads, conflicts });
     for (const c of conflicts) this.d.events.emit("conflict", { ref: branch, sha: merged.commit, conflict: c });
-    outcome = "advanced";
-    return outcome;
+    // Stepped over a commit the user made meanwhile: it waits in a kept ref; merge it in now.
+    return outcome === "stepped-over" ? "retry" : "advanced";
   }
 
   /** Conflicts resolved by Herald merges between `from` and `to`, whoever made them; and the

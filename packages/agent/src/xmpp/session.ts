@@ -10,6 +10,7 @@ import { Socket as NetSocket } from "node:net";
 import { TLSSocket } from "node:tls";
 import { HeraldError } from "../errors.js";
 import type { Logger } from "../log.js";
+import { dropDataWithoutParser } from "./client-guards.js";
 import { iqRequest } from "./iq-request.js";
 import { applyTlsPolicy, isVerifiedTls } from "./tls-transport.js";
 import { readTlsCa, trustContext } from "./tls-trust.js";
@@ -83,6 +84,7 @@ export class Session extends EventEmitter<SessionEvents> {
       },
     });
     this.client = c;
+    dropDataWithoutParser(c);
     const extraCa = options.tlsCa ? readTlsCa(options.tlsCa) : [];
     const context = trustContext(extraCa);
     const tls = applyTlsPolicy((c as unknown as { transports: Parameters<typeof applyTlsPolicy>[0] }).transports, {

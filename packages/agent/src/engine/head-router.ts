@@ -3,7 +3,8 @@
 // those pushes delivered (peers may fetch from a bare remote we just fed). A failed push takes
 // its link out of the map: plan again, so the change goes round it; the next head tries it again.
 import type { AgentEmitter } from "../agent-events.js";
-import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
+import { isHeraldMerge } from "../git/merge-commit.js";
+import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 import type { NetworkPlan } from "./network-plan.js";
 import type { SyncPipeline } from "./pipeline.js";
@@ -114,7 +115,7 @@ export class HeadRouter {
   /** Whether `sha` is a merge Herald made (here or on another clone). */
   async #heraldMerge(sha: string): Promise<boolean> {
     const c = await this.d.repo.commit(sha).catch(() => null);
-    return c !== null && c.authorEmail === HERALD_IDENTITY.email && c.parents.length >= 2;
+    return c !== null && isHeraldMerge(c);
   }
 
   /** stop() waits for it too; a failure is the pusher's to record. */

@@ -6,7 +6,8 @@ import { lstat, mkdir, readFile, readlink, rm, stat, writeFile } from "node:fs/p
 import { dirname, join } from "node:path";
 import { isBranchRef } from "@herald/protocol";
 import { GitCommandError, HeraldError } from "../errors.js";
-import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
+import { isHeraldMerge } from "./merge-commit.js";
+import { assertSha, type GitRepo } from "./repo.js";
 import { pidAlive } from "../pid-alive.js";
 import { keepWhatTheMoveDropped } from "./kept-commits.js";
 
@@ -62,7 +63,7 @@ async function onlyHeraldMergesBetween(repo: GitRepo, to: string, from: string):
   const out = await repo.run(["log", "--format=%ae %P", `${to}..${from}`, "--"]);
   return out.trim().split("\n").filter(Boolean).every((l) => {
     const [email, ...parents] = l.split(" ");
-    return email === HERALD_IDENTITY.email && parents.length >= 2;
+    return isHeraldMerge({ authorEmail: email!, parents });
   });
 }
 

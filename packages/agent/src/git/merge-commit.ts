@@ -12,6 +12,12 @@ export interface MergeCommitSpec {
   env: Record<string, string>;
 }
 
+/** Whether a commit is a merge Herald made (here or on another clone): its identity, two or more
+ * parents. The one rule every part that tells Herald's merges from the user's work asks. */
+export function isHeraldMerge(c: { authorEmail: string; parents: readonly string[] }): boolean {
+  return c.authorEmail === HERALD_IDENTITY.email && c.parents.length >= 2;
+}
+
 export function canonicalParents<T extends { sha: string }>(heads: T[]): T[] {
   return [...heads].sort((a, b) => (a.sha < b.sha ? -1 : a.sha > b.sha ? 1 : 0));
 }

@@ -3,7 +3,7 @@
 import type { ResolvedConflict } from "./keep-both.js";
 import { mergeTwo } from "./merge-two.js";
 import { TreeReader } from "./tree-reader.js";
-import { canonicalParents } from "./merge-commit.js";
+import { canonicalParents, isHeraldMerge } from "./merge-commit.js";
 import { parseConflictTrailer } from "./conflict-trailer.js";
 import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
 import type { CommitInfo } from "./cat-file.js";
@@ -43,7 +43,7 @@ export async function userFrontier(repo: GitRepo, heads: string[], keep: Readonl
     const next = new Set<string>();
     let expanded = false;
     for (const { sha, authorEmail: email, parents } of await commitsOf(repo, set)) {
-      if (email === HERALD_IDENTITY.email && parents.length >= 2 && !keep.has(sha!)) {
+      if (isHeraldMerge({ authorEmail: email, parents }) && !keep.has(sha!)) {
         parents.forEach((p) => next.add(assertSha(p)));
         // Two merges of one pair (another git, another Herald version): all take the smaller sha.
         const pair = parents.join(" "), had = known?.get(pair);
@@ -82,7 +82,7 @@ export async function mergeHeads(repo: GitRepo, heads: string[], known: Readonly
 async function reuse(repo: GitRepo, known: ReadonlyMap<string, string>, a: string, b: string): Promise<MergeResult | null> {
   const sha = known.get(a < b ? `${a} ${b}` : `${b} ${a}`);
   const c = sha ? await repo.commit(sha).catch(() => null) : null;
-  if (!c || c.authorEmail !== HERALD_IDENTITY.email || c.parents.length !== 2) return null;
+  if (!c || !isHeraldMerge(c) || c.parents.length !== 2) return null;
   return { commit: sha!, conflicts: parseConflictTrailer(c.message) };
 }
 

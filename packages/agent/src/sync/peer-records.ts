@@ -11,7 +11,8 @@
 import { GitCommandError } from "../errors.js";
 import { userFrontier } from "../git/merge-heads.js";
 import { removeStaleRecordLock } from "../git/stale-ref-lock.js";
-import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
+import { isHeraldMerge } from "../git/merge-commit.js";
+import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 
 export interface PeerRecordsDeps {
@@ -39,7 +40,7 @@ export class PeerRecords {
     for (const [ref, sha] of records) {
       if (this.isBare(ref)) continue;
       const c = await this.d.repo.commit(sha).catch(() => null);
-      if (!c || c.parents.length < 2 || c.authorEmail !== HERALD_IDENTITY.email) continue;
+      if (!c || !isHeraldMerge(c)) continue;
       await this.#empty(ref, sha, "merged", "debug");
     }
   }

@@ -5,7 +5,7 @@
 // signature: any node can make it again and compare ids).
 import { isAbsolute } from "node:path";
 import { ConfigError } from "../errors.js";
-import { HERALD_IDENTITY } from "../git/repo.js";
+import { isHeraldMerge } from "../git/merge-commit.js";
 
 export type VerifyMode = "off" | "signed";
 
@@ -85,7 +85,7 @@ export function parseLog(out: string): LoggedCommit[] {
 
 /** A commit that says it is Herald's merge: it must then be one, recomputed from its parents. */
 export function claimsHeraldMerge(c: Pick<LoggedCommit, "email" | "parents">): boolean {
-  return c.email === HERALD_IDENTITY.email && c.parents.length >= 2;
+  return isHeraldMerge({ authorEmail: c.email, parents: c.parents });
 }
 
 /**

@@ -235,6 +235,31 @@ describe("killed between a reset and its check", () => {
     expect(await git(b, "status", "--porcelain")).toBe("");
   });
 
+  // npm run chaos: an agent restarted while the user's `git add` of a thousand files held
+  // index.lock; the recovery took the lock for the dead agent's and removed it, and the add
+  // failed at its end ("Unable to write new index file"). A live holder's lock stays.
+  it("leaves alone a lock a live git holds, and finishes once it lets go", async () => {
+    sb = await makeSandbox(["b"], "line");
+    const b = sb.clones.b!;
+    const from = await head(b);
+    await git(b, "checkout", "-q", "-b", "peer");
+    const to = await commitNew(b, "README.md", "the peer's README\n");
+    await git(b, "checkout", "-q", "main");
+    await leaveJournal(b, from, to);
+    await writeFile(join(b, "README.md"), "the peer's README\n"); // the killed checkout wrote it
+    // The user's git: creates index.lock, keeps it open a while, then renames it over the index
+    // (as lockfile.c commits), which fails if anyone removed it.
+    const lock = join(b, ".git", "index.lock");
+    const holder = spawn("sh", ["-c", `exec 3>'${lock}'; cp '${join(b, ".git", "index")}' '${lock}'; sleep 1; mv '${lock}' '${join(b, ".git", "index")}'`], { stdio: "ignore" });
+    const holderDone = new Promise<number | null>((r) => holder.once("exit", r));
+    await waitFor(() => exists(lock), 5_000, "the user's git to take the lock");
+    expect(await recoverInterruptedAdvance(await GitRepo.open(b))).toBe("recovered");
+    expect(await holderDone).toBe(0); // its lock was still there to rename
+    expect(await head(b)).toBe(from);
+    expect(await readFile(join(b, "README.md"), "utf8")).toBe("shared\n");
+    expect(await git(b, "status", "--porcelain")).toBe("");
+  });
+
   it("leaves a finished fast-forward alone", async () => {
     sb = await makeSandbox(["b"], "line");
     const b = sb.clones.b!;

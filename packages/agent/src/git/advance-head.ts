@@ -10,6 +10,7 @@ import { isHeraldMerge } from "./merge-commit.js";
 import { assertSha, type GitRepo } from "./repo.js";
 import { pidAlive } from "../pid-alive.js";
 import { keepWhatTheMoveDropped } from "./kept-commits.js";
+import { lockHeldOpen } from "./lock-holder.js";
 
 interface Journal { from: string; to: string; branch: string; pid: number }
 
@@ -93,7 +94,8 @@ export async function recoverInterruptedAdvance(repo: GitRepo): Promise<"none" |
   for (const name of ["index.lock", "HEAD.lock", "ORIG_HEAD.lock", `${j.branch}.lock`]) {
     if (name.startsWith("refs/") && !isBranchRef(j.branch)) continue; // the journal is a file: checked all the same
     const lock = join(repo.gitDir, name);
-    if (await stat(lock).then(() => true, () => false)) await rm(lock, { force: true });
+    // A lock a live process has open is not the dead agent's: the user's git, working meanwhile.
+    if ((await stat(lock).then(() => true, () => false)) && !(await lockHeldOpen(lock))) await rm(lock, { force: true });
   }
   const head = await repo.head();
   if (head === j.from) await whileUserGitRuns(() => revertPartialCheckout(repo, j.from, j.to));

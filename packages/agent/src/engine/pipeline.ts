@@ -96,10 +96,12 @@ export class SyncPipeline {
     // it. git then keeps the objects but not the ref ("cannot lock ref"), and the merger, which
     // reads refs only, would never see the commit (found by npm run chaos). Fetch again.
     const ref = `refs/remotes/${remote.name}/${short}`;
+    const before = await this.d.records.held(ref);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.d.repo.runRemote(remote.name, remote.url, [...NO_AUTO_MAINTENANCE, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...fetchOptions(remote), remote.name, `${branch}:${ref}`]);
-        this.d.maintenance?.fetched();
+        // Only a fetch that brought something leaves objects to pack (the record moved).
+        if ((await this.d.records.held(ref)) !== before) this.d.maintenance?.fetched();
         this.d.events.emit("fetched", { remote: remote.name, reason });
         return true;
       } catch (e) {

@@ -3,6 +3,7 @@
 import type { ResolvedConflict } from "./keep-both.js";
 import { mergeTwo } from "./merge-two.js";
 import { TreeReader } from "./tree-reader.js";
+import { TreeWriter } from "./tree-writer.js";
 import { canonicalParents, isHeraldMerge } from "./merge-commit.js";
 import { parseConflictTrailer } from "./conflict-trailer.js";
 import { assertSha, HERALD_IDENTITY, type GitRepo } from "./repo.js";
@@ -57,8 +58,21 @@ export async function userFrontier(repo: GitRepo, heads: string[], keep: Readonl
   return set.sort();
 }
 
+/** A fold given up between two steps because its heads are no longer the ones to merge. */
+export class FoldSuperseded extends Error {
+  constructor(readonly stepsDone: number) { super(`fold superseded after ${stepsDone} steps`); }
+}
+
+export interface FoldOptions {
+  /** Asked before each step: true gives the fold up (FoldSuperseded). A fold is objects only,
+   * so nothing is left half-done; the steps made stay in `made` for the next fold. */
+  superseded?: () => Promise<boolean>;
+  /** Every step made is added here ("p1 p2" → merge), so that a later fold takes it. */
+  made?: KnownMerges;
+}
+
 /** Folds the heads in canonical order: the result depends on the set of heads, not on who merges. */
-export async function mergeHeads(repo: GitRepo, heads: string[], known: ReadonlyMap<string, string> = new Map()): Promise<MergeResult> {
+export async function mergeHeads(repo: GitRepo, heads: string[], known: ReadonlyMap<string, string> = new Map(), opts: FoldOptions = {}): Promise<MergeResult> {
   heads.forEach(assertSha);
   const info = await committerTimes(repo, heads);
   const sorted = canonicalParents(info);
@@ -66,14 +80,21 @@ export async function mergeHeads(repo: GitRepo, heads: string[], known: Readonly
   const conflicts: ResolvedConflict[] = [];
   let reused = 0, withoutRenames = 0, exactSides = 0;
   const trees = new TreeReader((oid) => repo.object(oid)); // the steps share most subtrees; dropped with the fold
-  for (const next of sorted.slice(1)) {
-    const known1 = await reuse(repo, known, acc.sha, next.sha);
-    if (known1) reused++;
-    const r = known1 ?? (await mergeTwo(repo, acc, next, trees));
-    conflicts.push(...r.conflicts);
-    withoutRenames += r.withoutRenames ?? 0;
-    exactSides += r.exactSides ?? 0;
-    acc = { sha: r.commit, committerTime: Math.max(acc.committerTime, next.committerTime) };
+  const writer = new TreeWriter(repo.dir, (tree) => trees.list(tree)); // one mktree process for the fold
+  try {
+    for (const [i, next] of sorted.slice(1).entries()) {
+      const known1 = await reuse(repo, known, acc.sha, next.sha);
+      if (known1) reused++;
+      else if (await opts.superseded?.()) throw new FoldSuperseded(i);
+      const r = known1 ?? (await mergeTwo(repo, acc, next, trees, writer));
+      if (!known1) opts.made?.set(acc.sha < next.sha ? `${acc.sha} ${next.sha}` : `${next.sha} ${acc.sha}`, r.commit);
+      conflicts.push(...r.conflicts);
+      withoutRenames += r.withoutRenames ?? 0;
+      exactSides += r.exactSides ?? 0;
+      acc = { sha: r.commit, committerTime: Math.max(acc.committerTime, next.committerTime) };
+    }
+  } finally {
+    writer.close();
   }
   return { commit: acc.sha, conflicts, reused, withoutRenames, ...(exactSides ? { exactSides } : {}) };
 }

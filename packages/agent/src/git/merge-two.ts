@@ -12,6 +12,7 @@ import { GitCommandError, HeraldError } from "../errors.js";
 import { indexInfo, keepBoth, keeperOf, parseMergeTree, type IndexEdit, type MergeTreeResult, type ResolvedConflict, type TreeEntry } from "./keep-both.js";
 import { hasConflictMarkers, hasForeignMarkers, mergeAttempts, writtenByMerge } from "./exact-sides.js";
 import { TreeReader } from "./tree-reader.js";
+import type { TreeWriter } from "./tree-writer.js";
 import { gitmodulesEdits } from "./variant-gitmodules.js";
 import { mergeOrtFailed, mergeTreeWithoutRenames } from "./merge-without-renames.js";
 import { canonicalParents, mergeCommitSpec, type ParentInfo } from "./merge-commit.js";
@@ -19,12 +20,15 @@ import { conflictTrailer } from "./conflict-trailer.js";
 import { assertSha, type GitRepo } from "./repo.js";
 import type { MergeResult } from "./merge-heads.js";
 
-/** `trees`: the merge's tree reader (mergeHeads hands one to every step: they share subtrees). */
-export async function mergeTwo(repo: GitRepo, a: ParentInfo, b: ParentInfo, trees = new TreeReader((oid) => repo.object(oid))): Promise<MergeResult> {
+/** `trees`: the merge's tree reader (mergeHeads hands one to every step: they share subtrees);
+ * `writer`: the fold's tree writer (without one, edits go through a private index). */
+export async function mergeTwo(repo: GitRepo, a: ParentInfo, b: ParentInfo, trees = new TreeReader((oid) => repo.object(oid)), writer?: TreeWriter): Promise<MergeResult> {
   const spec = mergeCommitSpec(a, b);
   const parents = spec.parents as [string, string];
   const [p1, p2] = parents;
-  const tips = new Tips(trees, parents, keeperOf(canonicalParents([a, b])));
+  // The writer failing (a git that cannot, an object missing) leaves it to the index, and git's own words.
+  const edit = (tree: string, edits: IndexEdit[]) => (writer ? writer.apply(tree, edits).catch(() => applyEdits(repo, tree, edits)) : applyEdits(repo, tree, edits));
+  const tips = new Tips(trees, parents, keeperOf(canonicalParents([a, b])), edit);
   // A criss-cross (two or more merge bases) is merged from the two tips against one real base:
   // merge-ort's virtual base (the merge of the bases) can hold a version one side has, where the
   // two sides had settled the bases' disagreement differently (one kept a file or a line the
@@ -63,8 +67,9 @@ async function commitStep(repo: GitRepo, spec: ReturnType<typeof mergeCommitSpec
 class Tips {
   #entries?: Promise<TreeEntry[][]>;
   #diffs = new Map<string, Promise<Array<Map<string, string>>>>();
-  /** `keeper`: the parent whose version keeps the name at a conflicting path (keeperOf). */
-  constructor(readonly trees: TreeReader, readonly parents: [string, string], readonly keeper: 0 | 1) {}
+  /** `keeper`: the parent whose version keeps the name at a conflicting path (keeperOf);
+   * `edit`: writes a tree with edits applied. */
+  constructor(readonly trees: TreeReader, readonly parents: [string, string], readonly keeper: 0 | 1, readonly edit: (tree: string, edits: IndexEdit[]) => Promise<string>) {}
   entries(): Promise<TreeEntry[][]> {
     return (this.#entries ??= Promise.all(this.parents.map((p) => this.trees.entries(p))));
   }
@@ -91,13 +96,13 @@ async function resolve(repo: GitRepo, merged: MergeTreeResult, tips: Tips): Prom
     attempts = mergeAttempts(merged.conflicted, await tips.has()).length;
     const resolved = keepBoth(merged.conflicted, tips.parents, tips.keeper, await tips.trees.entries(tree));
     conflicts = resolved.conflicts;
-    tree = await applyEdits(repo, tree, resolved.edits);
+    tree = await tips.edit(tree, resolved.edits);
   }
   // A gitlink kept as a variant needs its .gitmodules entry; a clean merge keeps no variant.
   const entries = conflicts.length ? await tips.trees.entries(tree) : [];
   if (entries.some((e) => e.mode === "160000")) {
     const modules = await gitmodulesEdits(repo, entries, tips.parents);
-    if (modules.length) tree = await applyEdits(repo, tree, modules);
+    if (modules.length) tree = await tips.edit(tree, modules);
   }
   return { tree, conflicts, attempts };
 }
@@ -123,6 +128,7 @@ async function strayMarkers(repo: GitRepo, tree: string, tips: Tips): Promise<st
   return marked.filter((e) => !a.has(`${e.mode} ${e.oid}`) && !b.has(`${e.mode} ${e.oid}`)).map((e) => e.path);
 }
 
+/** The edits applied through a private index: read-tree, update-index, write-tree. */
 export async function applyEdits(repo: GitRepo, tree: string, edits: IndexEdit[]): Promise<string> {
   const index = join(repo.gitDir, "herald", `merge-index-${process.pid}`);
   const env = { GIT_INDEX_FILE: index };

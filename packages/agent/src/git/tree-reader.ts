@@ -58,6 +58,11 @@ export class TreeReader {
     return out;
   }
 
+  /** One tree's own entries (`git ls-tree tree`), in its order. */
+  list(tree: string): Promise<RawEntry[]> {
+    return this.#tree(tree);
+  }
+
   /** The entry at `path` in `treeish` (`git rev-parse treeish:path`), null when there is none. */
   async at(treeish: string, path: string): Promise<{ mode: string; oid: string } | null> {
     let entry: { mode: string; oid: string } = { mode: TREE, oid: await this.#root(treeish) };

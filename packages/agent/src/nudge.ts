@@ -39,6 +39,9 @@ export class CoalescingLoop {
 
   get busy(): boolean { return this.#running !== null; }
 
+  /** A nudge came while the pass runs: what it is working on may be out of date already. */
+  get pending(): boolean { return this.#running !== null && this.#again; }
+
   /** Resolves when no pass is running or pending. */
   idle(): Promise<void> {
     if (!this.#running) return Promise.resolve();

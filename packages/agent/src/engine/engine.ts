@@ -200,7 +200,8 @@ export class RepoEngine {
   }
 
   /** Merge incoming heads now and wait for the pass. */
-  mergeNow(): Promise<void> { return this.#merges.now(); }
+  /** Merge now; resolves with the conflicts recorded. */
+  async mergeNow(): Promise<void> { await this.#merges.now(); await this.#merges.idle(); }
 
   pause(): void { this.#paused = true; this.log.info("paused"); }
   resume(): void {

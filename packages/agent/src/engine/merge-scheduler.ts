@@ -28,7 +28,7 @@ export class MergeScheduler {
   /** Merge as soon as possible (a local commit may unblock a merge; resume; start-up). */
   nudge(): void { this.#loop.nudge(); }
 
-  /** Merge now and wait for the pass. */
+  /** Merge now and wait for the pass (HEAD moved; its conflict records may still be on their way). */
   async now(): Promise<void> {
     this.#loop.nudge();
     await this.#loop.idle();
@@ -36,10 +36,14 @@ export class MergeScheduler {
 
   get busy(): boolean { return this.#loop.busy; }
 
-  idle(): Promise<void> { return this.#loop.idle(); }
+  /** No pass running or pending, and every merge's conflicts recorded. */
+  async idle(): Promise<void> {
+    await this.#loop.idle();
+    await this.merger.recorded();
+  }
 
   async #pass(): Promise<void> {
-    const outcome = await this.merger.pass();
+    const outcome = await this.merger.pass(() => this.#loop.pending);
     if (outcome === "retry") this.#loop.nudge();
     if (outcome === "blocked") this.#blockedRetry();
     else if (outcome !== "retry") this.#blockedAttempt = 0;
@@ -55,5 +59,6 @@ export class MergeScheduler {
     if (this.#blockedTimer) clearTimeout(this.#blockedTimer);
     this.#settle.stop();
     await this.#loop.stop();
+    await this.merger.recorded();
   }
 }

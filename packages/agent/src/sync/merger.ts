@@ -5,7 +5,7 @@ import type { AgentEmitter } from "../agent-events.js";
 import { advanceHead } from "../git/advance-head.js";
 import { parseConflictTrailer, parseSettlementTrailer } from "../git/conflict-trailer.js";
 import type { ResolvedConflict } from "../git/keep-both.js";
-import { mergeHeads, userFrontier, type KnownMerges } from "../git/merge-heads.js";
+import { FoldSuperseded, mergeHeads, userFrontier, type KnownMerges } from "../git/merge-heads.js";
 import { keptCommits, releaseKept } from "../git/kept-commits.js";
 import { HERALD_IDENTITY, type GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
@@ -14,6 +14,7 @@ import { blockingFiles } from "./blocking-files.js";
 import type { ConflictStore } from "./conflict-store.js";
 import type { HeadTracker } from "./head-tracker.js";
 import type { PeerRecords } from "./peer-records.js";
+import { FoldNews } from "./fold-news.js";
 
 export interface MergerDeps {
   repo: GitRepo;
@@ -34,6 +35,12 @@ export interface MergerDeps {
 
 export type MergeOutcome = "up-to-date" | "advanced" | "retry" | "blocked" | "paused" | "no-branch";
 
+/** Folds given up in a row for newer heads before one is finished whatever comes in: in a relay
+ * (a ring, a line) a node that never finishes a fold passes nothing on. */
+const MAX_GIVEN_UP = 2;
+/** Merge steps remembered across passes (a step is a function of its two parents). */
+const KNOWN_MAX = 512;
+
 /** Pure: the incoming tips for `branch` among remote-tracking refs (`refs/remotes/<x>/<branch>`), as [ref, sha]. */
 export function incomingTipRefs(refs: Map<string, string>, branch: string): Array<[string, string]> {
   const short = branch.replace(/^refs\/heads\//, "");
@@ -49,10 +56,17 @@ export function incomingTipRefs(refs: Map<string, string>, branch: string): Arra
 export class Merger {
   /** The pending merge the user's uncommitted changes hold back (null once HEAD can move). */
   blocked: (BlockedMerge & { from: string }) | null = null;
+  /** Herald merges seen or made lately, by their parents: a fold made again takes their steps. */
+  #known: KnownMerges = new Map();
+  #givenUp = 0;
+  /** The conflict records of the merges made so far, written one merge after the other. */
+  #recorded: Promise<void> = Promise.resolve();
 
   constructor(private readonly d: MergerDeps) {}
 
-  async pass(): Promise<MergeOutcome> {
+  /** `nudged`: whether the merge loop was nudged since the pass began; then a fold whose heads
+   * newer work replaced is given up between steps (fold-news.ts). */
+  async pass(nudged?: () => boolean): Promise<MergeOutcome> {
     if (this.d.isPaused()) return "paused";
     const { branch, sha: head } = await this.d.repo.headState();
     if (!branch || !head) return "no-branch";
@@ -61,7 +75,7 @@ export class Merger {
     // The user's own commits a move of HEAD stepped over (kept-commits.ts): local work, so not
     // subject to herald.verify, which judges what peers send.
     const kept = await keptCommits(this.d.repo);
-    const outcome = await this.#merge(branch, head, [...tipRefs, ...kept]);
+    const outcome = await this.#merge(branch, head, [...tipRefs, ...kept], nudged);
     if (outcome === "up-to-date" || outcome === "advanced") {
       this.blocked = null;
       await this.d.records.emptyMerged(tipRefs);
@@ -71,7 +85,7 @@ export class Merger {
   }
 
   /** Brings every incoming tip into `branch` (at `head`): a fast-forward or one Herald merge. */
-  async #merge(branch: string, head: string, tipRefs: Array<[string, string]>): Promise<MergeOutcome> {
+  async #merge(branch: string, head: string, tipRefs: Array<[string, string]>, nudged?: () => boolean): Promise<MergeOutcome> {
     const { repo, log } = this.d;
     const tips = [...new Set(tipRefs.map(([, sha]) => sha))].filter((t) => t !== head).sort();
     if (tips.length === 0) return "up-to-date";
@@ -80,9 +94,23 @@ export class Merger {
     const t0 = performance.now();
     // A bare remote's tip is kept whole (merge-heads.ts): its branch cannot move off it.
     const kept = new Set(tipRefs.filter(([ref]) => this.d.records.isBare(ref)).map(([, sha]) => sha));
-    const known: KnownMerges = new Map();
+    const known = this.#known;
     const frontier = heads.length === 1 ? heads : await userFrontier(repo, heads, kept, known);
-    const merged = frontier.length === 1 ? { commit: frontier[0]!, conflicts: [] as ResolvedConflict[] } : await mergeHeads(repo, frontier, known);
+    const news = nudged && this.#givenUp < MAX_GIVEN_UP
+      ? new FoldNews(repo, head, tips, frontier, async () => incomingTipRefs(await repo.refs("refs/remotes/"), branch).map(([, sha]) => sha), nudged)
+      : null;
+    let merged;
+    try {
+      merged = frontier.length === 1 ? { commit: frontier[0]!, conflicts: [] as ResolvedConflict[] } : await mergeHeads(repo, frontier, known, { made: known, ...(news ? { superseded: () => news.newer() } : {}) });
+    } catch (e) {
+      if (!(e instanceof FoldSuperseded)) throw e;
+      this.#givenUp++;
+      log.debug("merge-superseded", { heads: frontier.length, stepsDone: e.stepsDone, reason: "newer heads came in while folding: folded again with them" });
+      return "retry";
+    } finally {
+      for (const k of known.keys()) if (known.size > KNOWN_MAX) known.delete(k); else break;
+    }
+    this.#givenUp = 0;
     const mergeMs = Math.round(performance.now() - t0); // the rest of `ms` is moving HEAD and the work tree
     if (merged.withoutRenames) log.warn("merged-without-renames", { steps: merged.withoutRenames, reason: "git merge-tree failed on these heads (a bug in git's merge-ort); merged without rename detection, both sides kept" });
     if (merged.exactSides) log.info("merged-exact-sides", { steps: merged.exactSides, reason: "git merge-tree's conflicting versions were its own merge attempts (renames colliding, nested conflicts), or the heads have more than one merge base (a criss-cross, where merge-tree's virtual base can hide a side's change); merged from the two tips against one real base, so each side is kept exactly as it was written" });
@@ -108,12 +136,23 @@ export class Merger {
     // HEAD first (the pusher starts at once), then the conflict records, which only people read.
     const source = tipRefs.find(([, sha]) => sha === merged.commit)?.[0].split("/")[2];
     this.d.events.emit("head", { ref: branch, sha: merged.commit, origin: "merge", ...(source ? { source } : {}) });
-    const conflicts = await this.#recordConflicts(head, merged.commit);
-    log.info("merged", { ref: branch, sha: merged.commit, from: head, heads: heads.length, fastForward: heads.length === 1 && frontier.length === 1, conflicts: conflicts.length, reused: merged.reused ?? 0, mergeMs, ms });
-    this.d.events.emit("merged", { ref: branch, sha: merged.commit, from: head, heads, conflicts });
-    for (const c of conflicts) this.d.events.emit("conflict", { ref: branch, sha: merged.commit, conflict: c });
+    // The records are written behind the next pass, in order: reading the merges' messages took
+    // a storm's nodes 1–2 s per pass (two `git log`s on a saturated machine), and the next fold
+    // waited on them.
+    const recorded = this.#recorded.then(async () => {
+      const conflicts = await this.#recordConflicts(head, merged.commit);
+      log.info("merged", { ref: branch, sha: merged.commit, from: head, heads: heads.length, fastForward: heads.length === 1 && frontier.length === 1, conflicts: conflicts.length, reused: merged.reused ?? 0, mergeMs, ms });
+      this.d.events.emit("merged", { ref: branch, sha: merged.commit, from: head, heads, conflicts });
+      for (const c of conflicts) this.d.events.emit("conflict", { ref: branch, sha: merged.commit, conflict: c });
+    });
+    this.#recorded = recorded.catch((e) => log.error("conflicts-not-recorded", { sha: merged.commit, error: (e as Error).message }));
     // Stepped over a commit the user made meanwhile: it waits in a kept ref; merge it in now.
     return outcome === "stepped-over" ? "retry" : "advanced";
+  }
+
+  /** Resolves once the conflicts of every merge made so far are recorded (and "merged" told). */
+  recorded(): Promise<void> {
+    return this.#recorded;
   }
 
   /** Conflicts resolved by Herald merges between `from` and `to`, whoever made them; and the

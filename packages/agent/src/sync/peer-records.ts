@@ -8,6 +8,7 @@
 // --keep` onto the same user commits merged in canonical order), and git refuses to move a ref
 // off a commit the new value does not contain. While our record holds that merge, every push of
 // the peer into it and every fetch of ours into it fails as a non-fast-forward.
+import { isRefName, isSha } from "@herald/protocol";
 import { GitCommandError } from "../errors.js";
 import { userFrontier } from "../git/merge-heads.js";
 import { removeStaleRecordLock } from "../git/stale-ref-lock.js";
@@ -37,12 +38,26 @@ export class PeerRecords {
    * behind, so its owner's later heads descend from it.
    */
   async emptyMerged(records: Array<[string, string]>): Promise<void> {
+    const held: Array<[string, string]> = [];
     for (const [ref, sha] of records) {
       if (this.isBare(ref)) continue;
       const c = await this.d.repo.commit(sha).catch(() => null);
-      if (!c || !isHeraldMerge(c)) continue;
-      await this.#empty(ref, sha, "merged", "debug");
+      if (c && isHeraldMerge(c)) held.push([ref, sha]);
     }
+    if (held.length > 1 && (await this.#dropAll(held))) {
+      for (const [ref, sha] of held) this.#emptied(ref, sha, "merged", "debug");
+      return;
+    }
+    for (const [ref, sha] of held) await this.#empty(ref, sha, "merged", "debug");
+  }
+
+  /** Every delete in one git process (`update-ref --stdin`, one transaction of compare-and-swaps):
+   * a mesh's merge pass empties a record per peer. One that a push moved meanwhile fails the
+   * lot, and then they go one by one. */
+  async #dropAll(held: Array<[string, string]>): Promise<boolean> {
+    if (!held.every(([ref, sha]) => ref.startsWith("refs/remotes/") && isRefName(ref) && isSha(sha))) return false;
+    const input = held.map(([ref, sha]) => `delete ${ref} ${sha}`).join("\n") + "\n";
+    return (await this.d.repo.exec(["update-ref", "--stdin"], undefined, input)).code === 0;
   }
 
   /** A fetch into `ref` (holding `held`) was refused as a non-fast-forward: empty it if HEAD
@@ -68,9 +83,13 @@ export class PeerRecords {
 
   async #empty(ref: string, sha: string, reason: string, level: "debug" | "info" = "info"): Promise<boolean> {
     if ((await this.#drop(ref, sha)) !== "dropped") return false; // a push moved it meanwhile
+    this.#emptied(ref, sha, reason, level);
+    return true;
+  }
+
+  #emptied(ref: string, sha: string, reason: string, level: "debug" | "info"): void {
     this.d.log[level]("record-emptied", { ref, sha, reason });
     this.d.onEmptied(ref, sha);
-    return true;
   }
 
   /** The compare-and-swap delete; a stale lock in its way (stale-ref-lock.ts) goes, once. */

@@ -67,6 +67,7 @@ export async function stormCase(cleanup, { shape, n, server, rounds, gapMs, time
       let head = null;
       while (now() - lastAt < timeoutMs && !(head = await oneHead(dirs, shas))) await sleep(25);
       const oneHeadMs = head ? now() - lastAt : null;
+      if (!head) await tellWhyNot(ns, dirs);
       await settle(agents); // the pushes of records after one HEAD belong to the storm too
       // HERALD_BENCH_CPU=1: each agent's CPU since it started, its own (node) apart from the git it
       // ran and reaped (with what those ran: the receive-packs of its pushes included).
@@ -117,6 +118,21 @@ export async function stormCase(cleanup, { shape, n, server, rounds, gapMs, time
     }
   } finally {
     await dispose();
+  }
+}
+
+/** No one HEAD in time: each clone's HEAD and what its work tree holds that HEAD does not. */
+async function tellWhyNot(/** @type {string[]} */ ns, /** @type {string[]} */ dirs) {
+  for (const [i, d] of dirs.entries()) {
+    const head = (await git(d, "rev-parse", "HEAD").catch(() => "?")).trim();
+    const dirty = (await git(d, "status", "--porcelain=v1", "-uall").catch((e) => String(e))).trim();
+    console.error(`  ${ns[i]} at ${head.slice(0, 12)}${dirty ? `, work tree: ${dirty.split("\n").join("; ")}` : ""}`);
+    for (const line of dirty.split("\n").filter((l) => /^( M|M)/.test(l))) {
+      const path = line.slice(3);
+      const show = async (/** @type {string[]} */ ...a) => (await git(d, ...a).catch((e) => `(${String(e).slice(0, 80)})`)).trim();
+      console.error(`    ${path}: work tree ${JSON.stringify((await readFile(join(d, path), "utf8").catch(() => "?")).slice(0, 200))}; index ${await show("ls-files", "-s", "--", path)} ${JSON.stringify((await show("show", `:${path}`)).slice(0, 200))}; HEAD ${JSON.stringify((await show("show", `HEAD:${path}`)).slice(0, 200))}`);
+    }
+    if (dirty) console.error(`    reflog: ${(await git(d, "reflog", "-8", "--format=%h %gs").catch(() => "")).trim().split("\n").join(" | ")}`);
   }
 }
 

@@ -2,9 +2,8 @@
 // in a mesh, one per peer. They go in one git process (`update-ref --stdin`, a transaction of
 // compare-and-swap deletes); a record a push moved meanwhile fails the transaction, and then the
 // others go one by one while the moved one stays.
-import { commitFile, git, makeSandbox, type Sandbox } from "@herald/testkit";
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { commitFile, git, type Sandbox } from "@herald/testkit";
+import { threeConflictingHeads } from "./fixtures.js";
 import { GitRepo } from "../src/git/repo.js";
 import { mergeHeads } from "../src/git/merge-heads.js";
 import { PeerRecords } from "../src/sync/peer-records.js";
@@ -19,13 +18,10 @@ describe("records holding peers' merges are emptied together", () => {
   });
 
   async function setUp() {
-    sb = await makeSandbox(["a", "b", "c"], "mesh");
-    const { a, b, c } = sb.clones as Record<"a" | "b" | "c", string>;
-    const heads = [await commitFile(a, "f.txt", "from a\n"), await commitFile(b, "f.txt", "from b\n"), await commitFile(c, "f.txt", "from c\n")];
-    await git(a, "fetch", "-q", b, "main:refs/tmp/b");
-    await git(a, "fetch", "-q", c, "main:refs/tmp/c");
+    const made = await threeConflictingHeads();
+    sb = made.sb;
+    const { a, heads } = made;
     repo = await GitRepo.open(a);
-    await mkdir(join(repo.gitDir, "herald"), { recursive: true });
     const m1 = (await mergeHeads(repo, heads.slice(0, 2))).commit;
     const m2 = (await mergeHeads(repo, heads)).commit;
     // b and c each pushed a merge of theirs into their record here.

@@ -1,5 +1,5 @@
 // Small shared pieces for the agent's integration tests (agents themselves: helpers.ts).
-import { git } from "@herald/testkit";
+import { commitFile, git, makeSandbox, type Sandbox } from "@herald/testkit";
 import { execFileSync } from "node:child_process";
 import { access, chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,6 +19,20 @@ export async function bigCommit(dir: string, n = 3000, tag = "big"): Promise<str
   await git(dir, "add", "-A");
   await git(dir, "commit", "-q", "-m", `${tag}: ${n} files`);
   return (await git(dir, "rev-parse", "HEAD")).trim();
+}
+
+/** Three clones a, b, c in a mesh, each with a commit of its own to f.txt (every fold step
+ * conflicts); b's and c's fetched into a under `into` (refs/tmp by default). The sandbox, a's
+ * directory and the three commits, a's first. */
+export async function threeConflictingHeads(into = "refs/tmp"): Promise<{ sb: Sandbox; a: string; heads: string[] }> {
+  const sb = await makeSandbox(["a", "b", "c"], "mesh");
+  const { a, b, c } = sb.clones as Record<"a" | "b" | "c", string>;
+  const heads = [await commitFile(a, "f.txt", "from a\n"), await commitFile(b, "f.txt", "from b\n"), await commitFile(c, "f.txt", "from c\n")];
+  const where = (n: string) => (into === "refs/remotes" ? `refs/remotes/${n}/main` : `${into}/${n}`);
+  await git(a, "fetch", "-q", b, `main:${where("b")}`);
+  await git(a, "fetch", "-q", c, `main:${where("c")}`);
+  await mkdir(join(a, ".git", "herald"), { recursive: true }); // the agent makes it at start (engine.ts)
+  return { sb, a, heads };
 }
 
 export const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);

@@ -2,9 +2,8 @@
 // merge-heads.ts FoldSuperseded), and the steps it made are taken by the next fold. In a storm
 // each node's first fold was of heads already replaced, and the whole mesh folded twice. What
 // must not count as news: a peer's Herald merge of the very commits being folded.
-import { commitFile, git, makeSandbox, type Sandbox } from "@herald/testkit";
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { commitFile, git, type Sandbox } from "@herald/testkit";
+import { threeConflictingHeads } from "./fixtures.js";
 import { GitRepo } from "../src/git/repo.js";
 import { FoldSuperseded, mergeHeads, type KnownMerges } from "../src/git/merge-heads.js";
 import { FoldNews } from "../src/sync/fold-news.js";
@@ -20,15 +19,10 @@ describe("a fold gives up for newer work, and only for it", () => {
 
   /** Three user commits on three clones, all touching f.txt; b's and c's fetched into a's records. */
   async function setUp(): Promise<string[]> {
-    sb = await makeSandbox(["a", "b", "c"], "mesh");
-    const { b, c } = sb.clones as Record<"b" | "c", string>;
-    a = sb.clones.a!;
-    const shas = [await commitFile(a, "f.txt", "from a\n"), await commitFile(b, "f.txt", "from b\n"), await commitFile(c, "f.txt", "from c\n")];
-    await git(a, "fetch", "-q", b, "main:refs/remotes/b/main");
-    await git(a, "fetch", "-q", c, "main:refs/remotes/c/main");
+    const made = await threeConflictingHeads("refs/remotes");
+    ({ sb, a } = made);
     repo = await GitRepo.open(a);
-    await mkdir(join(repo.gitDir, "herald"), { recursive: true }); // the agent makes it at start (engine.ts)
-    return shas;
+    return made.heads;
   }
 
   const incoming = async () => [...(await repo.refs("refs/remotes/")).values()];

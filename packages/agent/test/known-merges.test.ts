@@ -2,10 +2,9 @@
 // merged need not be merged again: userFrontier records the Herald merges it opens, and
 // mergeHeads takes them. Found by `npm run chaos` (mesh10): ten agents re-folding the same heads,
 // 40-90 s per merge on a loaded two-core machine, kept the mesh from settling in 180 s.
-import { commitFile, git, makeSandbox, type Sandbox } from "@herald/testkit";
+import { git, type Sandbox } from "@herald/testkit";
 import { execFileSync } from "node:child_process";
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { threeConflictingHeads } from "./fixtures.js";
 import { GitRepo, HERALD_IDENTITY } from "../src/git/repo.js";
 import { mergeHeads, userFrontier, type KnownMerges } from "../src/git/merge-heads.js";
 
@@ -20,13 +19,10 @@ describe("merges already made are taken, not made again", () => {
 
   /** Three user commits on three clones, all touching f.txt (so every fold step conflicts), fetched into a. */
   async function setUp(): Promise<string[]> {
-    sb = await makeSandbox(["a", "b", "c"], "mesh");
-    const { a, b, c } = sb.clones as Record<"a" | "b" | "c", string>;
-    const shas = [await commitFile(a, "f.txt", "from a\n"), await commitFile(b, "f.txt", "from b\n"), await commitFile(c, "f.txt", "from c\n")];
-    await git(a, "fetch", "-q", b, "main:refs/tmp/b");
-    await git(a, "fetch", "-q", c, "main:refs/tmp/c");
-    repo = await GitRepo.open(a);
-    await mkdir(join(repo.gitDir, "herald"), { recursive: true }); // the agent makes it at start (engine.ts)
+    const made = await threeConflictingHeads();
+    sb = made.sb;
+    const shas = made.heads;
+    repo = await GitRepo.open(made.a);
     const exec = repo.exec.bind(repo);
     repo.exec = (args, ...rest) => {
       if (args[0] === "merge-tree") mergeTrees++;

@@ -10,7 +10,7 @@ import { isHeraldMerge } from "./merge-commit.js";
 import { assertSha, type GitRepo } from "./repo.js";
 import { pidAlive } from "../pid-alive.js";
 import { keepWhatTheMoveDropped } from "./kept-commits.js";
-import { lockHeldOpen } from "./lock-holder.js";
+import { locksHeldOpen } from "./lock-holder.js";
 
 interface Journal { from: string; to: string; branch: string; pid: number }
 
@@ -91,12 +91,12 @@ export async function recoverInterruptedAdvance(repo: GitRepo): Promise<"none" |
   // the index's, HEAD's, ORIG_HEAD's (merge and reset write it) and the branch's. Kept, they make
   // every git of the user's fail ("Unable to create '.git/HEAD.lock'"), and `git merge` refuses
   // while ORIG_HEAD.lock is there: the clone never moves again (npm run chaos).
-  for (const name of ["index.lock", "HEAD.lock", "ORIG_HEAD.lock", `${j.branch}.lock`]) {
-    if (name.startsWith("refs/") && !isBranchRef(j.branch)) continue; // the journal is a file: checked all the same
-    const lock = join(repo.gitDir, name);
-    // A lock a live process has open is not the dead agent's: the user's git, working meanwhile.
-    if ((await stat(lock).then(() => true, () => false)) && !(await lockHeldOpen(lock))) await rm(lock, { force: true });
-  }
+  const names = ["index.lock", "HEAD.lock", "ORIG_HEAD.lock", `${j.branch}.lock`].filter((n) => !n.startsWith("refs/") || isBranchRef(j.branch)); // the journal is a file: checked all the same
+  const present: string[] = [];
+  for (const name of names) if (await stat(join(repo.gitDir, name)).then(() => true, () => false)) present.push(join(repo.gitDir, name));
+  // A lock a live process has open is not the dead agent's: the user's git, working meanwhile.
+  const held = present.length ? await locksHeldOpen(present) : null;
+  for (const lock of present) if (!held?.has(lock)) await rm(lock, { force: true });
   const head = await repo.head();
   if (head === j.from) await whileUserGitRuns(() => revertPartialCheckout(repo, j.from, j.to));
   // Killed after the move but before the check that follows it: a commit the user made in that

@@ -8,18 +8,22 @@
 import { readdir, readlink, realpath } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
-export async function lockHeldOpen(lock: string): Promise<boolean | null> {
+/** Which of `locks` some other live process has open, in one pass over /proc; null where there is none. */
+export async function locksHeldOpen(locks: readonly string[]): Promise<Set<string> | null> {
   const pids = await readdir("/proc").catch(() => null);
   if (pids === null || !pids.includes("self")) return null;
   // The path as the kernel writes it: the directory resolved (a /tmp symlink, a bind mount seen
   // through its own path), the file's own name kept (it may be gone by the time we look).
-  const want = join(await realpath(dirname(lock)).catch(() => dirname(lock)), basename(lock));
+  const wanted = new Map<string, string>();
+  for (const lock of locks) wanted.set(join(await realpath(dirname(lock)).catch(() => dirname(lock)), basename(lock)), lock);
+  const held = new Set<string>();
   for (const pid of pids) {
     if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
     const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]); // another user's, or gone
     for (const fd of fds) {
-      if ((await readlink(`/proc/${pid}/fd/${fd}`).catch(() => "")) === want) return true;
+      const lock = wanted.get(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ""));
+      if (lock !== undefined) held.add(lock);
     }
   }
-  return false;
+  return held;
 }

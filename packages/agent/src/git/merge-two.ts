@@ -49,14 +49,15 @@ export async function mergeTwo(repo: GitRepo, a: ParentInfo, b: ParentInfo, tree
   if (!merged) throw new GitCommandError(["merge-tree", p1, p2], r.code, r.stderr);
   const step = await resolve(repo, merged, tips);
   if (step.attempts || (await strayMarkers(repo, step.tree, tips)).length) return fromTips({ exactSides: 1 });
-  return commitStep(repo, spec, step, tips, {});
+  return commitStep(repo, spec, step, tips, {}, true);
 }
 
-/** Commits the step's tree with the two parents, unless it would hold a marker no side wrote. */
-async function commitStep(repo: GitRepo, spec: ReturnType<typeof mergeCommitSpec>, step: Step, tips: Tips, how: { withoutRenames?: number; exactSides?: number }): Promise<MergeResult> {
+/** Commits the step's tree with the two parents, unless it would hold a marker no side wrote
+ * (`checked`: the caller has just looked, and found none). */
+async function commitStep(repo: GitRepo, spec: ReturnType<typeof mergeCommitSpec>, step: Step, tips: Tips, how: { withoutRenames?: number; exactSides?: number }, checked = false): Promise<MergeResult> {
   const [p1, p2] = tips.parents;
   const parents = tips.parents;
-  const stray = await strayMarkers(repo, step.tree, tips);
+  const stray = checked ? [] : await strayMarkers(repo, step.tree, tips);
   if (stray.length) throw new HeraldError("MERGE_MARKERS", `refusing to commit a merge of ${p1} and ${p2}: it would hold conflict markers neither side wrote, in ${stray.join(", ")}`, { parents, paths: stray });
   const message = spec.message + conflictTrailer(step.conflicts);
   const commit = (await repo.run(["commit-tree", step.tree, "-p", p1, "-p", p2, "-m", message], spec.env)).trim();

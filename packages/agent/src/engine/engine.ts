@@ -199,8 +199,7 @@ export class RepoEngine {
     });
   }
 
-  /** Merge incoming heads now and wait for the pass. */
-  /** Merge now; resolves with the conflicts recorded. */
+  /** Merge incoming heads now; resolves once the pass is done and its conflicts are recorded. */
   async mergeNow(): Promise<void> { await this.#merges.now(); await this.#merges.idle(); }
 
   pause(): void { this.#paused = true; this.log.info("paused"); }

@@ -127,8 +127,9 @@ async function tellWhyNot(/** @type {string[]} */ ns, /** @type {string[]} */ di
     const head = (await git(d, "rev-parse", "HEAD").catch(() => "?")).trim();
     const dirty = (await git(d, "status", "--porcelain=v1", "-uall").catch((e) => String(e))).trim();
     console.error(`  ${ns[i]} at ${head.slice(0, 12)}${dirty ? `, work tree: ${dirty.split("\n").join("; ")}` : ""}`);
-    for (const line of dirty.split("\n").filter((l) => /^( M|M)/.test(l))) {
-      const path = line.slice(3);
+    // The output comes trimmed: the first line's leading space (" M path") is gone.
+    for (const line of dirty.split("\n").filter((l) => /^\s*M/.test(l) || /^.M/.test(l))) {
+      const path = line.replace(/^\s*\S+\s/, "");
       const show = async (/** @type {string[]} */ ...a) => (await git(d, ...a).catch((e) => `(${String(e).slice(0, 80)})`)).trim();
       console.error(`    ${path}: work tree ${JSON.stringify((await readFile(join(d, path), "utf8").catch(() => "?")).slice(0, 200))}; index ${await show("ls-files", "-s", "--", path)} ${JSON.stringify((await show("show", `:${path}`)).slice(0, 200))}; HEAD ${JSON.stringify((await show("show", `HEAD:${path}`)).slice(0, 200))}`);
     }

@@ -11,6 +11,7 @@ import { assertSha, type GitRepo } from "./repo.js";
 import { pidAlive } from "../pid-alive.js";
 import { keepWhatTheMoveDropped } from "./kept-commits.js";
 import { locksHeldOpen } from "./lock-holder.js";
+import { keepCheckoutRacy } from "./racy-index.js";
 
 interface Journal { from: string; to: string; branch: string; pid: number }
 
@@ -34,7 +35,9 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
       // or a fetch (which ran `maintenance run --auto`) a moment ago, and a fast-forward adds no
       // object. git's own run after the merge was one more process per clone per commit, a tenth
       // of the git work a star of ten does per commit (npm run bench).
+      const started = Date.now();
       await repo.run(["-c", "maintenance.auto=false", "merge", "--ff-only", "--no-edit", "-q", to]);
+      await keepCheckoutRacy(repo.gitDir, started);
       return "advanced";
     }
     // Not a fast-forward: only Herald's own merges may be left behind (their parents are all in
@@ -42,7 +45,9 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
     // that differ, and aborts rather than touch a file with uncommitted changes (git-reset(1)).
     if (!(await onlyHeraldMergesBetween(repo, to, from))) return "head-moved";
     if ((await repo.head()) !== from) return "head-moved"; // checked again: the window is a spawn wide
+    const started = Date.now();
     await repo.run(["reset", "--keep", "-q", to]);
+    await keepCheckoutRacy(repo.gitDir, started);
     // reset has no expected old value: a commit the user made since our look at HEAD is kept
     // for the next merge rather than moved back to (kept-commits.ts).
     return (await keepWhatTheMoveDropped(repo, branch, from, to)) ? "stepped-over" : "advanced";
@@ -159,9 +164,11 @@ async function revertPartialCheckout(repo: GitRepo, from: string, to: string): P
   const literal = { GIT_LITERAL_PATHSPECS: "1" };
   const restore = reverted.filter((p) => blobs.get(p)!.from !== null);
   for (const p of reverted.filter((p) => blobs.get(p)!.from === null)) await rm(join(repo.dir, p), { force: true });
+  const started = Date.now();
   if (restore.length) await repo.run(["checkout", from, "--pathspec-from-file=-", "--pathspec-file-nul"], literal, paths(restore));
   // Index entries of those paths only (a checkout killed after writing the index): back to HEAD's.
   await repo.run(["reset", "-q", from, "--pathspec-from-file=-", "--pathspec-file-nul"], literal, paths(reverted));
+  await keepCheckoutRacy(repo.gitDir, started);
 }
 
 /** The file holds a proper prefix of the blob. Compared as text: a cut can only end it early. */

@@ -1,0 +1,33 @@
+// After Herald's git checks files out while the user works, the user's next `git add` must look at
+// the content of every file that checkout wrote, not trust the stat data it recorded.
+//
+// git takes an index entry as unchanged when the file's stat data matches it: size, inode and the
+// mtime and ctime to the second (Debian's git is built without USE_NSEC). Only an entry as new as
+// the index file itself is "racily clean" and gets its content compared
+// (Documentation/technical/racy-git.txt). A checkout writes a file, records its stat data, goes on,
+// and writes the index last. If the user saves the same file in that second, after git's write,
+// with the same size (a line edited in place), and the index lands in the next second, the entry
+// describes the user's file: their `git add` stages nothing, their commit misses the change, and the
+// clone's merges stop at the dirty file (npm run bench, storm ring 8: a commit went in empty).
+//
+// Setting the index file's mtime back to before the checkout began makes every file the checkout
+// wrote racily clean again, so git compares content until the index is next written (that write
+// smudges an entry whose content differs, racy-git.txt). An older index mtime only ever makes git
+// look more closely; nothing is trusted that was not before.
+import { stat, utimes } from "node:fs/promises";
+import { join } from "node:path";
+
+/** The kernel stamps files with a coarse clock that may lag `Date.now()` by a tick: a second of margin. */
+const MARGIN_MS = 1000;
+
+/** Call with the time taken just before the checkout started, once it has finished. */
+export async function keepCheckoutRacy(gitDir: string, startedMs: number): Promise<void> {
+  const index = join(gitDir, "index");
+  const st = await stat(index).catch(() => null);
+  if (!st) return; // no index (nothing checked out): nothing to distrust
+  const back = (startedMs - MARGIN_MS) / 1000;
+  if (st.mtimeMs / 1000 <= back) return;
+  // The user's git may replace the index meanwhile (a rename onto it): then this touches the file it
+  // replaced, or sets the new one back, which is as safe.
+  await utimes(index, st.atime, back).catch(() => undefined);
+}

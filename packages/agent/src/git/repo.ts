@@ -1,7 +1,7 @@
 // The only module that runs git (through run-git.ts; simple-git only discovers the repository).
 // Every ref and sha that reaches argv is validated here first, and no call passes --force or a
 // `+` refspec: Herald never rewrites anyone's history.
-import { isBranchRef, isRefName, isSha } from "@herald/protocol";
+import { isBranchRef, isSha } from "@herald/protocol";
 import { simpleGit } from "simple-git";
 import { runGit, type GitResult } from "./run-git.js";
 import { CatFile, parseCommit, type CommitInfo, type GitObject } from "./cat-file.js";
@@ -223,23 +223,6 @@ export class GitRepo {
     }
     const out = await this.run(["merge-base", "--independent", ...shas]);
     return out.split("\n").filter(Boolean);
-  }
-
-  /**
-   * Deletes a remote-tracking ref if it still holds `sha` (`git update-ref -d <ref> <oldvalue>`,
-   * a compare-and-swap): "moved" when it no longer does (or is gone). Any other failure (a lock
-   * left by a killed git, say) throws with git's words: taken for "moved", it kept a record
-   * from ever being emptied, silently (npm run chaos, mesh10). Only under refs/remotes/: our
-   * record of a peer's branch, never a branch of this clone and never a commit.
-   */
-  async dropTrackingRef(ref: string, sha: string): Promise<"dropped" | "moved"> {
-    if (!ref.startsWith("refs/remotes/") || !isRefName(ref)) throw new HeraldError("BAD_REF", `not a remote-tracking ref: ${JSON.stringify(ref.slice(0, 200))}`);
-    assertSha(sha);
-    const args = ["update-ref", "-d", ref, sha];
-    const r = await runGit(this.dir, args);
-    if (r.code === 0) return "dropped";
-    if (/but expected|unable to resolve reference/.test(r.stderr)) return "moved";
-    throw new GitCommandError(args, r.code, r.stderr);
   }
 
   async config(key: string): Promise<string | null> {

@@ -1,16 +1,16 @@
 // Our records of peers' branches: refs/remotes/<peer>/<branch>, which the peer pushes into and our
 // fetches write. The one rule for emptying one lives here. Like `git fetch --prune`, emptying
 // drops only our record of a peer's branch, never a commit: it happens only when HEAD holds
-// what the record held. The delete is a compare-and-swap (GitRepo.dropTrackingRef, git
+// what the record held. The delete is a compare-and-swap (tracking-refs.ts, git
 // update-ref's <oldvalue>): a push that landed meanwhile is kept.
 //
 // Why empty at all: a peer may leave one of its Herald merges behind (advance-head.ts: `reset
 // --keep` onto the same user commits merged in canonical order), and git refuses to move a ref
 // off a commit the new value does not contain. While our record holds that merge, every push of
 // the peer into it and every fetch of ours into it fails as a non-fast-forward.
-import { isRefName, isSha } from "@herald/protocol";
 import { GitCommandError } from "../errors.js";
 import { userFrontier } from "../git/merge-heads.js";
+import { dropTrackingRef, dropTrackingRefs } from "../git/tracking-refs.js";
 import { removeStaleRecordLock } from "../git/stale-ref-lock.js";
 import { isHeraldMerge } from "../git/merge-commit.js";
 import type { GitRepo } from "../git/repo.js";
@@ -44,20 +44,12 @@ export class PeerRecords {
       const c = await this.d.repo.commit(sha).catch(() => null);
       if (c && isHeraldMerge(c)) held.push([ref, sha]);
     }
-    if (held.length > 1 && (await this.#dropAll(held))) {
+    // A mesh's merge pass empties a record per peer: one git for all, else one by one.
+    if (held.length > 1 && (await dropTrackingRefs(this.d.repo, held).catch(() => false))) {
       for (const [ref, sha] of held) this.#emptied(ref, sha, "merged", "debug");
       return;
     }
     for (const [ref, sha] of held) await this.#empty(ref, sha, "merged", "debug");
-  }
-
-  /** Every delete in one git process (`update-ref --stdin`, one transaction of compare-and-swaps):
-   * a mesh's merge pass empties a record per peer. One that a push moved meanwhile fails the
-   * lot, and then they go one by one. */
-  async #dropAll(held: Array<[string, string]>): Promise<boolean> {
-    if (!held.every(([ref, sha]) => ref.startsWith("refs/remotes/") && isRefName(ref) && isSha(sha))) return false;
-    const input = held.map(([ref, sha]) => `delete ${ref} ${sha}`).join("\n") + "\n";
-    return (await this.d.repo.exec(["update-ref", "--stdin"], undefined, input)).code === 0;
   }
 
   /** A fetch into `ref` (holding `held`) was refused as a non-fast-forward: empty it if HEAD
@@ -97,7 +89,7 @@ export class PeerRecords {
     const { repo, log } = this.d;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await repo.dropTrackingRef(ref, sha);
+        return await dropTrackingRef(repo, ref, sha);
       } catch (e) {
         const stderr = e instanceof GitCommandError ? e.stderr : "";
         if (attempt === 1 && (await removeStaleRecordLock(repo.gitDir, stderr, log))) continue;

@@ -1,4 +1,4 @@
-import { linearRun, reaches, type LoadCommit } from "./ancestry.js";
+import { ancestorsWithin, linearRun, reaches, type LoadCommit } from "./ancestry.js";
 
 // A history as parent lists: a ← b ← c ← m, a ← x ← m (m merges c and x), y alone, z's parent lost.
 const sha = (c: string) => c.repeat(40);
@@ -46,5 +46,19 @@ describe("linearRun", () => {
     expect(await linearRun(load, sha("c"), sha("m"))).toBeNull();
     expect(await linearRun(load, sha("x"), sha("c"))).toBeNull();
     expect(await linearRun(load, sha("a"), sha("c"), 1)).toBeNull();
+  });
+});
+
+describe("ancestorsWithin", () => {
+  const names = (s: Set<string>) => [...s].map((x) => x[0]).sort().join("");
+  it("takes both parents of a merge, down to the roots", async () => {
+    expect(names(await ancestorsWithin(load, [sha("m")], 100))).toBe("abcmx");
+    expect(names(await ancestorsWithin(load, [sha("c"), sha("y")], 100))).toBe("abcy");
+  });
+  it("stops near its limit, nearest first", async () => {
+    expect(names(await ancestorsWithin(load, [sha("m")], 3))).toBe("cmx");
+  });
+  it("ends a line at a commit it cannot load, keeping that commit", async () => {
+    expect(names(await ancestorsWithin(load, [sha("z")], 100))).toBe("qz");
   });
 });

@@ -42,3 +42,21 @@ export async function linearRun(load: LoadCommit, from: string, to: string, limi
   }
   return run;
 }
+
+/** `tips` and their ancestors, breadth-first (the nearest first), until about `limit` are seen or
+ * the roots are reached. A commit this clone lacks ends its line. Unlike `reaches`, this never
+ * says "unsure": the caller takes the set as a bounded view, not the whole history. */
+export async function ancestorsWithin(load: LoadCommit, tips: readonly string[], limit: number): Promise<Set<string>> {
+  const seen = new Set(tips);
+  let layer = [...tips];
+  while (layer.length && seen.size < limit) {
+    const next: string[] = [];
+    for (const sha of layer) {
+      for (const p of (await load(sha))?.parents ?? []) {
+        if (!seen.has(p)) { seen.add(p); next.push(p); }
+      }
+    }
+    layer = next;
+  }
+  return seen;
+}

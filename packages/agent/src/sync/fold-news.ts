@@ -7,6 +7,7 @@
 // every node pushes its own fold of what it holds). `userFrontier` would open it into those very
 // commits, so folding again would make the same merge. Read from the clone's cat-file process;
 // no git process, and nothing at all until the merge loop has been nudged.
+import { ancestorsWithin } from "../git/ancestry.js";
 import { isHeraldMerge } from "../git/merge-commit.js";
 import type { GitRepo } from "../git/repo.js";
 
@@ -47,7 +48,7 @@ export class FoldNews {
   }
 
   async #carriesNothingNew(tip: string): Promise<boolean> {
-    const covered = await (this.#covered ??= this.#ancestors());
+    const covered = await (this.#covered ??= ancestorsWithin((sha) => this.repo.commit(sha).catch(() => null), this.frontier, ANCESTORS));
     const todo = [tip];
     let opened = 0;
     while (todo.length) {
@@ -58,21 +59,5 @@ export class FoldNews {
       todo.push(...c.parents);
     }
     return true;
-  }
-
-  /** The fold's heads and their ancestors, newest first, up to ANCESTORS commits. */
-  async #ancestors(): Promise<Set<string>> {
-    const seen = new Set(this.frontier);
-    let layer = [...this.frontier];
-    while (layer.length && seen.size < ANCESTORS) {
-      const next: string[] = [];
-      for (const sha of layer) {
-        for (const p of (await this.repo.commit(sha).catch(() => null))?.parents ?? []) {
-          if (!seen.has(p)) { seen.add(p); next.push(p); }
-        }
-      }
-      layer = next;
-    }
-    return seen;
   }
 }

@@ -4,7 +4,8 @@
 // tree and the index agree once it is done); writes into an ignored directory are none.
 import { git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startOne, type Running } from "./helpers.js";
 import { bigCommit, recordsOf, sleep } from "./fixtures.js";
@@ -104,5 +105,31 @@ describe("herald.autocommit", () => {
     await waitFor(async () => (await head(dir)) !== base, 20_000, "the autocommit of notes.txt");
     await quiet();
     expect(await commitsSince(dir, base)).toEqual([{ subject: "herald: autocommit on b: added notes.txt", files: ["notes.txt"] }]);
+  }, 60_000);
+
+  // Beside the storm bench's finding (advance-user-write.test.ts): git's add takes a file's stat
+  // data, then reads it. A same-size save between the read and the index's write, in that second,
+  // with the index landing in the next, matched the stat data the add recorded: no add staged it
+  // again, and the save was never committed. The clean filter stands in for the user.
+  it("a same-size save made while the add reads the file is committed after all", async () => {
+    const seconds = join(tmpdir(), `herald-seconds-${process.pid}`);
+    const dir = await start(async (d) => {
+      await writeFile(join(d, "same.txt"), "version 0 of same.txt\n");
+      await git(d, "add", "same.txt");
+      await git(d, "commit", "-qm", "same.txt");
+      await writeFile(join(d, ".git", "info", "attributes"), "same.txt filter=user\n");
+      const user = `if [ -e .git/save-now ]; then rm .git/save-now; cat; s=$(stat -c %Y same.txt); printf 'version 2 of same.txt\\n' > same.txt; echo $s $(stat -c %Y same.txt) > '${seconds}'; sleep 1.3; else cat; fi`;
+      await git(d, "config", "filter.user.clean", user);
+      await git(d, "config", "filter.user.smudge", "cat");
+    });
+    await writeFile(join(dir, ".git", "save-now"), "");
+    await sleep(1020 - (Date.now() % 1000)); // a second begins: the save and the user's next land in it
+    await writeFile(join(dir, "same.txt"), "version 1 of same.txt\n");
+    await waitFor(async () => (await git(dir, "show", "HEAD:same.txt")) === "version 2 of same.txt\n", 15_000, "the second save committed");
+    const [first, second] = (await readFile(seconds, "utf8")).trim().split(" ");
+    expect(second).toBe(first); // the race this test is about: both saves in one second
+    await quiet();
+    expect(await git(dir, "status", "--porcelain")).toBe("");
+    await rm(seconds, { force: true });
   }, 60_000);
 });

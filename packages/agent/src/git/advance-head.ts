@@ -11,7 +11,7 @@ import { assertSha, type GitRepo } from "./repo.js";
 import { pidAlive } from "../pid-alive.js";
 import { keepWhatTheMoveDropped } from "./kept-commits.js";
 import { locksHeldOpen } from "./lock-holder.js";
-import { keepCheckoutRacy } from "./racy-index.js";
+import { distrustStatSince } from "./racy-index.js";
 
 interface Journal { from: string; to: string; branch: string; pid: number }
 
@@ -37,7 +37,7 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
       // of the git work a star of ten does per commit (npm run bench).
       const started = Date.now();
       await repo.run(["-c", "maintenance.auto=false", "merge", "--ff-only", "--no-edit", "-q", to]);
-      await keepCheckoutRacy(repo.gitDir, started);
+      await distrustStatSince(repo.gitDir, started);
       return "advanced";
     }
     // Not a fast-forward: only Herald's own merges may be left behind (their parents are all in
@@ -47,7 +47,7 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
     if ((await repo.head()) !== from) return "head-moved"; // checked again: the window is a spawn wide
     const started = Date.now();
     await repo.run(["reset", "--keep", "-q", to]);
-    await keepCheckoutRacy(repo.gitDir, started);
+    await distrustStatSince(repo.gitDir, started);
     // reset has no expected old value: a commit the user made since our look at HEAD is kept
     // for the next merge rather than moved back to (kept-commits.ts).
     return (await keepWhatTheMoveDropped(repo, branch, from, to)) ? "stepped-over" : "advanced";
@@ -168,7 +168,7 @@ async function revertPartialCheckout(repo: GitRepo, from: string, to: string): P
   if (restore.length) await repo.run(["checkout", from, "--pathspec-from-file=-", "--pathspec-file-nul"], literal, paths(restore));
   // Index entries of those paths only (a checkout killed after writing the index): back to HEAD's.
   await repo.run(["reset", "-q", from, "--pathspec-from-file=-", "--pathspec-file-nul"], literal, paths(reverted));
-  await keepCheckoutRacy(repo.gitDir, started);
+  await distrustStatSince(repo.gitDir, started);
 }
 
 /** The file holds a proper prefix of the blob. Compared as text: a cut can only end it early. */

@@ -1,5 +1,6 @@
-// After Herald's git checks files out while the user works, the user's next `git add` must look at
-// the content of every file that checkout wrote, not trust the stat data it recorded.
+// After Herald's git writes the index while the user works (a checkout, an autocommit's add), the
+// next `git add` must look at the content of every file touched meanwhile, not trust the stat data
+// the index recorded.
 //
 // git takes an index entry as unchanged when the file's stat data matches it: size, inode and the
 // mtime and ctime to the second (Debian's git is built without USE_NSEC). Only an entry as new as
@@ -10,8 +11,12 @@
 // describes the user's file: their `git add` stages nothing, their commit misses the change, and the
 // clone's merges stop at the dirty file (npm run bench, storm ring 8: a commit went in empty).
 //
-// Setting the index file's mtime back to before the checkout began makes every file the checkout
-// wrote racily clean again, so git compares content until the index is next written (that write
+// An autocommit's `git add` has the same window: it takes a file's stat data, then reads it; a save
+// between the read and the index's write in the next second is never staged, by that add or any
+// later one.
+//
+// Setting the index file's mtime back to before the command began makes every file written since
+// racily clean again, so git compares content until the index is next written (that write
 // smudges an entry whose content differs, racy-git.txt). An older index mtime only ever makes git
 // look more closely; nothing is trusted that was not before.
 import { stat, utimes } from "node:fs/promises";
@@ -20,8 +25,8 @@ import { join } from "node:path";
 /** The kernel stamps files with a coarse clock that may lag `Date.now()` by a tick: a second of margin. */
 const MARGIN_MS = 1000;
 
-/** Call with the time taken just before the checkout started, once it has finished. */
-export async function keepCheckoutRacy(gitDir: string, startedMs: number): Promise<void> {
+/** Call with the time taken just before the command started, once it has finished. */
+export async function distrustStatSince(gitDir: string, startedMs: number): Promise<void> {
   const index = join(gitDir, "index");
   const st = await stat(index).catch(() => null);
   if (!st) return; // no index (nothing checked out): nothing to distrust

@@ -2,7 +2,7 @@
 // `git merge --ff-only` does: it refuses, rather than overwrite, any uncommitted change in a file
 // it would touch, and it never leaves MERGE_HEAD behind. A journal written first lets the next
 // start finish the move if the agent is killed half-way through the checkout.
-import { lstat, mkdir, readFile, readlink, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, readlink, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { isBranchRef } from "@herald/protocol";
 import { GitCommandError, HeraldError } from "../errors.js";
@@ -11,7 +11,7 @@ import { assertSha, type GitRepo } from "./repo.js";
 import { pidAlive } from "../pid-alive.js";
 import { keepWhatTheMoveDropped } from "./kept-commits.js";
 import { locksHeldOpen } from "./lock-holder.js";
-import { distrustStatSince } from "./racy-index.js";
+import { distrustStatSince, movedIndexCopy, underIndexLock } from "./racy-index.js";
 
 interface Journal { from: string; to: string; branch: string; pid: number }
 
@@ -35,19 +35,17 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
       // or a fetch (which ran `maintenance run --auto`) a moment ago, and a fast-forward adds no
       // object. git's own run after the merge was one more process per clone per commit, a tenth
       // of the git work a star of ten does per commit (npm run bench).
-      const started = Date.now();
-      await repo.run(["-c", "maintenance.auto=false", "merge", "--ff-only", "--no-edit", "-q", to]);
-      await distrustStatSince(repo.gitDir, started);
-      return "advanced";
+      const moved = await underIndexLock(repo.gitDir, (env) => repo.run(["-c", "maintenance.auto=false", "merge", "--ff-only", "--no-edit", "-q", to], env));
+      return moved === "busy" ? "busy" : "advanced";
     }
     // Not a fast-forward: only Herald's own merges may be left behind (their parents are all in
     // `to`); a user commit never is. `reset --keep` moves the branch and updates only the files
     // that differ, and aborts rather than touch a file with uncommitted changes (git-reset(1)).
     if (!(await onlyHeraldMergesBetween(repo, to, from))) return "head-moved";
     if ((await repo.head()) !== from) return "head-moved"; // checked again: the window is a spawn wide
-    const started = Date.now();
-    await repo.run(["reset", "--keep", "-q", to]);
-    await distrustStatSince(repo.gitDir, started);
+    // On a copy of the index, under its lock, so that a save of the user's in the second git wrote
+    // a file is seen by their next `git add` (racy-index.ts).
+    if ((await underIndexLock(repo.gitDir, (env) => repo.run(["reset", "--keep", "-q", to], env))) === "busy") return "busy";
     // reset has no expected old value: a commit the user made since our look at HEAD is kept
     // for the next merge rather than moved back to (kept-commits.ts).
     return (await keepWhatTheMoveDropped(repo, branch, from, to)) ? "stepped-over" : "advanced";
@@ -100,7 +98,20 @@ export async function recoverInterruptedAdvance(repo: GitRepo): Promise<"none" |
   const present: string[] = [];
   for (const name of names) if (await stat(join(repo.gitDir, name)).then(() => true, () => false)) present.push(join(repo.gitDir, name));
   // A lock a live process has open is not the dead agent's: the user's git, working meanwhile.
-  const held = present.length ? await locksHeldOpen(present) : null;
+  const copy = movedIndexCopy(repo.gitDir), copyLock = `${copy}.lock`;
+  const moving = await stat(copyLock).then(() => true, () => false);
+  const held = present.length || moving ? await locksHeldOpen([...present, ...(moving ? [copyLock] : [])]) : null;
+  // Its git outlived it (the agent alone was killed) and is still moving the work tree.
+  if (held?.has(copyLock)) throw new HeraldError("AGENT_RUNNING", "a git the previous agent started is still updating this clone; start again once it has ended");
+  // The move works on a copy of the index under index.lock (racy-index.ts). Killed once git had
+  // moved the branch, the copy is the branch's index (git writes the index before it moves the
+  // ref), and no other git wrote the real one while the lock stood: it goes in. Otherwise the
+  // real index is the one of HEAD as it still is.
+  if (await stat(copy).then(() => true, () => false)) {
+    if ((await repo.head()) === j.to) await rename(copy, join(repo.gitDir, "index"));
+    else await rm(copy, { force: true });
+  }
+  await rm(copyLock, { force: true });
   for (const lock of present) if (!held?.has(lock)) await rm(lock, { force: true });
   const head = await repo.head();
   if (head === j.from) await whileUserGitRuns(() => revertPartialCheckout(repo, j.from, j.to));
@@ -168,7 +179,7 @@ async function revertPartialCheckout(repo: GitRepo, from: string, to: string): P
   if (restore.length) await repo.run(["checkout", from, "--pathspec-from-file=-", "--pathspec-file-nul"], literal, paths(restore));
   // Index entries of those paths only (a checkout killed after writing the index): back to HEAD's.
   await repo.run(["reset", "-q", from, "--pathspec-from-file=-", "--pathspec-file-nul"], literal, paths(reverted));
-  await distrustStatSince(repo.gitDir, started);
+  await distrustStatSince(join(repo.gitDir, "index"), started);
 }
 
 /** The file holds a proper prefix of the blob. Compared as text: a cut can only end it early. */

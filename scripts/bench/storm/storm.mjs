@@ -67,7 +67,7 @@ export async function stormCase(cleanup, { shape, n, server, rounds, gapMs, time
       let head = null;
       while (now() - lastAt < timeoutMs && !(head = await oneHead(dirs, shas))) await sleep(25);
       const oneHeadMs = head ? now() - lastAt : null;
-      if (!head) await tellWhyNot(ns, dirs);
+      if (!head) await tellWhyNot(ns, dirs, made);
       await settle(agents); // the pushes of records after one HEAD belong to the storm too
       // HERALD_BENCH_CPU=1: each agent's CPU since it started, its own (node) apart from the git it
       // ran and reaped (with what those ran: the receive-packs of its pushes included).
@@ -121,8 +121,25 @@ export async function stormCase(cleanup, { shape, n, server, rounds, gapMs, time
   }
 }
 
-/** No one HEAD in time: each clone's HEAD and what its work tree holds that HEAD does not. */
-async function tellWhyNot(/** @type {string[]} */ ns, /** @type {string[]} */ dirs) {
+/** No one HEAD in time: each clone's HEAD and what its work tree holds that HEAD does not; what
+ * each HEAD lacks of the storm's commits and versions, and whether the user's commit itself held
+ * the version (if not, their add missed it: no merge lost it).
+ * @param {string[]} ns @param {string[]} dirs @param {import("./edits.mjs").Made[]} made */
+async function tellWhyNot(ns, dirs, made) {
+  const seen = new Set();
+  for (const [i, d] of dirs.entries()) {
+    const head = (await git(d, "rev-parse", "HEAD").catch(() => "")).trim();
+    if (!head || seen.has(head)) continue;
+    seen.add(head);
+    const lost = await whatWasLost(d, head, made);
+    const held = async (/** @type {string} */ v) => {
+      const m = made.find((x) => v.endsWith(`(${x.sha.slice(0, 10)})`));
+      const path = v.slice(0, v.indexOf(" as written by "));
+      return m && (await git(d, "ls-tree", m.sha, "--", path).catch(() => "")).trim() ? "its commit held it" : "its commit did not hold it";
+    };
+    const versions = await Promise.all(lost.lostVersions.map(async (v) => `${v}, ${await held(v)}`));
+    if (lost.lostCommits.length || versions.length) console.error(`  ${head.slice(0, 12)} (${ns[i]}) lacks ${lost.lostCommits.length} of the storm's commits; versions: ${versions.join("; ") || "none"}`);
+  }
   for (const [i, d] of dirs.entries()) {
     const head = (await git(d, "rev-parse", "HEAD").catch(() => "?")).trim();
     const dirty = (await git(d, "status", "--porcelain=v1", "-uall").catch((e) => String(e))).trim();

@@ -2,10 +2,11 @@
 // receive-pack and fetch ran it a moment before, and a second run per clone per commit was a
 // tenth of the git work on a star of ten (npm run bench). GIT_TRACE names every git command run.
 import { commitFile, git, head, makeSandbox, type Sandbox } from "@herald/testkit";
-import { readFile } from "node:fs/promises";
+import { access, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GitRepo } from "../src/git/repo.js";
 import { advanceHead } from "../src/git/advance-head.js";
+import { movedIndexCopy } from "../src/git/racy-index.js";
 
 describe("advanceHead's fast-forward", () => {
   let sb: Sandbox;
@@ -36,4 +37,25 @@ describe("advanceHead's fast-forward", () => {
     expect(commands.some((l) => l.includes("merge --ff-only"))).toBe(true);
     expect(commands.filter((l) => /maintenance|\bgc\b/.test(l))).toEqual([]);
   });
+
+  // The move takes index.lock itself, as git does (racy-index.ts): another git holding it (the
+  // user's) makes the move wait for the next pass, and its lock is left as it was.
+  it("answers busy while another git holds index.lock, and touches nothing", async () => {
+    sb = await makeSandbox(["a"], []);
+    const a = sb.clones.a!;
+    const from = await head(a);
+    await git(a, "checkout", "-q", "-b", "next");
+    await commitFile(a, "new.txt", "new\n", "a new file");
+    const to = await head(a);
+    await git(a, "checkout", "-q", "main");
+    await writeFile(join(a, ".git", "index.lock"), "the user's git\n");
+
+    expect(await advanceHead(await GitRepo.open(a), "refs/heads/main", from, to, true)).toBe("busy");
+
+    expect(await head(a)).toBe(from);
+    expect(await readFile(join(a, ".git", "index.lock"), "utf8")).toBe("the user's git\n");
+    expect(await access(movedIndexCopy(join(a, ".git"))).then(() => true, () => false)).toBe(false);
+    expect(await access(join(a, "new.txt")).then(() => true, () => false)).toBe(false);
+  });
 });
+

@@ -44,6 +44,8 @@ export const movedIndexCopy = (gitDir: string): string => join(gitDir, "herald",
  * already set back. Setting the real index back after git wrote it left a gap: under a storm's
  * load the user's `git add` ran between git's exit and the setback, and missed their save all the
  * same (npm run bench, storm ring 8). "busy": another git holds the lock (the user's).
+ * Hooks the command runs (git-annex's post-merge) see GIT_INDEX_FILE too, and so work on the index
+ * that goes in, as a pre-commit hook does under `git commit -a`.
  */
 export async function underIndexLock<T>(gitDir: string, command: (env: Record<string, string>) => Promise<T>): Promise<T | "busy"> {
   const index = join(gitDir, "index"), lock = `${index}.lock`, copy = movedIndexCopy(gitDir);

@@ -26,7 +26,7 @@ export async function oneHead(/** @type {string[]} */ dirs, /** @type {string[]}
   return missing === 0 ? heads[0] : null;
 }
 
-const blobId = (/** @type {Buffer} */ b) => createHash("sha1").update(`blob ${b.length}\0`).update(b).digest("hex");
+export const blobId = (/** @type {Buffer} */ b) => createHash("sha1").update(`blob ${b.length}\0`).update(b).digest("hex");
 
 /**
  * The versions written that `head` (in `dir`) lost, the files holding conflict markers, and the

@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { settle, startChild } from "../herald.mjs";
 import { now, round, sleep } from "../lib.mjs";
-import { whatWasLost, oneHead } from "./check.mjs";
+import { blobId, whatWasLost, oneHead } from "./check.mjs";
 import { seedFiles, stormRound } from "./edits.mjs";
 
 /** @typedef {import("../lib.mjs").Cleanup} Cleanup */
@@ -135,7 +135,9 @@ async function tellWhyNot(ns, dirs, made) {
     const held = async (/** @type {string} */ v) => {
       const m = made.find((x) => v.endsWith(`(${x.sha.slice(0, 10)})`));
       const path = v.slice(0, v.indexOf(" as written by "));
-      return m && (await git(d, "ls-tree", m.sha, "--", path).catch(() => "")).trim() ? "its commit held it" : "its commit did not hold it";
+      const blob = m ? (await git(d, "rev-parse", `${m.sha}:${path}`).catch(() => "")).trim() : "";
+      const wrote = m?.wrote[path];
+      return wrote && blob === blobId(wrote) ? "its commit held it" : `its commit did not hold it (it held ${blob.slice(0, 10) || "no such path"})`;
     };
     const versions = await Promise.all(lost.lostVersions.map(async (v) => `${v}, ${await held(v)}`));
     if (lost.lostCommits.length || versions.length) console.error(`  ${head.slice(0, 12)} (${ns[i]}) lacks ${lost.lostCommits.length} of the storm's commits; versions: ${versions.join("; ") || "none"}`);
@@ -149,6 +151,7 @@ async function tellWhyNot(ns, dirs, made) {
       const path = line.replace(/^\s*\S+\s/, "");
       const show = async (/** @type {string[]} */ ...a) => (await git(d, ...a).catch((e) => `(${String(e).slice(0, 80)})`)).trim();
       console.error(`    ${path}: work tree ${JSON.stringify((await readFile(join(d, path), "utf8").catch(() => "?")).slice(0, 200))}; index ${await show("ls-files", "-s", "--", path)} ${JSON.stringify((await show("show", `:${path}`)).slice(0, 200))}; HEAD ${JSON.stringify((await show("show", `HEAD:${path}`)).slice(0, 200))}`);
+      console.error(`    ${path} on HEAD's history: ${(await show("log", "-6", "-m", "--format=%h %p %ae %s", "--raw", "--no-abbrev", "--", path)).split("\n").filter(Boolean).join(" | ")}`);
     }
     if (dirty) console.error(`    reflog: ${(await git(d, "reflog", "-8", "--format=%h %gs").catch(() => "")).trim().split("\n").join(" | ")}`);
   }

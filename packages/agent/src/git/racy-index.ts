@@ -57,10 +57,14 @@ export async function underIndexLock<T>(gitDir: string, command: (env: Record<st
   }
   try {
     await mkdir(dirname(copy), { recursive: true });
-    await copyFile(index, copy).catch(async (e: NodeJS.ErrnoException) => {
-      if (e.code !== "ENOENT") throw e;
-      await rm(copy, { force: true }); // no index yet: git makes one
-    });
+    const st = await stat(index).catch((e: NodeJS.ErrnoException) => { if (e.code === "ENOENT") return null; throw e; });
+    if (st) {
+      await copyFile(index, copy);
+      // The copy keeps the index's mtime: an entry that only its raciness marks as changed (the
+      // user saved a file again in the second their add wrote it) must stay racy for git, or the
+      // move trusts its stat data and writes it back as clean for good.
+      await utimes(copy, st.atime, st.mtime);
+    } else await rm(copy, { force: true }); // no index yet: git makes one
     const started = Date.now();
     const out = await command({ GIT_INDEX_FILE: copy });
     await distrustStatSince(copy, started);

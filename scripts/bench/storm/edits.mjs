@@ -4,7 +4,7 @@
 // clone deletes a file another one modifies; each clone also adds a file of its own. Every commit
 // made is returned with the paths and contents it wrote, so that "nothing lost" can be checked.
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { now, sleep } from "../lib.mjs";
@@ -15,14 +15,25 @@ const execFileP = promisify(execFile);
 
 const LOCKED = /index\.lock|cannot lock ref|Unable to create/;
 
+/** HERALD_BENCH_TRACE: each git the user ran, when it ended (the bench's clock) and how. */
+/** @type {Array<{ t: number, agent: string, event: string, args: string, outcome: string }>} */
+export const userGits = [];
+
 /** git in `dir` as the user would run it: again while the agent's merge holds index.lock. */
 export function gitIn(/** @type {string} */ dir) {
+  const trace = (/** @type {string[]} */ args, /** @type {string} */ outcome) => {
+    if (process.env.HERALD_BENCH_TRACE) userGits.push({ t: now(), agent: basename(dir), event: "user-git", args: args.join(" ").slice(0, 80), outcome });
+  };
   return async (/** @type {string[]} */ ...args) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        return (await execFileP("git", ["-c", "core.abbrev=40", ...args], { cwd: dir, maxBuffer: 64 << 20 })).stdout;
+        const out = (await execFileP("git", ["-c", "core.abbrev=40", ...args], { cwd: dir, maxBuffer: 64 << 20 })).stdout;
+        trace(args, `ok ${out.trim().split("\n")[0]?.slice(0, 60) ?? ""}`);
+        return out;
       } catch (e) {
-        if (!LOCKED.test(String(/** @type {any} */ (e).stderr ?? "")) || attempt >= 400) throw e;
+        const err = String(/** @type {any} */ (e).stderr ?? "");
+        trace(args, `failed: ${err.trim().split("\n")[0]?.slice(0, 80)}`);
+        if (!LOCKED.test(err) || attempt >= 400) throw e;
         await sleep(25);
       }
     }

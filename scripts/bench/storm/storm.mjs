@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { settle, startChild } from "../herald.mjs";
 import { now, round, sleep } from "../lib.mjs";
 import { blobId, whatWasLost, oneHead } from "./check.mjs";
-import { seedFiles, stormRound } from "./edits.mjs";
+import { seedFiles, stormRound, userGits } from "./edits.mjs";
 
 /** @typedef {import("../lib.mjs").Cleanup} Cleanup */
 /** @typedef {import("@herald/testkit").XmppServer} XmppServer */
@@ -86,8 +86,10 @@ export async function stormCase(cleanup, { shape, n, server, rounds, gapMs, time
       const count = (/** @type {RegExp} */ re) => traces.reduce((s, t) => s + (t.match(re)?.length ?? 0), 0);
       const records = ns.flatMap((c) => agents[c].records.slice(recordsFrom[c]));
       // HERALD_BENCH_TRACE=1: every record (debug too) from a second before the last commit on, in ms after it.
+      // HERALD_BENCH_TRACE=all: from the storm's start, with the user's own gits among them.
       if (process.env.HERALD_BENCH_TRACE) {
-        for (const r of records.filter((x) => x.t >= lastAt - 1000).sort((a, b) => a.t - b.t)) {
+        const from = process.env.HERALD_BENCH_TRACE === "all" ? t0 : lastAt - 1000;
+        for (const r of [...records, ...(process.env.HERALD_BENCH_TRACE === "all" ? userGits : [])].filter((x) => x.t >= from).sort((a, b) => a.t - b.t)) {
           console.error(`  ${String(Math.round(r.t - lastAt)).padStart(6)} ${r.agent} ${r.event} ${JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !["t", "agent", "event", "level"].includes(k))))}`);
         }
       }
@@ -153,7 +155,7 @@ async function tellWhyNot(ns, dirs, made) {
       console.error(`    ${path}: work tree ${JSON.stringify((await readFile(join(d, path), "utf8").catch(() => "?")).slice(0, 200))}; index ${await show("ls-files", "-s", "--", path)} ${JSON.stringify((await show("show", `:${path}`)).slice(0, 200))}; HEAD ${JSON.stringify((await show("show", `HEAD:${path}`)).slice(0, 200))}`);
       console.error(`    ${path} on HEAD's history: ${(await show("log", "-6", "-m", "--format=%h %p %ae %s", "--raw", "--no-abbrev", "--", path)).split("\n").filter(Boolean).join(" | ")}`);
     }
-    if (dirty) console.error(`    reflog: ${(await git(d, "reflog", "-8", "--format=%h %gs").catch(() => "")).trim().split("\n").join(" | ")}`);
+    if (dirty) console.error(`    reflog: ${(await git(d, "reflog", "-24", "--date=unix", "--format=%h %gd %gs").catch(() => "")).trim().split("\n").join(" | ")}`);
   }
 }
 

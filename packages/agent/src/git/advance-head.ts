@@ -10,6 +10,7 @@ import { isHeraldMerge } from "./merge-commit.js";
 import { assertSha, type GitRepo } from "./repo.js";
 import { pidAlive } from "../pid-alive.js";
 import { keepWhatTheMoveDropped } from "./kept-commits.js";
+import { stageAgain, stagedChanges } from "./staged-changes.js";
 import { locksHeldOpen } from "./lock-holder.js";
 import { distrustStatSince, movedIndexCopy, underIndexLock } from "./racy-index.js";
 
@@ -44,8 +45,14 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
     if (!(await onlyHeraldMergesBetween(repo, to, from))) return "head-moved";
     if ((await repo.head()) !== from) return "head-moved"; // checked again: the window is a spawn wide
     // On a copy of the index, under its lock, so that a save of the user's in the second git wrote
-    // a file is seen by their next `git add` (racy-index.ts).
-    if ((await underIndexLock(repo.gitDir, (env) => repo.run(["reset", "--keep", "-q", to], env))) === "busy") return "busy";
+    // a file is seen by their next `git add` (racy-index.ts); what they had staged is staged again
+    // (reset --keep unstages it: staged-changes.ts).
+    const moved = await underIndexLock(repo.gitDir, async (env) => {
+      const staged = await stagedChanges(repo, env);
+      await repo.run(["reset", "--keep", "-q", to], env);
+      await stageAgain(repo, env, staged);
+    });
+    if (moved === "busy") return "busy";
     // reset has no expected old value: a commit the user made since our look at HEAD is kept
     // for the next merge rather than moved back to (kept-commits.ts).
     return (await keepWhatTheMoveDropped(repo, branch, from, to)) ? "stepped-over" : "advanced";

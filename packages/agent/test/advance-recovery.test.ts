@@ -3,7 +3,7 @@
 // clone as git would: the index of the branch as it stands, nothing staged, no lock.
 import { commitFile, git, head, makeSandbox, type Sandbox } from "@herald/testkit";
 import { spawnSync } from "node:child_process";
-import { access, copyFile, mkdir, writeFile } from "node:fs/promises";
+import { access, copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GitRepo } from "../src/git/repo.js";
 import { recoverInterruptedAdvance } from "../src/git/advance-head.js";
@@ -35,14 +35,20 @@ describe("the start after an agent killed while it moved the work tree", () => {
 
   it("killed once git had moved the branch: the copy is the branch's index, and it goes in", async () => {
     const { a, to, gitDir, copy } = await killedMove();
-    // git's move on the copy, as advanceHead runs it; the agent dies before putting the copy in.
-    const moved = spawnSync("git", ["-C", a, "merge", "--ff-only", "-q", to], { env: { ...process.env, GIT_INDEX_FILE: copy } });
+    // The user had staged a file; git's move on the copy (the reset, which unstages it) ends, and
+    // the agent dies before staging it again and putting the copy in.
+    await rm(join(gitDir, "index.lock")); // staged before the move took the lock
+    await writeFile(join(a, "mine.txt"), "the user's\n");
+    await git(a, "add", "mine.txt");
+    await writeFile(join(gitDir, "index.lock"), "");
+    await copyFile(join(gitDir, "index"), copy);
+    const moved = spawnSync("git", ["-C", a, "reset", "--keep", "-q", to], { env: { ...process.env, GIT_INDEX_FILE: copy } });
     expect(moved.status).toBe(0);
     expect(await head(a)).toBe(to);
-    expect(await git(a, "status", "--porcelain")).not.toBe(""); // the real index is still the old branch's
+    expect(await git(a, "status", "--porcelain")).not.toBe("A  mine.txt\n"); // the real index is still the old branch's
 
     expect(await recoverInterruptedAdvance(await GitRepo.open(a))).toBe("recovered");
-    expect(await git(a, "status", "--porcelain")).toBe("");
+    expect(await git(a, "status", "--porcelain")).toBe("A  mine.txt\n");
     expect(await head(a)).toBe(to);
     expect([await exists(copy), await exists(join(gitDir, "index.lock"))]).toEqual([false, false]);
   });

@@ -115,8 +115,13 @@ export async function recoverInterruptedAdvance(repo: GitRepo): Promise<"none" |
   // ref), and no other git wrote the real one while the lock stood: it goes in. Otherwise the
   // real index is the one of HEAD as it still is.
   if (await stat(copy).then(() => true, () => false)) {
-    if ((await repo.head()) === j.to) await rename(copy, join(repo.gitDir, "index"));
-    else await rm(copy, { force: true });
+    if ((await repo.head()) === j.to) {
+      // What the user had staged is in the real index still (the move's reset may have unstaged it
+      // on the copy before it died: staged-changes.ts): staged again on the copy (again, if the move
+      // did it already: the same entries).
+      await stageAgain(repo, { GIT_INDEX_FILE: copy }, await stagedChanges(repo, {}, j.from));
+      await rename(copy, join(repo.gitDir, "index"));
+    } else await rm(copy, { force: true });
   }
   await rm(copyLock, { force: true });
   for (const lock of present) if (!held?.has(lock)) await rm(lock, { force: true });

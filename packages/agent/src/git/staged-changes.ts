@@ -9,12 +9,13 @@
 // staging them again on top of the target is exactly what the user had.
 import type { IndexEdit } from "./keep-both.js";
 import { indexInfo } from "./keep-both.js";
-import type { GitRepo } from "./repo.js";
+import { assertSha, type GitRepo } from "./repo.js";
 
-/** The index's differences from HEAD (`git diff-index --cached`), as the edits that make them. */
-export async function stagedChanges(repo: GitRepo, env: Record<string, string>): Promise<IndexEdit[]> {
+/** The index's differences from `base` (`git diff-index --cached`), as the edits that make them. */
+export async function stagedChanges(repo: GitRepo, env: Record<string, string>, base = "HEAD"): Promise<IndexEdit[]> {
+  if (base !== "HEAD") assertSha(base);
   // `:oldmode newmode oldoid newoid status\0path\0`, one record per changed path.
-  const raw = (await repo.run(["diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev", "HEAD", "--"], env)).split("\0");
+  const raw = (await repo.run(["diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev", base, "--"], env)).split("\0");
   const edits: IndexEdit[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const [, mode, , oid, status] = raw[i]!.split(" ");

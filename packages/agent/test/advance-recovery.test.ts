@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { access, copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GitRepo } from "../src/git/repo.js";
-import { recoverInterruptedAdvance } from "../src/git/advance-head.js";
+import { recoverInterruptedAdvance } from "../src/git/advance-recovery.js";
 import { movedIndexCopy } from "../src/git/racy-index.js";
 
 const exists = (p: string) => access(p).then(() => true, () => false);

@@ -7,7 +7,7 @@ import { watch } from "node:fs";
 import { mkdir, readdir, readFile, readlink, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { recoverInterruptedAdvance } from "../src/git/advance-head.js";
+import { recoverInterruptedAdvance } from "../src/git/advance-recovery.js";
 import { GitRepo } from "../src/git/repo.js";
 import { startOne, stopAll, type Running } from "./helpers.js";
 import { bigCommit, exists, installGitWrapper, recordsOf } from "./fixtures.js";

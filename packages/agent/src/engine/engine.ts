@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { AgentEmitter } from "../agent-events.js";
 import { prepareNetwork } from "../git/ssh-control.js";
 import type { AgentConfig } from "../config.js";
-import { recoverInterruptedAdvance } from "../git/advance-head.js";
+import { recoverInterruptedAdvance } from "../git/advance-recovery.js";
 import type { GitRepo } from "../git/repo.js";
 import { HookRunner } from "../hook-runner.js";
 import type { Logger } from "../log.js";

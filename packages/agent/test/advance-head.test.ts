@@ -1,12 +1,13 @@
 // A fast-forward of what a push or fetch just brought in runs no `git maintenance run --auto`:
 // receive-pack and fetch ran it a moment before, and a second run per clone per commit was a
 // tenth of the git work on a star of ten (npm run bench). GIT_TRACE names every git command run.
-import { commitFile, git, head, makeSandbox, type Sandbox } from "@herald/testkit";
+import { git, head, type Sandbox } from "@herald/testkit";
 import { access, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GitRepo } from "../src/git/repo.js";
 import { advanceHead } from "../src/git/advance-head.js";
 import { movedIndexCopy } from "../src/git/racy-index.js";
+import { oneCommitAhead } from "./fixtures.js";
 
 describe("advanceHead's fast-forward", () => {
   let sb: Sandbox;
@@ -18,13 +19,8 @@ describe("advanceHead's fast-forward", () => {
   });
 
   it("moves the branch and the work tree, and leaves housekeeping to receive-pack and fetch", async () => {
-    sb = await makeSandbox(["a"], []);
-    const a = sb.clones.a!;
-    const from = await head(a);
-    await git(a, "checkout", "-q", "-b", "next");
-    await commitFile(a, "new.txt", "new\n", "a new file");
-    const to = await head(a);
-    await git(a, "checkout", "-q", "main");
+    let a: string, from: string, to: string;
+    ({ sb, a, from, to } = await oneCommitAhead());
     const trace = join(sb.root, "git-trace.log");
     process.env.GIT_TRACE = trace;
 
@@ -41,13 +37,8 @@ describe("advanceHead's fast-forward", () => {
   // The move takes index.lock itself, as git does (racy-index.ts): another git holding it (the
   // user's) makes the move wait for the next pass, and its lock is left as it was.
   it("answers busy while another git holds index.lock, and touches nothing", async () => {
-    sb = await makeSandbox(["a"], []);
-    const a = sb.clones.a!;
-    const from = await head(a);
-    await git(a, "checkout", "-q", "-b", "next");
-    await commitFile(a, "new.txt", "new\n", "a new file");
-    const to = await head(a);
-    await git(a, "checkout", "-q", "main");
+    let a: string, from: string, to: string;
+    ({ sb, a, from, to } = await oneCommitAhead());
     await writeFile(join(a, ".git", "index.lock"), "the user's git\n");
 
     expect(await advanceHead(await GitRepo.open(a), "refs/heads/main", from, to, true)).toBe("busy");

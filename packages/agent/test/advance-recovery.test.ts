@@ -1,13 +1,14 @@
 // advanceHead moves the work tree on a copy of the index under index.lock (racy-index.ts). An agent
 // killed in the middle leaves the lock, the copy and its journal; the next start must leave the
 // clone as git would: the index of the branch as it stands, nothing staged, no lock.
-import { commitFile, git, head, makeSandbox, type Sandbox } from "@herald/testkit";
+import { git, head, type Sandbox } from "@herald/testkit";
 import { spawnSync } from "node:child_process";
 import { access, copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GitRepo } from "../src/git/repo.js";
 import { recoverInterruptedAdvance } from "../src/git/advance-recovery.js";
 import { movedIndexCopy } from "../src/git/racy-index.js";
+import { oneCommitAhead } from "./fixtures.js";
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 
@@ -17,13 +18,8 @@ describe("the start after an agent killed while it moved the work tree", () => {
 
   /** a's branch at `from`; `to` one commit ahead (new.txt); the dead agent's lock, copy and journal. */
   async function killedMove(): Promise<{ a: string; from: string; to: string; gitDir: string; copy: string }> {
-    sb = await makeSandbox(["a"], []);
-    const a = sb.clones.a!;
-    const from = await head(a);
-    await git(a, "checkout", "-q", "-b", "next");
-    await commitFile(a, "new.txt", "new\n", "a new file");
-    const to = await head(a);
-    await git(a, "checkout", "-q", "main");
+    let a: string, from: string, to: string;
+    ({ sb, a, from, to } = await oneCommitAhead());
     const gitDir = join(a, ".git"), copy = movedIndexCopy(gitDir);
     await mkdir(join(gitDir, "herald"), { recursive: true });
     await writeFile(join(gitDir, "index.lock"), "");

@@ -34,6 +34,17 @@ describe("advanceHead and a file the user saves while its checkout runs", () => 
     return (await git(a, ...who, "commit-tree", tree, ...parents.flatMap((p) => ["-p", p]), "-m", tag)).trim();
   }
 
+  /** a's branch at `from` (THEIRS in same.txt); `to` one commit ahead (OURS). */
+  async function fastForward(): Promise<{ a: string; from: string; to: string }> {
+    sb = await makeSandbox(["a"], []);
+    const a = sb.clones.a!;
+    const from = await commit(a, THEIRS, "from", [await head(a)]);
+    await git(a, "reset", "-q", "--hard", from);
+    const to = await commit(a, OURS, "to", [from]);
+    await git(a, "reset", "-q", "--hard", from);
+    return { a, from, to };
+  }
+
   async function userSavesDuringCheckout(a: string): Promise<string> {
     const seconds = join(sb.root, "seconds");
     await writeFile(join(a, ".git", "info", "attributes"), "aaa.txt filter=tick\nzzz.txt filter=user\n");
@@ -55,12 +66,7 @@ describe("advanceHead and a file the user saves while its checkout runs", () => 
   }
 
   it("the user's add sees a same-size save made right after a fast-forward wrote the file", async () => {
-    sb = await makeSandbox(["a"], []);
-    const a = sb.clones.a!;
-    const from = await commit(a, THEIRS, "from", [await head(a)]);
-    await git(a, "reset", "-q", "--hard", from);
-    const to = await commit(a, OURS, "to", [from]);
-    await git(a, "reset", "-q", "--hard", from);
+    const { a, from, to } = await fastForward();
     const seconds = await userSavesDuringCheckout(a);
     expect(await advanceHead(await GitRepo.open(a), "refs/heads/main", from, to)).toBe("advanced");
     expect(await head(a)).toBe(to);
@@ -86,12 +92,7 @@ describe("advanceHead and a file the user saves while its checkout runs", () => 
   // runs the user's add there; with the move on a copy of the index under its lock, that add finds
   // the index locked, as with any git of Herald's, and the user's add again sees the save.
   it("the user's add that runs the moment Herald's git exits sees the save too", async () => {
-    sb = await makeSandbox(["a"], []);
-    const a = sb.clones.a!;
-    const from = await commit(a, THEIRS, "from", [await head(a)]);
-    await git(a, "reset", "-q", "--hard", from);
-    const to = await commit(a, OURS, "to", [from]);
-    await git(a, "reset", "-q", "--hard", from);
+    const { a, from, to } = await fastForward();
     const seconds = await userSavesDuringCheckout(a);
     const real = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim();
     const added = join(sb.root, "added");

@@ -1,5 +1,5 @@
 // Small shared pieces for the agent's integration tests (agents themselves: helpers.ts).
-import { commitFile, git, makeSandbox, type Sandbox } from "@herald/testkit";
+import { commitFile, git, head, makeSandbox, type Sandbox } from "@herald/testkit";
 import { execFileSync } from "node:child_process";
 import { access, chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -33,6 +33,18 @@ export async function threeConflictingHeads(into = "refs/tmp"): Promise<{ sb: Sa
   await git(a, "fetch", "-q", c, `main:${where("c")}`);
   await mkdir(join(a, ".git", "herald"), { recursive: true }); // the agent makes it at start (engine.ts)
   return { sb, a, heads };
+}
+
+/** One clone, a; `to` one commit ahead of a's branch (`from`) with new.txt, on a branch of its own. */
+export async function oneCommitAhead(): Promise<{ sb: Sandbox; a: string; from: string; to: string }> {
+  const sb = await makeSandbox(["a"], []);
+  const a = sb.clones.a!;
+  const from = await head(a);
+  await git(a, "checkout", "-q", "-b", "next");
+  await commitFile(a, "new.txt", "new\n", "a new file");
+  const to = await head(a);
+  await git(a, "checkout", "-q", "main");
+  return { sb, a, from, to };
 }
 
 export const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);

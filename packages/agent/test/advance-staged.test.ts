@@ -42,24 +42,30 @@ describe("advanceHead between two of Herald's merges and what the user has stage
     return { a, from, to };
   }
 
-  it("keeps a new file, an edit and a removal the user staged, and their commit then holds them", async () => {
+  // Also an empty file added and an intent to add (`git add -N`), which diff-index shows alike: the
+  // intent must stay an intent, not become a staged empty file their commit would hold.
+  it("keeps a new file, an edit, a removal and an intent to add the user staged, and their commit then holds them", async () => {
     const { a, from, to } = await twoMerges();
     await writeFile(join(a, "new.txt"), "the user's new file\n");
     await writeFile(join(a, "x.txt"), "the user's edit\n");
-    await git(a, "add", "new.txt", "x.txt");
+    await writeFile(join(a, "empty.txt"), "");
+    await writeFile(join(a, "later.txt"), "not yet\n");
+    await git(a, "add", "new.txt", "x.txt", "empty.txt");
+    await git(a, "add", "-N", "later.txt");
     await git(a, "rm", "-q", "--cached", "y.txt");
-    const staged = await git(a, "diff", "--cached", "--name-status");
-    expect(staged).toBe("A\tnew.txt\nM\tx.txt\nD\ty.txt\n");
+    const staged = await git(a, "status", "--porcelain");
+    expect(staged).toBe("A  empty.txt\n A later.txt\nA  new.txt\nM  x.txt\nD  y.txt\n?? y.txt\n");
 
     expect(await advanceHead(await GitRepo.open(a), "refs/heads/main", from, to)).toBe("advanced");
 
     expect(await head(a)).toBe(to);
     expect(await readFile(join(a, "m.txt"), "utf8")).toBe("two\n");
-    expect(await git(a, "diff", "--cached", "--name-status")).toBe(staged);
+    expect(await git(a, "status", "--porcelain")).toBe(staged);
     await git(a, "-c", "user.name=U", "-c", "user.email=u@example.org", "commit", "-qm", "the user's commit");
     expect(await git(a, "show", "HEAD:x.txt")).toBe("the user's edit\n");
     expect(await git(a, "show", "HEAD:new.txt")).toBe("the user's new file\n");
-    expect(await git(a, "ls-tree", "--name-only", "HEAD", "--", "y.txt")).toBe("");
-    expect(await git(a, "status", "--porcelain")).toBe("?? y.txt\n");
+    expect(await git(a, "show", "HEAD:empty.txt")).toBe("");
+    expect(await git(a, "ls-tree", "--name-only", "HEAD", "--", "y.txt", "later.txt")).toBe("");
+    expect(await git(a, "status", "--porcelain")).toBe(" A later.txt\n?? y.txt\n");
   });
 });

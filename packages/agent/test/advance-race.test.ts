@@ -1,6 +1,6 @@
 // Found by the chaos run (npm run chaos): a user's commit made while Herald moves the branch from
-// one of its merges to an equivalent one (the `git reset --keep` path of advanceHead) must end on
-// the branch, with its files. The commits are made by a git wrapper just before reset runs (the
+// one of its merges to an equivalent one (the `read-tree -m -u` path of advanceHead, `reset --keep` until it unstaged the user's adds) must end on
+// the branch, with its files. The commits are made by a git wrapper just before read-tree runs (the
 // moment after Herald's last look at HEAD that a busy clone hits now and then) and just after.
 import { git, head, makeSandbox, waitFor, type Sandbox } from "@herald/testkit";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -57,7 +57,7 @@ describe("advanceHead and a commit made just before its reset", () => {
 
   it("keeps the user's commit for the next merge, which brings it back with its files", async () => {
     const { a, from, to } = await twoMerges();
-    ({ restore } = await installGitWrapper(userCommitsBefore(a, "reset", "user.txt")));
+    ({ restore } = await installGitWrapper(userCommitsBefore(a, "read-tree", "user.txt")));
     const outcome = await advanceHead(await GitRepo.open(a), "refs/heads/main", from, to);
     await restore!();
     restore = undefined;
@@ -74,7 +74,7 @@ describe("advanceHead and a commit made just before its reset", () => {
   // with a second reset, and a commit the user made on top of the first reset left the branch.
   it("keeps both when the user commits again right after the reset", async () => {
     const { a, from, to } = await twoMerges();
-    ({ restore } = await installGitWrapper(`${userCommitsBefore(a, "reset", "user.txt")}\n${userCommitsBefore(a, "reflog", "user2.txt")}`));
+    ({ restore } = await installGitWrapper(`${userCommitsBefore(a, "read-tree", "user.txt")}\n${userCommitsBefore(a, "reflog", "user2.txt")}`));
     const outcome = await advanceHead(await GitRepo.open(a), "refs/heads/main", from, to);
     await restore!();
     restore = undefined;

@@ -8,8 +8,7 @@ import { GitCommandError } from "../errors.js";
 import { isHeraldMerge } from "./merge-commit.js";
 import { assertSha, type GitRepo } from "./repo.js";
 import { keepWhatTheMoveDropped } from "./kept-commits.js";
-import { stageAgain, stagedChanges } from "./staged-changes.js";
-import { underIndexLock } from "./racy-index.js";
+import { distrustStatSince } from "./racy-index.js";
 
 /** What advanceHead writes before it moves anything (advance-recovery.ts reads it at the next start). */
 export interface Journal { from: string; to: string; branch: string; pid: number }
@@ -34,25 +33,27 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
       // or a fetch (which ran `maintenance run --auto`) a moment ago, and a fast-forward adds no
       // object. git's own run after the merge was one more process per clone per commit, a tenth
       // of the git work a star of ten does per commit (npm run bench).
-      const moved = await underIndexLock(repo.gitDir, (env) => repo.run(["-c", "maintenance.auto=false", "merge", "--ff-only", "--no-edit", "-q", to], env));
-      return moved === "busy" ? "busy" : "advanced";
+      const started = Date.now();
+      await repo.run(["-c", "maintenance.auto=false", "merge", "--ff-only", "--no-edit", "-q", to]);
+      await distrustStatSince(join(repo.gitDir, "index"), started); // racy-index.ts
+      return "advanced";
     }
     // Not a fast-forward: only Herald's own merges may be left behind (their parents are all in
-    // `to`); a user commit never is. `reset --keep` moves the branch and updates only the files
-    // that differ, and aborts rather than touch a file with uncommitted changes (git-reset(1)).
+    // `to`); a user commit never is. A two-tree `read-tree -m -u` updates only the files that
+    // differ and refuses rather than touch a file with uncommitted changes, as `reset --keep` does,
+    // but it keeps what the user has staged: reset --keep resets the index entries of the paths
+    // both merges agree on (git-reset(1), DISCUSSION), and a user's add followed by their commit
+    // then missed their change (npm run bench, storm ring 8).
     if (!(await onlyHeraldMergesBetween(repo, to, from))) return "head-moved";
     if ((await repo.head()) !== from) return "head-moved"; // checked again: the window is a spawn wide
-    // On a copy of the index, under its lock, so that a save of the user's in the second git wrote
-    // a file is seen by their next `git add` (racy-index.ts); what they had staged is staged again
-    // (reset --keep unstages it: staged-changes.ts).
-    const moved = await underIndexLock(repo.gitDir, async (env) => {
-      const staged = await stagedChanges(repo, env);
-      await repo.run(["reset", "--keep", "-q", to], env);
-      await stageAgain(repo, env, staged);
-    });
-    if (moved === "busy") return "busy";
-    // reset has no expected old value: a commit the user made since our look at HEAD is kept
-    // for the next merge rather than moved back to (kept-commits.ts).
+    const started = Date.now();
+    await repo.run(["read-tree", "-m", "-u", from, to]);
+    await distrustStatSince(join(repo.gitDir, "index"), started); // racy-index.ts
+    // The branch moves after the index, as reset moves it, and with reset's words in the reflog
+    // (kept-commits.ts reads them).
+    await repo.run(["update-ref", "-m", `reset: moving to ${to}`, "HEAD", to]);
+    // No expected old value, as reset gives none: a commit the user made since our look at HEAD is
+    // kept for the next merge rather than moved back to (kept-commits.ts).
     return (await keepWhatTheMoveDropped(repo, branch, from, to)) ? "stepped-over" : "advanced";
   } catch (e) {
     if (!(e instanceof GitCommandError)) throw e;

@@ -1,15 +1,14 @@
 // The start after an agent died inside advanceHead (advance-head.ts): its journal says what it was
 // moving; the clone is put back in a clean state, and nothing of the user's is touched.
-import { lstat, readFile, readlink, rename, rm, stat } from "node:fs/promises";
+import { lstat, readFile, readlink, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { isBranchRef } from "@herald/protocol";
 import { GitCommandError, HeraldError } from "../errors.js";
 import { assertSha, type GitRepo } from "./repo.js";
 import { pidAlive } from "../pid-alive.js";
 import { keepWhatTheMoveDropped } from "./kept-commits.js";
-import { stageAgain, stagedChanges } from "./staged-changes.js";
 import { locksHeldOpen } from "./lock-holder.js";
-import { distrustStatSince, movedIndexCopy } from "./racy-index.js";
+import { distrustStatSince } from "./racy-index.js";
 import { journalPath, type Journal } from "./advance-head.js";
 
 /**
@@ -39,25 +38,7 @@ export async function recoverInterruptedAdvance(repo: GitRepo): Promise<"none" |
   const present: string[] = [];
   for (const name of names) if (await stat(join(repo.gitDir, name)).then(() => true, () => false)) present.push(join(repo.gitDir, name));
   // A lock a live process has open is not the dead agent's: the user's git, working meanwhile.
-  const copy = movedIndexCopy(repo.gitDir), copyLock = `${copy}.lock`;
-  const moving = await stat(copyLock).then(() => true, () => false);
-  const held = present.length || moving ? await locksHeldOpen([...present, ...(moving ? [copyLock] : [])]) : null;
-  // Its git outlived it (the agent alone was killed) and is still moving the work tree.
-  if (held?.has(copyLock)) throw new HeraldError("AGENT_RUNNING", "a git the previous agent started is still updating this clone; start again once it has ended");
-  // The move works on a copy of the index under index.lock (racy-index.ts). Killed once git had
-  // moved the branch, the copy is the branch's index (git writes the index before it moves the
-  // ref), and no other git wrote the real one while the lock stood: it goes in. Otherwise the
-  // real index is the one of HEAD as it still is.
-  if (await stat(copy).then(() => true, () => false)) {
-    if ((await repo.head()) === j.to) {
-      // What the user had staged is in the real index still (the move's reset may have unstaged it
-      // on the copy before it died: staged-changes.ts): staged again on the copy (again, if the move
-      // did it already: the same entries).
-      await stageAgain(repo, { GIT_INDEX_FILE: copy }, await stagedChanges(repo, {}, j.from));
-      await rename(copy, join(repo.gitDir, "index"));
-    } else await rm(copy, { force: true });
-  }
-  await rm(copyLock, { force: true });
+  const held = present.length ? await locksHeldOpen(present) : null;
   for (const lock of present) if (!held?.has(lock)) await rm(lock, { force: true });
   const head = await repo.head();
   if (head === j.from) await whileUserGitRuns(() => revertPartialCheckout(repo, j.from, j.to));

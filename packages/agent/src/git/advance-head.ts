@@ -7,8 +7,8 @@ import { dirname, join } from "node:path";
 import { GitCommandError } from "../errors.js";
 import { isHeraldMerge } from "./merge-commit.js";
 import { assertSha, type GitRepo } from "./repo.js";
-import { keepWhatTheMoveDropped } from "./kept-commits.js";
-import { distrustStatSince } from "./racy-index.js";
+import { keepWhatTheMoveDropped, movedTo } from "./kept-commits.js";
+import { distrustingStat } from "./racy-index.js";
 
 /** What advanceHead writes before it moves anything (advance-recovery.ts reads it at the next start). */
 export interface Journal { from: string; to: string; branch: string; pid: number }
@@ -33,9 +33,7 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
       // or a fetch (which ran `maintenance run --auto`) a moment ago, and a fast-forward adds no
       // object. git's own run after the merge was one more process per clone per commit, a tenth
       // of the git work a star of ten does per commit (npm run bench).
-      const started = Date.now();
-      await repo.run(["-c", "maintenance.auto=false", "merge", "--ff-only", "--no-edit", "-q", to]);
-      await distrustStatSince(join(repo.gitDir, "index"), started); // racy-index.ts
+      await distrustingStat(repo.gitDir, () => repo.run(["-c", "maintenance.auto=false", "merge", "--ff-only", "--no-edit", "-q", to])); // racy-index.ts
       return "advanced";
     }
     // Not a fast-forward: only Herald's own merges may be left behind (their parents are all in
@@ -46,12 +44,10 @@ export async function advanceHead(repo: GitRepo, branch: string, from: string, t
     // then missed their change (npm run bench, storm ring 8).
     if (!(await onlyHeraldMergesBetween(repo, to, from))) return "head-moved";
     if ((await repo.head()) !== from) return "head-moved"; // checked again: the window is a spawn wide
-    const started = Date.now();
-    await repo.run(["read-tree", "-m", "-u", from, to]);
-    await distrustStatSince(join(repo.gitDir, "index"), started); // racy-index.ts
+    await distrustingStat(repo.gitDir, () => repo.run(["read-tree", "-m", "-u", from, to])); // racy-index.ts
     // The branch moves after the index, as reset moves it, and with reset's words in the reflog
     // (kept-commits.ts reads them).
-    await repo.run(["update-ref", "-m", `reset: moving to ${to}`, "HEAD", to]);
+    await repo.run(["update-ref", "-m", movedTo(to), "HEAD", to]);
     // No expected old value, as reset gives none: a commit the user made since our look at HEAD is
     // kept for the next merge rather than moved back to (kept-commits.ts).
     return (await keepWhatTheMoveDropped(repo, branch, from, to)) ? "stepped-over" : "advanced";

@@ -8,7 +8,7 @@ import { assertSha, type GitRepo } from "./repo.js";
 import { pidAlive } from "../pid-alive.js";
 import { keepWhatTheMoveDropped } from "./kept-commits.js";
 import { locksHeldOpen } from "./lock-holder.js";
-import { distrustStatSince } from "./racy-index.js";
+import { distrustingStat } from "./racy-index.js";
 import { journalPath, type Journal } from "./advance-head.js";
 
 /**
@@ -102,11 +102,11 @@ async function revertPartialCheckout(repo: GitRepo, from: string, to: string): P
   const literal = { GIT_LITERAL_PATHSPECS: "1" };
   const restore = reverted.filter((p) => blobs.get(p)!.from !== null);
   for (const p of reverted.filter((p) => blobs.get(p)!.from === null)) await rm(join(repo.dir, p), { force: true });
-  const started = Date.now();
-  if (restore.length) await repo.run(["checkout", from, "--pathspec-from-file=-", "--pathspec-file-nul"], literal, paths(restore));
-  // Index entries of those paths only (a checkout killed after writing the index): back to HEAD's.
-  await repo.run(["reset", "-q", from, "--pathspec-from-file=-", "--pathspec-file-nul"], literal, paths(reverted));
-  await distrustStatSince(join(repo.gitDir, "index"), started);
+  await distrustingStat(repo.gitDir, async () => {
+    if (restore.length) await repo.run(["checkout", from, "--pathspec-from-file=-", "--pathspec-file-nul"], literal, paths(restore));
+    // Index entries of those paths only (a checkout killed after writing the index): back to HEAD's.
+    await repo.run(["reset", "-q", from, "--pathspec-from-file=-", "--pathspec-file-nul"], literal, paths(reverted));
+  });
 }
 
 /** The file holds a proper prefix of the blob. Compared as text: a cut can only end it early. */

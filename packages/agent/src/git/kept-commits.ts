@@ -10,6 +10,9 @@ import { assertSha, type GitRepo } from "./repo.js";
 
 export const KEPT_PREFIX = "refs/herald/kept/";
 
+/** The reflog's words for a move of the branch to `to` (git reset's own, which advanceHead writes too). */
+export const movedTo = (to: string): string => `reset: moving to ${to}`;
+
 /**
  * After a move of `branch` to `to`: what that move replaced, when it is not in `to` (a user's
  * commit made in the window). It is kept under KEPT_PREFIX; returns its sha, or null. The branch's
@@ -19,7 +22,7 @@ export const KEPT_PREFIX = "refs/herald/kept/";
  */
 export async function keepWhatTheMoveDropped(repo: GitRepo, branch: string, from: string, to: string): Promise<string | null> {
   const log = ((await repo.tryRun(["reflog", "show", "--format=%H %gs", "-n", "64", branch, "--"])) ?? "").split("\n");
-  const at = log.indexOf(`${to} reset: moving to ${to}`);
+  const at = log.indexOf(`${to} ${movedTo(to)}`);
   const replaced = at >= 0 ? log[at + 1]?.split(" ")[0] : undefined;
   if (!replaced || replaced === from || replaced === to || (await repo.isAncestor(replaced, to))) return null;
   assertSha(replaced);

@@ -25,12 +25,21 @@
 // met the lock far more often (the suite's users, whose `git add` does not wait, failed in four
 // tests), so the moment stays.
 import { stat, utimes } from "node:fs/promises";
+import { join } from "node:path";
 
 /** The kernel stamps files with a coarse clock that may lag `Date.now()` by a tick: a second of margin. */
 const MARGIN_MS = 1000;
 
+/** Runs `step` (git commands that write the index of `gitDir`), then sets the index back to before it began. */
+export async function distrustingStat<T>(gitDir: string, step: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const out = await step();
+  await distrustStatSince(join(gitDir, "index"), started);
+  return out;
+}
+
 /** Call with the time taken just before the command started, once it has finished. */
-export async function distrustStatSince(index: string, startedMs: number): Promise<void> {
+async function distrustStatSince(index: string, startedMs: number): Promise<void> {
   const st = await stat(index).catch(() => null);
   if (!st) return; // no index (nothing checked out): nothing to distrust
   const back = (startedMs - MARGIN_MS) / 1000;

@@ -12,7 +12,7 @@
 import { watch, type FSWatcher } from "chokidar";
 import { existsSync, watch as watchDir, type FSWatcher as DirWatcher } from "node:fs";
 import { join, sep } from "node:path";
-import { distrustStatSince } from "../git/racy-index.js";
+import { distrustingStat } from "../git/racy-index.js";
 import type { GitRepo } from "../git/repo.js";
 import type { Logger } from "../log.js";
 
@@ -109,18 +109,15 @@ export class Committer {
     if (!(await repo.currentBranch())) return false;
     // The identity is asked beside the add, not after it: one git process less on the way of
     // every autocommit to the other clones.
-    const started = Date.now(), indexFile = join(repo.gitDir, "index");
-    const [, email] = await Promise.all([repo.run(["add", "-A"]), repo.config("user.email")]);
-    const staged = await repo.run(["diff", "--cached", "--name-status", "-M", "-z"]);
-    // A save the add read too early stays a change git sees (racy-index.ts); the commit below
-    // writes the index again, so it is set back after that too.
-    if (!staged) {
-      await distrustStatSince(indexFile, started);
-      return false;
-    }
-    const ident = email ? [] : ["-c", "user.name=Herald", "-c", `user.email=herald@${this.node}`];
-    await repo.run([...ident, "commit", "-q", "--no-verify", "-m", autocommitMessage(staged, this.node)]);
-    await distrustStatSince(indexFile, started);
+    // A save the add read too early stays a change git sees (racy-index.ts), after the commit too.
+    const staged = await distrustingStat(repo.gitDir, async () => {
+      const [, email] = await Promise.all([repo.run(["add", "-A"]), repo.config("user.email")]);
+      const changes = await repo.run(["diff", "--cached", "--name-status", "-M", "-z"]);
+      const ident = email ? [] : ["-c", "user.name=Herald", "-c", `user.email=herald@${this.node}`];
+      if (changes) await repo.run([...ident, "commit", "-q", "--no-verify", "-m", autocommitMessage(changes, this.node)]);
+      return changes;
+    });
+    if (!staged) return false;
     this.log.info("autocommitted", { files: staged.split("\0").filter(Boolean).length });
     return true;
   }

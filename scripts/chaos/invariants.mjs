@@ -1,6 +1,7 @@
 // What must hold once the faults stop, as figures: commits lost, HEADs, conflict markers in any
 // commit, merges that dropped a side of a conflict, clones mid-merge, uncommitted work changed,
 // activity in the quiet period, agents dead. Read with git plumbing from each clone's own files.
+import { droppedSides } from "@herald/testkit";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -77,31 +78,6 @@ async function withMarkers(g) {
   return out.split("\n").filter(Boolean).length;
 }
 
-/**
- * Merges that lost a side: for every two-parent merge, git merge-tree (git-merge-tree(1),
- * --write-tree) names the conflicting paths and each side's version (index stages 2 and 3,
- * renames followed); every one of those blobs must be somewhere in the merge's tree, under its
- * name or as a variant. A side that deleted the path has no stage, so nothing to keep.
- */
-async function droppedSides(g) {
-  const merges = (await g("rev-list", "--merges", "--parents", "HEAD")).split("\n").filter(Boolean).map((l) => l.split(" "));
-  let checked = 0, dropped = 0;
-  const examples = [];
-  for (const [m, p1, p2, ...more] of merges) {
-    if (more.length || !p2) continue;
-    // Exit status 1 means "conflicts": the output is what we want either way.
-    const out = await g("merge-tree", "--write-tree", "-z", "--no-messages", p1, p2).catch((e) => (e.code === 1 ? e.stdout : ""));
-    const sides = out.split("\0").slice(1).filter(Boolean).map((rec) => /^\d+ ([0-9a-f]+) ([123])\t(.*)$/s.exec(rec)).filter((x) => x && x[2] !== "1");
-    if (!sides.length) continue;
-    const blobs = new Set((await g("ls-tree", "-r", "--format=%(objectname)", m)).split("\n"));
-    for (const [, blob, , path] of sides) {
-      checked++;
-      if (!blobs.has(blob)) { dropped++; if (examples.length < 3) examples.push(`${m.slice(0, 10)} ${path}`); }
-    }
-  }
-  return { checked, dropped, examples };
-}
-
 /** Files a clone shows as changed or unknown, and whether it is mid-merge or holds a lock. */
 async function cloneState(dir) {
   const g = gitIn(dir);
@@ -132,7 +108,7 @@ export async function checkInvariants({ net, commits, wip, herald, quietMs, sett
   const states = await Promise.all(net.names.map((c) => cloneState(net.clones[c])));
   const wipChanged = (await Promise.all(wip.map(async (w) => (await readFile(join(net.clones[w.clone], w.path)).catch(() => Buffer.alloc(0))).equals(w.bytes)))).filter((same) => !same).length;
   const expectedDirty = new Map(wip.map((w) => [w.clone, ` M ${w.path}`]));
-  const { checked, dropped, examples } = await droppedSides(g1);
+  const { checked, dropped, examples } = await droppedSides(net.clones[net.names[0]]);
   return {
     commits: commits.length,
     ...await lost(net, commits).then(({ n, first }) => ({ lost: n, ...(n ? { lostCommits: first } : {}) })),

@@ -22,3 +22,5 @@ export type { Sshd } from "./sshd.js";
 export { caseSeed, runMergeFuzz } from "./merge-fuzz/fuzz.js";
 export type { FuzzClone, FuzzEngine, FuzzFailure, FuzzOptions, FuzzReport } from "./merge-fuzz/fuzz.js";
 export { PATH_KEEPS_A_VERSION } from "./merge-fuzz/checks.js";
+export { droppedSides } from "./merge-sides.js";
+export type { DroppedSides } from "./merge-sides.js";

@@ -64,7 +64,9 @@ export async function makeSandbox(nodes: string[], topology: Topology, opts: { b
     await git(clones[b]!, "remote", "add", a, clones[a]!);
   }
   await rm(seed, { recursive: true, force: true });
-  return { root, clones, bare, cleanup: () => rm(root, { recursive: true, force: true }) };
+  // Retried: a git an agent started may still be writing into a .git for a moment after the agent
+  // stopped (ENOTEMPTY, seen on a loaded machine).
+  return { root, clones, bare, cleanup: () => rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }) };
 }
 
 export async function commitFile(dir: string, path: string, content: string | Buffer, message = `edit ${path}`): Promise<string> {

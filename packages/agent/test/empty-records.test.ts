@@ -41,6 +41,8 @@ describe("records holding peers' merges are emptied together", () => {
     expect((await repo.refs("refs/remotes/")).size).toBe(0);
     expect(emptied.sort()).toEqual(["refs/remotes/b/main", "refs/remotes/c/main"]);
     expect(processes.filter((p) => p[0] === "update-ref")).toEqual([["update-ref", "--stdin"]]);
+    // What each held is still known: the peer has it (no push back), and it pushed it.
+    expect([await records.lastHeld("refs/remotes/b/main"), await records.lastHeld("refs/remotes/c/main")]).toEqual([m1, m2]);
   });
 
   it("keeps a record a push moved meanwhile, and empties the others", async () => {
@@ -51,5 +53,6 @@ describe("records holding peers' merges are emptied together", () => {
     await records.emptyMerged([["refs/remotes/b/main", m1], ["refs/remotes/c/main", m2]]);
     expect(Object.fromEntries(await repo.refs("refs/remotes/"))).toEqual({ "refs/remotes/c/main": moved });
     expect(emptied).toEqual(["refs/remotes/b/main"]);
+    expect([await records.lastHeld("refs/remotes/b/main"), await records.lastHeld("refs/remotes/c/main")]).toEqual([m1, moved]);
   });
 });

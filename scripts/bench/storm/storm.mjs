@@ -5,7 +5,7 @@
 // everywhere holding every commit. The git work it took is counted from GIT_TRACE files (every
 // git an agent ran, the receive-packs its pushes started included) and the agents' records.
 import { makeSandbox, git } from "@herald/testkit";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { settle, startChild } from "../herald.mjs";
 import { now, round, sleep } from "../lib.mjs";
@@ -68,6 +68,13 @@ export async function stormCase(cleanup, { shape, n, server, rounds, gapMs, time
       while (now() - lastAt < timeoutMs && !(head = await oneHead(dirs, shas))) await sleep(25);
       const oneHeadMs = head ? now() - lastAt : null;
       if (!head) await tellWhyNot(ns, dirs, made);
+      // HERALD_BENCH_KEEP=DIR: a case that never agreed leaves a copy of its clones (with each
+      // agent's GIT_TRACE, every git it ran) there, to be read with git afterwards.
+      if (!head && process.env.HERALD_BENCH_KEEP) {
+        const to = join(process.env.HERALD_BENCH_KEEP, `${shape}${n}-${Date.now()}`);
+        await cp(sb.root, to, { recursive: true });
+        console.error(`  kept a copy of the clones in ${to}`);
+      }
       await settle(agents); // the pushes of records after one HEAD belong to the storm too
       // HERALD_BENCH_CPU=1: each agent's CPU since it started, its own (node) apart from the git it
       // ran and reaped (with what those ran: the receive-packs of its pushes included).

@@ -15,6 +15,9 @@ const announcement: CommitAnnouncement = { repo: "r", ref: "refs/heads/main", sh
 function rig() {
   const records: LogRecord[] = [];
   const refs = new Map<string, string>([["refs/remotes/p/main", "1".repeat(40)]]);
+  // PeerRecords.lastHeld: the record, or what it held when the merger emptied it.
+  const emptied = new Map<string, string>();
+  const empty = (ref: string) => { emptied.set(ref, refs.get(ref)!); refs.delete(ref); };
   const fetches: string[][] = [];
   const remotes = [{ name: "p", url: "/p", node: "p" }, { name: "q", url: "/q", node: "q" }] as ResolvedRemote[];
   const repo = {
@@ -30,6 +33,7 @@ function rig() {
     merges: { now: async () => undefined } as unknown as MergeScheduler,
     log: createLogger([(r) => records.push(r)], "debug"),
     graceMs: 40,
+    lastHeld: async (ref) => refs.get(ref) ?? emptied.get(ref),
   });
   /** The first of the records that end a look at the announcement: relaying, or not found. */
   const outcome = () => new Promise<string>((resolve) => {
@@ -38,7 +42,7 @@ function rig() {
       if (end) { clearInterval(timer); resolve(end.event); }
     }, 5);
   });
-  return { announcements, refs, fetches, records, outcome };
+  return { announcements, refs, empty, fetches, records, outcome };
 }
 
 describe("Announcements: a commit announced beyond our planned parent", () => {
@@ -60,10 +64,19 @@ describe("Announcements: a commit announced beyond our planned parent", () => {
     expect(records.map((r) => r.event)).toContain("plan-parent-late");
   });
 
-  it("takes a record the merger emptied for silence, not for a push", async () => {
-    const { announcements, refs, fetches, outcome } = rig();
+  it("takes a push the merger merged and emptied within the grace for a push", async () => {
+    const { announcements, refs, empty, fetches, outcome } = rig();
     announcements.heard(announcement);
-    setTimeout(() => refs.delete("refs/remotes/p/main"), 10);
+    setTimeout(() => { refs.set("refs/remotes/p/main", "2".repeat(40)); empty("refs/remotes/p/main"); }, 10);
+    expect(await outcome()).toBe("plan-parent-relaying");
+    await announcements.stop();
+    expect(fetches).toEqual([]);
+  });
+
+  it("takes a record the merger emptied for silence, not for a push", async () => {
+    const { announcements, empty, fetches, outcome } = rig();
+    announcements.heard(announcement);
+    setTimeout(() => empty("refs/remotes/p/main"), 10);
     expect(await outcome()).toBe("announced-commit-not-found");
     await announcements.stop();
     expect(fetches).toEqual([["p", "q"]]);

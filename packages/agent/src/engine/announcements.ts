@@ -23,6 +23,8 @@ export interface AnnouncementDeps {
   log: Logger;
   /** the grace a planned agent parent gets for each push on the way (fetch-policy.ts PLAN_GRACE_MS) */
   graceMs?: number;
+  /** what our record of a peer's branch holds, or held when the merger emptied it (PeerRecords) */
+  lastHeld: (ref: string) => Promise<string | undefined>;
 }
 
 export class Announcements {
@@ -104,11 +106,13 @@ export class Announcements {
     return true;
   }
 
-  /** The commit `node`'s pushes last left here (a map lookup: the node id never becomes a path). */
+  /** The commit `node`'s pushes last left here, in its record or, once the merger emptied that,
+   * as it was then: a push that landed and was merged within the grace is a push all the same (in
+   * a storm the merge pass usually empties the record before the grace is out). */
   async #recordOf(node: string): Promise<string | undefined> {
     const { branch } = await this.d.repo.headState();
     if (!branch) return undefined;
-    return (await this.d.repo.refs("refs/remotes/")).get(`refs/remotes/${node}/${branch.slice("refs/heads/".length)}`);
+    return this.d.lastHeld(`refs/remotes/${node}/${branch.slice("refs/heads/".length)}`);
   }
 
   /** Merge an announced commit we have, unless HEAD holds it already: in a network of ten,

@@ -97,7 +97,6 @@ export class RepoEngine {
     const records = new PeerRecords({
       repo, log: log.child("records"),
       isBare: (ref) => this.#remotes.all().some((r) => r.kind === "bare" && ref.startsWith(`refs/remotes/${r.name}/`)),
-      onEmptied: (ref, sha) => this.#pusher.rememberPeerHead(ref, sha),
     });
     const verifier = this.#verifier = config.verify.mode === "signed" ? new Verifier({ repo, settings: config.verify, log: log.child("verify"), events: this.events }) : null;
     const merger = this.#merger = new Merger({
@@ -118,11 +117,11 @@ export class RepoEngine {
       fetchAndMerge: async (remote, reason) => { await this.#pipeline.run({ reason, fetch: { from: [remote] }, merge: true }); },
       onFailure: (remote, error, refused, sha) => this.#retrier.failed(remote, error, refused, sha),
       onSuccess: (remote) => this.#retrier.succeeded(remote),
-      gate: new TransferGate(config.limits),
+      gate: new TransferGate(config.limits), lastHeld: (ref) => records.lastHeld(ref),
     });
     this.#pipeline = new SyncPipeline({ repo, events: this.events, log, merges: this.#merges, pusher: this.#pusher, records, isPaused, maintenance: this.#maintenance, announce: (sha, o) => this.#channel?.announce(sha, o) });
     this.plan = new NetworkPlan(config.node, xmpp?.repoId ?? "local", this.#remotes, failing);
-    this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, log });
+    this.#announcements = new Announcements({ repo, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, merges: this.#merges, lastHeld: (ref) => records.lastHeld(ref), log });
     this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, reannounce: () => this.#channel?.reannounce(), routeIncoming: config.verify.mode !== "signed", receiveHooks, log: log.child("content") });
     this.#drives = new Drives(this.#remotes, this.#pipeline, log, (drive) => this.content.driveAppeared(drive));
     this.#local = new LocalCommits(repo, this.#heads, this.events, () => this.#merges.nudge(), opts.burst ?? LOCAL_BURST, log, () => this.#pusher.sendState());

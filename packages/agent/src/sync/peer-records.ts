@@ -21,11 +21,13 @@ export interface PeerRecordsDeps {
   log: Logger;
   /** A bare remote's record: its branch only moves forward, and the merger keeps its tip whole. */
   isBare: (ref: string) => boolean;
-  /** An emptied record held `sha`: its owner is known to have it (the pusher need not send it back). */
-  onEmptied: (ref: string, sha: string) => void;
+  /** An emptied record held `sha` (tests watch the emptying through it). */
+  onEmptied?: (ref: string, sha: string) => void;
 }
 
 export class PeerRecords {
+  /** What each record held when it was last emptied: its owner has that, and pushed it. */
+  #lastEmptied = new Map<string, string>();
   constructor(private readonly d: PeerRecordsDeps) {}
 
   isBare(ref: string): boolean {
@@ -63,6 +65,13 @@ export class PeerRecords {
     return (await this.d.repo.refs(ref)).get(ref);
   }
 
+  /** What the record holds, or held when it was last emptied: the last head its peer is known to
+   * have (the pusher need not send it back), and what tells that the peer pushed lately. A lookup
+   * in the listing of refs/remotes/: a node id (from the network map) never becomes a path. */
+  async lastHeld(ref: string): Promise<string | undefined> {
+    return (await this.d.repo.refs("refs/remotes/")).get(ref) ?? this.#lastEmptied.get(ref);
+  }
+
   /** HEAD has `sha`, or all the user work of it (a Herald merge: merge-heads.ts). */
   async #headHolds(sha: string): Promise<boolean> {
     const { repo } = this.d;
@@ -81,7 +90,8 @@ export class PeerRecords {
 
   #emptied(ref: string, sha: string, reason: string, level: "debug" | "info"): void {
     this.d.log[level]("record-emptied", { ref, sha, reason });
-    this.d.onEmptied(ref, sha);
+    this.#lastEmptied.set(ref, sha);
+    this.d.onEmptied?.(ref, sha);
   }
 
   /** The compare-and-swap delete; a stale lock in its way (stale-ref-lock.ts) goes, once. */

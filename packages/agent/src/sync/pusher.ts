@@ -30,6 +30,8 @@ export interface PusherDeps {
   gate?: TransferGate;
   /** options for a push into a peer on this machine (git/receive-hooks.ts) */
   receiveHooks?: ReceiveHooks;
+  /** what our record of a peer's branch holds, or held when the merger emptied it (PeerRecords) */
+  lastHeld: (ref: string) => Promise<string | undefined>;
 }
 
 /** git's receive-pack refusing a push into a non-bare repository's checked-out branch. */
@@ -47,8 +49,6 @@ export class Pusher {
   #pushMs: number | null = null;
   /** when the last push in flight ended (null before any) */
   #idleSince: number | null = null;
-  /** what a peer last pushed to us, kept after the merger emptied its tracking ref */
-  #peerHeads = new Map<string, string>();
 
   constructor(private readonly d: PusherDeps) {}
 
@@ -62,11 +62,6 @@ export class Pusher {
   /** The last sha this remote took from us (null until a push succeeded). */
   lastPushed(name: string): string | null {
     return this.#pushed.get(name) ?? null;
-  }
-
-  /** A tracking ref (refs/remotes/<node>/<branch>) held `sha` when the merger emptied it. */
-  rememberPeerHead(ref: string, sha: string): void {
-    this.#peerHeads.set(ref, sha);
   }
 
   /** Push to these remotes (all by default), cheapest-first order is the caller's choice. */
@@ -239,7 +234,7 @@ export class Pusher {
   async #peerHas(peerNode: string, branch: string, head: string): Promise<boolean> {
     const short = branch.replace(/^refs\/heads\//, "");
     const ref = `refs/remotes/${peerNode}/${short}`;
-    const theirs = (await this.d.repo.refs(ref)).get(ref) ?? this.#peerHeads.get(ref);
+    const theirs = await this.d.lastHeld(ref);
     if (theirs === undefined) return false;
     if (theirs === head) return true;
     // Usually the peer's last push is older than HEAD (HEAD's parent, often): then it lacks HEAD,

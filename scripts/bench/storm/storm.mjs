@@ -72,7 +72,7 @@ export async function stormCase(cleanup, { shape, n, server, rounds, gapMs, time
       // agent's GIT_TRACE, every git it ran) there, to be read with git afterwards.
       if (!head && process.env.HERALD_BENCH_KEEP) {
         const to = join(process.env.HERALD_BENCH_KEEP, `${shape}${n}-${Date.now()}`);
-        await cp(sb.root, to, { recursive: true });
+        await cp(sb.root, to, { recursive: true, filter: (src) => !src.endsWith(".sock") }); // not the agents' control sockets
         console.error(`  kept a copy of the clones in ${to}`);
       }
       await settle(agents); // the pushes of records after one HEAD belong to the storm too

@@ -17,7 +17,6 @@ import { Content } from "../content/content.js";
 import { ConflictStore } from "../sync/conflict-store.js";
 import { Merger } from "../sync/merger.js";
 import { PeerRecords } from "../sync/peer-records.js";
-import { IndexGuard } from "../sync/index-guard.js";
 import { PushRetrier } from "../sync/push-retrier.js";
 import { Pusher } from "../sync/pusher.js";
 import type { ResolvedRemote } from "../sync/remotes.js";
@@ -73,7 +72,6 @@ export class RepoEngine {
   #announcements: Announcements;
   #maintenance: AutoMaintenance;
   #refWatcher: RefWatcher;
-  #indexGuard: IndexGuard;
   #committer: Committer | null = null;
   #hooks: HookRunner | null = null;
   #drives: Drives;
@@ -101,9 +99,8 @@ export class RepoEngine {
       isBare: (ref) => this.#remotes.all().some((r) => r.kind === "bare" && ref.startsWith(`refs/remotes/${r.name}/`)),
     });
     const verifier = this.#verifier = config.verify.mode === "signed" ? new Verifier({ repo, settings: config.verify, log: log.child("verify"), events: this.events }) : null;
-    const guard = this.#indexGuard = new IndexGuard(repo, log.child("index-guard"), () => this.#merges.nudge());
     const merger = this.#merger = new Merger({
-      repo, events: this.events, log: log.child("merger"), conflicts: this.conflicts, heads: this.#heads, now, isPaused, moves: guard,
+      repo, events: this.events, log: log.child("merger"), conflicts: this.conflicts, heads: this.#heads, now, isPaused,
       commitLocalChanges: async () => (this.#committer ? this.#committer.commitNow() : false),
       records, ...(verifier ? { trusted: (tips, head) => verifier.trusted(tips, head) } : {}),
     });
@@ -128,7 +125,7 @@ export class RepoEngine {
     this.content = new Content({ repo, node: config.node, events: this.events, remotes: this.#remotes, plan: this.plan, heraldDir: this.heraldDir, limits: config.limits, reannounce: () => this.#channel?.reannounce(), routeIncoming: config.verify.mode !== "signed", receiveHooks, log: log.child("content") });
     this.#drives = new Drives(this.#remotes, this.#pipeline, log, (drive) => this.content.driveAppeared(drive));
     this.#local = new LocalCommits(repo, this.#heads, this.events, () => this.#merges.nudge(), opts.burst ?? LOCAL_BURST, log, () => this.#pusher.sendState());
-    this.#refWatcher = new RefWatcher(repo.gitDir, { onLocal: () => this.#local.changed(), onRemote: () => this.#merges.incoming(), onIndex: () => guard.indexChanged() }, opts.watchRemoteRefs ?? true);
+    this.#refWatcher = new RefWatcher(repo.gitDir, { onLocal: () => this.#local.changed(), onRemote: () => this.#merges.incoming() }, opts.watchRemoteRefs ?? true);
     if (config.hook) (this.#hooks = new HookRunner(config.hook, repo.dir, log.child("hook"), opts.hookTimeoutMs)).follow(this.events);
     this.#router = new HeadRouter({
       node: config.node, repo, events: this.events, remotes: this.#remotes, plan: this.plan, pipeline: this.#pipeline, log,
@@ -247,7 +244,6 @@ export class RepoEngine {
     await this.#committer?.stop();
     await this.#local.stop();
     await this.#merges.stop();
-    await this.#indexGuard.stop();
     await routed;
     await this.#pusher.idle();
     await this.#retrier.stop();

@@ -31,8 +31,6 @@ export interface MergerDeps {
   records: PeerRecords;
   /** herald.verify: the incoming tips that may be merged (the others stay where they are). */
   trusted?: (tips: Array<[string, string]>, head: string) => Promise<Array<[string, string]>>;
-  /** Told when a move of the branch begins, and how it ended (sync/index-guard.ts). */
-  moves?: { begin(): void; end(done: { from: string; to: string } | null): void };
 }
 
 export type MergeOutcome = "up-to-date" | "advanced" | "retry" | "blocked" | "paused" | "no-branch";
@@ -119,16 +117,9 @@ export class Merger {
     if (merged.commit === head) return "up-to-date";
     // While HEAD moves, the ref watcher must not take our own update for a local commit.
     this.d.heads.moving(head, merged.commit);
-    this.d.moves?.begin();
     // One independent head that is not ours is a descendant of HEAD: a fast-forward, known already.
     const fastForward = heads.length === 1 || frontier.includes(head);
-    let outcome: Awaited<ReturnType<typeof advanceHead>> | null = null;
-    try {
-      outcome = await advanceHead(repo, branch, head, merged.commit, fastForward);
-    } finally {
-      this.d.heads.moved();
-      this.d.moves?.end(outcome === "advanced" || outcome === "stepped-over" ? { from: head, to: merged.commit } : null);
-    }
+    const outcome = await advanceHead(repo, branch, head, merged.commit, fastForward).finally(() => this.d.heads.moved());
     if (outcome === "blocked-by-local-changes" && (await this.d.commitLocalChanges())) return "retry";
     if (outcome === "head-moved") return "retry";
     if (outcome === "busy") {

@@ -15,8 +15,6 @@ import { join } from "node:path";
 export interface RefWatcherHandlers {
   onLocal(): void;
   onRemote(): void;
-  /** the index was written (git renames index.lock over it) */
-  onIndex?(): void;
 }
 
 export class RefWatcher {
@@ -34,7 +32,6 @@ export class RefWatcher {
     // HEAD and packed-refs live directly in the git dir; git replaces them by renaming a .lock.
     this.#add(this.gitDir, (name) => {
       if (name === "HEAD") this.handlers.onLocal();
-      else if (name === "index") this.handlers.onIndex?.();
       else if (name === "packed-refs") {
         this.handlers.onLocal();
         if (this.watchRemotes) this.handlers.onRemote();

@@ -8,6 +8,7 @@
 // --keep` onto the same user commits merged in canonical order), and git refuses to move a ref
 // off a commit the new value does not contain. While our record holds that merge, every push of
 // the peer into it and every fetch of ours into it fails as a non-fast-forward.
+import { isRefName } from "@herald/protocol";
 import { GitCommandError } from "../errors.js";
 import { userFrontier } from "../git/merge-heads.js";
 import { dropTrackingRef, dropTrackingRefs } from "../git/tracking-refs.js";
@@ -66,10 +67,12 @@ export class PeerRecords {
   }
 
   /** What the record holds, or held when it was last emptied: the last head its peer is known to
-   * have (the pusher need not send it back), and what tells that the peer pushed lately. A lookup
-   * in the listing of refs/remotes/: a node id (from the network map) never becomes a path. */
+   * have (the pusher need not send it back), and what tells that the peer pushed lately. One ref
+   * read (the pusher asks on every push), and only a valid name under refs/remotes/: a node id
+   * from the network map never becomes a path otherwise. */
   async lastHeld(ref: string): Promise<string | undefined> {
-    return (await this.d.repo.refs("refs/remotes/")).get(ref) ?? this.#lastEmptied.get(ref);
+    if (!ref.startsWith("refs/remotes/") || !isRefName(ref)) return undefined;
+    return (await this.held(ref)) ?? this.#lastEmptied.get(ref);
   }
 
   /** HEAD has `sha`, or all the user work of it (a Herald merge: merge-heads.ts). */
